@@ -1,0 +1,1 @@
+"""The ``outcomelab`` command line."""

@@ -1,0 +1,60 @@
+"""Entry point of the ``outcomelab`` command.
+
+Each command lives in its own module in this package and registers itself on :data:`app`. ``run()``
+turns every :class:`~outcomelab.errors.OutcomelabError` into one readable line on stderr and the
+error's exit code: a municipality's officer never sees a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from outcomelab.errors import OutcomelabError
+
+app = typer.Typer(
+    name="outcomelab",
+    help="Validate, store, evaluate and publish social-investment outcome data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    # one import per command module; each defines its commands on `app`
+    pass
+
+
+def run() -> None:
+    """Run the CLI, mapping outcomelab errors to a one-line message and an exit code."""
+    _register_commands()
+    try:
+        app(standalone_mode=False)
+    except OutcomelabError as err:
+        typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except (typer.BadParameter, typer.Exit) as err:  # click usage errors
+        if isinstance(err, typer.Exit):
+            sys.exit(err.exit_code)
+        err.show()
+        sys.exit(2)
+    except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
+        import click
+
+        if isinstance(err, click.exceptions.ClickException):
+            err.show()
+            sys.exit(err.exit_code)
+        if isinstance(err, click.exceptions.Exit):
+            sys.exit(err.exit_code)
+        typer.secho(
+            f"Internal error ({type(err).__name__}): {err}. "
+            "This is a bug in outcomelab; please report it with the command you ran.",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        sys.exit(3)
