@@ -1,8 +1,8 @@
 """The exceptions outcomelab raises.
 
 Every error the package raises on purpose derives from :class:`OutcomelabError`. Messages are whole
-sentences that say what is wrong, where (column, row, value) and what to do about it. The command line
-turns any of them into one readable line and a non-zero exit code, never a traceback.
+sentences that say what is wrong, where (column, row, value) and what to do about it. The command
+line turns any of them into one readable line and a non-zero exit code, never a traceback.
 """
 
 from __future__ import annotations

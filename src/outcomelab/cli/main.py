@@ -43,7 +43,7 @@ def run() -> None:
             sys.exit(err.exit_code)
         err.show()
         sys.exit(2)
-    except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
+    except Exception as err:
         import click
 
         if isinstance(err, click.exceptions.ClickException):

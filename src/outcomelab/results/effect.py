@@ -1,8 +1,8 @@
 """``EffectResult``: the immutable result every outcomelab estimator returns.
 
 One headline number (``estimate`` with ``std_error``, interval and p-value) plus a table of terms
-(group-time effects, event-time effects, per-outcome effects, ...). ``tidy()`` is the single source of
-truth for the table; ``to_dict()`` is JSON-safe; results never change after they are made.
+(group-time effects, event-time effects, per-outcome effects, ...). ``tidy()`` is the single
+source of truth for the table; ``to_dict()`` is JSON-safe; results never change after they are made.
 """
 
 from __future__ import annotations
