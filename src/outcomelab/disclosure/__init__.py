@@ -5,6 +5,7 @@ with a log of every hidden cell, and a scanner for identifiers in published file
 """
 
 from outcomelab.disclosure.policy import DisclosurePolicy, load_policy
+from outcomelab.disclosure.results import PublishedResults, publishable_results
 from outcomelab.disclosure.scan import Finding, scan_text, scan_tree
 from outcomelab.disclosure.suppression import (
     SuppressedTable,
@@ -17,9 +18,11 @@ from outcomelab.disclosure.suppression import (
 __all__ = [
     "DisclosurePolicy",
     "Finding",
+    "PublishedResults",
     "SuppressedTable",
     "Suppression",
     "load_policy",
+    "publishable_results",
     "round_count",
     "scan_text",
     "scan_tree",
