@@ -1,1 +1,5 @@
 """outcomelab.did"""
+
+from outcomelab.did.twfe import twfe
+
+__all__ = ["twfe"]

@@ -1,0 +1,322 @@
+"""Two-way fixed effects (TWFE) regression of an outcome on a treatment indicator.
+
+``y_it = alpha_i + lambda_t + beta * D_it + X_it' gamma + e_it``, estimated by least squares after
+the exact within transformation (:mod:`outcomelab.did.within`), with cluster-robust CR1 standard
+errors (:mod:`outcomelab.did.cluster_vcov`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from outcomelab._checks import as_float_array
+from outcomelab.did.cluster_vcov import crv1_vcov, fixef_dof
+from outcomelab.did.panel_checks import check_panel_frame, check_unique_unit_time
+from outcomelab.did.within import TwoWayIndex, demean_two_way, factorize, singleton_mask
+from outcomelab.errors import InputError, SingularDesignError
+from outcomelab.results import EffectResult
+
+__all__ = ["staggered_timing", "twfe"]
+
+_STAGGER_NOTE = (
+    "Treatment starts at different times for different units (a staggered design). The TWFE "
+    "coefficient is then a weighted average of all 2x2 comparisons, including ones that use "
+    "already-treated units as controls, and can be biased, even of the wrong sign, when effects "
+    "differ between cohorts or grow over time. Run outcomelab.did.bacon_decomposition to see the "
+    "comparisons and their weights, and prefer outcomelab.did.att_gt for the headline estimate."
+)
+
+
+def staggered_timing(
+    treated: np.ndarray, unit: np.ndarray, time: np.ndarray, n_units: int
+) -> tuple[np.ndarray, int]:
+    """First treated period (code) per unit (-1 if never treated) and rows that switch back off.
+
+    Parameters
+    ----------
+    treated
+        0/1 per row.
+    unit, time
+        Integer codes per row; ``time`` codes must be in chronological order.
+    n_units
+        Number of units.
+
+    Returns
+    -------
+    first, n_reversals
+        ``first[u]`` is the first period code with treatment for unit ``u`` (``-1`` if never);
+        ``n_reversals`` counts untreated rows observed after a unit's first treated period.
+    """
+    big = np.iinfo(np.int64).max
+    first = np.full(n_units, big, dtype=np.int64)
+    on = treated > 0
+    np.minimum.at(first, unit[on], time[on])
+    never = first == big
+    first[never] = -1
+    after = (~on) & (~never[unit]) & (time >= first[unit])
+    return first, int(after.sum())
+
+
+def _cluster_codes(
+    frame: pd.DataFrame, cluster: Sequence[str], unit: str, unit_codes: np.ndarray
+) -> list[np.ndarray]:
+    out = []
+    for name in cluster:
+        out.append(unit_codes if name == unit else factorize(frame[name].to_numpy())[0])
+    return out
+
+
+def twfe(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    unit: str,
+    time: str,
+    treatment: str,
+    covariates: Sequence[str] | None = None,
+    cluster: str | Sequence[str] | None = "unit",
+    alpha: float = 0.05,
+) -> EffectResult:
+    """Two-way fixed effects estimate of a treatment effect with cluster-robust standard errors.
+
+    Parameters
+    ----------
+    data
+        Long panel: one row per unit and period.
+    outcome
+        Numeric outcome column.
+    unit, time
+        Unit identifier and period columns (``time`` must sort chronologically).
+    treatment
+        Treatment indicator per row, ``D_it`` (1 in the periods a unit is treated). A numeric
+        non-binary dose is accepted too; the staggering check then is skipped.
+    covariates
+        Time-varying numeric controls (time-invariant ones are absorbed by the unit effects).
+    cluster
+        ``"unit"`` (default: cluster on ``unit``), a column name, or a list of two column names
+        for two-way clustering (Cameron, Gelbach and Miller 2011).
+    alpha
+        1 - confidence level.
+
+    Returns
+    -------
+    EffectResult
+        ``estimate`` is the coefficient on ``treatment``; ``tidy()`` lists every slope;
+        ``diagnostics`` holds ``n_obs, n_units, n_periods, balanced, singletons_dropped,
+        n_clusters, df_k, ssc, vcov, staggered, cohorts``.
+
+    Raises
+    ------
+    InputError
+        Missing columns or values, non-numeric outcome/treatment/covariates, duplicate unit-period
+        rows, more than two cluster columns.
+    SingularDesignError
+        No variation in the treatment after removing unit and period effects, or covariates that
+        are collinear with each other, the treatment or the fixed effects.
+
+    Warns
+    -----
+    UserWarning
+        When a binary treatment switches on at different times for different units (staggered
+        adoption): see Goodman-Bacon (2021). The same text is in ``result.notes``.
+
+    Notes
+    -----
+    Model ``y_it = alpha_i + lambda_t + beta D_it + X_it' gamma + e_it``. Under parallel trends
+    and a *common, constant* effect, ``beta`` is the ATT; with staggered timing and heterogeneous
+    effects it is a variance-weighted average of 2x2 DiDs (:func:`bacon_decomposition`).
+
+    The fixed effects are removed exactly (balanced: one-pass demeaning; unbalanced: the
+    Frisch-Waugh-Lovell solution, :mod:`outcomelab.did.within`). Singleton units or periods are
+    dropped repeatedly first, as pyfixest does by default (``fixef_rm="singleton"``).
+
+    Standard errors follow **pyfixest's defaults** for ``vcov={"CRV1": cluster}``: CR1 with the
+    factor ``G/(G-1) * (n-1)/(n-k)``, ``k`` = slopes + fixed-effect parameters not nested in a
+    cluster variable (``k_fixef="nonnested"``), and for two-way clustering ``G = min(G_1, G_2)``
+    in every summand (``G_df="min"``). Intervals and p-values use the t distribution with
+    ``G - 1`` degrees of freedom, as pyfixest and fixest do.
+
+    References
+    ----------
+    Cameron, A. C., Gelbach, J. B. and Miller, D. L. (2011). Robust inference with multiway
+    clustering. Journal of Business & Economic Statistics 29(2), 238-249.
+
+    Goodman-Bacon, A. (2021). Difference-in-differences with variation in treatment timing.
+    Journal of Econometrics 225(2), 254-277.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from outcomelab.did import twfe
+    >>> rng = np.random.default_rng(0)
+    >>> panel = pd.DataFrame({"id": np.repeat(np.arange(200), 4), "t": np.tile(np.arange(4), 200)})
+    >>> panel["d"] = ((panel["id"] < 100) & (panel["t"] >= 2)).astype(int)
+    >>> panel["y"] = 2.0 * panel["d"] + rng.normal(size=len(panel))
+    >>> res = twfe(panel, outcome="y", unit="id", time="t", treatment="d")
+    >>> bool(abs(res.estimate - 2.0) < 0.5)
+    True
+    """
+    covs = list(covariates or [])
+    if cluster is None or cluster == "unit":
+        cl_names = [unit]
+    elif isinstance(cluster, str):
+        cl_names = [cluster]
+    else:
+        cl_names = [unit if c == "unit" else c for c in cluster]
+    if not 1 <= len(cl_names) <= 2:
+        raise InputError(
+            f"`cluster` must name one or two columns; got {len(cl_names)} ({cl_names!r}). "
+            "Use 'unit', a column name, or a list of two column names."
+        )
+    frame = check_panel_frame(
+        data,
+        outcome=outcome,
+        unit=unit,
+        time=time,
+        treatment=treatment,
+        covariates=covs,
+        extra=[c for c in cl_names if c != unit],
+    )
+    if treatment in covs or outcome in covs:
+        raise InputError(
+            f"`covariates` must not include the outcome or the treatment ({outcome!r}, "
+            f"{treatment!r}); remove them from the list."
+        )
+
+    unit_codes, _ = factorize(frame[unit].to_numpy())
+    time_raw, time_labels = pd.factorize(frame[time].to_numpy(), sort=True)
+    time_codes, n_times = np.asarray(time_raw, dtype=np.intp), len(time_labels)
+    check_unique_unit_time(frame, unit_codes, time_codes, n_times, unit=unit, time=time)
+    y = as_float_array(frame[outcome])
+    d = as_float_array(frame[treatment])
+    xs = [as_float_array(frame[c]) for c in covs]
+    cl_codes = _cluster_codes(frame, cl_names, unit, unit_codes)
+
+    keep = singleton_mask(unit_codes, time_codes)
+    n_dropped = int((~keep).sum())
+    if n_dropped:
+        unit_codes = factorize(unit_codes[keep])[0]
+        kept_times = np.unique(time_codes[keep])
+        time_codes = np.searchsorted(kept_times, time_codes[keep])
+        time_labels = np.asarray(time_labels)[kept_times]
+        y, d = y[keep], d[keep]
+        xs = [x[keep] for x in xs]
+        cl_codes = [factorize(c[keep])[0] for c in cl_codes]
+    if y.size == 0:
+        raise InputError(
+            "Every row is a singleton (its unit or period has a single row); TWFE needs units "
+            "observed in at least two periods."
+        )
+    index = TwoWayIndex.from_codes(unit_codes, time_codes)
+
+    binary = bool(np.isin(d, (0.0, 1.0)).all())
+    notes: list[str] = []
+    cohorts: list[object] = []
+    staggered = False
+    if binary:
+        first, reversals = staggered_timing(d, index.unit, index.time, index.n_units)
+        n_treated = int((first >= 0).sum())
+        n_control = index.n_units - n_treated
+        starts = np.unique(first[first >= 0])
+        cohorts = np.asarray(time_labels)[starts].tolist()
+        staggered = starts.size > 1
+        if staggered:
+            notes.append(_STAGGER_NOTE)
+            warnings.warn(_STAGGER_NOTE, UserWarning, stacklevel=2)
+        if reversals:
+            notes.append(
+                f"The treatment switches off again in {reversals} unit-period rows after a unit's "
+                "first treated period; TWFE then mixes effects of starting and stopping."
+            )
+    else:
+        n_treated = int(np.unique(index.unit[d != 0]).size)
+        n_control = index.n_units - n_treated
+
+    names = [treatment, *covs]
+    cols = demean_two_way([y, d, *xs], index)
+    y_t = cols[0]
+    x = np.column_stack(cols[1:])
+    del cols
+    raw_ss = np.array([float(np.dot(v - v.mean(), v - v.mean())) for v in [d, *xs]])
+    xtx = x.T @ x
+    scale = np.sqrt(np.diag(xtx))
+    absorbed = [
+        n for n, s, r in zip(names, scale, raw_ss, strict=True) if s**2 <= 1e-12 * max(r, 1)
+    ]
+    if absorbed:
+        what = "the treatment" if treatment in absorbed else "covariates"
+        raise SingularDesignError(
+            f"After removing unit and period effects, {what} {absorbed!r} no longer vary: they are "
+            "constant within units or within periods (e.g. nobody or everybody is treated). "
+            "Drop time-invariant covariates; check that some units change treatment status."
+        )
+    corr = xtx / np.outer(scale, scale)
+    eig = np.linalg.eigvalsh(corr)
+    if eig.min() < 1e-10 * max(eig.max(), 1.0):
+        raise SingularDesignError(
+            f"The regressors {names!r} are collinear after removing unit and period effects "
+            f"(smallest eigenvalue of their correlation matrix {eig.min():.2e}). Drop the "
+            "covariates that are linear combinations of the others or of the treatment."
+        )
+    bread = np.linalg.inv(xtx)
+    beta = bread @ (x.T @ y_t)
+    resid = y_t - x @ beta
+
+    fe = [(index.unit, index.n_units), (index.time, index.n_times)]
+    df_k = len(names) + fixef_dof(fe, cl_codes)
+    vcov, n_clusters = crv1_vcov(x, resid, bread, cl_codes, df_k=df_k)
+    se = np.sqrt(np.diag(vcov))
+    ssc = n_clusters / (n_clusters - 1) * (y_t.size - 1) / (y_t.size - df_k)
+    tq = stats.t.ppf(1 - alpha / 2, n_clusters - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pvals = 2 * stats.t.sf(np.abs(beta / se), n_clusters - 1)
+    terms = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": beta,
+            "std_error": se,
+            "conf_low": beta - tq * se,
+            "conf_high": beta + tq * se,
+            "p_value": pvals,
+        }
+    )
+    if n_dropped:
+        notes.append(f"{n_dropped} singleton rows (a unit or period with one row) were dropped.")
+    cl_label = " and ".join(cl_names)
+    return EffectResult(
+        estimate=float(beta[0]),
+        std_error=float(se[0]),
+        conf_low=float(terms["conf_low"].iloc[0]),
+        conf_high=float(terms["conf_high"].iloc[0]),
+        p_value=float(pvals[0]),
+        n_treated=n_treated,
+        n_control=n_control,
+        method="twfe",
+        estimand=(
+            "ATT if the effect is common and constant: coefficient on the treatment in a "
+            "regression with unit and period fixed effects"
+        ),
+        outcome=outcome,
+        alpha=alpha,
+        terms=terms,
+        diagnostics={
+            "n_obs": int(y_t.size),
+            "n_units": index.n_units,
+            "n_periods": index.n_times,
+            "balanced": index.balanced,
+            "singletons_dropped": n_dropped,
+            "cluster": cl_label,
+            "n_clusters": int(n_clusters),
+            "df_k": int(df_k),
+            "ssc": float(ssc),
+            "vcov": vcov.tolist(),
+            "staggered": staggered,
+            "cohorts": cohorts,
+        },
+        notes=tuple(notes),
+    )
