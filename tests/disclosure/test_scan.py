@@ -31,3 +31,9 @@ def test_images_are_not_scanned_and_tree_scan_reads_files(tmp_path: Path) -> Non
     (tmp_path / "bad.json").write_text(f'{{"person": "{pseudonym}"}}')
     found = scan_tree(tmp_path)
     assert len(found) == 1 and found[0].path.endswith("bad.json")
+
+
+def test_allowed_hashes_are_not_findings() -> None:
+    content_hash = hashlib.sha256(b"tables").hexdigest()
+    assert scan_text(f"version {content_hash}", allow=[content_hash]) == []
+    assert len(scan_text(f"version {content_hash}")) == 1

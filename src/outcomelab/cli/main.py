@@ -25,6 +25,7 @@ app = typer.Typer(
 def _register_commands() -> None:
     # one import per command module; each defines its commands on `app`
     import outcomelab.cli.example  # noqa: F401  (example: synthetic submission)
+    import outcomelab.cli.publish  # noqa: F401  (publish: static catalogue site)
     pass
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def scan_text(text: str, *, path: str = "<text>") -> list[Finding]:
+def scan_text(text: str, *, path: str = "<text>", allow: Collection[str] = ()) -> list[Finding]:
     """Find pseudonyms and valid-looking Swedish identity numbers in ``text``.
 
     Embedded images (base64 data URIs) are skipped. Identity-number candidates count only when
@@ -44,14 +45,19 @@ def scan_text(text: str, *, path: str = "<text>") -> list[Finding]:
         Content to scan.
     path
         Name reported with each finding.
+    allow
+        64-hex strings known not to identify anyone (e.g. a submission's content hash).
 
     Returns
     -------
     list of Finding
     """
     body = _DATA_URI.sub("", text)
+    allowed = set(allow)
     findings = [
-        Finding(path, "pseudonym", m.group(0)[:12] + "...") for m in _PSEUDONYM.finditer(body)
+        Finding(path, "pseudonym", m.group(0)[:12] + "...")
+        for m in _PSEUDONYM.finditer(body)
+        if m.group(0) not in allowed
     ]
     for m in _IDENTITY.finditer(body):
         digits = re.sub(r"\D", "", m.group(0))[-10:]
@@ -61,7 +67,9 @@ def scan_text(text: str, *, path: str = "<text>") -> list[Finding]:
 
 
 def scan_tree(
-    root: str | Path, suffixes: tuple[str, ...] = (".html", ".json", ".csv", ".md")
+    root: str | Path,
+    suffixes: tuple[str, ...] = (".html", ".json", ".csv", ".md", ".js"),
+    allow: Collection[str] = (),
 ) -> list[Finding]:
     """Scan every published text file below ``root``.
 
@@ -71,6 +79,10 @@ def scan_tree(
         Folder of published output.
     suffixes
         File endings to read.
+    allow
+        64-hex strings known not to identify anyone.
+    allow
+        64-hex strings known not to identify anyone.
 
     Returns
     -------
@@ -79,7 +91,6 @@ def scan_tree(
     found: list[Finding] = []
     for file in sorted(Path(root).rglob("*")):
         if file.is_file() and file.suffix in suffixes:
-            found.extend(
-                scan_text(file.read_text(encoding="utf-8", errors="replace"), path=str(file))
-            )
+            text = file.read_text(encoding="utf-8", errors="replace")
+            found.extend(scan_text(text, path=str(file), allow=allow))
     return found

@@ -1,0 +1,26 @@
+"""``outcomelab publish``: build the static catalogue site from evaluation folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from outcomelab.cli.main import app
+from outcomelab.disclosure import load_policy
+from outcomelab.publish import build_site
+
+
+@app.command("publish")
+def publish_command(
+    evaluations: Path = typer.Argument(..., help="Folder of evaluation output folders."),
+    site: Path = typer.Option(..., "--site", help="Folder to write the site to (replaced)."),
+    policy: Path | None = typer.Option(
+        None, "--policy", help="Disclosure policy YAML (default: cohort 60, cells 5, rounding 5)."
+    ),
+) -> None:
+    """Publish evaluations as a static, bilingual catalogue after disclosure control."""
+    info = build_site(evaluations, site, policy=load_policy(policy))
+    typer.echo(f"Published {len(info.evaluations)} evaluation(s) to {info.index}")
+    for evaluation_id, reason in info.withheld:
+        typer.echo(f"Withheld {evaluation_id}: {reason}")

@@ -1,0 +1,218 @@
+"""Build the competence centre's static catalogue of evaluations.
+
+The site needs no server: it opens from disk and from any web server, loads no assets from a
+network, and works without JavaScript (the script only adds filtering and search to a table that
+is complete without it). Every page is written in Swedish and English.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from outcomelab.disclosure import DisclosurePolicy, scan_tree
+from outcomelab.errors import DisclosureError
+from outcomelab.publish.catalogue import Catalogue, CatalogueEntry, collect
+from outcomelab.publish.forest import forest_plot, forest_rows
+from outcomelab.publish.i18n import LANGUAGES, label
+
+__all__ = ["SiteInfo", "build_site"]
+
+_HERE = Path(__file__).resolve().parent
+_FILTERS = ("target_group", "organisation_name", "primary_outcome", "design", "sms_level", "result")
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What :func:`build_site` wrote."""
+
+    root: Path
+    index: Path
+    evaluations: tuple[str, ...]
+    withheld: tuple[tuple[str, str], ...]
+    outcomes: tuple[str, ...]
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = _format_number
+    return env
+
+
+def _format_number(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    return f"{float(value):.{digits}g}"
+
+
+def _headline_csv(entries: tuple[CatalogueEntry, ...]) -> str:
+    rows = [e.summary_row() for e in entries]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["evaluation_id"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _copy_figures(entry: CatalogueEntry, target: Path) -> list[str]:
+    names = []
+    for name in entry.results.get("figures") or []:
+        source = entry.folder / name
+        if source.is_file() and source.suffix.lower() == ".png":
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target / Path(name).name)
+            names.append(Path(name).name)
+    return names
+
+
+def _filter_options(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    options: dict[str, list[str]] = {}
+    for key in _FILTERS:
+        values = {str(r[key]) for r in rows if r.get(key) not in (None, "")}
+        options[key] = sorted(values)
+    return options
+
+
+def build_site(
+    evaluations: str | Path,
+    out: str | Path,
+    *,
+    policy: DisclosurePolicy | None = None,
+) -> SiteInfo:
+    """Build the static catalogue site from a folder of evaluations.
+
+    Parameters
+    ----------
+    evaluations
+        Folder of evaluation output folders (each with ``results.json`` and its figures).
+    out
+        Folder to write the site to; replaced if it exists (built in a temporary folder first,
+        so a failed build leaves the previous site in place).
+    policy
+        Disclosure policy; the default (cohort >= 60, cells >= 5, rounding to 5) when ``None``.
+
+    Returns
+    -------
+    SiteInfo
+
+    Raises
+    ------
+    ReadError
+        No or invalid ``results.json`` files.
+    DisclosureError
+        The finished site still contains something that looks like a person identifier; nothing
+        is written then.
+    """
+    catalogue = collect(evaluations, policy)
+    target = Path(out)
+    staging = target.with_name(target.name + ".building")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        _write_site(catalogue, staging)
+        allow = [str(e.results["submission"]["version_hash"]) for e in catalogue.entries]
+        findings = scan_tree(staging, allow=allow)
+        if findings:
+            first = findings[0]
+            raise DisclosureError(
+                f"The built site contains what looks like a {first.kind} in {first.path} "
+                f"({len(findings)} finding(s)); nothing was published. Remove person-level data "
+                "from the evaluation output and publish again."
+            )
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    outcomes = sorted(
+        {code for e in catalogue.entries for code in e.summary_row()["outcomes"].split(";")}
+    )
+    return SiteInfo(
+        root=target,
+        index=target / "index.html",
+        evaluations=tuple(e.id for e in catalogue.entries),
+        withheld=catalogue.withheld,
+        outcomes=tuple(outcomes),
+    )
+
+
+def _write_site(catalogue: Catalogue, root: Path) -> None:
+    env = _environment()
+    assets = root / "assets"
+    assets.mkdir()
+    for name in ("style.css", "catalogue.js"):
+        shutil.copyfile(_HERE / "assets" / name, assets / name)
+    data = root / "data"
+    (data / "results").mkdir(parents=True)
+    (data / "headline_results.csv").write_text(_headline_csv(catalogue.entries), encoding="utf-8")
+    figures: dict[str, list[str]] = {}
+    for entry in catalogue.entries:
+        payload = json.dumps(entry.results, indent=2, sort_keys=True, ensure_ascii=False)
+        (data / "results" / f"{entry.id}.json").write_text(payload + "\n", encoding="utf-8")
+        figures[entry.id] = _copy_figures(entry, assets / "figures" / entry.id)
+
+    rows = [e.summary_row() for e in catalogue.entries]
+    outcome_codes = sorted({c for r in rows for c in r["outcomes"].split(";") if c})
+    forest: dict[str, bool] = {}
+    for code in outcome_codes:
+        plot_rows = forest_rows(catalogue.entries, code)
+        forest[code] = bool(plot_rows)
+        for language in LANGUAGES:
+            if plot_rows:
+                fig = forest_plot(plot_rows, code, language)
+                fig.savefig(assets / f"forest_{code}_{language}.png", dpi=110)
+
+    policy = catalogue.policy
+    for language in LANGUAGES:
+        other = "en" if language == "sv" else "sv"
+        folder = root / language
+        (folder / "evaluations").mkdir(parents=True)
+        (folder / "outcomes").mkdir()
+
+        def t(key: str, lang: str = language, **values: object) -> str:
+            return label(key, lang, **values)
+
+        common = {"lang": language, "other": other, "t": t, "policy": policy}
+        index = env.get_template("index.html.j2").render(
+            **common,
+            rows=rows,
+            filters=_filter_options(rows),
+            filter_keys=_FILTERS,
+            outcome_codes=[c for c in outcome_codes if forest[c]],
+        )
+        (folder / "index.html").write_text(index, encoding="utf-8")
+        for entry in catalogue.entries:
+            page = env.get_template("evaluation.html.j2").render(
+                **common,
+                entry=entry,
+                row=entry.summary_row(),
+                results=entry.results,
+                figures=figures[entry.id],
+            )
+            (folder / "evaluations" / f"{entry.id}.html").write_text(page, encoding="utf-8")
+        for code in outcome_codes:
+            if not forest[code]:
+                continue
+            page = env.get_template("outcome.html.j2").render(
+                **common, code=code, rows=forest_rows(catalogue.entries, code)
+            )
+            (folder / "outcomes" / f"{code}.html").write_text(page, encoding="utf-8")
+    landing = env.get_template("landing.html.j2").render(t=label, count=len(rows))
+    (root / "index.html").write_text(landing, encoding="utf-8")
