@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+import click
 import typer
 
 from outcomelab.errors import OutcomelabError
@@ -24,8 +25,10 @@ app = typer.Typer(
 
 def _register_commands() -> None:
     # one import per command module; each defines its commands on `app`
-    import outcomelab.cli.example  # noqa: F401  (example: synthetic submission)
+    import outcomelab.cli.batch
+    import outcomelab.cli.example
     import outcomelab.cli.publish  # noqa: F401  (publish: static catalogue site)
+
     pass
 
 
@@ -33,26 +36,17 @@ def run() -> None:
     """Run the CLI, mapping outcomelab errors to a one-line message and an exit code."""
     _register_commands()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except OutcomelabError as err:
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
         sys.exit(err.exit_code)
-    except typer.Abort:
+    except click.exceptions.Abort:
         typer.echo("Aborted.", err=True)
         sys.exit(130)
-    except (typer.BadParameter, typer.Exit) as err:  # click usage errors
-        if isinstance(err, typer.Exit):
-            sys.exit(err.exit_code)
+    except click.exceptions.ClickException as err:  # usage errors: unknown option, bad value
         err.show()
-        sys.exit(2)
-    except Exception as err:
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
-        if isinstance(err, click.exceptions.Exit):
-            sys.exit(err.exit_code)
+        sys.exit(err.exit_code)
+    except Exception as err:  # last line of defence: a bug, but still no traceback for users
         typer.secho(
             f"Internal error ({type(err).__name__}): {err}. "
             "This is a bug in outcomelab; please report it with the command you ran.",
@@ -60,3 +54,5 @@ def run() -> None:
             err=True,
         )
         sys.exit(3)
+    if isinstance(code, int) and code:
+        sys.exit(code)  # typer.Exit(n) inside a command returns n in non-standalone mode
