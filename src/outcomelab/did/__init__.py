@@ -1,5 +1,9 @@
 """outcomelab.did"""
 
+from outcomelab.did.att_gt import att_gt
+from outcomelab.did.did_2x2 import did_2x2
+from outcomelab.did.event_study_plot import event_study_plot
+from outcomelab.did.group_time import GroupTimeResult
 from outcomelab.did.twfe import twfe
 
-__all__ = ["twfe"]
+__all__ = ["GroupTimeResult", "att_gt", "did_2x2", "event_study_plot", "twfe"]

@@ -1,0 +1,248 @@
+"""Wide NumPy arrays (units x periods) for the group-time DiD estimators, built once from long data.
+
+Checks the long table (duplicate unit-period rows, a cohort that changes within a unit, cohorts
+outside the observed periods, cohorts without a pre-period), balances the panel the way R ``did``
+does with ``panel=TRUE`` (units not observed with complete data in every period are dropped, and
+the count is reported) and returns the outcome as a ``units x periods`` array, the cohort of every
+unit and the covariates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from outcomelab._checks import check_numeric, require_columns, require_dataframe, rows_preview
+from outcomelab.errors import EmptyGroupError, InputError
+
+__all__ = ["PanelArrays", "panel_arrays"]
+
+
+@dataclass(frozen=True)
+class PanelArrays:
+    """A balanced panel as arrays.
+
+    Attributes
+    ----------
+    unit_ids
+        Original unit identifiers, one per row of ``y``.
+    periods
+        Sorted observed periods, one per column of ``y``.
+    y
+        Outcome, shape ``(n_units, n_periods)``.
+    cohort
+        First treated period of each unit, 0 for never treated (float array).
+    x
+        Covariates, shape ``(n_units, n_covariates)`` when they do not change over time, else
+        ``(n_units, n_periods, n_covariates)``; ``None`` without covariates.
+    x_time_varying
+        Whether ``x`` has a period axis.
+    n_units_input
+        Units in the data before balancing.
+    dropped
+        Reason -> number of units dropped.
+    """
+
+    unit_ids: np.ndarray
+    periods: np.ndarray
+    y: np.ndarray
+    cohort: np.ndarray
+    x: np.ndarray | None
+    x_time_varying: bool
+    n_units_input: int
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n_units(self) -> int:
+        """Units in the balanced panel."""
+        return int(self.y.shape[0])
+
+
+def _as_numeric_time(values: pd.Series, argument: str) -> np.ndarray:
+    if not pd.api.types.is_numeric_dtype(values):
+        raise InputError(
+            f"`{argument}` ({values.name!r}) must be numeric periods (e.g. integer years), "
+            f"got dtype {values.dtype}; convert dates to years or period numbers first."
+        )
+    arr = values.to_numpy(dtype=np.float64)
+    if np.isnan(arr).any():
+        rows = rows_preview(values.index[np.isnan(arr)])
+        raise InputError(
+            f"`{argument}` ({values.name!r}) has {int(np.isnan(arr).sum())} missing values "
+            f"(rows {rows}); every row needs a period."
+        )
+    return arr
+
+
+def panel_arrays(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    unit: str,
+    time: str,
+    cohort: str,
+    covariates: Sequence[str] | None,
+    anticipation: int,
+) -> PanelArrays:
+    """Check long panel data and reshape it to balanced wide arrays.
+
+    Parameters
+    ----------
+    data
+        Long data, one row per unit and period.
+    outcome, unit, time, cohort
+        Column names; ``cohort`` is the first treated period, 0 or missing for never treated.
+    covariates
+        Baseline covariates (numeric), or ``None``.
+    anticipation
+        Periods of anticipation; a cohort needs a period before ``cohort - anticipation``.
+
+    Returns
+    -------
+    PanelArrays
+
+    Raises
+    ------
+    InputError
+        Missing or non-numeric columns, duplicate unit-period rows, a cohort that changes within a
+        unit, cohorts outside the observed periods or without a pre-treatment period.
+    EmptyGroupError
+        No treated units are left after balancing.
+    """
+    data = require_dataframe(data)
+    covs = list(covariates or [])
+    require_columns(data, outcome=outcome, unit=unit, time=time, cohort=cohort, covariates=covs)
+    check_numeric(data, "outcome", outcome)
+    check_numeric(data, "cohort", cohort)
+    if covs:
+        check_numeric(data, "covariates", covs)
+    tvals = _as_numeric_time(data[time], "time")
+    periods = np.unique(tvals)
+    n_t = len(periods)
+    if n_t < 2:
+        raise InputError(
+            f"`time` ({time!r}) has only {n_t} distinct period; difference-in-differences needs "
+            "at least two periods."
+        )
+    tcode = np.searchsorted(periods, tvals)
+    ucode, uniques = pd.factorize(data[unit], sort=False)
+    if (ucode < 0).any():
+        rows = rows_preview(data.index[ucode < 0])
+        raise InputError(
+            f"`unit` ({unit!r}) has {int((ucode < 0).sum())} missing values (rows {rows}); "
+            "every row needs a unit identifier."
+        )
+    n_all = len(uniques)
+    key = ucode.astype(np.int64) * n_t + tcode
+    counts = np.bincount(key, minlength=n_all * n_t)
+    if counts.max() > 1:
+        dup_rows = data.index[counts[key] > 1]
+        raise InputError(
+            f"{len(dup_rows)} rows share a ({unit!r}, {time!r}) pair with another row "
+            f"(rows {rows_preview(dup_rows)}); a panel has one row per unit and period. "
+            "Aggregate or drop the duplicates first."
+        )
+
+    # cohort: one value per unit, 0 = never treated
+    gvals = data[cohort].to_numpy(dtype=np.float64, na_value=np.nan)
+    gvals = np.where(np.isnan(gvals), 0.0, gvals)
+    if (gvals < 0).any():
+        rows = rows_preview(data.index[gvals < 0])
+        raise InputError(
+            f"`cohort` ({cohort!r}) has negative values (rows {rows}); use the first treated "
+            "period, or 0 / missing for never-treated units."
+        )
+    g_unit = np.zeros(n_all)
+    g_unit[ucode] = gvals
+    changing = gvals != g_unit[ucode]
+    if changing.any():
+        bad_units = pd.unique(np.asarray(uniques)[ucode[changing]])
+        raise InputError(
+            f"`cohort` ({cohort!r}) changes within {len(bad_units)} units "
+            f"({rows_preview(bad_units)}); the first treated period is a property of the unit and "
+            "must be the same in every row of that unit."
+        )
+    treated_g = np.unique(g_unit[g_unit > 0])
+    late = treated_g[treated_g > periods[-1]]
+    if late.size:
+        n_late = int(np.isin(g_unit, late).sum())
+        raise InputError(
+            f"`cohort` ({cohort!r}) has start periods after the last observed period "
+            f"{periods[-1]:g}: {', '.join(f'{g:g}' for g in late)} ({n_late} units). They are "
+            "never treated within the panel: recode them to 0 (never treated) or drop them."
+        )
+    no_pre = treated_g[treated_g - anticipation <= periods[0]]
+    if no_pre.size:
+        n_bad = int(np.isin(g_unit, no_pre).sum())
+        raise InputError(
+            f"`cohort` ({cohort!r}) values {', '.join(f'{g:g}' for g in no_pre)} ({n_bad} units) "
+            f"have no pre-treatment period: the panel starts in {periods[0]:g}"
+            + (f" and anticipation is {anticipation}" if anticipation else "")
+            + ". Their effect cannot be identified; drop those units (they were already treated "
+            "when observation began)."
+        )
+
+    # wide outcome; missing values (and rows with missing covariates) make the unit incomplete
+    yv = data[outcome].to_numpy(dtype=np.float64, na_value=np.nan)
+    y_flat = np.full(n_all * n_t, np.nan)
+    y_flat[key] = yv
+    y: np.ndarray = y_flat.reshape(n_all, n_t)
+    x: np.ndarray | None = None
+    x_varying = False
+    if covs:
+        xv = data[covs].to_numpy(dtype=np.float64, na_value=np.nan)
+        x_flat = np.full((n_all * n_t, len(covs)), np.nan)
+        x_flat[key] = xv
+        xw = x_flat.reshape(n_all, n_t, len(covs))
+        incomplete_x = np.isnan(xw).any(axis=(1, 2))
+    else:
+        xw = None
+        incomplete_x = np.zeros(n_all, dtype=bool)
+    missing_rows = (counts.reshape(n_all, n_t) == 0).any(axis=1)
+    missing_y = np.isnan(y).any(axis=1) & ~missing_rows
+    incomplete_x &= ~missing_rows & ~missing_y
+    keep = ~(missing_rows | missing_y | incomplete_x)
+    dropped = {}
+    if missing_rows.any():
+        dropped["not observed in every period"] = int(missing_rows.sum())
+    if missing_y.any():
+        dropped["missing outcome in some period"] = int(missing_y.sum())
+    if incomplete_x.any():
+        dropped["missing covariate values"] = int(incomplete_x.sum())
+    if not keep.all():
+        y = y[keep]
+        g_unit = g_unit[keep]
+        if xw is not None:
+            xw = xw[keep]
+    ids = np.asarray(uniques)[keep]
+    if y.shape[0] == 0:
+        raise EmptyGroupError(
+            "No unit is observed with complete data in every period, so the balanced panel is "
+            "empty; check the outcome and covariate columns for missing values."
+        )
+    if not (g_unit > 0).any():
+        raise EmptyGroupError(
+            f"No treated units remain (every `cohort` value in {cohort!r} is 0 or missing"
+            + (" after dropping incomplete units" if dropped else "")
+            + "); there is no treatment effect to estimate."
+        )
+    if xw is not None:
+        first = xw[:, :1, :]
+        if np.array_equal(np.broadcast_to(first, xw.shape), xw):
+            x = np.ascontiguousarray(xw[:, 0, :])
+        else:
+            x = xw
+            x_varying = True
+    return PanelArrays(
+        unit_ids=ids,
+        periods=periods,
+        y=y,
+        cohort=g_unit,
+        x=x,
+        x_time_varying=x_varying,
+        n_units_input=n_all,
+        dropped=dropped,
+    )

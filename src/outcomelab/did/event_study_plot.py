@@ -1,0 +1,130 @@
+"""Event-study and group-time plots with pointwise and uniform confidence bands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from outcomelab.errors import InputError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from outcomelab.did.group_time import GroupTimeResult
+    from outcomelab.results import EffectResult
+
+__all__ = ["event_study_plot", "group_time_plot"]
+
+PRE_COLOUR = "#7f7f7f"
+POST_COLOUR = "#1f4e9c"
+
+
+def _draw(ax: Axes, x: np.ndarray, table: pd.DataFrame, post: np.ndarray, level: int) -> None:
+    """Points with pointwise bars and a wider, lighter uniform band, coloured by pre/post."""
+    est = table["estimate"].to_numpy(dtype=float)
+    for mask, colour, label in ((~post, PRE_COLOUR, "pre-treatment"), (post, POST_COLOUR, "post")):
+        if not mask.any():
+            continue
+        xs = x[mask]
+        if {"cband_low", "cband_high"} <= set(table.columns):
+            lo = table["cband_low"].to_numpy(dtype=float)[mask]
+            hi = table["cband_high"].to_numpy(dtype=float)[mask]
+            ax.vlines(xs, lo, hi, colors=colour, alpha=0.35, lw=6, label=f"{label}: uniform band")
+        lo = table["conf_low"].to_numpy(dtype=float)[mask]
+        hi = table["conf_high"].to_numpy(dtype=float)[mask]
+        ax.errorbar(
+            xs,
+            est[mask],
+            yerr=[est[mask] - lo, hi - est[mask]],
+            fmt="o",
+            color=colour,
+            capsize=3,
+            lw=1.2,
+            label=f"{label}: estimate, {level}% pointwise CI",
+        )
+    ax.axhline(0, color="black", lw=0.8)
+
+
+def event_study_plot(result: EffectResult, *, ax: Any = None, title: str | None = None) -> Figure:
+    """Event-study plot: effect by time since treatment with pointwise and uniform bands.
+
+    Parameters
+    ----------
+    result
+        A ``dynamic`` aggregate (``GroupTimeResult.aggregate("dynamic")``) or a
+        :class:`~outcomelab.did.GroupTimeResult` (aggregated with ``"dynamic"`` first).
+    ax
+        Matplotlib axes to draw on; a new figure when ``None``.
+    title
+        Plot title (default names the outcome).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Pre-treatment event times in grey, post-treatment in blue; thin bars are pointwise
+        intervals, wide light bars the uniform (simultaneous) band.
+
+    Raises
+    ------
+    InputError
+        ``result`` has no ``event_time`` column (not an event study).
+    """
+    import matplotlib.pyplot as plt
+
+    from outcomelab.did.group_time import GroupTimeResult
+
+    if isinstance(result, GroupTimeResult):
+        result = result.aggregate("dynamic")
+    table = result.tidy()
+    if "event_time" not in table.columns or "group" in table.columns:
+        raise InputError(
+            "event_study_plot needs an event study: pass result.aggregate('dynamic') (a table "
+            "with an `event_time` column) or the GroupTimeResult itself."
+        )
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 4))
+    else:
+        fig = ax.figure
+    e = table["event_time"].to_numpy(dtype=float)
+    level = round(100 * (1 - result.alpha))
+    _draw(ax, e, table, e >= 0, level)
+    ax.axvline(-0.5, color="grey", ls="--", lw=0.8)
+    ax.set_xlabel("Periods since treatment start (event time)")
+    ax.set_ylabel(f"Effect on {result.outcome}" if result.outcome else "Effect")
+    ax.set_title(title or "Event study (Callaway & Sant'Anna)")
+    ax.legend(fontsize=7, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def group_time_plot(result: GroupTimeResult) -> Figure:
+    """ATT(g,t) by period, one panel per cohort, pre-treatment cells in grey.
+
+    Parameters
+    ----------
+    result
+        Output of :func:`outcomelab.did.att_gt`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    table = result.tidy()
+    groups = np.unique(table["group"].to_numpy(dtype=float))
+    fig, axes = plt.subplots(
+        len(groups), 1, figsize=(7, 2.2 * len(groups) + 0.6), sharex=True, squeeze=False
+    )
+    level = round(100 * (1 - result.alpha))
+    for ax, g in zip(axes[:, 0], groups, strict=True):
+        sub = table[table["group"] == g].reset_index(drop=True)
+        _draw(ax, sub["time"].to_numpy(dtype=float), sub, sub["post"].to_numpy(bool), level)
+        ax.set_title(f"Cohort first treated in {g:g}", fontsize=9)
+    axes[0, 0].legend(fontsize=7, frameon=False)
+    axes[-1, 0].set_xlabel("Period")
+    fig.tight_layout()
+    return fig
