@@ -1,0 +1,93 @@
+"""The published site in a real browser: Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from outcomelab.publish import build_site
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="needs Debian's chromium (.ci/run installs it with apt-get)",
+    ),
+]
+
+
+@pytest.fixture()
+def page(tmp_path: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context()
+        # the site must work without a network: fail any request that leaves the disk
+        context.route("http*://**", lambda route: route.abort())
+        yield context.new_page()
+        browser.close()
+
+
+def _visible_rows(page: Any) -> int:
+    return int(page.locator("#catalogue tbody tr:visible").count())
+
+
+def test_index_filters_search_and_evaluation_page(
+    evaluations: Path, tmp_path: Path, page: Any
+) -> None:
+    info = build_site(evaluations, tmp_path / "site")
+    page.goto((info.root / "en" / "index.html").as_uri())
+    assert _visible_rows(page) == 3
+    assert "Showing 3 of 3" in page.locator("#count").inner_text()
+
+    page.select_option("#f-target_group", "unemployed")
+    assert _visible_rows(page) == 1
+    page.select_option("#f-target_group", "")
+    page.select_option("#f-result", "negative")
+    assert _visible_rows(page) == 1
+    page.select_option("#f-result", "")
+
+    page.fill("#q", "göteborg")
+    assert _visible_rows(page) == 1
+    page.fill("#q", "no such place")
+    assert _visible_rows(page) == 0 and page.locator("#empty").is_visible()
+    page.fill("#q", "")
+
+    # keyboard only: type in the search box, then Tab reaches the first filter
+    page.focus("#q")
+    page.keyboard.type("norrk")
+    assert _visible_rows(page) == 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-target_group"
+    page.fill("#q", "")
+
+    page.click("text=Vägen till arbete")
+    assert "/evaluations/" in page.url
+    images = page.locator("main img")
+    assert images.count() >= 1
+    for i in range(images.count()):
+        img = images.nth(i)
+        assert img.get_attribute("alt")
+        assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())
+
+    page.goto((info.root / "sv" / "outcomes" / "employment.html").as_uri())
+    forest = page.locator("main img").first
+    assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", forest.element_handle())
+    assert page.locator("html").get_attribute("lang") == "sv"
