@@ -1,0 +1,457 @@
+"""Sant'Anna-Zhao (2020) 2x2 DiD estimators on plain NumPy arrays, with influence functions.
+
+The six estimators of R ``DRDID`` that :func:`outcomelab.did.did_2x2` offers:
+
+============================  ===================  =========================================
+estimator                     panel                repeated cross-sections
+============================  ===================  =========================================
+doubly robust, improved       ``drdid_imp_panel``  ``drdid_imp_rc`` (locally efficient)
+outcome regression            ``reg_did_panel``    ``reg_did_rc``
+normalised IPW (Abadie 2005)  ``std_ipw_did_panel``  ``std_ipw_did_rc``
+============================  ===================  =========================================
+
+Every function takes ``x`` with an intercept column first, optional sampling weights (normalised
+to mean one), and returns a :class:`DiDEstimate` whose influence function ``psi`` is normalised as
+in DRDID, so ``se = sd(psi) / sqrt(n)``. The improved DR estimators fit the propensity score by
+inverse probability tilting (Graham, Pinto and Egel 2012), which balances the covariate means of
+the weighted comparison group to the treated group exactly, and the comparison-group outcome
+regression by weighted least squares with weights ``p/(1-p)``; with this pair of nuisance
+estimators the estimation of the nuisance parameters does not enter the influence function.
+As DRDID does, comparison units with a propensity score of at least ``trim_level`` (0.995) are
+given weight zero; a propensity score at 1 (to 1e-6) for any unit is an overlap failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+
+from outcomelab.errors import EmptyGroupError, NoOverlapError, SingularDesignError
+
+__all__ = [
+    "DiDEstimate",
+    "drdid_imp_panel",
+    "drdid_imp_rc",
+    "pscore_ipt",
+    "pscore_logit",
+    "reg_did_panel",
+    "reg_did_rc",
+    "std_ipw_did_panel",
+    "std_ipw_did_rc",
+]
+
+#: comparison units with a propensity score at or above this get weight zero (DRDID's default)
+TRIM_LEVEL = 0.995
+#: a propensity score this close to 0 or 1 means the groups do not overlap
+_PS_EDGE = 1e-6
+
+
+@dataclass(frozen=True)
+class DiDEstimate:
+    """ATT, its standard error and influence function from one 2x2 estimator.
+
+    Attributes
+    ----------
+    att
+        The estimate.
+    std_error
+        ``sd(psi) / sqrt(n)`` as in DRDID.
+    influence
+        ``psi``, one value per observation (unit for panels, row for cross-sections).
+    n_trimmed
+        Comparison observations given weight zero for a propensity score >= ``trim_level``.
+    pscore
+        Fitted propensity scores (``None`` for the outcome-regression estimator).
+    """
+
+    att: float
+    std_error: float
+    influence: np.ndarray
+    n_trimmed: int = 0
+    pscore: np.ndarray | None = None
+
+
+def _weights(w: np.ndarray | None, n: int) -> np.ndarray:
+    if w is None:
+        return np.ones(n)
+    w = np.asarray(w, dtype=np.float64)
+    return w / w.mean()
+
+
+def _finish(att: float, psi: np.ndarray, **kw: object) -> DiDEstimate:
+    n = psi.size
+    se = float(np.std(psi, ddof=1) / np.sqrt(n))
+    return DiDEstimate(att=float(att), std_error=se, influence=psi, **kw)  # type: ignore[arg-type]
+
+
+def _require_groups(mask_counts: dict[str, int]) -> None:
+    empty = [name for name, count in mask_counts.items() if count == 0]
+    if empty:
+        raise EmptyGroupError(
+            f"The 2x2 comparison has no observations in: {', '.join(empty)}. Each of treated and "
+            "comparison groups needs observations (in both periods for cross-sections)."
+        )
+
+
+def _wls(y: np.ndarray, x: np.ndarray, w: np.ndarray, where: str) -> np.ndarray:
+    """Weighted least-squares coefficients; SingularDesignError if ``x'Wx`` is singular."""
+    xw = x * w[:, None]
+    gram = xw.T @ x
+    scale = np.sqrt(np.clip(np.diag(gram), 1e-300, None))
+    eig = np.linalg.eigvalsh(gram / np.outer(scale, scale))
+    if x.shape[0] < x.shape[1] or eig.min() <= 1e-10 * max(eig.max(), 1.0):
+        raise SingularDesignError(
+            f"The outcome regression in {where} is singular: the covariates are collinear (or "
+            f"constant) there, or there are fewer observations ({x.shape[0]}) than parameters "
+            f"({x.shape[1]}). Drop redundant covariates."
+        )
+    return np.linalg.solve(gram, xw.T @ y)
+
+
+def _check_ps(ps: np.ndarray, d: np.ndarray) -> None:
+    top = ps >= 1 - _PS_EDGE
+    bottom = (ps <= _PS_EDGE) & (d == 1)
+    if top.any() or bottom.any():
+        raise NoOverlapError(
+            f"The propensity score is at 1 for {int(top.sum())} observations and at 0 for "
+            f"{int(bottom.sum())} treated observations: the covariates separate treated from "
+            "comparison units, so there is no comparable comparison group for them. Drop or "
+            "coarsen the covariates that separate the groups, or restrict the sample to the "
+            "region of common support."
+        )
+
+
+def pscore_logit(d: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted logistic regression by Newton-Raphson.
+
+    Returns
+    -------
+    pscore, hessian_inv
+        Fitted probabilities and ``(X' diag(w p (1-p)) X / n)^{-1}``.
+
+    Raises
+    ------
+    NoOverlapError
+        When Newton's method diverges (perfect separation).
+    """
+    n, k = x.shape
+    beta = np.zeros(k)
+    for _ in range(100):
+        p = expit(x @ beta)
+        h = (x * (w * p * (1 - p))[:, None]).T @ x
+        g = x.T @ (w * (d - p))
+        try:
+            step = np.linalg.solve(h, g)
+        except np.linalg.LinAlgError as err:
+            raise SingularDesignError(
+                "The propensity-score design is singular: covariates are collinear. "
+                "Drop redundant covariates."
+            ) from err
+        beta += step
+        if np.max(np.abs(step)) < 1e-10 * (1 + np.max(np.abs(beta))):
+            break
+        if np.max(np.abs(beta)) > 50:
+            break
+    p = expit(x @ beta)
+    _check_ps(p, d)
+    h = (x * (w * p * (1 - p))[:, None]).T @ x / n
+    return p, np.linalg.inv(h)
+
+
+def pscore_ipt(d: np.ndarray, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Propensity score by inverse probability tilting for the ATT.
+
+    Minimises the convex loss ``mean(w * ((1 - d) exp(x'g) - d x'g))`` by damped Newton steps,
+    whose first-order condition is the exact balancing property
+    ``sum_{d=1} w x = sum_{d=0} w exp(x'g) x``; the score is ``expit(x'g)``.
+
+    Raises
+    ------
+    NoOverlapError
+        When the loss has no minimum (treated covariate means outside the comparison group's
+        convex hull) or scores reach 0 or 1.
+    """
+    n, k = x.shape
+    # start from the logit fit's linear index (as DRDID does)
+    g = np.zeros(k)
+    g[0] = np.log(max(np.sum(w * d), 1e-12) / max(np.sum(w * (1 - d)), 1e-12))
+
+    def loss(gam: np.ndarray) -> float:
+        idx = x @ gam
+        if idx.max() > 700.0:
+            return float("inf")
+        return float(np.mean(w * ((1 - d) * np.exp(idx) - d * idx)))
+
+    current = loss(g)
+    converged = False
+    for _ in range(200):
+        idx = x @ g
+        e = np.exp(np.minimum(idx, 700.0))
+        grad = x.T @ (w * ((1 - d) * e - d)) / n
+        hess = (x * (w * (1 - d) * e)[:, None]).T @ x / n
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError as err:
+            raise SingularDesignError(
+                "The propensity-score design is singular among comparison units: covariates are "
+                "collinear there. Drop redundant covariates."
+            ) from err
+        t = 1.0
+        while t > 1e-10:
+            trial = g - t * step
+            value = loss(trial)
+            if np.isfinite(value) and value <= current + 1e-4 * t * float(grad @ (-step)) + 1e-15:
+                break
+            t /= 2
+        g, current = g - t * step, loss(g - t * step)
+        if np.max(np.abs(grad)) < 1e-10:
+            converged = True
+            break
+    if not converged or np.max(np.abs(g)) > 50:
+        raise NoOverlapError(
+            "Inverse probability tilting did not converge: no reweighting of the comparison group "
+            "matches the treated group's covariate means, a sign that the groups do not overlap. "
+            "Drop or coarsen the covariates that separate the groups."
+        )
+    ps = expit(x @ g)
+    _check_ps(ps, d)
+    return ps
+
+
+def _trim(ps: np.ndarray, d: np.ndarray, trim_level: float) -> np.ndarray:
+    keep = np.ones(d.size, dtype=bool)
+    keep[d == 0] = ps[d == 0] < trim_level
+    return keep
+
+
+# -- panel -------------------------------------------------------------------------------------
+def drdid_imp_panel(
+    y1: np.ndarray,
+    y0: np.ndarray,
+    d: np.ndarray,
+    x: np.ndarray,
+    weights: np.ndarray | None = None,
+    trim_level: float = TRIM_LEVEL,
+) -> DiDEstimate:
+    """Improved (bias-reduced) doubly robust DiD for panel data (DRDID ``drdid_imp_panel``).
+
+    ``ATT = mean(w (d - (1-d) p/(1-p)) (dY - m(x))) / mean(w d)`` with ``p`` from inverse
+    probability tilting and ``m`` the WLS fit of ``dY`` on ``x`` among comparison units with
+    weights ``w p/(1-p)``; ``psi = w (summand - d ATT) / mean(w d)``.
+    """
+    n = d.size
+    w = _weights(weights, n)
+    _require_groups({"treated units": int(d.sum()), "comparison units": int((1 - d).sum())})
+    dy = y1 - y0
+    ps = pscore_ipt(d, x, w)
+    keep = _trim(ps, d, trim_level)
+    cont = d == 0
+    beta = _wls(dy[cont], x[cont], (w * ps / (1 - ps))[cont], "the comparison group")
+    resid = dy - x @ beta
+    summand = keep * (d - (1 - d) * ps / (1 - ps)) * resid
+    mean_d = np.mean(w * d)
+    att = np.mean(w * summand) / mean_d
+    psi = w * keep * (summand - d * att) / mean_d
+    return _finish(att, psi, n_trimmed=int((~keep).sum()), pscore=ps)
+
+
+def reg_did_panel(
+    y1: np.ndarray,
+    y0: np.ndarray,
+    d: np.ndarray,
+    x: np.ndarray,
+    weights: np.ndarray | None = None,
+) -> DiDEstimate:
+    """Outcome-regression DiD for panel data (Heckman, Ichimura and Todd 1997; DRDID
+    ``reg_did_panel``): ``ATT = mean_{d=1}(dY) - mean_{d=1}(x'b)``, ``b`` by OLS on comparison
+    units; the influence function includes the OLS estimation effect."""
+    n = d.size
+    w = _weights(weights, n)
+    _require_groups({"treated units": int(d.sum()), "comparison units": int((1 - d).sum())})
+    dy = y1 - y0
+    cont = d == 0
+    beta = _wls(dy[cont], x[cont], w[cont], "the comparison group")
+    out = x @ beta
+    w_treat = w * d
+    mean_t = np.mean(w_treat)
+    eta_treat = np.mean(w_treat * dy) / mean_t
+    eta_cont = np.mean(w_treat * out) / mean_t
+    w_ols = w * (1 - d)
+    xpx_inv = np.linalg.inv((x * w_ols[:, None]).T @ x / n)
+    lin_ols = (x * (w_ols * (dy - out))[:, None]) @ xpx_inv
+    inf_treat = (w_treat * dy - w_treat * eta_treat) / mean_t
+    m1 = np.mean(x * w_treat[:, None], axis=0)
+    inf_cont = (w_treat * out - w_treat * eta_cont + lin_ols @ m1) / mean_t
+    return _finish(eta_treat - eta_cont, inf_treat - inf_cont)
+
+
+def std_ipw_did_panel(
+    y1: np.ndarray,
+    y0: np.ndarray,
+    d: np.ndarray,
+    x: np.ndarray,
+    weights: np.ndarray | None = None,
+    trim_level: float = TRIM_LEVEL,
+) -> DiDEstimate:
+    """Normalised (Hajek) inverse-probability-weighted DiD for panel data (Abadie 2005; DRDID
+    ``std_ipw_did_panel``); logit propensity score, its estimation effect in the influence
+    function."""
+    n = d.size
+    w = _weights(weights, n)
+    _require_groups({"treated units": int(d.sum()), "comparison units": int((1 - d).sum())})
+    dy = y1 - y0
+    ps, hess_inv = pscore_logit(d, x, w)
+    keep = _trim(ps, d, trim_level)
+    w_treat = keep * w * d
+    w_cont = keep * w * ps * (1 - d) / (1 - ps)
+    eta_treat = np.mean(w_treat * dy) / np.mean(w_treat)
+    eta_cont = np.mean(w_cont * dy) / np.mean(w_cont)
+    lin_ps = (x * (w * (d - ps))[:, None]) @ hess_inv
+    inf_treat = (w_treat * dy - w_treat * eta_treat) / np.mean(w_treat)
+    m2 = np.mean(x * (w_cont * (dy - eta_cont))[:, None], axis=0)
+    inf_cont = (w_cont * dy - w_cont * eta_cont + lin_ps @ m2) / np.mean(w_cont)
+    return _finish(
+        eta_treat - eta_cont, inf_treat - inf_cont, n_trimmed=int((~keep).sum()), pscore=ps
+    )
+
+
+# -- repeated cross-sections -------------------------------------------------------------------
+def _rc_groups(d: np.ndarray, post: np.ndarray) -> None:
+    _require_groups(
+        {
+            "treated, first period": int(((d == 1) & (post == 0)).sum()),
+            "treated, second period": int(((d == 1) & (post == 1)).sum()),
+            "comparison, first period": int(((d == 0) & (post == 0)).sum()),
+            "comparison, second period": int(((d == 0) & (post == 1)).sum()),
+        }
+    )
+
+
+def _cell_fit(
+    y: np.ndarray, x: np.ndarray, w: np.ndarray, mask: np.ndarray, where: str
+) -> np.ndarray:
+    return x @ _wls(y[mask], x[mask], w[mask], where)
+
+
+def drdid_imp_rc(
+    y: np.ndarray,
+    post: np.ndarray,
+    d: np.ndarray,
+    x: np.ndarray,
+    weights: np.ndarray | None = None,
+    trim_level: float = TRIM_LEVEL,
+) -> DiDEstimate:
+    """Improved, locally efficient doubly robust DiD for repeated cross-sections (R DRDID
+    ``drdid_imp_rc``; Sant'Anna and Zhao 2020, eq. 3.4 with the bias-reduced nuisance fits).
+
+    Propensity score by inverse probability tilting; comparison-group regressions per period by
+    WLS with weights ``w p/(1-p)``, treated-group regressions per period by WLS with weights ``w``.
+    """
+    n = d.size
+    w = _weights(weights, n)
+    _rc_groups(d, post)
+    ps = pscore_ipt(d, x, w)
+    keep = _trim(ps, d, trim_level)
+    odds = w * ps / (1 - ps)
+    c0, c1 = (d == 0) & (post == 0), (d == 0) & (post == 1)
+    t0, t1 = (d == 1) & (post == 0), (d == 1) & (post == 1)
+    y_c0 = _cell_fit(y, x, odds, c0, "the comparison group, first period")
+    y_c1 = _cell_fit(y, x, odds, c1, "the comparison group, second period")
+    y_t0 = _cell_fit(y, x, w, t0, "the treated group, first period")
+    y_t1 = _cell_fit(y, x, w, t1, "the treated group, second period")
+    y_c = post * y_c1 + (1 - post) * y_c0
+
+    w_t0, w_t1 = w * d * (1 - post), w * d * post
+    w_c0 = keep * odds * (1 - d) * (1 - post)
+    w_c1 = keep * odds * (1 - d) * post
+    w_d, w_dt1, w_dt0 = w * d, w * d * post, w * d * (1 - post)
+
+    def part(weight: np.ndarray, value: np.ndarray) -> tuple[float, np.ndarray]:
+        m = np.mean(weight)
+        eta = weight * value / m
+        est = float(np.mean(eta))
+        return est, eta - weight * est / m
+
+    a_t0, i_t0 = part(w_t0, y - y_c)
+    a_t1, i_t1 = part(w_t1, y - y_c)
+    a_c0, i_c0 = part(w_c0, y - y_c)
+    a_c1, i_c1 = part(w_c1, y - y_c)
+    a_d1, i_d1 = part(w_d, y_t1 - y_c1)
+    a_dt1, i_dt1 = part(w_dt1, y_t1 - y_c1)
+    a_d0, i_d0 = part(w_d, y_t0 - y_c0)
+    a_dt0, i_dt0 = part(w_dt0, y_t0 - y_c0)
+    att = (a_t1 - a_t0) - (a_c1 - a_c0) + (a_d1 - a_dt1) - (a_d0 - a_dt0)
+    psi = (i_t1 - i_t0) - (i_c1 - i_c0) + (i_d1 - i_dt1) - (i_d0 - i_dt0)
+    return _finish(att, psi, n_trimmed=int((~keep).sum()), pscore=ps)
+
+
+def reg_did_rc(
+    y: np.ndarray,
+    post: np.ndarray,
+    d: np.ndarray,
+    x: np.ndarray,
+    weights: np.ndarray | None = None,
+) -> DiDEstimate:
+    """Outcome-regression DiD for repeated cross-sections (DRDID ``reg_did_rc``)."""
+    n = d.size
+    w = _weights(weights, n)
+    _rc_groups(d, post)
+    c0, c1 = (d == 0) & (post == 0), (d == 0) & (post == 1)
+    out0 = _cell_fit(y, x, w, c0, "the comparison group, first period")
+    out1 = _cell_fit(y, x, w, c1, "the comparison group, second period")
+    w_t0, w_t1, w_c = w * d * (1 - post), w * d * post, w * d
+    eta_t0 = np.mean(w_t0 * y) / np.mean(w_t0)
+    eta_t1 = np.mean(w_t1 * y) / np.mean(w_t1)
+    eta_c = np.mean(w_c * (out1 - out0)) / np.mean(w_c)
+
+    def lin_rep(mask: np.ndarray, out: np.ndarray) -> np.ndarray:
+        w_ols = w * mask
+        xpx_inv = np.linalg.inv((x * w_ols[:, None]).T @ x / n)
+        return (x * (w_ols * (y - out))[:, None]) @ xpx_inv
+
+    inf_t0 = (w_t0 * y - w_t0 * eta_t0) / np.mean(w_t0)
+    inf_t1 = (w_t1 * y - w_t1 * eta_t1) / np.mean(w_t1)
+    m1 = np.mean(x * w_c[:, None], axis=0)
+    inf_c = (
+        w_c * (out1 - out0) - w_c * eta_c + lin_rep(c1, out1) @ m1 - lin_rep(c0, out0) @ m1
+    ) / np.mean(w_c)
+    return _finish((eta_t1 - eta_t0) - eta_c, (inf_t1 - inf_t0) - inf_c)
+
+
+def std_ipw_did_rc(
+    y: np.ndarray,
+    post: np.ndarray,
+    d: np.ndarray,
+    x: np.ndarray,
+    weights: np.ndarray | None = None,
+    trim_level: float = TRIM_LEVEL,
+) -> DiDEstimate:
+    """Normalised IPW DiD for repeated cross-sections (Abadie 2005; DRDID ``std_ipw_did_rc``)."""
+    n = d.size
+    w = _weights(weights, n)
+    _rc_groups(d, post)
+    ps, hess_inv = pscore_logit(d, x, w)
+    keep = _trim(ps, d, trim_level)
+    w_t0 = keep * w * d * (1 - post)
+    w_t1 = keep * w * d * post
+    w_c0 = keep * w * ps * (1 - d) * (1 - post) / (1 - ps)
+    w_c1 = keep * w * ps * (1 - d) * post / (1 - ps)
+
+    def part(weight: np.ndarray) -> tuple[float, np.ndarray]:
+        m = np.mean(weight)
+        eta = weight * y / m
+        est = float(np.mean(eta))
+        return est, eta - weight * est / m
+
+    a_t0, i_t0 = part(w_t0)
+    a_t1, i_t1 = part(w_t1)
+    a_c0, i_c0 = part(w_c0)
+    a_c1, i_c1 = part(w_c1)
+    lin_ps = (x * (w * (d - ps))[:, None]) @ hess_inv
+    m2_0 = np.mean(x * (w_c0 * (y - a_c0))[:, None], axis=0) / np.mean(w_c0)
+    m2_1 = np.mean(x * (w_c1 * (y - a_c1))[:, None], axis=0) / np.mean(w_c1)
+    inf_c = (i_c1 - i_c0) + lin_ps @ (m2_1 - m2_0)
+    att = (a_t1 - a_t0) - (a_c1 - a_c0)
+    return _finish(att, (i_t1 - i_t0) - inf_c, n_trimmed=int((~keep).sum()), pscore=ps)
