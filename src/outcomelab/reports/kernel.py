@@ -1,0 +1,108 @@
+"""The Jupyter kernel report templates run in, registered for and verified against this Python.
+
+The most common Papermill failure is ``NoSuchKernel`` (a kernelspec saved on someone else's
+machine) or a kernel that silently starts another Python without outcomelab installed.
+:func:`ensure_kernel` makes a kernelspec named ``outcomelab`` whose command is the running
+interpreter (``sys.executable``), writes it into the environment's own ``share/jupyter/kernels``
+(or the user's Jupyter data folder when the environment is read-only) and checks that Jupyter
+resolves the name to this interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from outcomelab.errors import ReportError
+
+__all__ = ["KERNEL_NAME", "ensure_kernel"]
+
+#: name of the kernelspec report templates are executed with
+KERNEL_NAME = "outcomelab"
+
+
+def _spec_dict() -> dict[str, object]:
+    return {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": f"outcomelab ({Path(sys.prefix).name})",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }
+
+
+def _resolved_executable(name: str) -> str | None:
+    """The interpreter Jupyter would start for kernel ``name`` (None: no such kernel)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        return None
+    if not spec.argv:
+        return None
+    first = spec.argv[0]
+    # jupyter_client itself replaces a bare "python" by the running interpreter
+    if first in {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}:
+        return sys.executable
+    return first
+
+
+def _same_interpreter(path: str | None) -> bool:
+    # compare unresolved absolute paths: two virtualenvs symlink to the same base interpreter
+    return path is not None and Path(path).absolute() == Path(sys.executable).absolute()
+
+
+def _write_spec(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(_spec_dict(), indent=1)
+    # atomic replace: parallel report runs may register the kernel at the same time
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".kernel-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, folder / "kernel.json")
+
+
+def ensure_kernel(name: str = KERNEL_NAME) -> str:
+    """Make sure a Jupyter kernel called ``name`` starts the running interpreter; return the name.
+
+    Parameters
+    ----------
+    name
+        Kernelspec name to register or verify.
+
+    Returns
+    -------
+    str
+        The kernel name to pass to Papermill.
+
+    Raises
+    ------
+    ReportError
+        If no kernelspec pointing at this interpreter can be written or resolved.
+    """
+    if _same_interpreter(_resolved_executable(name)):
+        return name
+    from jupyter_core.paths import jupyter_data_dir
+
+    candidates = [
+        Path(sys.prefix) / "share" / "jupyter" / "kernels" / name,
+        Path(jupyter_data_dir()) / "kernels" / name,
+    ]
+    errors = []
+    for folder in candidates:
+        try:
+            _write_spec(folder)
+        except OSError as err:
+            errors.append(f"{folder}: {err}")
+            continue
+        if _same_interpreter(_resolved_executable(name)):
+            return name
+    found = _resolved_executable(name)
+    raise ReportError(
+        f"The Jupyter kernel {name!r} could not be registered for {sys.executable} "
+        f"(Jupyter resolves it to {found!r}; write errors: {'; '.join(errors) or 'none'}). "
+        f"Run `{sys.executable} -m ipykernel install --sys-prefix --name {name}` and try again."
+    )

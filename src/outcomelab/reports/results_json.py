@@ -1,0 +1,145 @@
+"""Write and check ``results.json``: the machine-readable result of a standard evaluation.
+
+The format is defined by ``data_schemas/results/results.schema.json`` (documented in
+``results.md`` next to it).
+The file is deterministic: keys sorted, floats rounded to :data:`SIGNIFICANT_DIGITS` significant
+digits, ``NaN``/``inf`` written as ``null``, no run-time facts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from outcomelab.errors import ReportError
+from outcomelab.resources import schemas_dir
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SIGNIFICANT_DIGITS",
+    "canonical",
+    "dumps",
+    "read_results",
+    "results_schema",
+    "validate_results",
+    "write_results",
+]
+
+SCHEMA_VERSION = "1.0"
+SIGNIFICANT_DIGITS = 14
+
+
+def _round(x: float) -> float | None:
+    if math.isnan(x) or math.isinf(x):
+        return None
+    if x == 0:
+        return 0.0
+    digits = SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(abs(x)))
+    return float(round(x, digits)) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def canonical(value: Any) -> Any:
+    """Convert ``value`` to plain JSON types with rounded floats (NaN -> None, tuples -> lists)."""
+    if isinstance(value, Mapping):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [canonical(v) for v in value.tolist()]
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return _round(float(value))
+    if isinstance(value, Path):
+        return str(value)
+    if value is None or isinstance(value, str):
+        return value
+    raise ReportError(
+        f"results.json cannot hold a value of type {type(value).__name__} ({value!r}); "
+        "convert it to a number, string, list or dict first."
+    )
+
+
+def dumps(results: Mapping[str, Any]) -> str:
+    """The canonical JSON text of ``results`` (sorted keys, rounded floats, trailing newline)."""
+    return (
+        json.dumps(
+            canonical(results), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
+        )
+        + "\n"
+    )
+
+
+def results_schema() -> dict[str, Any]:
+    """The JSON Schema of ``results.json`` (version :data:`SCHEMA_VERSION`)."""
+    path = schemas_dir() / "results" / "results.schema.json"
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def validate_results(results: Mapping[str, Any]) -> None:
+    """Check ``results`` against the JSON Schema.
+
+    Raises
+    ------
+    ReportError
+        Listing every violation with its JSON path.
+    """
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(results_schema())
+    errors = sorted(validator.iter_errors(canonical(results)), key=lambda e: list(e.path))
+    if errors:
+        lines = "; ".join(
+            f"at {'/'.join(str(p) for p in e.path) or '(top)'}: {e.message}" for e in errors[:10]
+        )
+        more = f" and {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise ReportError(f"results.json does not fit schema {SCHEMA_VERSION}: {lines}{more}.")
+
+
+def write_results(results: Mapping[str, Any], path: str | Path, *, validate: bool = True) -> Path:
+    """Validate ``results`` and write them as canonical JSON to ``path``.
+
+    Parameters
+    ----------
+    results
+        The results dict (see ``data_schemas/results/results.md``).
+    path
+        Output file.
+    validate
+        Check against the JSON Schema first.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    if validate:
+        validate_results(results)
+    out = Path(path)
+    out.write_text(dumps(results), encoding="utf-8")
+    return out
+
+
+def read_results(path: str | Path) -> dict[str, Any]:
+    """Read a ``results.json`` and check its schema version.
+
+    Raises
+    ------
+    ReportError
+        If the file is not results of schema version :data:`SCHEMA_VERSION`.
+    """
+    data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ReportError(
+            f"{path} has schema_version {data.get('schema_version')!r}; this outcomelab reads "
+            f"{SCHEMA_VERSION!r}. Re-run the evaluation with this version."
+        )
+    return data

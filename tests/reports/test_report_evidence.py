@@ -1,0 +1,102 @@
+"""SMS level, WWC baseline equivalence, design choice and the sample flow (no kernel)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from outcomelab.errors import EstimationError, ReportError
+from outcomelab.reports.design_choice import choose_design
+from outcomelab.reports.evidence import baseline_equivalence, evidence_rating, wwc_band
+from outcomelab.reports.sample_flow import SampleFlow
+
+
+def test_wwc_bands_follow_the_handbook_thresholds() -> None:
+    assert wwc_band(0.05) == "satisfied"
+    assert wwc_band(-0.06) == "adjustment_required"
+    assert wwc_band(0.25) == "adjustment_required"
+    assert wwc_band(0.26) == "not_satisfied"
+    assert wwc_band(None) == "not_applicable"
+
+
+def test_hedges_g_and_cox_index_by_hand() -> None:
+    data = pd.DataFrame(
+        {
+            "d": [1, 1, 1, 1, 0, 0, 0, 0],
+            "x": [1.0, 2.0, 3.0, 4.0, 2.0, 3.0, 4.0, 5.0],
+            "b": [1, 1, 0, 0, 1, 0, 0, 0],
+        }
+    )
+    eq = baseline_equivalence(data, treatment="d", covariates=["x", "b"])
+    sd = math.sqrt((3 * np.var([1, 2, 3, 4], ddof=1) + 3 * np.var([2, 3, 4, 5], ddof=1)) / 6)
+    g = (1 - 3 / (4 * 8 - 9)) * (2.5 - 3.5) / sd
+    cox = (math.log(0.5 / 0.5) - math.log(0.25 / 0.75)) / 1.65
+    table = eq.table.set_index("covariate")
+    assert table.loc["x", "smd"] == pytest.approx(g, rel=1e-12)
+    assert table.loc["b", "smd"] == pytest.approx(cox, rel=1e-12)
+    assert table.loc["b", "kind"] == "binary"
+    assert eq.max_abs_smd == pytest.approx(max(abs(g), abs(cox)))
+    assert eq.verdict == "not_satisfied"
+    assert eq.worst == ("x" if abs(g) > abs(cox) else "b")
+
+
+def test_sms_level_three_lowered_by_failed_pretrend_test() -> None:
+    data = pd.DataFrame({"d": [1, 0] * 50, "x": np.tile([1.0, 1.0], 50)})
+    data.loc[::4, "x"] = 2.0
+    eq = baseline_equivalence(data, treatment="d", covariates=["x"])
+    good = evidence_rating(design="did", equivalence=eq, adjusted=True, pretrend_p=0.4)
+    assert good.sms_level == 3
+    bad = evidence_rating(design="did", equivalence=eq, adjusted=True, pretrend_p=0.01, lang="sv")
+    assert bad.sms_level == 2
+    assert any("parallella trender" in r for r in bad.sms_reasons)
+    assert bad.to_dict()["wwc_verdict"] == eq.verdict
+
+
+def test_auto_design_choice() -> None:
+    staggered = choose_design([2019, 2020, 2021], range(2015, 2025))
+    assert (staggered.chosen, staggered.estimator, staggered.pre_periods) == ("did", "att_gt", 4)
+    single = choose_design([2019, 2019, 0], range(2015, 2025), lang="sv")
+    assert single.estimator == "did_2x2"
+    assert "samma år" in single.reason
+    short = choose_design([2016, 2017], range(2015, 2025))
+    assert short.chosen == "matching"
+    assert "only 1 years" in short.reason or "only 1 year" in short.reason
+    both = choose_design([2016, 2017], range(2015, 2025), requested="both")
+    assert both.chosen == "both" and both.estimator == "att_gt"
+
+
+def test_did_without_pre_period_is_refused() -> None:
+    with pytest.raises(EstimationError, match="at least one observed year before"):
+        choose_design([2015], range(2015, 2020), requested="did")
+    with pytest.raises(EstimationError, match="No participant"):
+        choose_design([0, 0], range(2015, 2020))
+
+
+def test_sample_flow_table_and_checks() -> None:
+    flow = SampleFlow.build(
+        submitted=100,
+        valid=95,
+        eligible=80,
+        analysed=80,
+        comparison_pool=500,
+        comparison_analysed=480,
+        reasons=[
+            ("valid", "no outcome records", 5),
+            ("eligible", "started too late", 15),
+            ("analysed", "x", 0),
+        ],
+    )
+    d = flow.to_dict()
+    assert d["dropped"] == [
+        {"stage": "valid", "reason": "no outcome records", "count": 5},
+        {"stage": "eligible", "reason": "started too late", "count": 15},
+    ]
+    table = flow.table("en")
+    assert table.iloc[2].tolist() == ["Eligible", "80", "15 started too late"]
+    with pytest.raises(ReportError, match="must not grow"):
+        SampleFlow.build(
+            submitted=10, valid=12, eligible=5, analysed=5, comparison_pool=1, comparison_analysed=1
+        )
