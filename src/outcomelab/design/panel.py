@@ -1,0 +1,689 @@
+"""The analysis panel: one row per person and period, built out of core with DuckDB.
+
+The long outcome table is filtered, pivoted to one column per outcome and joined to the
+participants' start dates and baseline covariates inside DuckDB, which spills to disk when a
+``temp_directory`` is given, so panels larger than memory can be written straight to Parquet with
+:func:`write_panel`. What was left out, and why, is reported in a :class:`PanelInfo`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from outcomelab._checks import check_choice
+from outcomelab.design.sources import PanelSource, register_source
+from outcomelab.errors import InputError
+
+__all__ = [
+    "PANEL_COLUMNS",
+    "PanelInfo",
+    "build_panel",
+    "panel_info",
+    "period_to_int",
+    "write_panel",
+]
+
+#: the design columns every panel has (outcome and covariate columns come in between/after)
+PANEL_COLUMNS = ("person_id", "unit", "period", "cohort", "rel_time", "treated", "treated_post")
+_KEYS_PARTICIPANTS = ("person_id", "intervention_id", "group", "start_date")
+_KEYS_OUTCOMES = ("person_id", "outcome_code", "period", "value")
+_NOT_COVARIATES = {"person_id", "intervention_id", "group"}
+_RESERVED = set(PANEL_COLUMNS)
+
+PeriodType = Literal["year", "month"]
+Output = Literal["pandas", "arrow"]
+
+
+@dataclass(frozen=True)
+class PanelInfo:
+    """What went into an analysis panel and what was left out.
+
+    Attributes
+    ----------
+    intervention_id, period_type
+        The intervention and the periodicity (``"year"``: period = year; ``"month"``:
+        period = year * 12 + month - 1).
+    outcomes
+        Outcome columns of the panel.
+    covariates
+        Baseline covariate columns copied from the participants table.
+    n_rows, n_persons, n_participants, n_comparison
+        Size of the panel.
+    first_period, last_period
+        Range of periods in the panel (``None`` when it is empty).
+    cohorts
+        Persons per cohort (start period; 0 = comparison).
+    dropped
+        One row per reason with columns ``reason, rows, persons`` (rows of the source tables and
+        persons concerned).
+    notes
+        Remarks that do not drop anything (e.g. starts after the last period).
+    """
+
+    intervention_id: str
+    period_type: str
+    outcomes: tuple[str, ...]
+    covariates: tuple[str, ...]
+    n_rows: int
+    n_persons: int
+    n_participants: int
+    n_comparison: int
+    first_period: int | None
+    last_period: int | None
+    cohorts: Mapping[int, int] = field(default_factory=dict)
+    dropped: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cohorts", MappingProxyType(dict(self.cohorts)))
+        frame = self.dropped
+        if frame.empty:
+            frame = pd.DataFrame({"reason": [], "rows": [], "persons": []})
+        object.__setattr__(self, "dropped", frame.reset_index(drop=True).copy())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict of everything in the report."""
+        return {
+            "intervention_id": self.intervention_id,
+            "period_type": self.period_type,
+            "outcomes": list(self.outcomes),
+            "covariates": list(self.covariates),
+            "n_rows": self.n_rows,
+            "n_persons": self.n_persons,
+            "n_participants": self.n_participants,
+            "n_comparison": self.n_comparison,
+            "first_period": self.first_period,
+            "last_period": self.last_period,
+            "cohorts": {str(k): int(v) for k, v in self.cohorts.items()},
+            "dropped": [
+                {"reason": str(r["reason"]), "rows": int(r["rows"]), "persons": int(r["persons"])}
+                for r in self.dropped.to_dict(orient="records")
+            ],
+            "notes": list(self.notes),
+        }
+
+    def summary(self) -> str:
+        """Readable text: size, cohorts, and every reason something was left out."""
+        span = (
+            f"periods {format_period(self.first_period, self.period_type)} to "
+            f"{format_period(self.last_period, self.period_type)}"
+            if self.first_period is not None and self.last_period is not None
+            else "no periods"
+        )
+        cohorts = ", ".join(
+            f"{format_period(k, self.period_type)}: {v}" for k, v in self.cohorts.items() if k
+        )
+        lines = [
+            f"Panel for {self.intervention_id}: {self.n_rows:,} rows, {self.n_persons:,} persons "
+            f"({self.n_participants:,} participants, {self.n_comparison:,} comparison), {span}.",
+            f"  outcomes: {', '.join(self.outcomes)}",
+            f"  participants by start {self.period_type}: {cohorts or 'none'}",
+        ]
+        if self.dropped.empty:
+            lines.append("  nothing was dropped")
+        d = self.dropped
+        for reason, rows, persons in zip(
+            d["reason"].tolist(), d["rows"].tolist(), d["persons"].tolist(), strict=True
+        ):
+            lines.append(f"  dropped: {reason} ({int(rows):,} rows, {int(persons):,} persons)")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+
+def format_period(period: int | None, period_type: str) -> str:
+    """The ISO label of an integer period: ``2019`` or ``"2019-03"``."""
+    if period is None:
+        return "-"
+    if period_type == "month":
+        return f"{period // 12:04d}-{period % 12 + 1:02d}"
+    return str(period)
+
+
+def period_to_int(period: str | int, period_type: PeriodType) -> int:
+    """Convert an ISO period label (``"2019"`` or ``"2019-03"``) to the panel's integer period.
+
+    Parameters
+    ----------
+    period
+        ``"YYYY"`` (or an int year) for yearly data, ``"YYYY-MM"`` for monthly data.
+    period_type
+        ``"year"`` or ``"month"``.
+
+    Returns
+    -------
+    int
+        The year, or ``year * 12 + month - 1``.
+
+    Raises
+    ------
+    InputError
+        If the label does not fit the period type.
+    """
+    text = str(period)
+    if period_type == "year" and re.fullmatch(r"\d{4}", text):
+        return int(text)
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if period_type == "month" and m and 1 <= int(m.group(2)) <= 12:
+        return int(m.group(1)) * 12 + int(m.group(2)) - 1
+    if period_type == "month" and isinstance(period, int) and period > 9999:
+        return period  # already an integer month
+    form = "YYYY" if period_type == "year" else "YYYY-MM"
+    raise InputError(
+        f"Period {period!r} is not of the form {form} required for {period_type}ly data."
+    )
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _columns(con: duckdb.DuckDBPyConnection, view: str) -> list[str]:
+    return [str(r[0]) for r in con.execute(f"DESCRIBE {view}").fetchall()]
+
+
+def _period_sql(period_type: str) -> str:
+    """SQL turning the raw ``period`` column into the integer period (NULL if malformed)."""
+    p = "CAST(period AS VARCHAR)"
+    if period_type == "year":
+        return f"CASE WHEN length({p}) = 4 THEN TRY_CAST({p} AS INTEGER) END"
+    year = f"TRY_CAST(substr({p}, 1, 4) AS INTEGER)"
+    month = f"TRY_CAST(substr({p}, 6, 2) AS INTEGER)"
+    return (
+        f"CASE WHEN length({p}) = 7 AND substr({p}, 5, 1) = '-' AND {month} BETWEEN 1 AND 12 "
+        f"THEN {year} * 12 + {month} - 1 END"
+    )
+
+
+@dataclass
+class _Plan:
+    """The prepared panel query and the facts reported about it (internal)."""
+
+    sql: str
+    info: PanelInfo
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    source: PanelSource,
+    *,
+    intervention_id: str,
+    outcomes: Sequence[str] | None,
+    periods: Iterable[str | int] | None,
+    covariates: Sequence[str] | None,
+    submission: str | None,
+    period_type: PeriodType | None,
+) -> _Plan:
+    found = register_source(con, source, intervention_id=intervention_id, submission=submission)
+    for view, keys in (("src_participants", _KEYS_PARTICIPANTS), ("src_outcomes", _KEYS_OUTCOMES)):
+        have = _columns(con, view)
+        missing = [k for k in keys if k not in have]
+        if missing:
+            table = view.removeprefix("src_")
+            raise InputError(
+                f"The {table} table lacks the column(s) {', '.join(missing)}; it has "
+                f"{', '.join(have)}. Check the file against the standard schema "
+                f"(`outcomelab validate`)."
+            )
+    iid = _lit(intervention_id)
+    dropped: list[tuple[str, int, int]] = []
+    notes: list[str] = []
+
+    # --- period type ---------------------------------------------------------------------------
+    if period_type is None and "interventions" in found:
+        cols = _columns(con, "src_interventions")
+        if {"intervention_id", "period_type"} <= set(cols):
+            row = con.execute(
+                "SELECT any_value(period_type) FROM src_interventions "
+                f"WHERE CAST(intervention_id AS VARCHAR) = {iid}"
+            ).fetchone()
+            if row and row[0] in ("year", "month"):
+                period_type = row[0]
+    code_stats = con.execute(
+        "SELECT CAST(outcome_code AS VARCHAR), count(*), min(length(CAST(period AS VARCHAR))), "
+        "max(length(CAST(period AS VARCHAR))) FROM src_outcomes GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    if period_type is None:
+        lengths = {r[2] for r in code_stats} | {r[3] for r in code_stats}
+        period_type = "month" if lengths and min(lengths) == 7 else "year"
+    check_choice("period_type", period_type, ["year", "month"])
+
+    # --- outcomes ------------------------------------------------------------------------------
+    present = {str(r[0]): int(r[1]) for r in code_stats if r[0] is not None}
+    if outcomes is None:
+        chosen = sorted(present)
+    else:
+        chosen = list(dict.fromkeys(outcomes))
+        unknown = [c for c in chosen if c not in present]
+        if unknown:
+            raise InputError(
+                f"`outcomes` names {', '.join(repr(c) for c in unknown)}, which the outcomes "
+                f"table does not hold; it holds {', '.join(repr(c) for c in present) or 'nothing'}."
+            )
+    if not chosen:
+        raise InputError("The outcomes table is empty; there is no outcome to build a panel of.")
+    clash = [c for c in chosen if c in _RESERVED]
+    if clash:
+        raise InputError(f"Outcome code(s) {clash} clash with the panel's design columns.")
+
+    # --- participants of this intervention -----------------------------------------------------
+    pcols = _columns(con, "src_participants")
+    if covariates is None:
+        covs = [c for c in pcols if c not in _NOT_COVARIATES and c not in chosen]
+    else:
+        covs = list(dict.fromkeys(covariates))
+        bad = [c for c in covs if c not in pcols]
+        if bad:
+            raise InputError(
+                f"`covariates` names {', '.join(repr(c) for c in bad)}, which the participants "
+                f"table does not have; it has {', '.join(pcols)}."
+            )
+    covs = [c for c in covs if c not in _RESERVED]
+    start = "TRY_CAST(start_date AS DATE)"
+    cohort = (
+        f"year({start})" if period_type == "year" else f"year({start}) * 12 + month({start}) - 1"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _p_all AS SELECT *, "
+        "count(*) OVER (PARTITION BY person_id) AS _n, "
+        f'CAST("group" AS VARCHAR) AS _grp, {start} AS _start '
+        f"FROM src_participants WHERE CAST(intervention_id AS VARCHAR) = {iid}"
+    )
+    n_all = con.execute("SELECT count(*) FROM _p_all").fetchone()
+    if not n_all or n_all[0] == 0:
+        others = con.execute(
+            "SELECT DISTINCT CAST(intervention_id AS VARCHAR) FROM src_participants "
+            "ORDER BY 1 LIMIT 10"
+        ).fetchall()
+        listed = ", ".join(repr(r[0]) for r in others) or "none"
+        raise InputError(
+            f"No participants rows for intervention {intervention_id!r}; the table holds "
+            f"intervention ids {listed}. Check `intervention_id`."
+        )
+    checks = [
+        ("person listed more than once for the intervention", "_n > 1"),
+        ("group is neither 'participant' nor 'comparison'", "_n = 1 AND (_grp IS NULL OR "
+         "_grp NOT IN ('participant', 'comparison'))"),
+        ("participant without a valid start_date", "_n = 1 AND _grp = 'participant' AND "
+         "_start IS NULL"),
+    ]  # fmt: skip
+    for reason, cond in checks:
+        r = con.execute(
+            f"SELECT count(*), count(DISTINCT person_id) FROM _p_all WHERE {cond}"
+        ).fetchone()
+        if r and r[0]:
+            dropped.append((reason, int(r[0]), int(r[1])))
+    cov_select = "".join(f", {_q(c)}" for c in covs)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _p AS SELECT person_id, "
+        f"CAST(CASE WHEN _grp = 'participant' THEN {cohort} ELSE 0 END AS BIGINT) AS cohort, "
+        f"CAST(_grp = 'participant' AS BIGINT) AS treated{cov_select} FROM _p_all "
+        "WHERE _n = 1 AND _grp IN ('participant', 'comparison') "
+        "AND (_grp = 'comparison' OR _start IS NOT NULL)"
+    )
+    con.execute("DROP TABLE _p_all")
+
+    # --- outcome rows: one pass that filters, parses and pivots ----------------------------------
+    t_sql = _period_sql(period_type)
+    code_list = ", ".join(_lit(c) for c in chosen)
+    where = [f"CAST(outcome_code AS VARCHAR) IN ({code_list})"]
+    period_filter = ""
+    if periods is not None:
+        wanted = sorted({period_to_int(p, period_type) for p in periods})
+        if not wanted:
+            raise InputError("`periods` is empty; pass the periods to keep or None for all.")
+        period_filter = f" AND t IN ({', '.join(str(w) for w in wanted)})"
+    aggs = "".join(
+        f", max(CAST(value AS DOUBLE)) FILTER (WHERE code = {_lit(c)}) AS {_q(c)}"
+        f", count(*) FILTER (WHERE code = {_lit(c)}) AS {_q('_n_' + c)}"
+        for c in chosen
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _w AS SELECT person_id, t, count(*) AS _rows" + aggs + " "
+        f"FROM (SELECT person_id, CAST(outcome_code AS VARCHAR) AS code, {t_sql} AS t, value "
+        f"FROM src_outcomes WHERE {' AND '.join(where)}) GROUP BY person_id, t"
+    )
+    r = con.execute(
+        "SELECT sum(_rows), count(DISTINCT person_id) FROM _w WHERE t IS NULL"
+    ).fetchone()
+    if r and r[0]:
+        form = "YYYY" if period_type == "year" else "YYYY-MM"
+        dropped.append((f"outcome period not of the form {form}", int(r[0]), int(r[1])))
+    if periods is not None:
+        r = con.execute(
+            "SELECT sum(_rows), count(DISTINCT person_id) FROM _w "
+            f"WHERE t IS NOT NULL AND NOT (TRUE{period_filter})"
+        ).fetchone()
+        if r and r[0]:
+            dropped.append(("outcome period outside `periods`", int(r[0]), int(r[1])))
+    r = con.execute(
+        "SELECT sum(_rows), count(DISTINCT person_id) FROM _w ANTI JOIN _p USING (person_id) "
+        "WHERE t IS NOT NULL"
+    ).fetchone()
+    if r and r[0]:
+        dropped.append(
+            ("outcome rows for persons not among this intervention's kept participants",
+             int(r[0]), int(r[1]))
+        )  # fmt: skip
+    dup_cond = " OR ".join(f"{_q('_n_' + c)} > 1" for c in chosen)
+    dup_rows = " + ".join(
+        f"CASE WHEN {_q('_n_' + c)} > 1 THEN {_q('_n_' + c)} ELSE 0 END" for c in chosen
+    )
+    r = con.execute(
+        f"SELECT sum({dup_rows}), count(DISTINCT person_id) FROM _w SEMI JOIN _p USING (person_id) "
+        f"WHERE t IS NOT NULL AND ({dup_cond})"
+    ).fetchone()
+    if r and r[0]:
+        dropped.append(
+            ("duplicate outcome rows (same person, outcome and period); the value is set to "
+             "missing", int(r[0]), int(r[1]))
+        )  # fmt: skip
+    r = con.execute(
+        "SELECT count(*) FROM _p WHERE person_id NOT IN "
+        f"(SELECT person_id FROM _w WHERE t IS NOT NULL{period_filter})"
+    ).fetchone()
+    if r and r[0]:
+        dropped.append(("person without any outcome row in the panel's periods", 0, int(r[0])))
+
+    # --- the panel ------------------------------------------------------------------------------
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _pu AS SELECT *, CAST(row_number() OVER (ORDER BY "
+        "person_id) AS BIGINT) AS unit FROM _p WHERE person_id IN "
+        f"(SELECT person_id FROM _w WHERE t IS NOT NULL{period_filter})"
+    )
+    outcome_cols = "".join(
+        f", CASE WHEN w.{_q('_n_' + c)} > 1 THEN NULL ELSE w.{_q(c)} END AS {_q(c)}" for c in chosen
+    )
+    cov_cols = "".join(f", p.{_q(c)}" for c in covs)
+    sql = (
+        "SELECT p.person_id, p.unit, CAST(w.t AS BIGINT) AS period" + outcome_cols + ", p.cohort, "
+        "CAST(CASE WHEN p.cohort > 0 THEN w.t - p.cohort END AS DOUBLE) AS rel_time, p.treated, "
+        "CAST(p.cohort > 0 AND w.t >= p.cohort AS BIGINT) AS treated_post" + cov_cols + " "
+        f"FROM (SELECT * FROM _w WHERE t IS NOT NULL{period_filter}) w "
+        "JOIN _pu p USING (person_id) ORDER BY p.unit, w.t"
+    )
+
+    stats = con.execute("SELECT count(*), count(*) FILTER (WHERE treated = 1) FROM _pu").fetchone()
+    n_persons, n_part = (int(stats[0]), int(stats[1])) if stats else (0, 0)
+    span = con.execute(
+        f"SELECT min(w.t), max(w.t), count(*) FROM (SELECT * FROM _w WHERE t IS NOT NULL"
+        f"{period_filter}) w SEMI JOIN _pu USING (person_id)"
+    ).fetchone()
+    first, last, n_rows = (span[0], span[1], int(span[2])) if span else (None, None, 0)
+    cohorts = {
+        int(k): int(v)
+        for k, v in con.execute(
+            "SELECT cohort, count(*) FROM _pu GROUP BY cohort ORDER BY cohort"
+        ).fetchall()
+    }
+    if last is not None:
+        late = sum(v for k, v in cohorts.items() if k > last)
+        if late:
+            notes.append(
+                f"{late} participants start after the last period in the panel "
+                f"({format_period(int(last), period_type)}); they contribute only pre-start "
+                "periods."
+            )
+    if n_part == 0:
+        notes.append("The panel has no participants left; no effect can be estimated from it.")
+    info = PanelInfo(
+        intervention_id=intervention_id,
+        period_type=period_type,
+        outcomes=tuple(chosen),
+        covariates=tuple(covs),
+        n_rows=n_rows,
+        n_persons=n_persons,
+        n_participants=n_part,
+        n_comparison=n_persons - n_part,
+        first_period=None if first is None else int(first),
+        last_period=None if last is None else int(last),
+        cohorts=cohorts,
+        dropped=pd.DataFrame(dropped, columns=["reason", "rows", "persons"]),
+        notes=tuple(notes),
+    )
+    return _Plan(sql=sql, info=info)
+
+
+def _connect(
+    memory_limit: str | None, temp_directory: str | Path | None, threads: int | None
+) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    if memory_limit is not None:
+        con.execute(f"SET memory_limit = {_lit(memory_limit)}")
+    if temp_directory is not None:
+        con.execute(f"SET temp_directory = {_lit(str(temp_directory))}")
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def build_panel(
+    source: PanelSource,
+    *,
+    intervention_id: str,
+    outcomes: Sequence[str] | None = None,
+    periods: Iterable[str | int] | None = None,
+    covariates: Sequence[str] | None = None,
+    submission: str | None = None,
+    period_type: PeriodType | None = None,
+    output: Output = "pandas",
+    memory_limit: str | None = None,
+    temp_directory: str | Path | None = None,
+    threads: int | None = None,
+) -> pd.DataFrame | pa.Table:
+    """Build the analysis panel: one row per person and period, one column per outcome.
+
+    Parameters
+    ----------
+    source
+        A stored :class:`~outcomelab.store.Submission`; a :class:`~outcomelab.store.Store`
+        (the latest submission for ``intervention_id`` unless ``submission`` names one); a dict
+        with the DataFrames (or file paths) ``participants`` and ``outcomes`` (and optionally
+        ``interventions``); or a folder holding those tables as Parquet, CSV or Excel files.
+    intervention_id
+        The intervention whose participants and comparison candidates form the panel.
+    outcomes
+        Outcome codes to pivot into columns; default every code in the outcomes table.
+    periods
+        Periods to keep (ISO labels ``"2019"`` / ``"2019-03"`` or integer periods); default all.
+    covariates
+        Participants columns to copy onto every row; default every column except
+        ``person_id, intervention_id, group``.
+    submission
+        Submission id or unique prefix when ``source`` is a Store.
+    period_type
+        ``"year"`` or ``"month"``; default the intervention's ``period_type`` or, without an
+        interventions table, inferred from the period labels.
+    output
+        ``"pandas"`` (a DataFrame) or ``"arrow"`` (a ``pyarrow.Table``; avoids a copy for large
+        panels). For panels larger than memory use :func:`write_panel`.
+    memory_limit, temp_directory, threads
+        DuckDB settings, e.g. ``memory_limit="2GB"``, ``temp_directory="/scratch"`` to spill
+        joins and aggregations to disk.
+
+    Returns
+    -------
+    pandas.DataFrame or pyarrow.Table
+        Columns ``person_id, unit, period``, one float column per outcome (missing where the
+        person has no value), ``cohort, rel_time, treated, treated_post`` and the covariates,
+        sorted by ``unit, period``. A DataFrame's ``attrs["panel_info"]`` holds
+        :meth:`PanelInfo.to_dict` and ``attrs["dropped"]`` the list of what was dropped and why;
+        :func:`panel_info` returns the :class:`PanelInfo` itself.
+
+    Raises
+    ------
+    InputError
+        If a table or column is missing, the intervention has no participants rows or an
+        outcome code or covariate is unknown.
+
+    Notes
+    -----
+    ``period`` is the year for yearly data and ``year * 12 + month - 1`` for monthly data.
+    ``cohort`` is the period of the person's ``start_date`` (0 for comparison candidates:
+    never treated), ``rel_time = period - cohort`` (missing for cohort 0), ``treated`` is 1 for
+    participants in every period and ``treated_post`` is 1 from the start period on
+    (``treated * 1{period >= cohort}``), the treatment indicator of a two-way fixed effects
+    regression. ``unit`` numbers the persons 1..N in the order of their pseudonyms.
+
+    Rows are dropped, and reported, when a person is listed twice for the intervention, has a
+    group other than participant/comparison, is a participant without a start date, or has no
+    outcome row; outcome rows with a malformed period or for persons not kept are left out; a
+    duplicated (person, outcome, period) value is set to missing.
+
+    Examples
+    --------
+    >>> from outcomelab.example import example_dir, EXAMPLE_INTERVENTION_ID
+    >>> panel = build_panel(example_dir(), intervention_id=EXAMPLE_INTERVENTION_ID)
+    >>> int(panel["period"].min()), int(panel["period"].max())
+    (2015, 2024)
+    """
+    check_choice("output", output, ["pandas", "arrow"])
+    con = _connect(memory_limit, temp_directory, threads)
+    try:
+        plan = _prepare(
+            con,
+            source,
+            intervention_id=intervention_id,
+            outcomes=outcomes,
+            periods=periods,
+            covariates=covariates,
+            submission=submission,
+            period_type=period_type,
+        )
+        table = con.sql(plan.sql).to_arrow_table()
+    finally:
+        con.close()
+    info = plan.info
+    meta = dict(table.schema.metadata or {})
+    meta[b"outcomelab.panel_info"] = _json_bytes(info.to_dict())
+    table = table.replace_schema_metadata(meta)
+    if output == "arrow":
+        return table
+    frame = table.to_pandas()
+    frame.attrs["panel_info"] = info.to_dict()
+    frame.attrs["dropped"] = info.to_dict()["dropped"]
+    return frame
+
+
+def write_panel(
+    source: PanelSource,
+    path: str | Path,
+    *,
+    intervention_id: str,
+    outcomes: Sequence[str] | None = None,
+    periods: Iterable[str | int] | None = None,
+    covariates: Sequence[str] | None = None,
+    submission: str | None = None,
+    period_type: PeriodType | None = None,
+    memory_limit: str | None = None,
+    temp_directory: str | Path | None = None,
+    threads: int | None = None,
+) -> PanelInfo:
+    """Build the analysis panel and write it straight to a Parquet file (out of core).
+
+    Takes the same arguments as :func:`build_panel` plus ``path``; the panel never has to fit
+    in memory (set ``memory_limit`` and ``temp_directory``).
+
+    Parameters
+    ----------
+    source, intervention_id, outcomes, periods, covariates, submission, period_type
+        As for :func:`build_panel`.
+    path
+        The Parquet file to write (replaced if it exists).
+    memory_limit, temp_directory, threads
+        DuckDB settings.
+
+    Returns
+    -------
+    PanelInfo
+        What the panel holds and what was dropped and why.
+
+    Raises
+    ------
+    InputError
+        As for :func:`build_panel`.
+    """
+    con = _connect(memory_limit, temp_directory, threads)
+    try:
+        plan = _prepare(
+            con,
+            source,
+            intervention_id=intervention_id,
+            outcomes=outcomes,
+            periods=periods,
+            covariates=covariates,
+            submission=submission,
+            period_type=period_type,
+        )
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(f"COPY ({plan.sql}) TO {_lit(str(target))} (FORMAT parquet)")
+    finally:
+        con.close()
+    return plan.info
+
+
+def _json_bytes(value: Any) -> bytes:
+    import json
+
+    return json.dumps(value).encode()
+
+
+def panel_info(panel: pd.DataFrame | pa.Table) -> PanelInfo:
+    """Return the :class:`PanelInfo` recorded on a panel made by :func:`build_panel`.
+
+    Parameters
+    ----------
+    panel
+        A DataFrame (``attrs["panel_info"]``) or Arrow table (schema metadata) from
+        :func:`build_panel`.
+
+    Returns
+    -------
+    PanelInfo
+
+    Raises
+    ------
+    InputError
+        If the panel carries no record (it was not made by ``build_panel`` or lost its attrs).
+    """
+    import json
+
+    if isinstance(panel, pa.Table):
+        raw = (panel.schema.metadata or {}).get(b"outcomelab.panel_info")
+        data = json.loads(raw) if raw else None
+    else:
+        data = panel.attrs.get("panel_info")
+    if not data:
+        raise InputError(
+            "This panel carries no build record; it was not made by build_panel or lost its "
+            "attrs in a pandas operation. Rebuild it or keep the PanelInfo from write_panel."
+        )
+    return PanelInfo(
+        intervention_id=data["intervention_id"],
+        period_type=data["period_type"],
+        outcomes=tuple(data["outcomes"]),
+        covariates=tuple(data["covariates"]),
+        n_rows=data["n_rows"],
+        n_persons=data["n_persons"],
+        n_participants=data["n_participants"],
+        n_comparison=data["n_comparison"],
+        first_period=data["first_period"],
+        last_period=data["last_period"],
+        cohorts={int(k): v for k, v in data["cohorts"].items()},
+        dropped=pd.DataFrame(data["dropped"], columns=["reason", "rows", "persons"]),
+        notes=tuple(data["notes"]),
+    )

@@ -1,0 +1,147 @@
+"""Turn the many kinds of ``source`` the design functions accept into DuckDB views.
+
+A source is a stored :class:`~outcomelab.store.Submission` (read from its Parquet files), a
+:class:`~outcomelab.store.Store` plus a submission id, a mapping of table name to DataFrame (or to a
+file path), or a folder holding ``participants`` and ``outcomes`` files (Parquet read directly by
+DuckDB; CSV/Excel read through :func:`outcomelab.schemas.read_table`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from outcomelab.errors import InputError, ReadError
+
+__all__ = ["PanelSource", "register_source"]
+
+#: what ``build_panel`` accepts as its first argument
+PanelSource = Any
+
+_TABLES = ("participants", "outcomes", "interventions")
+_REQUIRED = ("participants", "outcomes")
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _register_path(con: duckdb.DuckDBPyConnection, view: str, path: Path) -> None:
+    if path.suffix.lower() in {".parquet", ".pq"}:
+        con.execute(
+            f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet({_sql_string(str(path))})"
+        )
+        return
+    from outcomelab.schemas import read_table
+
+    name = view.removeprefix("src_")
+    frame = read_table(path, name)
+    con.register(view, frame)
+
+
+def _find_file(folder: Path, name: str) -> Path | None:
+    for suffix in (".parquet", ".pq", ".csv", ".txt", ".xlsx"):
+        candidate = folder / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _resolve_store(source: Any, submission: str | None, intervention_id: str) -> Any:
+    """A Store -> the chosen Submission (latest for the intervention unless ``submission``)."""
+    if submission is not None:
+        return source.get(submission)
+    listing = source.list()
+    mine = listing[listing["intervention_id"] == intervention_id]
+    if mine.empty:
+        raise InputError(
+            f"The store at {source.path} holds no submission for intervention "
+            f"{intervention_id!r}; submit one with `outcomelab submit` or pass `submission=`."
+        )
+    latest = mine.sort_values("submitted_at").iloc[-1]
+    return source.get(str(latest["submission_id"]))
+
+
+def register_source(
+    con: duckdb.DuckDBPyConnection,
+    source: PanelSource,
+    *,
+    intervention_id: str,
+    submission: str | None = None,
+) -> set[str]:
+    """Create the views ``src_participants``, ``src_outcomes`` (and ``src_interventions``).
+
+    Parameters
+    ----------
+    con
+        The DuckDB connection to register the views on.
+    source
+        Submission, Store (with ``submission``), mapping of DataFrames or paths, or a folder.
+    intervention_id
+        Used to choose the latest submission when ``source`` is a Store and no id is given.
+    submission
+        Submission id (or unique prefix) when ``source`` is a Store.
+
+    Returns
+    -------
+    set of str
+        Names of the tables found (always includes ``participants`` and ``outcomes``).
+
+    Raises
+    ------
+    InputError
+        If the source is of an unknown kind or lacks a required table.
+    ReadError
+        If a folder does not exist.
+    """
+    if hasattr(source, "list") and hasattr(source, "get") and hasattr(source, "submit"):
+        source = _resolve_store(source, submission, intervention_id)
+    found: set[str] = set()
+    if hasattr(source, "parquet_path") and hasattr(source, "table_names"):
+        for name in _TABLES:
+            if name in source.table_names():
+                _register_path(con, f"src_{name}", Path(source.parquet_path(name)))
+                found.add(name)
+    elif isinstance(source, Mapping):
+        for name in _TABLES:
+            if name not in source:
+                continue
+            item = source[name]
+            if isinstance(item, pd.DataFrame):
+                con.register(f"src_{name}", item)
+            elif isinstance(item, str | Path):
+                _register_path(con, f"src_{name}", Path(item))
+            else:
+                raise InputError(
+                    f"`source[{name!r}]` must be a pandas DataFrame or a file path; "
+                    f"got {type(item).__name__}."
+                )
+            found.add(name)
+    elif isinstance(source, str | Path):
+        folder = Path(source)
+        if not folder.is_dir():
+            raise ReadError(
+                f"{folder} is not a folder; pass a folder with participants and outcomes files, "
+                "a dict of DataFrames, a stored Submission or a Store."
+            )
+        for name in _TABLES:
+            path = _find_file(folder, name)
+            if path is not None:
+                _register_path(con, f"src_{name}", path)
+                found.add(name)
+    else:
+        raise InputError(
+            "`source` must be a stored Submission, a Store (with `submission=`), a dict of "
+            f"DataFrames or a folder; got {type(source).__name__}."
+        )
+    missing = [n for n in _REQUIRED if n not in found]
+    if missing:
+        raise InputError(
+            f"The source lacks the table(s) {', '.join(missing)}; an analysis panel needs both "
+            "participants and outcomes."
+        )
+    return found
