@@ -1,0 +1,163 @@
+"""Covariate design for matching: column names or an R-style formula -> numeric design matrix.
+
+Categorical covariates (strings, categories, booleans) are expanded with treatment contrasts and
+the first level (in sorted order) as reference, exactly as R's ``model.matrix`` does, so the
+propensity model has the same design as MatchIt's ``glm``. Column names follow R's convention
+(``raceblack``, ``racehispan``) rather than patsy's (``race[T.hispan]``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from outcomelab._checks import check_no_missing, require_columns
+from outcomelab.errors import InputError
+
+__all__ = ["CovariateDesign", "build_design", "check_binary_treatment", "covariate_variables"]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_.][A-Za-z0-9_.]*")
+
+
+@dataclass(frozen=True)
+class CovariateDesign:
+    """The expanded covariate matrix (no intercept) and the raw variables it was built from.
+
+    Attributes
+    ----------
+    matrix
+        ``n x p`` float array, one column per model term (dummies for categorical levels).
+    names
+        Column names of ``matrix`` in R's ``model.matrix`` style.
+    variables
+        The data columns the covariates refer to (for exact and coarsened exact matching, and for
+        missing-value checks).
+    formula
+        The right-hand side used, e.g. ``"age + educ + C(race)"``.
+    """
+
+    matrix: np.ndarray
+    names: tuple[str, ...]
+    variables: tuple[str, ...]
+    formula: str
+
+
+def _is_categorical(series: pd.Series) -> bool:
+    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+
+
+def covariate_variables(data: pd.DataFrame, covariates: str | Sequence[str]) -> list[str]:
+    """Return the data columns that ``covariates`` (names or a right-hand-side formula) uses.
+
+    Raises
+    ------
+    InputError
+        If a named column does not exist, or a formula refers to no column of ``data``.
+    """
+    if isinstance(covariates, str) and not _looks_like_formula(covariates, data):
+        covariates = [covariates]
+    if not isinstance(covariates, str):
+        names = list(covariates)
+        if not names:
+            raise InputError("`covariates` is empty; name at least one baseline covariate.")
+        require_columns(data, covariates=names)
+        return names
+    rhs = covariates.split("~", 1)[-1]
+    found = [tok for tok in dict.fromkeys(_IDENTIFIER.findall(rhs)) if tok in data.columns]
+    if not found:
+        raise InputError(
+            f"The covariate formula {covariates!r} refers to no column of the data; "
+            f"use column names such as {', '.join(repr(c) for c in list(data.columns)[:5])}."
+        )
+    return found
+
+
+def _looks_like_formula(text: str, data: pd.DataFrame) -> bool:
+    return text not in data.columns and bool(re.search(r"[~+*:()]", text))
+
+
+def check_binary_treatment(data: pd.DataFrame, treatment: str) -> np.ndarray:
+    """Return the treatment column as a 0/1 int array, or raise InputError if it is not binary.
+
+    Accepts 0/1 numbers and booleans. Missing values are reported with their rows.
+    """
+    require_columns(data, treatment=treatment)
+    check_no_missing(data, "treatment", treatment)
+    col = data[treatment]
+    values = set(pd.unique(col).tolist())
+    if not values <= {0, 1} or not pd.api.types.is_numeric_dtype(col):
+        shown = ", ".join(repr(v) for v in sorted(values, key=str)[:6])
+        raise InputError(
+            f"`treatment` column {treatment!r} must be binary (1 = treated, 0 = comparison); "
+            f"it has the values {shown}. Recode it to 0/1."
+        )
+    t = col.to_numpy().astype(np.int64)
+    if t.sum() == 0 or t.sum() == len(t):
+        group = "treated" if t.sum() == 0 else "comparison"
+        raise InputError(
+            f"`treatment` column {treatment!r} has no {group} units; matching needs both groups."
+        )
+    return t
+
+
+def _r_style_name(name: str) -> str:
+    # patsy: "race[T.hispan]" or "C(race)[T.hispan]" -> R: "racehispan"
+    m = re.fullmatch(r"(?:C\()?(.+?)\)?\[T\.(.*)\]", name)
+    if m:
+        return f"{m.group(1)}{m.group(2)}"
+    return name
+
+
+def build_design(data: pd.DataFrame, covariates: str | Sequence[str]) -> CovariateDesign:
+    """Build the covariate design matrix the way R's ``model.matrix`` does (without intercept).
+
+    Parameters
+    ----------
+    data
+        The caller's table.
+    covariates
+        Column names, or a right-hand-side formula such as ``"age + educ + race + re74"``
+        (a leading ``"treat ~"`` is ignored; patsy syntax, so ``I(age**2)`` and ``C(x)`` work).
+
+    Returns
+    -------
+    CovariateDesign
+
+    Raises
+    ------
+    InputError
+        Unknown columns; missing values in a covariate (named, with the count and first rows).
+    """
+    import patsy
+
+    variables = covariate_variables(data, covariates)
+    check_no_missing(data, "covariates", variables)
+    frame = data[variables].copy()
+    for c in variables:
+        if _is_categorical(frame[c]):
+            frame[c] = frame[c].astype(str)
+    if isinstance(covariates, str) and _looks_like_formula(covariates, data):
+        rhs = covariates.split("~", 1)[-1].strip()
+    else:
+        rhs = " + ".join(f"Q({c!r})" if not c.isidentifier() else c for c in variables)
+    try:
+        dm = patsy.dmatrix(rhs, frame, return_type="dataframe", NA_action="raise")
+    except patsy.PatsyError as exc:
+        raise InputError(
+            f"The covariate formula {rhs!r} could not be evaluated: {exc}. "
+            "Check the column names and the patsy formula syntax."
+        ) from exc
+    dm = dm.drop(columns=[c for c in dm.columns if c == "Intercept"])
+    if dm.shape[1] == 0:
+        raise InputError(f"The covariates {rhs!r} produce no columns to match on.")
+    names = tuple(_r_style_name(str(c)).replace("Q('", "").replace("')", "") for c in dm.columns)
+    return CovariateDesign(
+        matrix=np.ascontiguousarray(dm.to_numpy(dtype=np.float64)),
+        names=names,
+        variables=tuple(variables),
+        formula=rhs,
+    )

@@ -1,0 +1,304 @@
+"""``MatchResult``: the read-only outcome of :func:`outcomelab.matching.match`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from outcomelab._checks import check_no_missing, check_numeric, require_columns
+from outcomelab.errors import EmptyGroupError, InputError
+from outcomelab.matching.design import build_design
+from outcomelab.matching.variance import abadie_imbens, wls_cluster
+from outcomelab.results import EffectResult
+
+if TYPE_CHECKING:
+    from outcomelab.balance import BalanceTable
+
+__all__ = ["MatchResult"]
+
+ESTIMAND = "ATT: average effect of treatment on the treated units kept by the matching"
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The matched sample, its weights and subclasses, and the propensity score.
+
+    Read every table through its property; each returns a copy, so the result cannot change.
+
+    Attributes
+    ----------
+    method
+        ``"nearest"``, ``"mahalanobis"``, ``"exact"`` or ``"cem"``.
+    distance
+        Distance used (``"logit"``, ``"probit"``, ``"mahalanobis"``, a score column, or ``"none"``).
+    treatment
+        Name of the treatment column.
+    covariates
+        Covariates as given (column names or formula).
+    estimand
+        Always ``"ATT"``.
+    replace, ratio
+        Matching with replacement, and comparison units per treated unit (nearest neighbour).
+    caliper
+        Caliper actually applied, in the units of the matching score (None when there is none).
+    n_treated, n_control
+        Matched treated units and distinct matched comparison units.
+    notes
+        Plain-language remarks (unmatched treated units, discarded units, ...).
+    """
+
+    method: str
+    distance: str
+    treatment: str
+    covariates: str | tuple[str, ...]
+    estimand: str
+    replace: bool
+    ratio: int
+    caliper: float | None
+    n_treated: int
+    n_control: int
+    notes: tuple[str, ...]
+    _data: pd.DataFrame = field(repr=False)
+    _weights: np.ndarray = field(repr=False)
+    _subclass: np.ndarray = field(repr=False)
+    _propensity: np.ndarray | None = field(repr=False)
+    _match_rows: np.ndarray | None = field(repr=False)
+    _treated_rows: np.ndarray | None = field(repr=False)
+    _control_rows: np.ndarray = field(repr=False)
+    _metric: np.ndarray | None = field(repr=False)
+    _discarded: np.ndarray = field(repr=False)
+
+    # -- tables -----------------------------------------------------------------------------------
+    @property
+    def weights(self) -> pd.Series:
+        """Matching weights for every input row (0 = not matched), on the input index."""
+        return pd.Series(self._weights.copy(), index=self._data.index, name="weights")
+
+    @property
+    def subclass(self) -> pd.Series:
+        """Matched pair / subclass of every input row (<NA> if none), on the input index.
+
+        Pairs are numbered 1, 2, ... in the data order of their treated unit. Matching with
+        replacement has no subclasses (a comparison unit can belong to several pairs).
+        """
+        s = pd.array(np.where(self._subclass > 0, self._subclass, 0), dtype="Int64")
+        out = pd.Series(s, index=self._data.index, name="subclass")
+        return out.mask(out == 0)
+
+    @property
+    def matched_data(self) -> pd.DataFrame:
+        """The input rows with positive weight, with ``weights`` and ``subclass`` columns added
+        (MatchIt's ``match.data``); the input's index is kept."""
+        keep = self._weights > 0
+        out = self._data.loc[keep].copy()
+        out["weights"] = self._weights[keep]
+        out["subclass"] = self.subclass[keep]
+        if self._propensity is not None:
+            out["distance"] = self._propensity[keep]
+        return out
+
+    @property
+    def propensity(self) -> pd.Series | None:
+        """Propensity score (or the given score) of every input row; None for Mahalanobis, exact
+        and coarsened exact matching without a score."""
+        if self._propensity is None:
+            return None
+        return pd.Series(self._propensity.copy(), index=self._data.index, name="propensity")
+
+    @property
+    def discarded(self) -> pd.Series:
+        """Whether each input row was discarded outside common support (``discard=``)."""
+        return pd.Series(self._discarded.copy(), index=self._data.index, name="discarded")
+
+    @property
+    def match_matrix(self) -> pd.DataFrame | None:
+        """Nearest-neighbour matches: one row per treated unit (input index), columns
+        ``control_1 ... control_k`` holding the matched comparison units' index labels (NaN if
+        none); None for exact and coarsened exact matching."""
+        if self._match_rows is None or self._treated_rows is None:
+            return None
+        labels = np.asarray(self._data.index, dtype=object)
+        mm = self._match_rows
+        table = np.where(mm >= 0, labels[np.maximum(mm, 0)], None)
+        return pd.DataFrame(
+            table,
+            index=self._data.index[self._treated_rows],
+            columns=[f"control_{j + 1}" for j in range(mm.shape[1])],
+        )
+
+    # -- diagnostics ------------------------------------------------------------------------------
+    def balance(self, *, threshold: float = 0.1) -> BalanceTable:
+        """Covariate balance before (unit weights) and after matching (matching weights).
+
+        Calls :func:`outcomelab.balance.balance` on the original data, with the propensity score
+        as a first ``distance`` row when there is one (as MatchIt's ``summary()`` shows it).
+        """
+        from outcomelab.balance import balance
+
+        data = self._data
+        variables = list(self._variables())
+        if self._propensity is not None:
+            data = data.assign(distance=self._propensity)
+            variables = ["distance", *[v for v in variables if v != "distance"]]
+        return balance(
+            data,
+            treatment=self.treatment,
+            covariates=variables,
+            weights=self._weights,
+            estimand="ATT",
+            weights_before=np.ones(len(data)),
+            threshold=threshold,
+        )
+
+    def _variables(self) -> tuple[str, ...]:
+        return build_design(self._data, _as_spec(self.covariates)).variables
+
+    # -- effects ----------------------------------------------------------------------------------
+    def effect(
+        self,
+        outcome: str,
+        covariates: str | Sequence[str] | None = None,
+        *,
+        alpha: float = 0.05,
+    ) -> EffectResult:
+        """Average treatment effect on the treated (ATT) in the matched sample.
+
+        Parameters
+        ----------
+        outcome
+            Numeric outcome column.
+        covariates
+            Optional regression adjustment: column names or a right-hand-side formula. Without
+            replacement, the coefficient of the treatment in ``outcome ~ treatment + covariates``
+            weighted by the matching weights; with replacement, the Abadie-Imbens (2011)
+            bias-corrected matching estimator.
+        alpha
+            1 - confidence level.
+
+        Returns
+        -------
+        EffectResult
+            ``estimate`` is the ATT; ``diagnostics`` holds ``se_type`` and cluster counts.
+
+        Raises
+        ------
+        InputError
+            Unknown, non-numeric or missing outcome values among matched units.
+        EmptyGroupError
+            Too few matched pairs for a cluster-robust standard error.
+
+        Notes
+        -----
+        Without replacement (nearest neighbour, exact, cem): weighted least squares
+        ``Y = a + tau A (+ X b)`` with the matching weights and a CR1 cluster-robust covariance by
+        pair/subclass, as recommended in MatchIt's vignette "Estimating Effects After Matching"
+        (``lm(Y ~ A, weights = weights)`` + ``sandwich::vcovCL(cluster = ~subclass)``).
+        With replacement: the matching estimator
+        ``tau = (1/N1) sum_i (Y_i - mean of i's matches)`` with the Abadie & Imbens (2006)
+        variance; the score is treated as known.
+
+        References
+        ----------
+        Abadie, A. and Imbens, G. W. (2006). Large sample properties of matching estimators for
+        average treatment effects. Econometrica 74(1), 235-267.
+        Abadie, A. and Imbens, G. W. (2011). Bias-corrected matching estimators for average
+        treatment effects. Journal of Business & Economic Statistics 29(1), 1-11.
+        Ho, D. E., Imai, K., King, G. and Stuart, E. A. (2011). MatchIt: nonparametric
+        preprocessing for parametric causal inference. Journal of Statistical Software 42(8).
+        Austin, P. C. (2011). An introduction to propensity score methods for reducing the
+        effects of confounding in observational studies. Multivariate Behavioral Research 46(3).
+        """
+        data = self._data
+        require_columns(data, outcome=outcome)
+        check_numeric(data, "outcome", outcome)
+        used = self._weights > 0
+        check_no_missing(data.loc[used], "outcome", outcome)
+        y = data[outcome].to_numpy(dtype=np.float64)
+        X = None
+        if covariates is not None:
+            X = build_design(data, _as_spec(covariates)).matrix
+        t = data[self.treatment].to_numpy().astype(np.int64)
+        method = f"{self.method}/{self.distance}" + ("/replace" if self.replace else "")
+        notes = list(self.notes)
+        if self.replace:
+            if self._match_rows is None or self._treated_rows is None or self._metric is None:
+                raise InputError("This matched sample has no match structure for Abadie-Imbens.")
+            ai = abadie_imbens(
+                y, self._match_rows, self._treated_rows, self._control_rows, self._metric, X
+            )
+            se_type = "abadie-imbens" + (" (bias-corrected)" if ai.bias_corrected else "")
+            return EffectResult.from_estimate(
+                ai.estimate,
+                ai.std_error,
+                n_treated=self.n_treated,
+                n_control=self.n_control,
+                method=method,
+                estimand=ESTIMAND,
+                alpha=alpha,
+                outcome=outcome,
+                diagnostics={"se_type": se_type, "matched_treated": self.n_treated},
+                notes=tuple(notes),
+            )
+        cluster = self._subclass[used]
+        if len(np.unique(cluster)) < 2:
+            raise EmptyGroupError(
+                "The matched sample has fewer than 2 pairs/subclasses; a cluster-robust standard "
+                "error needs at least 2. Relax the caliper or the exact-matching variables."
+            )
+        fit = wls_cluster(
+            y[used], t[used], None if X is None else X[used], self._weights[used], cluster
+        )
+        return EffectResult.from_estimate(
+            fit.estimate,
+            fit.std_error,
+            n_treated=self.n_treated,
+            n_control=self.n_control,
+            method=method,
+            estimand=ESTIMAND,
+            alpha=alpha,
+            outcome=outcome,
+            diagnostics={
+                "se_type": "CR1 cluster-robust by subclass",
+                "n_clusters": fit.n_clusters,
+                "n_obs": fit.n_obs,
+                "regression_adjusted": X is not None,
+            },
+            notes=tuple(notes),
+        )
+
+    def summary(self) -> str:
+        """Plain-text summary of the matched sample sizes and options."""
+        t = self._data[self.treatment].to_numpy().astype(bool)
+        lines = [
+            f"Matching: method={self.method}, distance={self.distance}, estimand={self.estimand}, "
+            f"ratio={self.ratio}, replace={self.replace}, caliper={self.caliper}",
+            f"  treated: {int(t.sum())} in data, {self.n_treated} matched",
+            f"  comparison: {int((~t).sum())} in data, {self.n_control} matched",
+        ]
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description of the matching (no person-level data)."""
+        return {
+            "method": self.method,
+            "distance": self.distance,
+            "estimand": self.estimand,
+            "ratio": self.ratio,
+            "replace": self.replace,
+            "caliper": self.caliper,
+            "n_treated": self.n_treated,
+            "n_control": self.n_control,
+            "notes": list(self.notes),
+        }
+
+
+def _as_spec(covariates: str | Sequence[str]) -> str | list[str]:
+    return covariates if isinstance(covariates, str) else list(covariates)
