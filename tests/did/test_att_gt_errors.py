@@ -1,0 +1,174 @@
+"""att_gt: bad input raises the documented error with what, where and how to fix it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from outcomelab.did import att_gt
+from outcomelab.errors import (
+    EmptyGroupError,
+    InputError,
+    NoOverlapError,
+    ParameterError,
+    SingularDesignError,
+)
+
+ARGS = {"outcome": "y", "unit": "id", "time": "year", "cohort": "g"}
+
+
+def panel(n: int = 300, seed: int = 0, cohorts: tuple[int, ...] = (0, 2003, 2005)) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    years = np.arange(2001, 2007)
+    g = rng.choice(cohorts, n)
+    df = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n), len(years)),
+            "year": np.tile(years, n),
+            "g": np.repeat(g, len(years)),
+            "x1": np.repeat(rng.normal(size=n), len(years)),
+        }
+    )
+    df["y"] = rng.normal(size=len(df)) + 0.5 * ((df.g > 0) & (df.year >= df.g))
+    return df
+
+
+def test_duplicate_unit_time_rows() -> None:
+    df = panel()
+    df = pd.concat([df, df.iloc[[3, 10]]], ignore_index=True)
+    with pytest.raises(InputError, match=r"4 rows share a \('id', 'year'\) pair"):
+        att_gt(df, **ARGS)
+
+
+def test_non_numeric_outcome() -> None:
+    df = panel()
+    df["y"] = df["y"].astype(str)
+    with pytest.raises(InputError, match="`outcome` must name numeric columns"):
+        att_gt(df, **ARGS)
+
+
+def test_missing_column_lists_available() -> None:
+    with pytest.raises(InputError, match="`cohort` names 'first_year'"):
+        att_gt(panel(), outcome="y", unit="id", time="year", cohort="first_year")
+
+
+def test_cohort_after_last_period() -> None:
+    df = panel()
+    df.loc[df.id == 5, "g"] = 2010
+    with pytest.raises(InputError, match=r"after the last observed period 2006: 2010 \(1 units\)"):
+        att_gt(df, **ARGS)
+
+
+def test_cohort_without_pre_period() -> None:
+    df = panel()
+    df.loc[df.id.isin([1, 2]), "g"] = 2001
+    with pytest.raises(InputError, match=r"2001 \(2 units\) have no pre-treatment period"):
+        att_gt(df, **ARGS)
+
+
+def test_cohort_changing_within_unit() -> None:
+    df = panel()
+    df.loc[(df.id == 7) & (df.year == 2004), "g"] = 2005
+    with pytest.raises(InputError, match="changes within 1 units"):
+        att_gt(df, **ARGS)
+
+
+def test_no_never_treated_units() -> None:
+    df = panel(cohorts=(2003, 2005))
+    with pytest.raises(EmptyGroupError, match="control_group='not_yet_treated'"):
+        att_gt(df, **ARGS)
+    # the suggested fix works: the last cohort's post periods have no comparison and are reported
+    res = att_gt(df, **ARGS, control_group="not_yet_treated")
+    assert "ATT(2005,2005)" in res.diagnostics["cells_without_controls"]
+    assert any("no comparison units" in n for n in res.notes)
+
+
+def test_no_treated_units() -> None:
+    with pytest.raises(EmptyGroupError, match="No treated units"):
+        att_gt(panel(cohorts=(0,)), **ARGS)
+
+
+def test_collinear_covariates() -> None:
+    df = panel()
+    df["x2"] = 2 * df["x1"] + 1
+    with pytest.raises(SingularDesignError, match="'x2' is a linear combination"):
+        att_gt(df, **ARGS, covariates=["x1", "x2"])
+
+
+def test_constant_covariate_is_singular() -> None:
+    df = panel()
+    df["c"] = 3.0
+    with pytest.raises(SingularDesignError, match="collinear"):
+        att_gt(df, **ARGS, covariates=["c"])
+
+
+def test_separation_raises_no_overlap() -> None:
+    df = panel(n=400)
+    # covariate perfectly separates cohort 2003 from the never treated
+    df["x_sep"] = np.where(df.g == 2003, 1.0, 0.0) + 0.01 * df["x1"]
+    with pytest.raises(NoOverlapError, match=r"no overlap|separate"):
+        att_gt(df, **ARGS, covariates=["x_sep"])
+
+
+def test_extreme_scores_are_trimmed_with_a_warning() -> None:
+    rng = np.random.default_rng(3)
+    n = 3000
+    x = rng.normal(size=n) * 2.5
+    treat = rng.random(n) < 1 / (1 + np.exp(-(x - 1) * 3))
+    years = np.arange(2001, 2005)
+    df = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n), 4),
+            "year": np.tile(years, n),
+            "g": np.repeat(np.where(treat, 2003, 0), 4),
+            "x1": np.repeat(x, 4),
+        }
+    )
+    df["y"] = rng.normal(size=len(df))
+    with pytest.warns(UserWarning, match="trimmed"):
+        res = att_gt(df, **ARGS, covariates=["x1"])
+    assert res.diagnostics["n_trimmed"] > 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("control_group", "nevertreated"),
+        ("method", "ols"),
+        ("base_period", "fixed"),
+        ("alpha", 1.5),
+        ("anticipation", -1),
+        ("bootstrap", 10),
+    ],
+)
+def test_bad_options(option: str, value: object) -> None:
+    with pytest.raises(ParameterError, match=f"`{option}`"):
+        att_gt(panel(), **ARGS, **{option: value})
+
+
+def test_unknown_aggregation() -> None:
+    res = att_gt(panel(), **ARGS)
+    with pytest.raises(ParameterError, match="`kind` must be one of"):
+        res.aggregate("cohort")  # type: ignore[arg-type]
+    with pytest.raises(EmptyGroupError, match="No event times"):
+        res.aggregate("dynamic", min_e=10)
+
+
+def test_unbalanced_panel_drops_units_and_says_so() -> None:
+    df = panel()
+    full = att_gt(df, **ARGS)
+    drop_rows = df.index[(df.id.isin([0, 1, 2])) & (df.year == 2004)]
+    df_missing_y = df.copy()
+    df_missing_y.loc[df.index[(df.id == 3) & (df.year == 2002)], "y"] = np.nan
+    res = att_gt(df_missing_y.drop(index=drop_rows), **ARGS)
+    assert res.diagnostics["dropped_units"] == {
+        "not observed in every period": 3,
+        "missing outcome in some period": 1,
+    }
+    assert res.diagnostics["n_units"] == full.diagnostics["n_units"] - 4
+    assert any("Dropped 4 of 300 units" in n for n in res.notes)
+    # equals estimating on the balanced subset directly
+    sub = df[~df.id.isin([0, 1, 2, 3])]
+    direct = att_gt(sub, **ARGS)
+    np.testing.assert_allclose(res.tidy()["estimate"], direct.tidy()["estimate"], rtol=1e-12)
