@@ -1,0 +1,431 @@
+"""Reading submitted tables: CSV (any separator, encoding, decimal comma), Excel and Parquet.
+
+Everything is read as text first, so nothing is silently changed (leading zeros in municipality
+codes, decimal commas, dates); :func:`read_table` then converts to the schema's types when a schema
+is given.
+The row numbers a person sees in the file (header = row 1) travel with the table in
+``DataFrame.attrs["source_rows"]`` so validation failures point at the right line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from outcomelab.errors import ReadError
+from outcomelab.schemas.model import TableSchema
+
+__all__ = [
+    "SOURCE_ROWS_ATTR",
+    "TABLE_SUFFIXES",
+    "cell_to_text",
+    "find_table_file",
+    "read_table",
+    "read_text_table",
+    "source_rows",
+]
+
+#: key in ``DataFrame.attrs`` holding the file row number of each data row (header = row 1)
+SOURCE_ROWS_ATTR = "source_rows"
+
+#: file endings read_table understands, in the order a package folder is searched
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_PARQUET_MAGIC = b"PAR1"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+
+
+def source_rows(data: pd.DataFrame) -> np.ndarray:
+    """Return the row number each data row had in its file (header = row 1, first data row = 2).
+
+    Uses ``data.attrs["source_rows"]`` when :func:`read_table` recorded it and it still matches the
+    table's length; otherwise assumes a file written from ``data`` as is (row ``i`` -> ``i + 2``).
+    """
+    recorded = data.attrs.get(SOURCE_ROWS_ATTR)
+    if recorded is not None and len(recorded) == len(data):
+        return np.asarray(recorded, dtype=np.int64)
+    return np.arange(2, len(data) + 2, dtype=np.int64)
+
+
+def cell_to_text(value: Any) -> str:
+    """Write one spreadsheet or Parquet cell as the text a person would see in a CSV export.
+
+    Dates become ``YYYY-MM-DD`` (a date-time at midnight too), whole floats lose their ``.0``,
+    booleans become ``true``/``false`` and empty cells ``""``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        if pd.isna(value):
+            return ""
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.strftime("%Y-%m-%d")
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return ""
+        if math.isfinite(number) and number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number)
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    return str(value)
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            return raw[3:].decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ReadError(
+                f"{path.name} starts with a UTF-8 mark but byte {err.start} is not UTF-8; "
+                "save the file again as 'CSV UTF-8'."
+            ) from err
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise ReadError(
+                f"{path.name} claims to be UTF-16 but cannot be decoded; save it as 'CSV UTF-8'."
+            ) from err
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")  # Windows "ANSI" as Swedish Excel writes it (å ä ö)
+    except UnicodeDecodeError as err:
+        raise ReadError(
+            f"{path.name} is neither UTF-8 nor Windows-1252 text (byte 0x{raw[err.start]:02x} at "
+            f"position {err.start}); save it as 'CSV UTF-8' and try again."
+        ) from err
+
+
+def _sniff_separator(header_line: str) -> str:
+    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t", "|")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -> pd.DataFrame:
+    """Parse CSV text into an all-text DataFrame with the file's row numbers recorded.
+
+    Parameters
+    ----------
+    text
+        The decoded file content.
+    name
+        The file's name, used in messages.
+    sep
+        Field separator; sniffed from the header line (``;``, ``,``, tab or ``|``) when ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell a ``str`` (empty cells ``""``); fully empty lines dropped;
+        ``attrs["source_rows"]`` holds each row's line number as a spreadsheet shows it.
+
+    Raises
+    ------
+    ReadError
+        If the text is empty, has no header, repeats a column name or a row has too many cells.
+    """
+    if "\x00" in text[:4096]:
+        raise ReadError(f"{name} is not a text table (it contains binary data).")
+    lines = text.splitlines()
+    header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if header_index is None:
+        raise ReadError(f"{name} is empty; expected a header row followed by data rows.")
+    separator = sep or _sniff_separator(lines[header_index])
+    fast = _read_text_fast(text, name, separator, header_index, len(lines))
+    if fast is not None:
+        return fast
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    header: list[str] | None = None
+    try:
+        for record in reader:
+            line_no = reader.line_num  # physical line where the record ends
+            if not any(cell.strip() for cell in record):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in record]
+                continue
+            rows.append(record)
+            numbers.append(line_no)
+    except csv.Error as err:
+        raise ReadError(
+            f"{name} could not be parsed as CSV at line {reader.line_num}: {err}."
+        ) from err
+    if header is None:
+        raise ReadError(f"{name} is empty; expected a header row followed by data rows.")
+    _check_header(header, name)
+    width = len(header)
+    fixed: list[list[str]] = []
+    for record, line_no in zip(rows, numbers, strict=True):
+        if len(record) > width:
+            extra = record[width:]
+            if any(cell.strip() for cell in extra):
+                raise ReadError(
+                    f"{name} line {line_no} has {len(record)} cells but the header has {width}; "
+                    f"check the separator ({separator!r}) and quoting on that line."
+                )
+            record = record[:width]
+        elif len(record) < width:
+            record = record + [""] * (width - len(record))
+        fixed.append(record)
+    frame = pd.DataFrame(fixed, columns=header, dtype=object)
+    if frame.empty:
+        frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
+    # line numbers: csv.reader counts physical lines, so a record's own line is where it ends
+    # (multi-line quoted cells are rare in submissions; we report the line the record ends on)
+    frame.attrs[SOURCE_ROWS_ATTR] = np.asarray(numbers, dtype=np.int64)
+    return frame
+
+
+def _read_text_fast(
+    text: str, name: str, separator: str, header_index: int, n_lines: int
+) -> pd.DataFrame | None:
+    """Parse with pandas' C reader when each record is one line; None to use the careful path.
+
+    The careful path (``csv`` module) handles ragged rows and quoted cells spanning lines, and
+    gives the messages; this one is only an accelerator for well-formed files.
+    """
+    lines = text.splitlines()
+    header_cells = next(csv.reader([lines[header_index]], delimiter=separator), [])
+    header = [cell.strip() for cell in header_cells]
+    _check_header(header, name)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            header=None,
+            names=header,
+            skiprows=header_index + 1,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            index_col=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        return None
+    if len(frame) != n_lines - header_index - 1:
+        return None  # a quoted cell spans lines, or the reader merged something: be careful
+    numbers = np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64)
+    frame = frame.fillna("")
+    blank = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        blank &= (frame[column].str.strip() == "").to_numpy(dtype=bool)
+    if blank.any():
+        frame = frame.loc[~blank].reset_index(drop=True)
+        numbers = numbers[~blank]
+    frame.attrs[SOURCE_ROWS_ATTR] = numbers
+    return frame
+
+
+def _check_header(header: list[str], name: str) -> None:
+    header[0] = header[0].lstrip("\ufeff")
+    seen: set[str] = set()
+    for i, column in enumerate(header, start=1):
+        if column == "":
+            raise ReadError(
+                f"{name} has an empty column name in column {i} of the header; "
+                "name the column or delete it."
+            )
+        if column in seen:
+            raise ReadError(
+                f"{name} has the column name {column!r} twice in its header; "
+                "each column must have a unique name."
+            )
+        seen.add(column)
+
+
+def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
+    return read_text_table(_decode(raw, path), name=path.name)
+
+
+def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise ReadError(f"{path.name} is not a readable Excel workbook (.xlsx): {err}.") from err
+    try:
+        if sheet is not None:
+            if sheet not in workbook.sheetnames:
+                raise ReadError(
+                    f"{path.name} has no sheet called {sheet!r}; its sheets are "
+                    f"{', '.join(workbook.sheetnames)}."
+                )
+            ws = workbook[sheet]
+        else:
+            ws = workbook.worksheets[0]
+        header: list[str] | None = None
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        for excel_row, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            texts = [cell_to_text(v) for v in values]
+            if not any(t.strip() for t in texts):
+                continue
+            if header is None:
+                while texts and texts[-1] == "":
+                    texts.pop()
+                header = [t.strip() for t in texts]
+                continue
+            rows.append(texts)
+            numbers.append(excel_row)
+    finally:
+        workbook.close()
+    if header is None:
+        raise ReadError(f"{path.name} (sheet {ws.title!r}) is empty; expected a header row.")
+    _check_header(header, path.name)
+    width = len(header)
+    fixed = []
+    for texts, excel_row in zip(rows, numbers, strict=True):
+        if len(texts) > width and any(t.strip() for t in texts[width:]):
+            raise ReadError(
+                f"{path.name} row {excel_row} has values to the right of the last named column; "
+                "give those columns a header or delete them."
+            )
+        fixed.append((texts + [""] * width)[:width])
+    frame = pd.DataFrame(fixed, columns=header, dtype=object)
+    if frame.empty:
+        frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
+    frame.attrs[SOURCE_ROWS_ATTR] = np.asarray(numbers, dtype=np.int64)
+    return frame
+
+
+def frame_to_text(data: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``data`` with every cell written as text (see :func:`cell_to_text`)."""
+    out = {}
+    for column in data.columns:
+        series = data[column]
+        if pd.api.types.is_integer_dtype(series) and not series.isna().any():
+            out[column] = series.astype(str).to_numpy(dtype=object)
+        elif (
+            pd.api.types.is_object_dtype(series)
+            and pd.api.types.infer_dtype(series, skipna=False) == "string"
+        ):
+            out[column] = series.to_numpy(dtype=object)
+        else:
+            out[column] = np.array([cell_to_text(v) for v in series], dtype=object)
+    frame = pd.DataFrame(out, columns=[str(c) for c in data.columns], index=range(len(data)))
+    frame.attrs[SOURCE_ROWS_ATTR] = np.arange(2, len(data) + 2, dtype=np.int64)
+    return frame
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        data = pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises several unrelated types
+        raise ReadError(f"{path.name} is not a readable Parquet file: {err}.") from err
+    return frame_to_text(data.reset_index(drop=True))
+
+
+def read_table(
+    path: str | Path,
+    schema: str | Path | Mapping[str, Any] | TableSchema | None = None,
+    *,
+    sheet: str | None = None,
+) -> pd.DataFrame:
+    """Read a submitted table from CSV, Excel (.xlsx) or Parquet.
+
+    Parameters
+    ----------
+    path
+        The file. CSV may use ``,``, ``;``, tab or ``|`` as separator (sniffed from the header) and
+        be UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252; Excel dates become ``YYYY-MM-DD``. The
+        format is recognised from the content, so an Excel file saved as ``.csv`` still reads.
+    schema
+        ``None`` to get every cell as text (nothing changed), or a standard table name / schema to
+        convert the columns to the schema's types (see :func:`outcomelab.schemas.coerce`).
+    sheet
+        Excel sheet to read; default the first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per data row; ``attrs["source_rows"]`` holds each row's number as seen in the
+        file (header = row 1).
+
+    Raises
+    ------
+    ReadError
+        If the file is missing, empty, binary, undecodable or malformed.
+    SchemaError
+        If ``schema`` is given and some values cannot be converted to the schema's types (the
+        error's ``failures`` lists them); use :func:`outcomelab.schemas.validate` for every check.
+
+    Examples
+    --------
+    >>> from outcomelab.resources import schemas_dir
+    >>> catalogue = read_table(schemas_dir() / "outcome_catalogue.csv", "outcome_catalogue")
+    >>> "employment" in set(catalogue["code"])
+    True
+    """
+    file = Path(path)
+    if not file.exists():
+        raise ReadError(f"File {file} does not exist.")
+    if file.is_dir():
+        raise ReadError(f"{file} is a folder, not a file; give the path of a table file.")
+    try:
+        raw = file.read_bytes()
+    except OSError as err:
+        raise ReadError(f"{file} could not be read: {err.strerror}.") from err
+    if raw.startswith(_OLE_MAGIC) or file.suffix.lower() == ".xls":
+        raise ReadError(
+            f"{file.name} is an old Excel 97-2003 workbook (.xls); save it as .xlsx or CSV UTF-8."
+        )
+    if raw.startswith(_ZIP_MAGIC):
+        frame = _read_excel(file, sheet)
+    elif raw.startswith(_PARQUET_MAGIC):
+        frame = _read_parquet(file)
+    elif file.suffix.lower() in {".xlsx", ".xlsm", ".parquet", ".pq"}:
+        kind = "an Excel workbook" if file.suffix.lower() in {".xlsx", ".xlsm"} else "Parquet"
+        raise ReadError(f"{file.name} is named like {kind} but its content is not; check the file.")
+    else:
+        frame = _read_csv(file, raw)
+    frame.attrs["source_file"] = str(file)
+    if schema is None:
+        return frame
+    from outcomelab.schemas.conversion import coerce
+
+    return coerce(frame, schema)
+
+
+def find_table_file(folder: Path, name: str) -> Path | None:
+    """Return the file in ``folder`` holding table ``name`` (``name.csv``, ``name.xlsx``, ...).
+
+    Raises
+    ------
+    ReadError
+        If the folder holds the table in more than one format (which one is meant is unclear).
+    """
+    found = [folder / f"{name}{suffix}" for suffix in TABLE_SUFFIXES]
+    found = [p for p in found if p.is_file()]
+    if len(found) > 1:
+        raise ReadError(
+            f"{folder} holds table {name!r} more than once ({', '.join(p.name for p in found)}); "
+            "keep one file per table."
+        )
+    return found[0] if found else None
