@@ -1,0 +1,437 @@
+"""Settle an outcome contract: payments per metric under a rate card or a counterfactual rule,
+with every cap applied in a fixed order and each step shown."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from outcomelab._checks import check_choice
+from outcomelab.contracts.model import Contract, OutcomeMetric
+from outcomelab.economics.outcomes import catalogue_directions
+from outcomelab.errors import InputError
+from outcomelab.results import EffectResult
+
+__all__ = ["CAP_ORDER", "Settlement", "settle"]
+
+#: the caps, in the order they are applied
+CAP_ORDER: tuple[str, ...] = ("metric", "per_participant", "total", "investor_return")
+
+_LABELS: dict[str, dict[str, str]] = {
+    "metric_id": {"sv": "Utfallsmått", "en": "Outcome metric"},
+    "rule": {"sv": "Betalningsregel", "en": "Payment rule"},
+    "basis": {"sv": "Underlag", "en": "Basis"},
+    "quantity": {"sv": "Antal enheter", "en": "Quantity"},
+    "price_per_unit_sek": {"sv": "Pris per enhet (kr)", "en": "Price per unit (SEK)"},
+    "gross_sek": {"sv": "Brutto (kr)", "en": "Gross (SEK)"},
+    "caps_applied": {"sv": "Tak som tillämpats", "en": "Cap applied"},
+    "net_sek": {"sv": "Netto (kr)", "en": "Net (SEK)"},
+    "rate_card": {"sv": "Pris per verifierat utfall", "en": "Rate card"},
+    "counterfactual": {
+        "sv": "Förbättring mot jämförelsegrupp",
+        "en": "Improvement over comparison group",
+    },
+    "metric": {"sv": "tak för måttet", "en": "metric cap"},
+    "per_participant": {"sv": "tak per deltagare", "en": "per-participant cap"},
+    "total": {"sv": "totalt tak", "en": "total cap"},
+    "investor_return": {"sv": "tak för investerarens avkastning", "en": "investor return cap"},
+    "none": {"sv": "inget", "en": "none"},
+}
+
+
+def _label(key: str, lang: str) -> str:
+    return _LABELS.get(key, {}).get(lang, key)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The settled outcome payments of a contract.
+
+    Attributes
+    ----------
+    steps
+        One row per metric: ``metric_id, outcome, rule, basis, quantity, price_per_unit_sek,
+        gross_sek``, the reduction of each cap (``<cap>_cap_reduction_sek``), ``caps_applied``,
+        ``net_sek``, ``payer, recipient``.
+    caps
+        One row per cap: ``cap, limit_sek, amount_before_sek, binding, reduction_sek``.
+    payments
+        The payment schedule: ``period_start, period_end, metric_id, payer, recipient,
+        amount_sek, type``.
+    total_sek
+        Sum of the net payments.
+    """
+
+    contract: Contract = field(repr=False)
+    steps: pd.DataFrame = field(repr=False)
+    caps: pd.DataFrame = field(repr=False)
+    payments: pd.DataFrame = field(repr=False)
+    total_sek: float
+    payment_type: str
+    evaluation_id: str = ""
+    effects: Mapping[str, EffectResult] = field(default_factory=dict, repr=False)
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "caps", "payments"):
+            object.__setattr__(self, name, getattr(self, name).copy())
+        object.__setattr__(self, "effects", MappingProxyType(dict(self.effects)))
+        object.__setattr__(self, "notes", tuple(self.notes))
+
+    @property
+    def investor_cap_sek(self) -> float | None:
+        """Most the investor can receive (principal x (1 + max return)), if there is an investor."""
+        inv = self.contract.investment
+        return None if inv is None else inv.repayment_cap_sek
+
+    def steps_table(self, lang: Literal["sv", "en"] = "sv") -> pd.DataFrame:
+        """The calculation step by step (metric, rule, quantity, price, gross, cap, net), labelled
+        in ``lang``, with a total row."""
+        check_choice("lang", lang, ("sv", "en"))
+        t = self.steps
+        caps = [
+            ", ".join(_label(c, lang) for c in str(v).split(",") if c) or _label("none", lang)
+            for v in t["caps_applied"]
+        ]
+        out = pd.DataFrame(
+            {
+                _label("metric_id", lang): t["metric_id"],
+                _label("rule", lang): [_label(r, lang) for r in t["rule"]],
+                _label("basis", lang): t["basis"],
+                _label("quantity", lang): t["quantity"],
+                _label("price_per_unit_sek", lang): t["price_per_unit_sek"],
+                _label("gross_sek", lang): t["gross_sek"],
+                _label("caps_applied", lang): caps,
+                _label("net_sek", lang): t["net_sek"],
+            }
+        )
+        total: dict[str, object] = {c: "" for c in out.columns}
+        total[_label("metric_id", lang)] = "Totalt" if lang == "sv" else "Total"
+        total[_label("gross_sek", lang)] = float(t["gross_sek"].sum())
+        total[_label("net_sek", lang)] = float(t["net_sek"].sum())
+        return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict: contract summary, steps, caps, payments, totals and notes."""
+
+        def clean(v: Any) -> Any:
+            if isinstance(v, float | np.floating):
+                return None if math.isnan(float(v)) else float(v)
+            if isinstance(v, np.integer):
+                return int(v)
+            if isinstance(v, np.bool_):
+                return bool(v)
+            return v
+
+        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+            return [{str(k): clean(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
+
+        c = self.contract
+        return {
+            "contract": {
+                "id": c.id,
+                "name": c.name,
+                "participants": c.participants,
+                "currency": c.currency,
+                "total_cap_sek": c.total_cap_sek,
+                "per_participant_cap_sek": c.per_participant_cap_sek,
+                "investor_cap_sek": self.investor_cap_sek,
+                "assumptions": list(c.assumptions),
+                "sources": list(c.sources),
+                "file": c.file,
+            },
+            "evaluation_id": self.evaluation_id,
+            "payment_type": self.payment_type,
+            "total_sek": float(self.total_sek),
+            "steps": records(self.steps),
+            "caps": records(self.caps),
+            "payments": records(self.payments),
+            "notes": list(self.notes),
+        }
+
+    def summary(self) -> str:
+        """Plain-text summary of the settlement."""
+        lines = [
+            f"{self.contract.name}: outcome payments {self.total_sek:,.0f} SEK",
+            self.steps_table("en").to_string(index=False),
+        ]
+        lines.extend(f"note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _direction(metric: OutcomeMetric, directions: Mapping[str, str]) -> int:
+    d = directions.get(metric.outcome) or catalogue_directions().get(metric.outcome)
+    if d is None:
+        raise InputError(
+            f"Metric {metric.id!r}: the direction of outcome {metric.outcome!r} is unknown (not in "
+            "the evaluation or the outcome catalogue); pass directions={outcome: "
+            "'higher_is_better' or 'higher_is_worse'}."
+        )
+    return 1 if d == "higher_is_better" else -1
+
+
+def _counterfactual(
+    metric: OutcomeMetric, effect: EffectResult, sign: int, participants: int
+) -> tuple[float, str]:
+    level = metric.significance_level
+    improvement = sign * effect.estimate
+    pct = f"{100 * level:g} %"
+    if not improvement > 0:
+        return 0.0, (
+            f"no improvement: effect {effect.estimate:.4g} is not in the better direction; "
+            "nothing is due"
+        )
+    if not effect.p_value < level:
+        return 0.0, (
+            f"not significant at {pct} (p = {effect.p_value:.3g}); nothing is due under the "
+            "counterfactual rule"
+        )
+    z = float(stats.norm.ppf(1 - level / 2))
+    per_person = improvement
+    basis = f"improvement {improvement:.4g} per participant (p = {effect.p_value:.3g} < {level:g})"
+    if metric.use_lower_bound:
+        per_person = max(improvement - z * effect.std_error, 0.0)
+        basis = (
+            f"lower {100 * (1 - level):g} % bound of the improvement {improvement:.4g} - "
+            f"{z:.3f} x {effect.std_error:.4g} = {per_person:.4g} per participant "
+            f"(p = {effect.p_value:.3g})"
+        )
+    return per_person * participants, basis + f" x {participants} participants"
+
+
+def _apply_cap(
+    amounts: np.ndarray, mask: np.ndarray, limit: float | None
+) -> tuple[np.ndarray, float, float]:
+    """Scale ``amounts[mask]`` down pro rata so their sum is at most ``limit``."""
+    before = float(amounts[mask].sum())
+    if limit is None or before <= limit or before == 0:
+        return amounts, before, 0.0
+    scaled = amounts.copy()
+    scaled[mask] = amounts[mask] * (limit / before)
+    return scaled, before, before - limit
+
+
+def settle(
+    contract: Contract,
+    effects: Mapping[str, EffectResult] | None = None,
+    verified: Mapping[str, float] | None = None,
+    *,
+    directions: Mapping[str, str] | None = None,
+    payment_type: Literal["planned", "actual"] = "planned",
+    evaluation_id: str = "",
+) -> Settlement:
+    """Compute the outcome payments a contract owes, step by step.
+
+    Parameters
+    ----------
+    contract
+        From :func:`~outcomelab.contracts.load_contract`.
+    effects
+        The evaluation's effects, ``{outcome_code: EffectResult}`` (needed by counterfactual
+        metrics; see :func:`~outcomelab.contracts.load_evaluation`).
+    verified
+        Verified outcome counts per metric id (needed by rate-card metrics).
+    directions
+        ``{outcome: "higher_is_better" | "higher_is_worse" | "lower_is_better"}``; defaults to the
+        evaluation's directions and the outcome catalogue.
+    payment_type
+        ``"planned"`` (amounts due) or ``"actual"`` (amounts paid), as INDIGO records them.
+    evaluation_id
+        The evaluation the effects come from (cited in the result).
+
+    Returns
+    -------
+    Settlement
+
+    Raises
+    ------
+    InputError
+        A metric's effect or verified count is missing, or a count is negative.
+
+    Notes
+    -----
+    Per metric :math:`m` with price :math:`p_m`:
+
+    * rate card: :math:`q_m` = the verified count; gross :math:`g_m = q_m p_m`.
+    * counterfactual: with direction :math:`s` (+1 when higher is better), improvement
+      :math:`\\Delta = s\\hat\\beta`; paid only if :math:`\\Delta > 0` and the two-sided p-value is
+      below the agreed level :math:`\\alpha`; :math:`q_m = \\Delta \\cdot n` (or, with
+      ``use_lower_bound``, :math:`\\max(\\Delta - z_{1-\\alpha/2} SE, 0) \\cdot n`), where
+      :math:`n` is the number of participants.
+
+    Caps, in this order: the metric's own cap :math:`\\min(g_m, C_m)`; then, on the sum over
+    metrics, the per-participant cap (:math:`n \\times` cap per participant), the total cap and the
+    investor return cap (what goes to the investor is at most principal :math:`\\times` (1 + max
+    return)). A binding contract-level cap scales the affected metrics down pro rata. Net payments
+    are split over the payment schedule by its shares.
+
+    References
+    ----------
+    Government Outcomes Lab, INDIGO impact bond data standard (outcome metrics, pricings, payments).
+    """
+    check_choice("payment_type", payment_type, ("planned", "actual"))
+    effects = dict(effects or {})
+    verified = dict(verified or {})
+    given_directions = dict(directions or {})
+    metrics = contract.metrics
+    quantity = np.zeros(len(metrics))
+    bases: list[str] = []
+    for i, m in enumerate(metrics):
+        n = m.participants or contract.participants
+        if m.payment_rule == "rate_card":
+            if m.id not in verified:
+                raise InputError(
+                    f"Metric {m.id!r} ({contract.file} line {m.line}) is paid by rate card and "
+                    "needs its verified count of outcomes; pass it (CLI: --verified FILE with "
+                    "columns metric_id,count)."
+                )
+            count = float(verified[m.id])
+            if not count >= 0:
+                raise InputError(
+                    f"The verified count of metric {m.id!r} must be >= 0; got {count}."
+                )
+            quantity[i] = count
+            bases.append(f"{count:g} verified outcomes")
+        else:
+            if m.outcome not in effects:
+                raise InputError(
+                    f"Metric {m.id!r} ({contract.file} line {m.line}) is paid on the effect on "
+                    f"{m.outcome!r}, which the evaluation does not report (it has "
+                    f"{', '.join(effects) or 'no outcomes'}); check the metric's outcome code."
+                )
+            q, basis = _counterfactual(m, effects[m.outcome], _direction(m, given_directions), n)
+            quantity[i] = q
+            bases.append(basis)
+    price = np.array([m.price_per_unit_sek for m in metrics])
+    gross = quantity * price
+    amounts = gross.copy()
+    reductions = {cap: np.zeros(len(metrics)) for cap in CAP_ORDER}
+    cap_rows = []
+    # 1. each metric's own cap
+    for i, m in enumerate(metrics):
+        if m.cap_sek is not None and amounts[i] > m.cap_sek:
+            reductions["metric"][i] = amounts[i] - m.cap_sek
+            amounts[i] = m.cap_sek
+    cap_rows.append(
+        {
+            "cap": "metric",
+            "limit_sek": float(sum(m.cap_sek for m in metrics if m.cap_sek is not None))
+            if any(m.cap_sek is not None for m in metrics)
+            else None,
+            "amount_before_sek": float(gross.sum()),
+            "binding": bool(reductions["metric"].sum() > 0),
+            "reduction_sek": float(reductions["metric"].sum()),
+        }
+    )
+    everything = np.ones(len(metrics), dtype=bool)
+    per_participant = (
+        None
+        if contract.per_participant_cap_sek is None
+        else contract.per_participant_cap_sek * contract.participants
+    )
+    investment = contract.investment
+    to_investor = np.array(
+        [investment is not None and m.recipient == investment.investor for m in metrics]
+    )
+    for cap, mask, limit in (
+        ("per_participant", everything, per_participant),
+        ("total", everything, contract.total_cap_sek),
+        (
+            "investor_return",
+            to_investor,
+            None if investment is None else investment.repayment_cap_sek,
+        ),
+    ):
+        if cap == "investor_return" and investment is None:
+            continue
+        new, before, cut = _apply_cap(amounts, mask, limit)
+        reductions[cap] = amounts - new
+        amounts = new
+        cap_rows.append(
+            {
+                "cap": cap,
+                "limit_sek": limit,
+                "amount_before_sek": before,
+                "binding": bool(cut > 0),
+                "reduction_sek": cut,
+            }
+        )
+    steps = pd.DataFrame(
+        {
+            "metric_id": [m.id for m in metrics],
+            "outcome": [m.outcome for m in metrics],
+            "rule": [m.payment_rule for m in metrics],
+            "validation_method": [m.validation_method for m in metrics],
+            "basis": bases,
+            "quantity": quantity,
+            "price_per_unit_sek": price,
+            "gross_sek": gross,
+            **{f"{cap}_cap_reduction_sek": reductions[cap] for cap in CAP_ORDER},
+            "caps_applied": [
+                ",".join(cap for cap in CAP_ORDER if reductions[cap][i] > 0)
+                for i in range(len(metrics))
+            ],
+            "net_sek": amounts,
+            "payer": [m.payer for m in metrics],
+            "recipient": [m.recipient for m in metrics],
+        }
+    )
+    schedule = contract.payment_schedule
+    rows: list[tuple[str | None, str | None, str, str, str, float, str]] = []
+    for i, m in enumerate(metrics):
+        if not schedule:
+            rows.append((None, None, m.id, m.payer, m.recipient, float(amounts[i]), payment_type))
+        for date in schedule:
+            rows.append(
+                (
+                    date.period_start,
+                    date.period_end,
+                    m.id,
+                    m.payer,
+                    m.recipient,
+                    float(amounts[i] * date.share),
+                    payment_type,
+                )
+            )
+    payments = pd.DataFrame(
+        rows,
+        columns=[
+            "period_start",
+            "period_end",
+            "metric_id",
+            "payer",
+            "recipient",
+            "amount_sek",
+            "type",
+        ],
+    )
+    notes = []
+    binding = [str(r["cap"]) for r in cap_rows if r["binding"]]
+    if binding:
+        notes.append("Binding caps: " + ", ".join(_label(c, "en") for c in binding) + ".")
+    if contract.assumptions:
+        notes.append(
+            "The contract file lists assumptions that are not public facts: "
+            + " ".join(contract.assumptions)
+        )
+    return Settlement(
+        contract=contract,
+        steps=steps,
+        caps=pd.DataFrame(cap_rows),
+        payments=payments,
+        total_sek=float(amounts.sum()),
+        payment_type=payment_type,
+        evaluation_id=evaluation_id,
+        effects=effects,
+        notes=tuple(notes),
+    )
