@@ -192,3 +192,31 @@ def test_result_shape() -> None:
     assert res.method == "did_2x2/dr" and res.conf_low < res.estimate < res.conf_high
     assert res.to_dict()["diagnostics"]["periods"] == [2020, 2021]
     assert "ATT" in res.summary()
+
+
+@pytest.mark.slow
+def test_dr_simulation_bias_and_coverage() -> None:
+    """1000 draws, n = 1000 persons, logit selection on x1, x2 and covariate-specific trends.
+
+    The unadjusted DiD is biased here (trend depends on x1, treated have higher x1); the DR
+    estimate must have |bias| < 0.02 (Monte Carlo SE about 0.004) and 95 % interval coverage
+    between 93 % and 97 % (Monte Carlo SE 0.7 points).
+    """
+    rng = np.random.default_rng(2026)
+    n, reps, truth = 1000, 1000, 2.0
+    est, cover, naive = [], [], []
+    for _ in range(reps):
+        x1, x2 = rng.normal(size=n), rng.binomial(1, 0.4, size=n).astype(float)
+        d = (rng.random(n) < 1 / (1 + np.exp(-(-0.8 + 0.8 * x1 - 0.5 * x2)))).astype(int)
+        a = 1 + x1 + x2 + rng.normal(size=n)
+        y0 = a + rng.normal(size=n)
+        y1 = a + 0.5 + 1.0 * x1 - 0.5 * x2 + truth * d + rng.normal(size=n)
+        pre = pd.DataFrame({"id": np.arange(n), "t": 0, "d": d, "x1": x1, "x2": x2, "y": y0})
+        df = pd.concat([pre, pre.assign(t=1, y=y1)], ignore_index=True)
+        res = did_2x2(df, outcome="y", unit="id", time="t", treatment="d", covariates=["x1", "x2"])
+        est.append(res.estimate)
+        cover.append(res.conf_low <= truth <= res.conf_high)
+        naive.append(y1[d == 1].mean() - y0[d == 1].mean() - (y1[d == 0] - y0[d == 0]).mean())
+    assert abs(np.mean(est) - truth) < 0.02
+    assert 0.93 <= np.mean(cover) <= 0.97
+    assert abs(np.mean(naive) - truth) > 0.3  # the design does need the covariates

@@ -147,3 +147,30 @@ def test_three_cluster_columns_raise() -> None:
     df = _small()
     with pytest.raises(InputError, match="one or two"):
         twfe(df, outcome="y", unit="id", time="t", treatment="d", cluster=["id", "t", "x"])
+
+
+@pytest.mark.slow
+def test_twfe_simulation_bias_and_coverage() -> None:
+    """1000 draws of a non-staggered panel (200 units x 6 periods, half treated from period 4,
+    effect 1.5) with AR(1) errors within units (rho 0.6), so unclustered errors would under-cover.
+
+    Checks |bias| < 0.01 (Monte Carlo SE about 0.003) and CR1 95 % coverage in [93 %, 97 %].
+    """
+    rng = np.random.default_rng(7)
+    n, t, reps, truth, rho = 200, 6, 1000, 1.5, 0.6
+    ids, periods = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
+    d = ((ids < n // 2) & (periods >= 3)).astype(int)
+    est, cover = [], []
+    for _ in range(reps):
+        shocks = rng.normal(size=(n, t))
+        e = np.empty((n, t))
+        e[:, 0] = shocks[:, 0]
+        for s in range(1, t):
+            e[:, s] = rho * e[:, s - 1] + np.sqrt(1 - rho**2) * shocks[:, s]
+        y = rng.normal(size=n)[ids] + 0.3 * periods + truth * d + e.ravel()
+        df = pd.DataFrame({"id": ids, "t": periods, "d": d, "y": y})
+        res = twfe(df, outcome="y", unit="id", time="t", treatment="d")
+        est.append(res.estimate)
+        cover.append(res.conf_low <= truth <= res.conf_high)
+    assert abs(np.mean(est) - truth) < 0.01
+    assert 0.93 <= np.mean(cover) <= 0.97
