@@ -1,0 +1,167 @@
+"""match() against MatchIt 4.5.1 on the lalonde data (fixtures in tests/reference/matchit_lalonde).
+
+Tolerances: propensity scores 1e-8; weights 1e-10; estimates and SEs relative 1e-8; SMDs 1e-4.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from outcomelab.matching import match
+from outcomelab.matching.design import build_design
+from outcomelab.matching.variance import wls_cluster
+
+REF = Path(__file__).parents[1] / "reference" / "matchit_lalonde"
+FORMULA = "age + educ + race + married + nodegree + re74 + re75"
+COLUMNS = ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
+
+
+@pytest.fixture(scope="module")
+def lalonde() -> pd.DataFrame:
+    return pd.read_csv(REF / "lalonde.csv", index_col=0)
+
+
+@pytest.fixture(scope="module")
+def nearest(lalonde):
+    return match(lalonde, treatment="treat", covariates=FORMULA)
+
+
+def _partition(labels: pd.Series) -> list[list[str]]:
+    s = labels.dropna()
+    return sorted(sorted(g.index) for _, g in s.groupby(s))
+
+
+def test_propensity_equals_glm(nearest):
+    units = pd.read_csv(REF / "nearest_units.csv", index_col="id")
+    np.testing.assert_allclose(nearest.propensity.to_numpy(), units["distance"], atol=1e-8)
+
+
+def test_column_list_and_formula_give_the_same_design(lalonde, nearest):
+    by_name = match(lalonde, treatment="treat", covariates=COLUMNS)
+    np.testing.assert_allclose(by_name.propensity, nearest.propensity, atol=1e-12)
+    # R's model.matrix names, black as the reference level of race
+    assert sorted(build_design(lalonde, FORMULA).names) == sorted(
+        ["age", "educ", "racehispan", "racewhite", "married", "nodegree", "re74", "re75"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "kwargs"),
+    [
+        ("nearest", {}),
+        ("ratio2", {"ratio": 2}),
+        ("replace", {"replace": True}),
+        ("caliper", {"caliper": 0.2, "caliper_scale": "ps_sd"}),
+        ("caliper_logit", {"caliper": 0.2, "caliper_scale": "logit_sd"}),
+    ],
+)
+def test_matched_sets_equal_matchit(lalonde, nearest, case, kwargs):
+    """Same treated units matched, to the same control (or to one with the identical covariate
+    row and score, which MatchIt's matrix path breaks ties between differently)."""
+    m = match(lalonde, treatment="treat", covariates=FORMULA, **kwargs)
+    ref = pd.read_csv(REF / f"matrix_{case}_pairs.csv", index_col="treated")
+    ours = m.match_matrix.reindex(ref.index)
+    ps = nearest.propensity
+    identical = 0
+    for j in range(ref.shape[1]):
+        for a, b in zip(ours.iloc[:, j], ref.iloc[:, j], strict=True):
+            assert pd.isna(a) == pd.isna(b)
+            if pd.isna(a):
+                continue
+            identical += a == b
+            if a != b:
+                assert ps[a] == pytest.approx(ps[b], abs=1e-12)
+                pd.testing.assert_series_equal(
+                    lalonde.loc[a, COLUMNS], lalonde.loc[b, COLUMNS], check_names=False
+                )
+    assert identical >= 0.8 * ref.notna().to_numpy().sum()
+
+
+@pytest.mark.parametrize(("case", "scale", "value"), [
+    ("caliper_ps_sd", "ps_sd", 0.2), ("caliper_logit_sd", "logit_sd", 0.2),
+    ("caliper_raw", "raw", 0.01),
+])  # fmt: skip
+def test_caliper_scale_maps_to_matchit(lalonde, case, scale, value):
+    expected = pd.read_csv(REF / "calipers.csv", index_col="case").loc[case, "caliper"]
+    m = match(lalonde, treatment="treat", covariates=FORMULA, caliper=value, caliper_scale=scale)
+    assert m.caliper == pytest.approx(expected, rel=1e-10)
+
+
+def test_mahalanobis_pairs_equal_matchit(lalonde):
+    m = match(lalonde, treatment="treat", covariates=FORMULA, method="mahalanobis")
+    ref = pd.read_csv(REF / "mahalanobis_pairs.csv", index_col="treated")
+    pd.testing.assert_series_equal(
+        m.match_matrix["control_1"].reindex(ref.index), ref["control1"], check_names=False
+    )
+    units = pd.read_csv(REF / "mahalanobis_units.csv", index_col="id")
+    np.testing.assert_allclose(m.weights, units["weights"], atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("case", "kwargs"),
+    [
+        ("exact", {"method": "exact", "covariates": "race + married + nodegree"}),
+        ("cem", {"method": "cem", "covariates": FORMULA}),
+    ],
+)
+def test_exact_and_cem_subclasses_and_weights(lalonde, case, kwargs):
+    m = match(lalonde, treatment="treat", **kwargs)
+    units = pd.read_csv(REF / f"{case}_units.csv", index_col="id")
+    assert _partition(m.subclass.astype(float)) == _partition(units["subclass"])
+    np.testing.assert_allclose(m.weights, units["weights"], atol=1e-10)
+
+
+def test_cluster_robust_effect_equals_vcovcl(lalonde):
+    """lm(re78 ~ treat (+ X), weights) with vcovCL(cluster = ~subclass, type HC1) on MatchIt's
+    own matched data."""
+    effects = pd.read_csv(REF / "effects.csv")
+    units = pd.read_csv(REF / "nearest_units.csv", index_col="id")
+    md = lalonde.join(units[["weights", "subclass"]])
+    md = md[md["weights"] > 0]
+    for covs in (False, True):
+        row = effects[(effects["case"] == "nearest") & (effects["covariates"] == covs)].iloc[0]
+        X = build_design(md, FORMULA).matrix if covs else None
+        fit = wls_cluster(md["re78"].to_numpy(), md["treat"].to_numpy(), X,
+                          md["weights"].to_numpy(), md["subclass"].to_numpy())  # fmt: skip
+        assert fit.estimate == pytest.approx(row["Estimate"], rel=1e-8)
+        assert fit.std_error == pytest.approx(row["Std. Error"], rel=1e-8)
+
+
+def test_cem_effect_end_to_end(lalonde):
+    row = pd.read_csv(REF / "effects.csv").set_index("case").loc["cem"]
+    res = match(lalonde, treatment="treat", covariates=FORMULA, method="cem").effect("re78")
+    assert res.estimate == pytest.approx(row["Estimate"], rel=1e-8)
+    assert res.std_error == pytest.approx(row["Std. Error"], rel=1e-8)
+    assert res.estimand.startswith("ATT")
+
+
+def test_matched_data_like_match_data(lalonde, nearest):
+    md = nearest.matched_data
+    assert {"weights", "subclass"} <= set(md.columns)
+    assert md.index.isin(lalonde.index).all()
+    assert (md["weights"] > 0).all()
+    assert md.groupby("subclass").size().eq(2).all()
+    assert md["treat"].sum() == 185
+
+
+def test_balance_smd_equals_matchit_summary(nearest):
+    """Before matching: SMDs equal summary(m)$sum.all to 1e-4 (the 'distance' row included).
+    After matching: the treated means equal summary(m)$sum.matched (same treated units); the
+    control side differs because MatchIt 4.5.1 matched other controls (SOURCE.md)."""
+    table = nearest.balance().to_frame()
+    table.index = [str(t).replace("race_", "race") for t in table.index]
+    before = pd.read_csv(REF / "nearest_summary_all.csv").set_index("term")
+    after = pd.read_csv(REF / "nearest_summary_matched.csv").set_index("term")
+    common = before.index.intersection(table.index)
+    assert len(common) == len(before) == 10
+    np.testing.assert_allclose(
+        table.loc[common, "smd_before"], before.loc[common, "Std. Mean Diff."], atol=1e-4
+    )
+    np.testing.assert_allclose(
+        table.loc[common, "mean_treated_after"], after.loc[common, "Means Treated"], rtol=1e-10
+    )
+    assert table.loc["distance", "smd_after"] < table.loc["distance", "smd_before"]

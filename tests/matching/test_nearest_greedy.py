@@ -1,0 +1,87 @@
+"""The O(n log n) greedy kernel gives the matches of the O(n^2) greedy rule, ties included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from outcomelab.matching.nearest import greedy_mahalanobis, greedy_scalar
+
+
+def brute_force(t_score, c_score, order, ratio, caliper, replace, t_index, c_index):
+    """MatchIt's greedy rule by full search: the nearest available comparison unit; on equal
+    distance the one below the treated unit in the stable (score, row) order, and among equal
+    scores the one adjacent in that order."""
+    n1 = len(t_score)
+    mm = np.full((n1, ratio), -1)
+    used = np.zeros(len(c_score), bool)
+    cal = np.inf if caliper is None else caliper
+    for r in range(ratio):
+        for i in order:
+            if r > 0 and mm[i, r - 1] < 0:
+                continue
+            best, best_key = -1, None
+            for j in range(len(c_score)):
+                if (not replace and used[j]) or (replace and j in mm[i, :r]):
+                    continue
+                diff = abs(c_score[j] - t_score[i])
+                if diff > cal:
+                    continue
+                left = (c_score[j], c_index[j]) < (t_score[i], t_index[i])
+                key = (diff, 0 if left else 1, -c_index[j] if left else c_index[j])
+                # among equal scores on one side, the sorted neighbour wins
+                key = (diff, key[1], (-c_score[j], key[2]) if left else (c_score[j], key[2]))
+                if best_key is None or key < best_key:
+                    best, best_key = j, key
+            if best >= 0:
+                mm[i, r] = best
+                used[best] = True
+    return mm
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(
+    ("ratio", "replace", "caliper"),
+    [(1, False, None), (2, False, None), (1, False, 0.15), (3, True, None), (2, True, 0.2)],
+)
+def test_kernel_equals_quadratic_rule_with_ties(seed, ratio, replace, caliper):
+    rng = np.random.default_rng(seed)
+    n1, n0 = 40, 90
+    # few distinct values -> many exact ties in score and in distance
+    t_score = rng.integers(0, 25, n1) / 20
+    c_score = rng.integers(0, 25, n0) / 20
+    rows = rng.permutation(n1 + n0)
+    t_index, c_index = rows[:n1], rows[n1:]
+    order = np.argsort(-t_score, kind="stable")
+    ours = greedy_scalar(
+        t_score, c_score, order=order, ratio=ratio, caliper=caliper, replace=replace,
+        t_index=t_index, c_index=c_index,
+    )  # fmt: skip
+    ref = brute_force(t_score, c_score, order, ratio, caliper, replace, t_index, c_index)
+    np.testing.assert_array_equal(ours, ref)
+
+
+def test_kernel_equals_quadratic_rule_continuous_scores():
+    rng = np.random.default_rng(11)
+    t_score, c_score = rng.normal(0.5, 1, 150), rng.normal(0, 1, 400)
+    order = rng.permutation(150)
+    ours = greedy_scalar(t_score, c_score, order=order, ratio=2, caliper=0.3)
+    ref = brute_force(t_score, c_score, order, 2, 0.3, False, np.arange(150), np.arange(150, 550))
+    np.testing.assert_array_equal(ours, ref)
+
+
+def test_without_replacement_each_control_used_once_and_caliper_respected():
+    rng = np.random.default_rng(3)
+    t_score, c_score = rng.random(300), rng.random(500)
+    mm = greedy_scalar(t_score, c_score, order=np.arange(300), ratio=1, caliper=0.01)
+    got = mm[mm >= 0]
+    assert len(got) == len(np.unique(got))
+    assert np.all(np.abs(t_score[mm[:, 0] >= 0] - c_score[got]) <= 0.01)
+
+
+def test_mahalanobis_kernel_picks_first_nearest_in_data_order():
+    Xt = np.array([[0.0, 0.0], [1.0, 1.0]])
+    Xc = np.array([[0.5, 0.5], [-0.5, -0.5], [1.0, 1.0], [0.0, 0.0]])
+    mm = greedy_mahalanobis(Xt, Xc, order=np.array([0, 1]), ratio=2)
+    # treated 0: nearest is Xc[3] (distance 0), then Xc[0] and Xc[1] tie -> first in data order
+    np.testing.assert_array_equal(mm, [[3, 0], [2, 1]])
