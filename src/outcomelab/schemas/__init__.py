@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from outcomelab.schemas.conversion import coerce
 from outcomelab.schemas.model import Field, TableSchema, list_schemas, load_datapackage, load_schema
+from outcomelab.schemas.package import PACKAGE_CHECKS, read_package, validate_package
 from outcomelab.schemas.reading import read_table, source_rows
 from outcomelab.schemas.report import ValidationReport
 from outcomelab.schemas.validation import CHECKS, validate
 
 __all__ = [
     "CHECKS",
+    "PACKAGE_CHECKS",
     "Field",
     "TableSchema",
     "ValidationReport",
@@ -22,7 +24,9 @@ __all__ = [
     "list_schemas",
     "load_datapackage",
     "load_schema",
+    "read_package",
     "read_table",
     "source_rows",
     "validate",
+    "validate_package",
 ]

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from outcomelab.schemas.model import TableSchema
 __all__ = [
     "SOURCE_ROWS_ATTR",
     "TABLE_SUFFIXES",
+    "RowNumbers",
     "cell_to_text",
     "find_table_file",
     "read_table",
@@ -44,6 +46,39 @@ _PARQUET_MAGIC = b"PAR1"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 
 
+@dataclass(frozen=True)
+class RowNumbers:
+    """File row numbers of a table's data rows, stored compactly as runs ``(first, length)``.
+
+    Kept in ``DataFrame.attrs``; a small immutable value (not an array) so that pandas can
+    compare and copy ``attrs`` when frames are merged or concatenated.
+    """
+
+    runs: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def from_array(cls, numbers: np.ndarray | list[int]) -> RowNumbers:
+        """Compress an array of row numbers into runs of consecutive numbers."""
+        arr = np.asarray(numbers, dtype=np.int64)
+        if len(arr) == 0:
+            return cls(())
+        breaks = np.flatnonzero(np.diff(arr) != 1) + 1
+        starts = np.concatenate(([0], breaks))
+        ends = np.concatenate((breaks, [len(arr)]))
+        return cls(tuple((int(arr[a]), int(b - a)) for a, b in zip(starts, ends, strict=True)))
+
+    def __len__(self) -> int:
+        return sum(length for _, length in self.runs)
+
+    def to_array(self) -> np.ndarray:
+        """The row numbers as an int64 array."""
+        if not self.runs:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate(
+            [np.arange(first, first + length, dtype=np.int64) for first, length in self.runs]
+        )
+
+
 def source_rows(data: pd.DataFrame) -> np.ndarray:
     """Return the row number each data row had in its file (header = row 1, first data row = 2).
 
@@ -51,8 +86,8 @@ def source_rows(data: pd.DataFrame) -> np.ndarray:
     table's length; otherwise assumes a file written from ``data`` as is (row ``i`` -> ``i + 2``).
     """
     recorded = data.attrs.get(SOURCE_ROWS_ATTR)
-    if recorded is not None and len(recorded) == len(data):
-        return np.asarray(recorded, dtype=np.int64)
+    if isinstance(recorded, RowNumbers) and len(recorded) == len(data):
+        return recorded.to_array()
     return np.arange(2, len(data) + 2, dtype=np.int64)
 
 
@@ -194,7 +229,7 @@ def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -
         frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
     # line numbers: csv.reader counts physical lines, so a record's own line is where it ends
     # (multi-line quoted cells are rare in submissions; we report the line the record ends on)
-    frame.attrs[SOURCE_ROWS_ATTR] = np.asarray(numbers, dtype=np.int64)
+    frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(numbers)
     return frame
 
 
@@ -236,7 +271,7 @@ def _read_text_fast(
     if blank.any():
         frame = frame.loc[~blank].reset_index(drop=True)
         numbers = numbers[~blank]
-    frame.attrs[SOURCE_ROWS_ATTR] = numbers
+    frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(numbers)
     return frame
 
 
@@ -311,7 +346,7 @@ def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
     frame = pd.DataFrame(fixed, columns=header, dtype=object)
     if frame.empty:
         frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
-    frame.attrs[SOURCE_ROWS_ATTR] = np.asarray(numbers, dtype=np.int64)
+    frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(numbers)
     return frame
 
 
@@ -330,7 +365,7 @@ def frame_to_text(data: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column] = np.array([cell_to_text(v) for v in series], dtype=object)
     frame = pd.DataFrame(out, columns=[str(c) for c in data.columns], index=range(len(data)))
-    frame.attrs[SOURCE_ROWS_ATTR] = np.arange(2, len(data) + 2, dtype=np.int64)
+    frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(np.arange(2, len(data) + 2))
     return frame
 
 

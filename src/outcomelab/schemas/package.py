@@ -1,0 +1,508 @@
+"""Validating a submission as a whole: each table, then the checks between tables.
+
+A submission is a set of standard tables (a folder with ``interventions.csv``, ``participants.csv``,
+``outcomes.csv``, ``costs.csv``, ... in CSV, Excel or Parquet, or a mapping of DataFrames). Besides
+every single-table check, :func:`validate_package` checks the references between tables (foreign
+keys in the schemas), participants' dates against their intervention's, outcome periods against the
+intervention's follow-up and periodicity, and outcome values against the catalogue's kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from outcomelab.errors import InputError, ReadError
+from outcomelab.resources import schemas_dir
+from outcomelab.schemas.model import TableSchema, list_schemas, load_schema
+from outcomelab.schemas.reading import find_table_file, read_table, source_rows
+from outcomelab.schemas.report import ValidationReport, empty_failures, make_failures
+from outcomelab.schemas.validation import ExtraColumns, validate_frame
+
+__all__ = ["PACKAGE_CHECKS", "read_package", "validate_package"]
+
+#: checks between tables, with what they mean
+PACKAGE_CHECKS = {
+    "missing_table": "A table the submission needs is not there.",
+    "foreign_key": "A value refers to a row that does not exist in the referenced table "
+    "(unknown intervention, person or outcome code).",
+    "participant_dates": "A participant starts before the intervention started or after it ended.",
+    "followup_window": "An outcome period lies outside the person's intervention window: from "
+    "`lookback_years` before the intervention's start to its end plus the outcome's longest "
+    "follow-up window.",
+    "period_form": "An outcome period is written as a year where the intervention reports months, "
+    "or the other way round.",
+    "outcome_value": "An outcome value is impossible for the outcome's kind (a rate not 0/1, "
+    "negative days or amounts, more days than the period has).",
+}
+
+#: tables a submission must contain by default
+SUBMISSION_TABLES = ("interventions", "participants", "outcomes")
+
+
+def read_package(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """Read every standard table found in ``folder`` (as text, row numbers as in the files).
+
+    Parameters
+    ----------
+    folder
+        A folder with files named after the standard tables (``participants.csv``,
+        ``outcomes.xlsx``, ``costs.parquet``, ...). Other files are ignored.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables found, by standard name.
+
+    Raises
+    ------
+    ReadError
+        If ``folder`` is not a folder, holds no standard table, or a table cannot be read.
+    """
+    path = Path(folder)
+    if not path.is_dir():
+        raise ReadError(f"{path} is not a folder; give the folder that holds the tables.")
+    tables = {}
+    for name in list_schemas():
+        file = find_table_file(path, name)
+        if file is not None:
+            tables[name] = read_table(file)
+    if not tables:
+        raise ReadError(
+            f"{path} holds none of the standard tables; expected files named "
+            f"{', '.join(n + '.csv' for n in SUBMISSION_TABLES)} (or .xlsx/.parquet)."
+        )
+    return tables
+
+
+def _with_table(failures: pd.DataFrame, table: str) -> pd.DataFrame:
+    out = failures.copy()
+    out.insert(0, "table", table)
+    return out
+
+
+def _period_bounds(period: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First day, last day and form ('year'/'month') of each period string (NaT if malformed)."""
+    codes, uniques = pd.factorize(period)
+    text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
+    monthly = text.str.len().to_numpy() == 7
+    month = pd.to_numeric(text.str.slice(5, 7), errors="coerce").where(monthly, 1)
+    first = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": month, "day": 1}), errors="coerce"
+    ).to_numpy(dtype="datetime64[ns]")
+    last_month = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": month.where(monthly, 12), "day": 1}), errors="coerce"
+    )
+    last = (last_month + pd.offsets.MonthEnd(0)).to_numpy(dtype="datetime64[ns]")
+    form = np.where(monthly, "month", "year")
+    take = np.maximum(codes, 0)
+    return first[take], last[take], form[take]
+
+
+def _max_window_months(catalogue: pd.DataFrame) -> dict[str, int]:
+    windows = {}
+    for code, text in zip(catalogue["code"], catalogue["followup_windows_months"], strict=True):
+        if isinstance(code, str) and isinstance(text, str):
+            months = [int(x) for x in text.split(";") if x.strip().isdigit()]
+            if months:
+                windows[code] = max(months)
+    return windows
+
+
+def _foreign_key_failures(
+    name: str,
+    schema: TableSchema,
+    data: pd.DataFrame,
+    typed: pd.DataFrame,
+    ok: dict[str, np.ndarray],
+    typed_tables: Mapping[str, pd.DataFrame],
+    ok_tables: Mapping[str, dict[str, np.ndarray]],
+) -> list[pd.DataFrame]:
+    found = []
+    rows_all = source_rows(data)
+    for fk in schema.foreign_keys:
+        ref = typed_tables.get(fk.reference_table)
+        if ref is None or not all(f in data.columns for f in fk.fields):
+            continue
+        ref_ok = np.logical_and.reduce(
+            [ok_tables[fk.reference_table][f] for f in fk.reference_fields]
+        )
+        usable = np.logical_and.reduce([ok[f] for f in fk.fields])
+        own = typed.loc[usable, list(fk.fields)]
+        target = ref.loc[ref_ok, list(fk.reference_fields)]
+        if len(fk.fields) == 1:
+            known = own.iloc[:, 0].isin(target.iloc[:, 0]).to_numpy(dtype=bool)
+        else:
+            known = pd.MultiIndex.from_frame(own).isin(pd.MultiIndex.from_frame(target))
+        pos = np.flatnonzero(usable)[~known]
+        if not len(pos):
+            continue
+        field = ", ".join(fk.fields)
+        ref_field = ", ".join(fk.reference_fields)
+        values = typed.iloc[pos][list(fk.fields)].astype(str).agg(", ".join, axis=1)
+        if fk.reference_table == "participants":
+            advice = "submit the person in participants or drop these rows"
+        elif fk.reference_table == "outcome_catalogue":
+            advice = "use a code from the outcome catalogue (`outcomelab schemas docs`)"
+        else:
+            advice = f"add it to {fk.reference_table} or correct the value"
+        messages = (
+            "'"
+            + values
+            + f"' in {name}.{field} is not a {ref_field} in {fk.reference_table}; {advice}."
+        )
+        found.append(
+            _with_table(
+                make_failures(
+                    rows_all[pos],
+                    field,
+                    values.to_numpy(dtype=object),
+                    "foreign_key",
+                    messages.to_numpy(dtype=object),
+                ),
+                name,
+            )
+        )
+    return found
+
+
+def _participant_date_failures(
+    data: pd.DataFrame, participants: pd.DataFrame, interventions: pd.DataFrame
+) -> list[pd.DataFrame]:
+    iv = interventions.dropna(subset=["intervention_id"]).drop_duplicates("intervention_id")
+    iv = iv.set_index("intervention_id")
+    where = pd.Index(iv.index).get_indexer(participants["intervention_id"])
+    found = iv.index.size > 0 and where.max(initial=-1) >= 0
+    if not found:
+        return []
+    start = participants["start_date"].to_numpy(dtype="datetime64[ns]")
+    iv_start = iv["start_date"].to_numpy(dtype="datetime64[ns]")[np.maximum(where, 0)]
+    iv_end = iv["end_date"].to_numpy(dtype="datetime64[ns]")[np.maximum(where, 0)]
+    has = (where >= 0) & ~np.isnat(start)
+    before = has & ~np.isnat(iv_start) & (start < iv_start)
+    after = has & ~np.isnat(iv_end) & (start > iv_end)
+    rows_all = source_rows(data)
+    out = []
+    for mask, word, other in (
+        (before, "before the intervention started", iv_start),
+        (after, "after the intervention ended", iv_end),
+    ):
+        pos = np.flatnonzero(mask)
+        if not len(pos):
+            continue
+        starts = pd.Series(start[pos]).dt.strftime("%Y-%m-%d")
+        others = pd.Series(other[pos]).dt.strftime("%Y-%m-%d")
+        messages = (
+            "start_date "
+            + starts
+            + f" is {word} ("
+            + others
+            + "); check the date or the intervention_id."
+        )
+        out.append(
+            _with_table(
+                make_failures(
+                    rows_all[pos],
+                    "start_date",
+                    starts.to_numpy(dtype=object),
+                    "participant_dates",
+                    messages.to_numpy(dtype=object),
+                ),
+                "participants",
+            )
+        )
+    return out
+
+
+def _outcome_failures(
+    data: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    ok: dict[str, np.ndarray],
+    participants: pd.DataFrame | None,
+    interventions: pd.DataFrame | None,
+    catalogue: pd.DataFrame,
+    lookback_years: int,
+) -> list[pd.DataFrame]:
+    rows_all = source_rows(data)
+    found: list[pd.DataFrame] = []
+    usable = ok["period"] & ok["outcome_code"] & ok["person_id"]
+    first, last, form = _period_bounds(outcomes["period"].where(usable, "1900"))
+    code = outcomes["outcome_code"]
+    # values against the catalogue's kind
+    kinds = catalogue.dropna(subset=["code"]).drop_duplicates("code").set_index("code")["kind"]
+    kind = code.map(kinds).to_numpy(dtype=object)
+    value = outcomes["value"].to_numpy(dtype=float, na_value=np.nan)
+    days_in_period = ((last - first) / np.timedelta64(1, "D")) + 1
+    with np.errstate(invalid="ignore"):
+        not_rate = (kind == "rate") & ~np.isin(value, (0.0, 1.0))
+        negative = np.isin(kind, ["count", "days", "amount_sek", "time_to_event"]) & (value < 0)
+        too_many_days = (kind == "days") & (value > days_in_period)
+    has_value = ok["value"] & ok["outcome_code"]
+    for mask, text in (
+        (not_rate, "is a rate (0 or 1 per person and period); write 0 or 1"),
+        (negative, "cannot be negative"),
+        (too_many_days, "counts days but is more than the days in the period"),
+    ):
+        pos = np.flatnonzero(mask & has_value & (~too_many_days | usable))
+        if not len(pos):
+            continue
+        cells = outcomes["value"].iloc[pos].map(lambda v: f"{v:g}").astype(str)
+        messages = ("value " + cells + " of " + code.iloc[pos].astype(str) + f" {text}.").to_numpy(
+            dtype=object
+        )
+        found.append(
+            _with_table(
+                make_failures(
+                    rows_all[pos], "value", cells.to_numpy(dtype=object), "outcome_value", messages
+                ),
+                "outcomes",
+            )
+        )
+    if participants is None or interventions is None:
+        return found
+    # each person's intervention window (hull over their interventions) and periodicities
+    iv = interventions.dropna(subset=["intervention_id"]).drop_duplicates("intervention_id")
+    links = participants[["person_id", "intervention_id"]].dropna()
+    links = links.merge(
+        iv[["intervention_id", "start_date", "end_date", "period_type"]],
+        on="intervention_id",
+        how="inner",
+    )
+    if links.empty:
+        return found
+    open_ended = links["end_date"].isna()
+    per_person = links.assign(
+        open_ended=open_ended,
+        is_year=links["period_type"] == "year",
+        is_month=links["period_type"] == "month",
+    ).groupby("person_id", sort=False)
+    summary = pd.DataFrame(
+        {
+            "start": per_person["start_date"].min(),
+            "end": per_person["end_date"].max(),
+            "open_ended": per_person["open_ended"].any(),
+            "is_year": per_person["is_year"].any(),
+            "is_month": per_person["is_month"].any(),
+        }
+    )
+    where = pd.Index(summary.index).get_indexer(outcomes["person_id"])
+    known = usable & (where >= 0)
+    take = np.maximum(where, 0)
+    p_start = summary["start"].to_numpy(dtype="datetime64[ns]")[take]
+    p_end = summary["end"].to_numpy(dtype="datetime64[ns]")[take]
+    p_open = summary["open_ended"].to_numpy(dtype=bool)[take]
+    windows = _max_window_months(catalogue)
+    months = code.map(windows).fillna(0).to_numpy(dtype=np.int64)
+    lower = (pd.Series(p_start) - pd.DateOffset(years=lookback_years)).to_numpy(
+        dtype="datetime64[ns]"
+    )
+    upper = (pd.Series(p_end) + pd.to_timedelta(months * 30.44, unit="D")).to_numpy(
+        dtype="datetime64[ns]"
+    )
+    with np.errstate(invalid="ignore"):
+        too_early = known & ~np.isnat(p_start) & (last < lower)
+        too_late = known & ~p_open & ~np.isnat(upper) & (first > upper)
+    outside = too_early | too_late
+    pos = np.flatnonzero(outside)
+    if len(pos):
+        periods = outcomes["period"].iloc[pos].astype(str)
+        messages = pd.Series(
+            np.where(
+                too_early[pos],
+                f"is more than {lookback_years} years before the person's intervention started",
+                "is after the intervention's end plus the outcome's longest follow-up window",
+            ),
+            dtype=object,
+        )
+        found.append(
+            _with_table(
+                make_failures(
+                    rows_all[pos],
+                    "period",
+                    periods.to_numpy(dtype=object),
+                    "followup_window",
+                    ("period " + periods.reset_index(drop=True) + " " + messages + ".").to_numpy(
+                        dtype=object
+                    ),
+                ),
+                "outcomes",
+            )
+        )
+    is_year = summary["is_year"].to_numpy(dtype=bool)[take]
+    is_month = summary["is_month"].to_numpy(dtype=bool)[take]
+    wrong_form = known & (((form == "year") & ~is_year) | ((form == "month") & ~is_month))
+    pos = np.flatnonzero(wrong_form)
+    if len(pos):
+        periods = outcomes["period"].iloc[pos].astype(str).reset_index(drop=True)
+        expected = np.where(form[pos] == "year", "months (YYYY-MM)", "years (YYYY)")
+        messages = (
+            "period "
+            + periods
+            + " does not match the intervention's period_type, which reports "
+            + pd.Series(expected, dtype=object)
+            + "."
+        )
+        found.append(
+            _with_table(
+                make_failures(
+                    rows_all[pos],
+                    "period",
+                    periods.to_numpy(dtype=object),
+                    "period_form",
+                    messages.to_numpy(dtype=object),
+                ),
+                "outcomes",
+            )
+        )
+    return found
+
+
+def validate_package(
+    tables: Mapping[str, pd.DataFrame] | str | Path,
+    *,
+    required: Sequence[str] = SUBMISSION_TABLES,
+    extra_columns: ExtraColumns = "fail",
+    lookback_years: int = 10,
+) -> ValidationReport:
+    """Validate several standard tables together: each one, then the checks between them.
+
+    Parameters
+    ----------
+    tables
+        A mapping of standard table name to DataFrame (text as read by :func:`read_table`, or
+        typed), or a folder with files named after the tables (see :func:`read_package`). When
+        ``outcome_catalogue`` is not given, the bundled standard catalogue is used.
+    required
+        Tables that must be present (default interventions, participants, outcomes).
+    extra_columns
+        ``"fail"`` or ``"ignore"`` columns the standard does not define (see :func:`validate`).
+    lookback_years
+        How far before an intervention's start outcome periods may go (baseline history).
+
+    Returns
+    -------
+    ValidationReport
+        ``table="package"``; its ``failures`` have a ``table`` column first. ``rows_per_table``
+        gives the rows read per table.
+
+    Raises
+    ------
+    InputError
+        If ``tables`` names a table that is not a standard table.
+    ReadError
+        If a folder is given and a file in it cannot be read.
+
+    Notes
+    -----
+    Checks between tables: ``missing_table``; ``foreign_key`` (participants of unknown
+    interventions, outcome rows for persons not in participants, unknown outcome codes, costs of
+    unknown interventions, unit values of unknown outcomes, an unknown primary outcome);
+    ``participant_dates`` (a participant's start before the intervention's start or after its
+    end); ``followup_window`` (a period ending more than ``lookback_years`` before the earliest
+    start of the person's interventions, or starting after the latest end plus the outcome's
+    longest follow-up window; no upper bound while an intervention is open); ``period_form``
+    (``YYYY`` where the intervention reports months or ``YYYY-MM`` where it reports years);
+    ``outcome_value`` (a rate not 0/1, a negative count, day count or amount, more days than the
+    period has). Duplicate keys are reported per table (``primary_key``).
+
+    Examples
+    --------
+    >>> from outcomelab.resources import schemas_dir
+    >>> report = validate_package({"outcome_catalogue": read_table(
+    ...     schemas_dir() / "outcome_catalogue.csv")}, required=())
+    >>> report.ok
+    True
+    """
+    frames = read_package(tables) if isinstance(tables, str | Path) else dict(tables)
+    known = list_schemas()
+    unknown = [name for name in frames if name not in known]
+    if unknown:
+        raise InputError(
+            f"Not standard tables: {', '.join(map(repr, unknown))}; the standard tables are "
+            f"{', '.join(known)}."
+        )
+    found: list[pd.DataFrame] = []
+    for name in required:
+        if name not in frames:
+            found.append(
+                _with_table(
+                    make_failures(
+                        None,
+                        None,
+                        None,
+                        "missing_table",
+                        f"The submission has no {name} table; add {name}.csv (or .xlsx).",
+                    ),
+                    name,
+                )
+            )
+    if "outcome_catalogue" not in frames:
+        frames_for_refs = {
+            **frames,
+            "outcome_catalogue": read_table(schemas_dir() / "outcome_catalogue.csv"),
+        }
+        own_catalogue = False
+    else:
+        frames_for_refs = frames
+        own_catalogue = True
+    typed_tables: dict[str, pd.DataFrame] = {}
+    ok_tables: dict[str, dict[str, np.ndarray]] = {}
+    schemas: dict[str, TableSchema] = {}
+    rows: dict[str, int] = {}
+    for name, data in frames_for_refs.items():
+        schema = load_schema(name)
+        report, typed, ok = validate_frame(data, schema, extra_columns=extra_columns)
+        if name in frames and (name != "outcome_catalogue" or own_catalogue):
+            rows[name] = len(data)
+            if not report.ok:
+                found.append(_with_table(report.failures, name))
+        typed_tables[name], ok_tables[name], schemas[name] = typed, ok, schema
+    for name in frames:
+        found.extend(
+            _foreign_key_failures(
+                name,
+                schemas[name],
+                frames[name],
+                typed_tables[name],
+                ok_tables[name],
+                typed_tables,
+                ok_tables,
+            )
+        )
+    if "participants" in frames and "interventions" in frames:
+        found.extend(
+            _participant_date_failures(
+                frames["participants"], typed_tables["participants"], typed_tables["interventions"]
+            )
+        )
+    if "outcomes" in frames:
+        found.extend(
+            _outcome_failures(
+                frames["outcomes"],
+                typed_tables["outcomes"],
+                ok_tables["outcomes"],
+                typed_tables.get("participants"),
+                typed_tables.get("interventions"),
+                typed_tables["outcome_catalogue"],
+                lookback_years,
+            )
+        )
+    found = [f for f in found if not f.empty]
+    if found:
+        order = {name: i for i, name in enumerate(known)}
+        failures = pd.concat(found, ignore_index=True)
+        failures["_t"] = failures["table"].map(order)
+        failures = (
+            failures.sort_values(["_t", "row"], kind="stable", na_position="first")
+            .drop(columns="_t")
+            .reset_index(drop=True)
+        )
+    else:
+        failures = empty_failures(with_table=True)
+    return ValidationReport(
+        table="package", n_rows=sum(rows.values()), failures=failures, rows_per_table=rows
+    )
