@@ -6,5 +6,6 @@
 
 from outcomelab.matching.match import match
 from outcomelab.matching.result import MatchResult
+from outcomelab.matching.weighting import WeightingResult, weighting
 
-__all__ = ["MatchResult", "match"]
+__all__ = ["MatchResult", "WeightingResult", "match", "weighting"]
