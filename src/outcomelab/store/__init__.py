@@ -1,1 +1,28 @@
-"""outcomelab.store"""
+"""The lab's submission store: validated, immutable, versioned copies of submissions.
+
+``Store(path)`` keeps a DuckDB catalogue and Parquet copies (plus the original files, byte for
+byte) of every valid submission; ``Store.submit`` validates and stores, ``Store.list`` and
+``Store.get`` read.
+"""
+
+from __future__ import annotations
+
+from outcomelab.store.content import SUBMISSION_TABLES, content_hash, normalise
+from outcomelab.store.store import (
+    FileRecord,
+    Store,
+    Submission,
+    SubmissionInfo,
+    default_store_path,
+)
+
+__all__ = [
+    "SUBMISSION_TABLES",
+    "FileRecord",
+    "Store",
+    "Submission",
+    "SubmissionInfo",
+    "content_hash",
+    "default_store_path",
+    "normalise",
+]
