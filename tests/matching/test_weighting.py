@@ -155,6 +155,8 @@ def test_result_shape_weights_and_balance() -> None:
     assert tab.max_abs_smd("after") < 0.1
     assert res.diagnostics["ess_control"] < (t == 0).sum()
     json.dumps(res.to_dict())
+    fig = res.overlap_plot(weighted=True)
+    assert len(fig.axes[0].patches) > 0
     stab = weighting(df, outcome="y", treatment="t", covariates=["x1", "x2"], estimand="ATE",
                      stabilize=True)  # fmt: skip
     assert stab.estimate == pytest.approx(res.estimate, rel=1e-12)

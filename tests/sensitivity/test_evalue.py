@@ -39,6 +39,9 @@ def test_conversions() -> None:
     # common-outcome OR -> sqrt(OR); continuous: exp(0.91 d); binary RD: (p0 + RD) / p0
     assert e_value(4.0, measure="OR", rare=False).rr == pytest.approx(2.0)
     assert e_value(4.0, measure="OR").rr == pytest.approx(4.0)
+    hr = e_value(2.0, measure="HR", rare=False).rr
+    assert hr == pytest.approx((1 - 0.5 ** math.sqrt(2)) / (1 - 0.5 ** math.sqrt(0.5)))
+    assert 1 < hr < 2
     md = e_value(5.0, conf_low=1.0, conf_high=9.0, measure="MD", outcome_sd=10.0)
     assert md.rr == pytest.approx(math.exp(0.91 * 0.5))
     assert md.rr_low == pytest.approx(math.exp(0.91 * 0.1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -139,8 +139,8 @@ class BalanceTable:
         """
         when = sample or ("after" if self.adjusted else "before")
         check_choice("sample", when, ["before", "after"] if self.adjusted else ["before"])
-        n_t = float(self.sample_sizes.at[when, "n_treated"])  # type: ignore[arg-type]
-        n_c = float(self.sample_sizes.at[when, "n_control"])  # type: ignore[arg-type]
+        n_t = float(cast(float, self.sample_sizes.at[when, "n_treated"]))
+        n_c = float(cast(float, self.sample_sizes.at[when, "n_control"]))
         rows = []
         for term, r in self.table.iterrows():
             mt, mc = r[f"mean_treated_{when}"], r[f"mean_control_{when}"]

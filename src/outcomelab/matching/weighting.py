@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -26,12 +26,16 @@ from outcomelab._checks import (
 )
 from outcomelab.balance.compute import balance as balance_table
 from outcomelab.balance.compute import treatment_indicator
+from outcomelab.balance.plots import overlap_plot
 from outcomelab.balance.statistics import effective_sample_size
 from outcomelab.balance.table import BalanceTable
 from outcomelab.errors import EmptyGroupError, NoOverlapError, ParameterError, SingularDesignError
 from outcomelab.matching.design import build_design
 from outcomelab.matching.propensity import fit_propensity
 from outcomelab.results.effect import EffectResult, normal_inference
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["WeightingResult", "weighting"]
 
@@ -53,13 +57,28 @@ class WeightingResult(EffectResult):
         ``1/(1-e)`` for the ATE, ``1`` and ``e/(1-e)`` for the ATT (stabilised if asked).
     propensity
         Estimated propensity scores for the rows kept.
+    treated
+        The 0/1 treatment indicator of the rows kept.
     balance_table
         Covariate balance before and after weighting (read with :meth:`balance`).
     """
 
     weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
     propensity: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
+    treated: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
     balance_table: BalanceTable | None = field(default=None, repr=False, compare=False)
+
+    def overlap_plot(self, *, weighted: bool = False, bins: int = 30) -> Figure:
+        """Propensity-score distributions of the two groups (see
+        :func:`outcomelab.balance.overlap_plot`), unweighted or weighted.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        return overlap_plot(
+            self.propensity, self.treated, self.weights if weighted else None, bins=bins
+        )
 
     def balance(self) -> BalanceTable:
         """Covariate balance before and after weighting (see :func:`outcomelab.balance.balance`).
@@ -463,6 +482,7 @@ def weighting(
         notes=tuple(notes),
         weights=weights,
         propensity=propensity,
+        treated=pd.Series(t, index=index, name=treatment),
         balance_table=table,
     )
     return cast(WeightingResult, result)

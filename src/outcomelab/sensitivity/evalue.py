@@ -103,7 +103,11 @@ def _to_rr(
     if measure in ("OR", "HR"):
         if not value > 0:
             raise ParameterError(f"An {measure} must be positive; got {value!r}.")
-        return value if rare else math.sqrt(value)
+        if rare:
+            return value
+        if measure == "OR":
+            return math.sqrt(value)
+        return (1.0 - 0.5 ** math.sqrt(value)) / (1.0 - 0.5 ** math.sqrt(1.0 / value))
     if measure == "MD":
         if outcome_sd is None or not outcome_sd > 0:
             raise ParameterError(
@@ -169,8 +173,8 @@ def e_value(
     For a risk ratio ``RR >= 1``: ``E = RR + sqrt(RR (RR - 1))``; for ``RR < 1`` use ``1/RR``.
     The E-value of the interval uses the limit closest to 1, and is 1 if the interval contains 1.
     Conversions to the risk-ratio scale (VanderWeele & Ding 2017): a rare-outcome OR or HR is
-    used as it is; a common-outcome OR as ``sqrt(OR)``, HR as ``sqrt(HR)`` (approximations the
-    paper gives; the exact common-HR formula differs slightly); a difference in means ``MD`` via
+    used as it is; a common-outcome OR as ``sqrt(OR)``, a common-outcome HR as
+    ``(1 - 0.5^sqrt(HR)) / (1 - 0.5^sqrt(1/HR))``; a difference in means ``MD`` via
     the standardised difference ``d = MD / SD`` and ``RR ~ exp(0.91 d)`` (limits likewise, i.e.
     ``exp(0.91 d +- 1.78 SE_d)`` for a symmetric 95 % interval); a risk difference via
     ``RR = (p0 + RD) / p0`` with the comparison risk ``p0`` treated as known.
@@ -212,7 +216,7 @@ def e_value(
         else "risk ratio approximated by sqrt(OR) (common outcome)",
         "HR": "hazard ratio used as a risk ratio (rare outcome)"
         if rare
-        else "risk ratio approximated by sqrt(HR) (common outcome)",
+        else "risk ratio approximated by (1 - 0.5^sqrt(HR)) / (1 - 0.5^sqrt(1/HR))",
         "MD": "risk ratio approximated by exp(0.91 d), d = difference / outcome SD",
         "RD": "risk ratio (p0 + RD) / p0 with the comparison risk p0 taken as known",
     }
