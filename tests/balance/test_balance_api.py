@@ -71,6 +71,16 @@ def test_flags_threshold_and_summary(data: pd.DataFrame) -> None:
     json.dumps(tab.to_dict())
 
 
+def test_boolean_treatment_and_variance_ratio_flag() -> None:
+    rng = np.random.default_rng(11)
+    t = np.repeat([True, False], 200)
+    x = np.where(t, rng.normal(scale=3.0, size=400), rng.normal(size=400))
+    tab = balance(pd.DataFrame({"t": t, "x": x}), treatment="t", covariates=["x"])
+    row = tab.to_frame().loc["x"]
+    assert row["var_ratio_before"] > 2 and row["var_ratio_flag_before"]
+    assert row["var_ratio_before"] == pytest.approx(x[t].var(ddof=1) / x[~t].var(ddof=1))
+
+
 def test_table_is_read_only_copy(data: pd.DataFrame) -> None:
     tab = balance(data, treatment="t", covariates=["x"])
     frame = tab.to_frame()

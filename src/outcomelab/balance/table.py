@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DISPLAY_COLUMNS", "BalanceTable"]
 
+#: variance ratios outside this range are flagged (Rubin 2001; Austin 2009)
+VAR_RATIO_LIMITS = (0.5, 2.0)
 #: statistics reported for each sample ("before" and, when weights were given, "after")
 STATISTICS = ("mean_treated", "mean_control", "smd", "var_ratio", "ecdf_mean", "ecdf_max")
 DISPLAY_COLUMNS = ("type", *(f"{s}_{when}" for when in ("before", "after") for s in STATISTICS))
@@ -53,6 +55,12 @@ class BalanceTable:
         ``"pooled"``.
     threshold
         |SMD| at or above which a term is flagged as imbalanced (0.1 by default).
+
+    Notes
+    -----
+    :meth:`to_frame` adds two flags for the last sample: ``imbalanced_*`` (``|SMD| >=
+    threshold``) and ``var_ratio_flag_*`` (a continuous term's variance ratio outside 0.5-2;
+    Rubin 2001, Austin 2009).
     """
 
     table: pd.DataFrame = field(repr=False, compare=False)
@@ -77,14 +85,25 @@ class BalanceTable:
         Parameters
         ----------
         all_columns
-            Also return ``variable``, ``sd_denominator``, group variances and the flag columns.
+            Also return ``variable``, ``sd_denominator`` and the group variances.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Display columns (see :class:`BalanceTable`) and the ``imbalanced_*`` and
+            ``var_ratio_flag_*`` flags of the last sample.
         """
         frame = self.table.copy()
         last = "after" if self.adjusted else "before"
         frame[f"imbalanced_{last}"] = frame[f"smd_{last}"].abs() >= self.threshold
+        ratio = frame[f"var_ratio_{last}"]
+        frame[f"var_ratio_flag_{last}"] = (ratio < VAR_RATIO_LIMITS[0]) | (
+            ratio > VAR_RATIO_LIMITS[1]
+        )
         if all_columns:
             return frame
-        keep = [c for c in DISPLAY_COLUMNS if c in frame.columns] + [f"imbalanced_{last}"]
+        flags = [f"imbalanced_{last}", f"var_ratio_flag_{last}"]
+        keep = [c for c in DISPLAY_COLUMNS if c in frame.columns] + flags
         return frame[keep]
 
     def max_abs_smd(self, sample: Literal["before", "after"] = "after") -> float:
