@@ -165,3 +165,30 @@ def test_balance_smd_equals_matchit_summary(nearest):
         table.loc[common, "mean_treated_after"], after.loc[common, "Means Treated"], rtol=1e-10
     )
     assert table.loc["distance", "smd_after"] < table.loc["distance", "smd_before"]
+
+
+def test_probit_score_equals_glm_probit(lalonde):
+    m = match(lalonde, treatment="treat", covariates=FORMULA, distance="probit")
+    units = pd.read_csv(REF / "nearest_probit_units.csv", index_col="id")
+    np.testing.assert_allclose(m.propensity.to_numpy(), units["distance"], atol=1e-8)
+
+
+def test_discard_both_sets_aside_the_same_units(lalonde):
+    m = match(lalonde, treatment="treat", covariates=FORMULA, discard="both")
+    units = pd.read_csv(REF / "nearest_discard_both_units.csv", index_col="id")
+    assert units["discarded"].sum() > 0
+    pd.testing.assert_series_equal(
+        m.discarded, units["discarded"].astype(bool), check_names=False, check_index=False
+    )
+    assert (m.weights[m.discarded] == 0).all()
+
+
+def test_order_smallest_and_data_follow_the_kernel_rule(lalonde, nearest):
+    """Different orders give different (valid) matches; each is a 1:1 match without reuse."""
+    for order in ("smallest", "data", "random"):
+        m = match(lalonde, treatment="treat", covariates=FORMULA, order=order, seed=5)
+        controls = m.match_matrix["control_1"].dropna()
+        assert controls.is_unique and len(controls) == 185
+    a = match(lalonde, treatment="treat", covariates=FORMULA, order="random", seed=5)
+    b = match(lalonde, treatment="treat", covariates=FORMULA, order="random", seed=5)
+    pd.testing.assert_frame_equal(a.match_matrix, b.match_matrix)

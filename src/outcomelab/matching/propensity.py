@@ -154,31 +154,54 @@ def _separating_columns(X: np.ndarray, treat: np.ndarray, names: tuple[str, ...]
     return out
 
 
+def _one_sided_dummies(X: np.ndarray, treat: np.ndarray, names: tuple[str, ...]) -> list[str]:
+    """Two-valued columns with a value seen in only one group (quasi-separation on their own)."""
+    out = []
+    t1 = treat == 1
+    for j in range(X.shape[1]):
+        x = X[:, j]
+        lo, hi = x.min(), x.max()
+        if lo == hi or not np.all((x == lo) | (x == hi)):
+            continue
+        x1, x0 = x[t1], x[~t1]
+        if x1.max() != x0.max() or x1.min() != x0.min():
+            out.append(names[j] if j < len(names) else f"column {j}")
+    return out
+
+
 def _check_separation(
     X: np.ndarray, treat: np.ndarray, eta: np.ndarray, mu: np.ndarray, names: tuple[str, ...]
 ) -> None:
     t1 = treat == 1
     complete = eta[t1].min() > eta[~t1].max()
     extreme = (mu < 10 * _EPS) | (mu > 1 - 10 * _EPS)
-    if not complete and not extreme.any():
-        return
-    culprits = _separating_columns(X, treat, names)
-    which = (
-        f" The covariate{'s' if len(culprits) > 1 else ''} {', '.join(repr(c) for c in culprits)} "
-        "separate treated from comparison units on their own."
-        if culprits
-        else ""
-    )
     if complete:
+        culprits = _separating_columns(X, treat, names)
+        which = (
+            f" The covariate{'s' if len(culprits) > 1 else ''} "
+            f"{', '.join(repr(c) for c in culprits)} separate treated from comparison units on "
+            "their own."
+            if culprits
+            else ""
+        )
         raise NoOverlapError(
             "The propensity model predicts treatment perfectly (complete separation): no treated "
             f"unit has a comparison unit with a similar score.{which} Drop or coarsen the "
             "separating covariates, or restrict the comparison pool to units like the treated."
         )
+    dummies = _one_sided_dummies(X, treat, names)
+    if not dummies and not extreme.any():
+        return
+    which = (
+        f" The indicator{'s' if len(dummies) > 1 else ''} {', '.join(repr(c) for c in dummies)} "
+        "take a value seen in only one group."
+        if dummies
+        else ""
+    )
     warnings.warn(
-        f"Fitted propensity scores are numerically 0 or 1 for {int(extreme.sum())} units "
-        f"(quasi-separation).{which} Those units have no counterparts in the other group; "
-        "consider discard='both' or a narrower comparison pool.",
+        f"The propensity model shows quasi-separation ({int(extreme.sum())} fitted scores "
+        f"numerically 0 or 1).{which} Units with that value have no counterparts in the other "
+        "group; consider discard='both', exact matching on the indicator, or a narrower pool.",
         UserWarning,
         stacklevel=3,
     )
