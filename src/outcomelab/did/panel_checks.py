@@ -81,6 +81,8 @@ def check_unique_unit_time(
     pair = unit_codes.astype(np.int64) * n_times + time_codes
     if n_units * n_times <= 50_000_000:
         counts = np.bincount(pair, minlength=n_units * n_times)
+        if counts.max() <= 1:
+            return
         dup = counts[pair] > 1
     else:
         dup = pd.Series(pair).duplicated(keep=False).to_numpy()

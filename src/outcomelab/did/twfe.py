@@ -240,9 +240,9 @@ def twfe(
     names = [treatment, *covs]
     cols = demean_two_way([y, d, *xs], index)
     y_t = cols[0]
-    x = np.column_stack(cols[1:])
+    x = cols[1][:, None] if len(cols) == 2 else np.column_stack(cols[1:])
     del cols
-    raw_ss = np.array([float(np.dot(v - v.mean(), v - v.mean())) for v in [d, *xs]])
+    raw_ss = np.array([float(np.dot(v, v) - v.sum() ** 2 / v.size) for v in [d, *xs]])
     xtx = x.T @ x
     scale = np.sqrt(np.diag(xtx))
     absorbed = [

@@ -82,6 +82,8 @@ def singleton_mask(unit: np.ndarray, time: np.ndarray) -> np.ndarray:
     none is left (as fixest and pyfixest do with ``fixef_rm="singleton"``).
     """
     keep = np.ones(unit.size, dtype=bool)
+    if np.bincount(unit).min() > 1 and np.bincount(time).min() > 1:
+        return keep
     while True:
         uc = np.bincount(unit[keep], minlength=int(unit.max()) + 1)
         tc = np.bincount(time[keep], minlength=int(time.max()) + 1)
@@ -93,6 +95,30 @@ def singleton_mask(unit: np.ndarray, time: np.ndarray) -> np.ndarray:
 
 def _group_mean(x: np.ndarray, codes: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.bincount(codes, weights=x, minlength=counts.size) / counts
+
+
+def _grid_order(index: TwoWayIndex) -> np.ndarray | None:
+    """Period codes of one unit if the rows form a unit-major grid (each unit's rows contiguous,
+    in the same period order for every unit), else None."""
+    n, t = index.n_units, index.n_times
+    if not index.balanced or index.unit.size != n * t:
+        return None
+    units = index.unit.reshape(n, t)
+    if not (units == np.arange(n)[:, None]).all():
+        return None
+    times = index.time.reshape(n, t)
+    if not (times == times[0]).all():
+        return None
+    return times[0]
+
+
+def _demean_grid(x: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """One-pass demeaning of a unit-major grid through reshaped views (no gathers)."""
+    grid = x.reshape(-1, order.size)
+    out = grid - grid.mean(axis=1, keepdims=True)
+    out -= grid.mean(axis=0)
+    out += grid.mean()
+    return out.reshape(-1)
 
 
 def _demean_balanced(x: np.ndarray, index: TwoWayIndex) -> np.ndarray:
@@ -153,5 +179,8 @@ def demean_two_way(columns: list[np.ndarray], index: TwoWayIndex) -> list[np.nda
     (see the module docstring); the result equals the within transformation to rounding error.
     """
     if index.balanced:
+        order = _grid_order(index)
+        if order is not None:
+            return [_demean_grid(x, order) for x in columns]
         return [_demean_balanced(x, index) for x in columns]
     return _demean_unbalanced(columns, index)
