@@ -28,6 +28,7 @@ def _register_commands() -> None:
     import outcomelab.cli.batch
     import outcomelab.cli.example
     import outcomelab.cli.publish  # noqa: F401  (publish: static catalogue site)
+    import outcomelab.cli.contract  # noqa: F401  (contract check/settle)
 
     pass
 

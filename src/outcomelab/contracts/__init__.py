@@ -14,6 +14,7 @@ from outcomelab.contracts.model import (
     PaymentDate,
 )
 from outcomelab.contracts.settlement import CAP_ORDER, Settlement, settle
+from outcomelab.contracts.verified import load_verified
 
 __all__ = [
     "CAP_ORDER",
@@ -28,6 +29,7 @@ __all__ = [
     "Settlement",
     "load_contract",
     "load_evaluation",
+    "load_verified",
     "parse_contract",
     "settle",
     "to_indigo",

@@ -57,9 +57,9 @@ class Settlement:
     Attributes
     ----------
     steps
-        One row per metric: ``metric_id, outcome, rule, basis, quantity, price_per_unit_sek,
-        gross_sek``, the reduction of each cap (``<cap>_cap_reduction_sek``), ``caps_applied``,
-        ``net_sek``, ``payer, recipient``.
+        One row per metric: ``metric_id, outcome, rule, basis`` (and ``basis_sv``), ``quantity,
+        price_per_unit_sek, gross_sek``, the reduction of each cap
+        (``<cap>_cap_reduction_sek``), ``caps_applied``, ``net_sek``, ``payer, recipient``.
     caps
         One row per cap: ``cap, limit_sek, amount_before_sek, binding, reduction_sek``.
     payments
@@ -104,7 +104,7 @@ class Settlement:
             {
                 _label("metric_id", lang): t["metric_id"],
                 _label("rule", lang): [_label(r, lang) for r in t["rule"]],
-                _label("basis", lang): t["basis"],
+                _label("basis", lang): t["basis_sv" if lang == "sv" else "basis"],
                 _label("quantity", lang): t["quantity"],
                 _label("price_per_unit_sek", lang): t["price_per_unit_sek"],
                 _label("gross_sek", lang): t["gross_sek"],
@@ -182,31 +182,47 @@ def _direction(metric: OutcomeMetric, directions: Mapping[str, str]) -> int:
 
 def _counterfactual(
     metric: OutcomeMetric, effect: EffectResult, sign: int, participants: int
-) -> tuple[float, str]:
+) -> tuple[float, str, str]:
+    """Quantity due under the counterfactual rule and its basis in English and Swedish."""
     level = metric.significance_level
     improvement = sign * effect.estimate
     pct = f"{100 * level:g} %"
     if not improvement > 0:
-        return 0.0, (
+        return (
+            0.0,
             f"no improvement: effect {effect.estimate:.4g} is not in the better direction; "
-            "nothing is due"
+            "nothing is due",
+            f"ingen förbättring: effekten {effect.estimate:.4g} går åt fel håll; inget betalas",
         )
     if not effect.p_value < level:
-        return 0.0, (
+        return (
+            0.0,
             f"not significant at {pct} (p = {effect.p_value:.3g}); nothing is due under the "
-            "counterfactual rule"
+            "counterfactual rule",
+            f"inte signifikant på {pct}-nivån (p = {effect.p_value:.3g}); inget betalas",
         )
     z = float(stats.norm.ppf(1 - level / 2))
     per_person = improvement
-    basis = f"improvement {improvement:.4g} per participant (p = {effect.p_value:.3g} < {level:g})"
+    en = f"improvement {improvement:.4g} per participant (p = {effect.p_value:.3g} < {level:g})"
+    sv = f"förbättring {improvement:.4g} per deltagare (p = {effect.p_value:.3g} < {level:g})"
     if metric.use_lower_bound:
         per_person = max(improvement - z * effect.std_error, 0.0)
-        basis = (
-            f"lower {100 * (1 - level):g} % bound of the improvement {improvement:.4g} - "
+        conf = f"{100 * (1 - level):g} %"
+        en = (
+            f"lower {conf} bound of the improvement {improvement:.4g} - "
             f"{z:.3f} x {effect.std_error:.4g} = {per_person:.4g} per participant "
             f"(p = {effect.p_value:.3g})"
         )
-    return per_person * participants, basis + f" x {participants} participants"
+        sv = (
+            f"nedre {conf}-gräns för förbättringen {improvement:.4g} - "
+            f"{z:.3f} x {effect.std_error:.4g} = {per_person:.4g} per deltagare "
+            f"(p = {effect.p_value:.3g})"
+        )
+    return (
+        per_person * participants,
+        en + f" x {participants} participants",
+        sv + f" x {participants} deltagare",
+    )
 
 
 def _apply_cap(
@@ -286,6 +302,7 @@ def settle(
     metrics = contract.metrics
     quantity = np.zeros(len(metrics))
     bases: list[str] = []
+    bases_sv: list[str] = []
     for i, m in enumerate(metrics):
         n = m.participants or contract.participants
         if m.payment_rule == "rate_card":
@@ -302,6 +319,7 @@ def settle(
                 )
             quantity[i] = count
             bases.append(f"{count:g} verified outcomes")
+            bases_sv.append(f"{count:g} verifierade utfall")
         else:
             if m.outcome not in effects:
                 raise InputError(
@@ -309,9 +327,12 @@ def settle(
                     f"{m.outcome!r}, which the evaluation does not report (it has "
                     f"{', '.join(effects) or 'no outcomes'}); check the metric's outcome code."
                 )
-            q, basis = _counterfactual(m, effects[m.outcome], _direction(m, given_directions), n)
+            q, basis, basis_sv = _counterfactual(
+                m, effects[m.outcome], _direction(m, given_directions), n
+            )
             quantity[i] = q
             bases.append(basis)
+            bases_sv.append(basis_sv)
     price = np.array([m.price_per_unit_sek for m in metrics])
     gross = quantity * price
     amounts = gross.copy()
@@ -373,6 +394,7 @@ def settle(
             "rule": [m.payment_rule for m in metrics],
             "validation_method": [m.validation_method for m in metrics],
             "basis": bases,
+            "basis_sv": bases_sv,
             "quantity": quantity,
             "price_per_unit_sek": price,
             "gross_sek": gross,
