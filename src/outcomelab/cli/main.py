@@ -26,9 +26,11 @@ app = typer.Typer(
 def _register_commands() -> None:
     # one import per command module; each defines its commands on `app`
     import outcomelab.cli.batch
+    import outcomelab.cli.contract
     import outcomelab.cli.example
-    import outcomelab.cli.publish  # noqa: F401  (publish: static catalogue site)
-    import outcomelab.cli.contract  # noqa: F401  (contract check/settle)
+    import outcomelab.cli.publish
+    import outcomelab.cli.submit  # noqa: F401  (submit, submissions list/show)
+    from outcomelab.cli import pseudonymise, schemas, validate  # noqa: F401  (engineer A)
 
     pass
 

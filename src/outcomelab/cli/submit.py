@@ -1,0 +1,112 @@
+"""``outcomelab submit`` and ``outcomelab submissions list|show``: the lab's submission store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from outcomelab.cli.main import app
+from outcomelab.errors import SchemaError
+
+__all__ = ["render_failures", "submissions_app"]
+
+submissions_app = typer.Typer(
+    name="submissions", help="List and show stored submissions.", no_args_is_help=True
+)
+app.add_typer(submissions_app, name="submissions")
+
+_STORE_HELP = "Store folder (default $OUTCOMELAB_HOME or ~/.outcomelab)."
+
+
+def render_failures(failures: pd.DataFrame | None, max_rows: int = 30) -> str:
+    """Text of a failures table: counts per table, check and column, then the first rows.
+
+    Parameters
+    ----------
+    failures
+        The ``failures`` of a :class:`~outcomelab.errors.SchemaError`.
+    max_rows
+        How many individual failures to list.
+
+    Returns
+    -------
+    str
+    """
+    if failures is None or failures.empty:
+        return ""
+    keys = [k for k in ("table", "check", "column") if k in failures.columns]
+    counts = failures.fillna({"column": "-"}).groupby(keys, sort=False).size().rename("n")
+    lines = ["Failures by rule:", counts.reset_index().to_string(index=False), ""]
+    shown = failures.head(max_rows)
+    columns = [c for c in ("table", "row", "column", "value", "message") if c in shown.columns]
+    lines.append(shown[columns].to_string(index=False, max_colwidth=90))
+    if len(failures) > max_rows:
+        lines.append(f"... and {len(failures) - max_rows} more failures.")
+    return "\n".join(lines)
+
+
+@app.command("submit")
+def submit(
+    files: list[Path] = typer.Argument(
+        ..., help="Table files named after their table (participants.csv, ...) or a folder."
+    ),
+    intervention: str = typer.Option(..., "--intervention", "-i", help="Intervention id."),
+    store: Path | None = typer.Option(None, "--store", help=_STORE_HELP),
+    by: str | None = typer.Option(None, "--by", help="Who submits (kept in the catalogue)."),
+    note: str | None = typer.Option(None, "--note", help="Free-text note for the catalogue."),
+) -> None:
+    """Validate a submission and, only if it is valid, store an immutable versioned copy."""
+    from outcomelab.store import Store
+
+    target = Store(store)
+    source: Path | list[Path] = files[0] if len(files) == 1 and files[0].is_dir() else files
+    try:
+        info = target.submit(source, intervention_id=intervention, submitted_by=by, note=note)
+    except SchemaError as err:
+        typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
+        table = render_failures(err.failures)
+        if table:
+            typer.echo(table, err=True)
+        raise typer.Exit(err.exit_code) from None
+    if info.created:
+        typer.echo(f"Stored submission {info.short_id} (version {info.version}) in {target.path}.")
+    else:
+        typer.echo(
+            f"Identical content is already stored as submission {info.short_id} "
+            f"(version {info.version}); nothing was changed."
+        )
+    typer.echo(info.summary())
+
+
+@submissions_app.command("list")
+def list_submissions(
+    store: Path | None = typer.Option(None, "--store", help=_STORE_HELP),
+    intervention: str | None = typer.Option(
+        None, "--intervention", "-i", help="Only this intervention."
+    ),
+) -> None:
+    """List the stored submissions, oldest first."""
+    from outcomelab.store import Store
+
+    target = Store(store)
+    listing = target.list(intervention)
+    if listing.empty:
+        typer.echo(f"No submissions in the store at {target.path}.")
+        return
+    shown = listing[
+        ["short_id", "intervention_id", "version", "submitted_at", "n_participants", "n_outcomes"]
+    ].rename(columns={"short_id": "id"})
+    typer.echo(shown.to_string(index=False))
+
+
+@submissions_app.command("show")
+def show_submission(
+    submission_id: str = typer.Argument(..., help="Submission id or a unique prefix of it."),
+    store: Path | None = typer.Option(None, "--store", help=_STORE_HELP),
+) -> None:
+    """Show one stored submission: version, tables, row counts and original files."""
+    from outcomelab.store import Store
+
+    typer.echo(Store(store).get(submission_id).info.summary())
