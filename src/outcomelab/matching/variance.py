@@ -136,8 +136,9 @@ def abadie_imbens(
 
     where ``K_j = sum_{i: j in J(i)} 1/M_i``, ``K'_j = sum_{i: j in J(i)} 1/M_i^2`` and
     ``sigma^2_j = (Y_j - Y_l)^2 / 2`` with ``l`` the comparison unit nearest to ``j`` (one match
-    within the group). The propensity score is treated as known (no Abadie-Imbens 2016 correction
-    for its estimation), which makes the SE conservative for the ATT in large samples.
+    within the group); with the bias correction, on the residual ``Y - mu0(X)``. The propensity
+    score is treated as known (no Abadie-Imbens 2016 correction for its estimation); in the
+    simulation tests the intervals cover at or slightly above the nominal level.
     """
     found = mm >= 0
     m_i = found.sum(axis=1)
@@ -147,6 +148,7 @@ def abadie_imbens(
     yc = np.where(found, y[np.maximum(mm, 0)], 0.0)
     y0_hat = yc.sum(axis=1) / m_i
     bias_corrected = False
+    y_resid = y
     inv = np.where(found, 1.0 / m_i[:, None], 0.0)
     n = len(y)
     K = np.zeros(n)
@@ -162,10 +164,11 @@ def abadie_imbens(
         mu0 = np.column_stack([np.ones(n), X]) @ beta
         mu_c = np.where(found, mu0[np.maximum(mm, 0)], 0.0).sum(axis=1) / m_i
         y0_hat = y0_hat + mu0[t_rows] - mu_c
+        y_resid = y - mu0
     diff = y[t_rows] - y0_hat
     tau = float(diff.mean())
     nb = _same_group_neighbour(Z[c_rows])
     sigma2 = np.zeros(n)
-    sigma2[c_rows] = 0.5 * (y[c_rows] - y[c_rows[nb]]) ** 2
+    sigma2[c_rows] = 0.5 * (y_resid[c_rows] - y_resid[c_rows[nb]]) ** 2
     var = (np.sum((diff - tau) ** 2) + np.sum((K**2 - K2) * sigma2)) / n1**2
     return AIEstimate(tau, float(np.sqrt(var)), bias_corrected)
