@@ -61,20 +61,48 @@ class PanelArrays:
         return int(self.y.shape[0])
 
 
-def _as_numeric_time(values: pd.Series, argument: str) -> np.ndarray:
+def _period_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct periods and each row's index into them."""
     if not pd.api.types.is_numeric_dtype(values):
         raise InputError(
-            f"`{argument}` ({values.name!r}) must be numeric periods (e.g. integer years), "
+            f"`time` ({values.name!r}) must be numeric periods (e.g. integer years), "
             f"got dtype {values.dtype}; convert dates to years or period numbers first."
         )
-    arr = values.to_numpy(dtype=np.float64)
-    if np.isnan(arr).any():
-        rows = rows_preview(values.index[np.isnan(arr)])
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iu":
+        # integer periods (years): a lookup table instead of sorting
+        uniq = np.sort(pd.unique(arr))
+        lut = np.full(int(uniq[-1] - uniq[0]) + 1, -1, dtype=np.int64)
+        if lut.size <= 10_000_000:
+            lut[uniq - uniq[0]] = np.arange(uniq.size)
+            return uniq.astype(np.float64), lut[arr - uniq[0]]
+    codes, uniques = pd.factorize(values, sort=True)
+    if (codes < 0).any():
+        rows = rows_preview(values.index[codes < 0])
         raise InputError(
-            f"`{argument}` ({values.name!r}) has {int(np.isnan(arr).sum())} missing values "
+            f"`time` ({values.name!r}) has {int((codes < 0).sum())} missing values "
             f"(rows {rows}); every row needs a period."
         )
-    return arr
+    return np.asarray(uniques, dtype=np.float64), codes.astype(np.int64, copy=False)
+
+
+def _unit_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's unit index and the distinct units (in order of appearance)."""
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iu" and arr.size > 1 and bool(np.all(arr[1:] >= arr[:-1])):
+        # sorted integer identifiers: runs of equal values, no hashing needed
+        new = np.empty(arr.size, dtype=bool)
+        new[0] = True
+        np.not_equal(arr[1:], arr[:-1], out=new[1:])
+        return np.cumsum(new, dtype=np.int64) - 1, arr[new]
+    codes, uniques = pd.factorize(values, sort=False)
+    if (codes < 0).any():
+        rows = rows_preview(values.index[codes < 0])
+        raise InputError(
+            f"`unit` ({values.name!r}) has {int((codes < 0).sum())} missing values (rows {rows}); "
+            "every row needs a unit identifier."
+        )
+    return codes.astype(np.int64, copy=False), np.asarray(uniques)
 
 
 def panel_arrays(
@@ -119,32 +147,30 @@ def panel_arrays(
     check_numeric(data, "cohort", cohort)
     if covs:
         check_numeric(data, "covariates", covs)
-    tvals = _as_numeric_time(data[time], "time")
-    periods = np.unique(tvals)
+    periods, tcode = _period_codes(data[time])
     n_t = len(periods)
     if n_t < 2:
         raise InputError(
             f"`time` ({time!r}) has only {n_t} distinct period; difference-in-differences needs "
             "at least two periods."
         )
-    tcode = np.searchsorted(periods, tvals)
-    ucode, uniques = pd.factorize(data[unit], sort=False)
-    if (ucode < 0).any():
-        rows = rows_preview(data.index[ucode < 0])
-        raise InputError(
-            f"`unit` ({unit!r}) has {int((ucode < 0).sum())} missing values (rows {rows}); "
-            "every row needs a unit identifier."
-        )
+    ucode, uniques = _unit_codes(data[unit])
     n_all = len(uniques)
-    key = ucode.astype(np.int64) * n_t + tcode
-    counts = np.bincount(key, minlength=n_all * n_t)
-    if counts.max() > 1:
-        dup_rows = data.index[counts[key] > 1]
-        raise InputError(
-            f"{len(dup_rows)} rows share a ({unit!r}, {time!r}) pair with another row "
-            f"(rows {rows_preview(dup_rows)}); a panel has one row per unit and period. "
-            "Aggregate or drop the duplicates first."
-        )
+    key = ucode * n_t + tcode
+    n_rows = len(key)
+    # fast path: sorted by unit then period and balanced -> the wide array is a reshape
+    dense = n_rows == n_all * n_t and bool(np.array_equal(key, np.arange(n_rows)))
+    if dense:
+        counts = np.ones(n_rows, dtype=np.int64)
+    else:
+        counts = np.bincount(key, minlength=n_all * n_t)
+        if counts.max() > 1:
+            dup_rows = data.index[counts[key] > 1]
+            raise InputError(
+                f"{len(dup_rows)} rows share a ({unit!r}, {time!r}) pair with another row "
+                f"(rows {rows_preview(dup_rows)}); a panel has one row per unit and period. "
+                "Aggregate or drop the duplicates first."
+            )
 
     # cohort: one value per unit, 0 = never treated
     gvals = data[cohort].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -187,21 +213,29 @@ def panel_arrays(
 
     # wide outcome; missing values (and rows with missing covariates) make the unit incomplete
     yv = data[outcome].to_numpy(dtype=np.float64, na_value=np.nan)
-    y_flat = np.full(n_all * n_t, np.nan)
-    y_flat[key] = yv
-    y: np.ndarray = y_flat.reshape(n_all, n_t)
+    if dense:
+        y: np.ndarray = yv.reshape(n_all, n_t)
+    else:
+        y_flat = np.full(n_all * n_t, np.nan)
+        y_flat[key] = yv
+        y = y_flat.reshape(n_all, n_t)
     x: np.ndarray | None = None
     x_varying = False
     if covs:
         xv = data[covs].to_numpy(dtype=np.float64, na_value=np.nan)
-        x_flat = np.full((n_all * n_t, len(covs)), np.nan)
-        x_flat[key] = xv
-        xw = x_flat.reshape(n_all, n_t, len(covs))
+        if dense:
+            xw = xv.reshape(n_all, n_t, len(covs))
+        else:
+            x_flat = np.full((n_all * n_t, len(covs)), np.nan)
+            x_flat[key] = xv
+            xw = x_flat.reshape(n_all, n_t, len(covs))
         incomplete_x = np.isnan(xw).any(axis=(1, 2))
     else:
         xw = None
         incomplete_x = np.zeros(n_all, dtype=bool)
-    missing_rows = (counts.reshape(n_all, n_t) == 0).any(axis=1)
+    missing_rows = (
+        np.zeros(n_all, dtype=bool) if dense else (counts.reshape(n_all, n_t) == 0).any(axis=1)
+    )
     missing_y = np.isnan(y).any(axis=1) & ~missing_rows
     incomplete_x &= ~missing_rows & ~missing_y
     keep = ~(missing_rows | missing_y | incomplete_x)

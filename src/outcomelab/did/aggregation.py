@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AggregatedEffectResult",
     "GroupTimeState",
+    "LinearInfluence",
     "aggregate_group_time",
     "group_time_table",
 ]
@@ -53,7 +54,8 @@ class GroupTimeState:
         ATT(g,t), shape ``(K,)``.
     influence
         Influence functions on the full balanced panel, shape ``(n, K)``, scaled so that the
-        covariance of the estimates is ``influence.T @ influence / n**2``.
+        covariance of the estimates is ``influence.T @ influence / n**2`` (R ``did``'s
+        ``inffunc``).
     unit_cohort
         Cohort of each unit (0 = never treated), shape ``(n,)``.
     periods
@@ -64,6 +66,12 @@ class GroupTimeState:
         Multiplier bootstrap settings (``bootstrap=None``: analytic standard errors).
     n_control
         Units used as comparison in at least one cell.
+    gram
+        ``influence.T @ influence``, shape ``(K, K)``.
+    cohort_values, cohort_counts
+        Sorted distinct cohorts (0 first when present) and their unit counts, shape ``(C,)``.
+    cohort_sums
+        Column sums of ``influence`` within each cohort, shape ``(K, C)``.
     """
 
     group: np.ndarray
@@ -78,6 +86,26 @@ class GroupTimeState:
     bootstrap_weights: Literal["mammen", "rademacher"]
     seed: int | None
     n_control: int
+    gram: np.ndarray
+    cohort_values: np.ndarray
+    cohort_counts: np.ndarray
+    cohort_sums: np.ndarray
+
+    @classmethod
+    def build(cls, **kwargs: Any) -> GroupTimeState:
+        """Make a state and the sufficient statistics of its influence functions."""
+        inf = kwargs["influence"]
+        coh = kwargs["unit_cohort"]
+        values, codes, counts = np.unique(coh, return_inverse=True, return_counts=True)
+        onehot = np.zeros((coh.shape[0], values.shape[0]))
+        onehot[np.arange(coh.shape[0]), codes] = 1.0
+        return cls(
+            **kwargs,
+            gram=inf.T @ inf,
+            cohort_values=values,
+            cohort_counts=counts.astype(float),
+            cohort_sums=inf.T @ onehot,
+        )
 
     @property
     def n_units(self) -> int:
@@ -95,6 +123,39 @@ class GroupTimeState:
                 return np.random.default_rng()
             return np.random.default_rng([20210601, stream])
         return np.random.default_rng([self.seed, stream])
+
+
+@dataclass(frozen=True)
+class LinearInfluence:
+    """Influence functions of ``m`` aggregated parameters as linear maps of the cell ones.
+
+    ``psi_j(i) = influence[i] @ w[:, j] + h[cohort_code(i), j]``: a weighted sum of the ATT(g,t)
+    influence functions plus a function of the unit's cohort (from estimating cohort shares).
+    Variances then need only ``gram``, ``cohort_sums`` and ``cohort_counts``, never the ``n``-long
+    vectors, except for the bootstrap.
+    """
+
+    w: np.ndarray  # (K, m)
+    h: np.ndarray  # (C, m)
+
+    def covariance(self, state: GroupTimeState) -> np.ndarray:
+        """Covariance matrix of the ``m`` parameters, ``psi' psi / n**2``."""
+        w, h = self.w, self.h
+        cross = w.T @ state.cohort_sums @ h
+        gram = w.T @ state.gram @ w + cross + cross.T + (h.T * state.cohort_counts) @ h
+        return np.asarray(gram / state.n_units**2)
+
+    def materialise(self, state: GroupTimeState) -> np.ndarray:
+        """The ``(n, m)`` influence functions (for the bootstrap)."""
+        codes = np.searchsorted(state.cohort_values, state.unit_cohort)
+        return np.asarray(state.influence @ self.w + self.h[codes])
+
+    @staticmethod
+    def stack(parts: list[LinearInfluence]) -> LinearInfluence:
+        """Columns of several into one."""
+        return LinearInfluence(
+            np.column_stack([p.w for p in parts]), np.column_stack([p.h for p in parts])
+        )
 
 
 @dataclass(frozen=True)
@@ -137,70 +198,58 @@ def _make_result(
     )
 
 
-def _se(inf: np.ndarray, n: int) -> np.ndarray:
-    """Analytic standard errors ``sqrt(sum(psi**2)) / n`` per column, NaN if degenerate."""
-    se = np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n
-    se[se <= _TINY] = np.nan
-    return se
-
-
-def _weight_influence(
-    keep: np.ndarray, state: GroupTimeState, pg: np.ndarray, att: np.ndarray
+def _share_weight_h(
+    items_cohort: np.ndarray, p: np.ndarray, att: np.ndarray, cohort_values: np.ndarray
 ) -> np.ndarray:
-    """Influence of estimating the cohort-share weights, times ``att[keep]`` (R ``wif %*% att``).
+    """Cohort function of the influence of estimated share weights, times ``att`` (R ``wif``).
 
-    For weights ``pg_k / sum_j pg_j`` over cells ``keep`` with ``pg_k = P(G = g_k)``, the weight
-    influence function for unit ``i`` is ``(1{G_i = g_k} - pg_k) / S - sum_j (1{G_i = g_j} - pg_j)
-    pg_k / S**2`` with ``S = sum_j pg_j``; this returns its inner product with ``att``.
+    For weights ``p_k / S`` (``p_k = P(G = g_k)``, ``S = sum_k p_k``) over items ``k`` with cohorts
+    ``g_k``, the influence of the weights on ``sum_k (p_k / S) att_k`` for a unit of cohort ``c`` is
+    ``(sum_{k: g_k = c} att_k - p'att) / S - (#{k: g_k = c} - S) p'att / S**2``.
     """
-    groups = state.group[keep]
-    p = pg[keep]
-    a = att[keep]
     s = p.sum()
-    codes, inv = np.unique(groups, return_inverse=True)
-    sum_att = np.bincount(inv, weights=a, minlength=len(codes))
-    count = np.bincount(inv, minlength=len(codes)).astype(float)
-    pos = np.searchsorted(codes, state.unit_cohort)
-    pos = np.clip(pos, 0, len(codes) - 1)
-    member = codes[pos] == state.unit_cohort
-    a_i = np.where(member, sum_att[pos], 0.0)
-    c_i = np.where(member, count[pos], 0.0)
-    pa = float(p @ a)
-    return (a_i - pa) / s - (c_i - p.sum()) * pa / s**2
+    pa = float(p @ att)
+    pos = np.searchsorted(cohort_values, items_cohort)
+    a_c = np.bincount(pos, weights=att, minlength=len(cohort_values))
+    n_c = np.bincount(pos, minlength=len(cohort_values)).astype(float)
+    return np.asarray((a_c - pa) / s - (n_c - s) * pa / s**2)
 
 
 def _combine(
     state: GroupTimeState, keep: np.ndarray, pg: np.ndarray, with_weights: bool = True
-) -> tuple[float, np.ndarray]:
+) -> tuple[float, LinearInfluence]:
     """Share-weighted average of the cells ``keep`` and its influence function."""
-    w = pg[keep] / pg[keep].sum()
-    est = float(w @ state.att[keep])
-    inf = state.influence[:, keep] @ w
+    w_keep = pg[keep] / pg[keep].sum()
+    est = float(w_keep @ state.att[keep])
+    w = np.zeros(len(state.att))
+    w[keep] = w_keep
     if with_weights:
-        inf = inf + _weight_influence(keep, state, pg, state.att)
-    return est, inf
+        h = _share_weight_h(state.group[keep], pg[keep], state.att[keep], state.cohort_values)
+    else:
+        h = np.zeros(len(state.cohort_values))
+    return est, LinearInfluence(w[:, None], h[:, None])
 
 
 def _inference(
-    state: GroupTimeState, inf: np.ndarray, stream: int, alpha: float
-) -> tuple[np.ndarray, float]:
-    """Standard errors and uniform critical value of the terms with influence ``inf`` (n x K)."""
-    n = state.n_units
+    state: GroupTimeState, lin: LinearInfluence, stream: int, alpha: float
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Standard errors, uniform critical value and analytic covariance of the terms ``lin``."""
+    cov = lin.covariance(state)
     if state.bootstrap is not None:
         se, crit = multiplier_bootstrap(
-            inf,
+            lin.materialise(state),
             iterations=state.bootstrap,
             alpha=alpha,
             rng=state.rng(stream),
             weights=state.bootstrap_weights,
         )
-        return se, crit
-    se = _se(inf, n)
-    if inf.shape[1] == 1:
-        return se, float(stats.norm.ppf(1 - alpha / 2))
-    cov = inf.T @ inf / n**2
+        return se, crit, cov
+    se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    se[se <= _TINY] = np.nan
+    if cov.shape[0] == 1:
+        return se, float(stats.norm.ppf(1 - alpha / 2)), cov
     crit = gaussian_uniform_critical_value(cov, alpha=alpha, rng=state.rng(stream))
-    return se, crit
+    return se, crit, cov
 
 
 def _table(
@@ -254,8 +303,8 @@ def aggregate_group_time(
     if kind == "simple":
         if not post.any():
             raise EmptyGroupError("There are no post-treatment cells ATT(g,t) to aggregate.")
-        est, inf = _combine(state, post, pg)
-        se, _ = _inference(state, inf[:, None], 0, alpha)
+        est, lin = _combine(state, post, pg)
+        se, _, _ = _inference(state, lin, 0, alpha)
         treated = np.isin(state.unit_cohort, np.unique(g[post]))
         return _make_result(
             est,
@@ -283,27 +332,13 @@ def aggregate_group_time(
         if not used:
             raise EmptyGroupError("There are no post-treatment cells ATT(g,t) to aggregate.")
         te = np.array(terms_est)
-        ti = np.column_stack(terms_inf)
+        ti = LinearInfluence.stack(terms_inf)
         pgg = np.array([share[float(c)] for c in used])
         w = pgg / pgg.sum()
         overall = float(w @ te)
-        # weight influence over cohorts: one "cell" per cohort
-        sub = GroupTimeState(
-            group=np.asarray(used, dtype=float),
-            time=np.asarray(used, dtype=float),
-            base=np.asarray(used, dtype=float),
-            att=te,
-            influence=ti,
-            unit_cohort=state.unit_cohort,
-            periods=state.periods,
-            anticipation=state.anticipation,
-            bootstrap=state.bootstrap,
-            bootstrap_weights=state.bootstrap_weights,
-            seed=state.seed,
-            n_control=state.n_control,
-        )
-        all_cells = np.ones(len(used), dtype=bool)
-        overall_inf = ti @ w + _weight_influence(all_cells, sub, pgg, te)
+        # cohort effects weighted by estimated cohort shares (R aggte: wif over cohorts)
+        h = _share_weight_h(np.asarray(used, dtype=float), pgg, te, state.cohort_values)
+        overall_inf = LinearInfluence(ti.w @ w[:, None], ti.h @ w[:, None] + h[:, None])
         labels = [f"g={c:g}" for c in used]
         extra = {"group": np.asarray(used)}
         treated_cohorts = np.asarray(used)
@@ -330,7 +365,7 @@ def aggregate_group_time(
             terms_est.append(e_v)
             terms_inf.append(i_v)
         te = np.array(terms_est)
-        ti = np.column_stack(terms_inf)
+        ti = LinearInfluence.stack(terms_inf)
         epos = eseq >= 0
         if not epos.any():
             raise EmptyGroupError(
@@ -338,7 +373,8 @@ def aggregate_group_time(
                 "effect; raise max_e."
             )
         overall = float(te[epos].mean())
-        overall_inf = ti[:, epos].mean(axis=1)
+        avg = epos / epos.sum()
+        overall_inf = LinearInfluence(ti.w @ avg[:, None], ti.h @ avg[:, None])
         labels = [f"e={e:g}" for e in eseq]
         extra = {"event_time": eseq}
         treated_cohorts = np.unique(g[include & (e_all >= 0) & np.isin(e_all, eseq)])
@@ -355,17 +391,18 @@ def aggregate_group_time(
             terms_inf.append(i_v)
             used.append(p)
         te = np.array(terms_est)
-        ti = np.column_stack(terms_inf)
+        ti = LinearInfluence.stack(terms_inf)
         overall = float(te.mean())
-        overall_inf = ti.mean(axis=1)
+        avg = np.full(len(te), 1 / len(te))
+        overall_inf = LinearInfluence(ti.w @ avg[:, None], ti.h @ avg[:, None])
         labels = [f"t={p:g}" for p in used]
         extra = {"time": np.asarray(used)}
         treated_cohorts = np.unique(g[(g <= t)])
     else:  # pragma: no cover - validated by the caller
         raise ParameterError(f"Unknown aggregation {kind!r}.")
 
-    se_terms, crit = _inference(state, ti, 1, alpha)
-    se_overall, _ = _inference(state, overall_inf[:, None], 2, alpha)
+    se_terms, crit, _ = _inference(state, ti, 1, alpha)
+    se_overall, _, _ = _inference(state, overall_inf, 2, alpha)
     table = _table(labels, te, se_terms, crit, alpha, extra)
     diagnostics["uniform_critical_value"] = crit
     diagnostics["n_units"] = n
@@ -388,7 +425,9 @@ def aggregate_group_time(
 
 def group_time_table(state: GroupTimeState, alpha: float) -> tuple[pd.DataFrame, float]:
     """The ATT(g,t) table with pointwise and uniform bands, and the uniform critical value."""
-    se, crit = _inference(state, state.influence, 3, alpha)
+    k = len(state.att)
+    cells = LinearInfluence(np.eye(k), np.zeros((len(state.cohort_values), k)))
+    se, crit, _ = _inference(state, cells, 3, alpha)
     ref = state.time == state.base
     se[ref] = np.nan
     labels = [f"ATT({gg:g},{tt:g})" for gg, tt in zip(state.group, state.time, strict=True)]

@@ -219,7 +219,8 @@ def att_gt(
 
     K = len(cells)
     att = np.zeros(K)
-    influence = np.zeros((n, K))
+    # column-major: each cell's influence function is contiguous
+    influence = np.zeros((n, K), order="F")
     used_as_control = np.zeros(n, dtype=bool)
     n_trimmed = 0
     for (g, ctrl, xper), ks in samples.items():
@@ -243,14 +244,16 @@ def att_gt(
         est = estimate_cells(dy, d, x, method=method, covariate_names=covs, where=where)
         n_trimmed += est.n_trimmed
         att[ks] = est.att
-        influence[np.ix_(idx, np.asarray(ks, dtype=np.intp))] = est.influence * (n / idx.size)
+        scale = n / idx.size
+        for j, k in enumerate(ks):
+            influence[idx, k] = est.influence[:, j] * scale
     if not valid.any():
         raise EmptyGroupError(
             "No group-time cell has comparison units; add never-treated units or use a panel "
             "in which some cohorts start later."
         )
     cell_arr = np.asarray(cells)[valid]
-    state = GroupTimeState(
+    state = GroupTimeState.build(
         group=cell_arr[:, 0],
         time=cell_arr[:, 1],
         base=cell_arr[:, 2],

@@ -58,16 +58,14 @@ def wald_pretest(state: GroupTimeState) -> PreTest:
     periods. Journal of Econometrics 225(2), 200-230.
     """
     n = state.n_units
-    pre = state.group > state.time
-    inf = state.influence[:, pre]
-    sd = np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n
-    ok = sd > _TINY
-    idx = np.flatnonzero(pre)[ok]
+    pre = np.flatnonzero(state.group > state.time)
+    sd = np.sqrt(np.clip(np.diag(state.gram)[pre], 0, None)) / n
+    idx = pre[sd > _TINY]
     q = int(idx.size)
     if q == 0:
         return PreTest(float("nan"), 0, float("nan"))
     a = state.att[idx]
-    cov = inf[:, ok].T @ inf[:, ok] / n**2
+    cov = state.gram[np.ix_(idx, idx)] / n**2
     if np.linalg.cond(cov) > 1 / np.finfo(float).eps:
         return PreTest(float("nan"), q, float("nan"))
     w = float(a @ np.linalg.solve(cov, a))

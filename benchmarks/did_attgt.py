@@ -1,0 +1,276 @@
+"""Benchmark: Callaway & Sant'Anna ``att_gt`` + simple and dynamic aggregation against peer tools.
+
+Design: staggered adoption, 4 cohorts (first treated 2013, 2015, 2017, 2019, shares 0.15 each) and
+40% never treated, T = 10 yearly periods (2011-2020), never-treated controls, doubly robust.
+Untreated outcomes ``Y_it(0) = a_i + 0.2 t + 0.3 sum_k x_ik t / 3 + e_it``; the covariates'
+means differ by cohort, so with covariates only the conditional parallel trends hold. Effects are
+``ATT(g, t) = theta_g (1 + 0.2 (t - g))`` for ``t >= g`` (``theta = 1.0, 0.8, 0.6, 0.4``). The
+true simple aggregate and dynamic overall effect are computed from the design.
+
+Each tool runs in its own Python subprocess (``python -c``), so import time and memory count and are
+separate: the timed process reads the same Parquet file, estimates ATT(g,t) with analytic standard
+errors and the simple and dynamic aggregations. Wall time covers the whole process; peak memory is
+the child's maximum resident set size. Medians over ``repeats``.
+
+Usage (wrap long runs in the shared benchmark lock)::
+
+    flock /tmp/outcomelab-bench.lock .venv/bin/python benchmarks/did_attgt.py
+    .venv/bin/python benchmarks/did_attgt.py --sizes 5000 50000 --repeats 3 --peers diff-diff
+
+Peers (test-only, never imported by outcomelab): diff-diff, csdid, moderndid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+YEARS = np.arange(2011, 2021)
+COHORTS = np.array([0, 2013, 2015, 2017, 2019])
+SHARES = np.array([0.40, 0.15, 0.15, 0.15, 0.15])
+THETA = {2013: 1.0, 2015: 0.8, 2017: 0.6, 2019: 0.4}
+COV_SHIFT = {0: 0.0, 2013: 0.5, 2015: 0.25, 2017: -0.25, 2019: -0.5}
+PEERS = ("diff-diff", "csdid", "moderndid")
+
+
+def true_att(g: int, t: int) -> float:
+    """ATT(g,t) of the design."""
+    return THETA[g] * (1 + 0.2 * (t - g)) if t >= g else 0.0
+
+
+def truth() -> dict[str, float]:
+    """The true simple aggregate and dynamic overall effect (population cohort shares)."""
+    num = den = 0.0
+    for g, p in zip(COHORTS[1:], SHARES[1:], strict=True):
+        for t in YEARS[g <= YEARS]:
+            num += p * true_att(int(g), int(t))
+            den += p
+    dyn = []
+    for e in range(0, int(YEARS[-1] - COHORTS[1]) + 1):
+        cells = [(g, p) for g, p in zip(COHORTS[1:], SHARES[1:], strict=True) if g + e <= YEARS[-1]]
+        w = sum(p for _, p in cells)
+        dyn.append(sum(p * true_att(int(g), int(g + e)) for g, p in cells) / w)
+    return {"simple": num / den, "dynamic": float(np.mean(dyn))}
+
+
+def make_data(n_units: int, n_cov: int, path: Path, seed: int = 1) -> Path:
+    """Write the simulated long panel (``n_units * 10`` rows) to ``path`` as Parquet."""
+    rng = np.random.default_rng(seed)
+    g = rng.choice(COHORTS, size=n_units, p=SHARES)
+    shift = np.vectorize(COV_SHIFT.get)(g)
+    t = (YEARS - YEARS[0]).astype(float)
+    y = rng.normal(size=n_units)[:, None] + 0.2 * t + rng.normal(size=(n_units, len(YEARS)))
+    cols: dict[str, Any] = {}
+    for k in range(n_cov):
+        x = rng.normal(size=n_units) + shift
+        y += 0.3 * x[:, None] * t / n_cov
+        cols[f"x{k + 1}"] = np.repeat(x, len(YEARS))
+    for c in COHORTS[1:]:
+        for j, yr in enumerate(YEARS):
+            if yr >= c:
+                y[g == c, j] += true_att(int(c), int(yr))
+    df = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n_units, dtype=np.int64), len(YEARS)),
+            "year": np.tile(YEARS, n_units).astype(np.int64),
+            "g": np.repeat(g, len(YEARS)).astype(np.int64),
+            "y": y.ravel(),
+            **cols,
+        }
+    )
+    df.to_parquet(path, index=False)
+    return path
+
+
+_CHILD = {
+    "outcomelab": """
+from outcomelab.did import att_gt
+res = att_gt(df, outcome="y", unit="id", time="year", cohort="g", covariates=COVS or None)
+simple = res.aggregate("simple").estimate
+dynamic = res.aggregate("dynamic").estimate
+""",
+    "diff-diff": """
+from diff_diff import CallawaySantAnna
+res = CallawaySantAnna(control_group="never_treated", estimation_method="dr").fit(
+    df, outcome="y", unit="id", time="year", first_treat="g", covariates=COVS or None)
+simple = res.aggregate("simple").overall_att
+dynamic = res.aggregate("event_study").overall_att
+""",
+    "csdid": """
+from csdid.att_gt import ATTgt
+xf = ("y~" + "+".join(COVS)) if COVS else None
+res = ATTgt(yname="y", tname="year", idname="id", gname="g", data=df,
+            control_group=["nevertreated"], xformla=xf).fit(est_method="dr", bstrap=False)
+res.aggte(typec="simple", bstrap=False)
+simple = float(res.atte["overall_att"])
+res.aggte(typec="dynamic", bstrap=False)
+dynamic = float(res.atte["overall_att"])
+""",
+    "moderndid": """
+import moderndid as md
+res = md.att_gt(data=df, yname="y", tname="year", idname="id", gname="g",
+                xformla=("~" + "+".join(COVS)) if COVS else None,
+                control_group="nevertreated", est_method="dr", boot=False, cband=False)
+simple = md.aggte(res, type="simple", boot=False, cband=False).overall_att
+dynamic = md.aggte(res, type="dynamic", boot=False, cband=False).overall_att
+""",
+}
+
+_PRELUDE = """
+import json, resource, sys, warnings
+warnings.filterwarnings("ignore")
+import pandas as pd
+df = pd.read_parquet(sys.argv[1])
+COVS = [c for c in df.columns if c.startswith("x")]
+"""
+_EPILOGUE = """
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("RESULT " + json.dumps({"simple": float(simple), "dynamic": float(dynamic), "rss_mb": rss}))
+"""
+
+
+def run_tool(tool: str, path: Path, timeout: float) -> dict[str, Any]:
+    """Run one tool in a fresh interpreter; wall time of the whole process."""
+    code = _PRELUDE + _CHILD[tool] + _EPILOGUE
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout > {timeout:.0f}s"}
+    wall = time.perf_counter() - t0
+    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+    if proc.returncode != 0 or not line:
+        tail = (proc.stderr.strip().splitlines() or ["?"])[-1][:120]
+        return {"error": tail}
+    out = json.loads(line[-1][7:])
+    out["seconds"] = wall
+    return out
+
+
+def run(
+    sizes: list[int],
+    *,
+    covariates: tuple[int, ...] = (0, 3),
+    peers: tuple[str, ...] = PEERS,
+    repeats: int = 3,
+    peer_max_units: int = 200_000,
+    timeout: float = 600.0,
+) -> list[dict[str, Any]]:
+    """Run the benchmark and return one row per (size, covariates).
+
+    Parameters
+    ----------
+    sizes
+        Numbers of units (rows = 10 x units).
+    covariates
+        Numbers of covariates to run (0 = unconditional, 3 = doubly robust with 3 covariates).
+    peers
+        Peer tools to time in the same run.
+    repeats
+        Repeats per tool; the median time is reported.
+    peer_max_units
+        Peers are skipped above this size.
+    timeout
+        Seconds before a run is abandoned.
+
+    Returns
+    -------
+    list of dict
+        ``units, rows, covariates, outcomelab_s, <peer>_s, <peer>_ratio, outcomelab_mb, <peer>_mb,
+        simple, simple_truth, dynamic, dynamic_truth``.
+    """
+    true = truth()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            for k in covariates:
+                path = make_data(n, k, Path(tmp) / f"panel_{n}_{k}.parquet")
+                row: dict[str, Any] = {"units": n, "rows": n * len(YEARS), "covariates": k}
+                tools = ["outcomelab"] + [p for p in peers if n <= peer_max_units]
+                for tool in tools:
+                    runs = [run_tool(tool, path, timeout) for _ in range(repeats)]
+                    ok = [r for r in runs if "error" not in r]
+                    if not ok:
+                        row[f"{tool}_s"] = float("nan")
+                        row[f"{tool}_error"] = runs[0]["error"]
+                        continue
+                    row[f"{tool}_s"] = statistics.median(r["seconds"] for r in ok)
+                    row[f"{tool}_mb"] = max(r["rss_mb"] for r in ok)
+                    row[f"{tool}_simple"] = ok[0]["simple"]
+                    row[f"{tool}_dynamic"] = ok[0]["dynamic"]
+                for p in peers:
+                    if f"{p}_s" in row:
+                        row[f"{p}_ratio"] = row[f"{p}_s"] / row["outcomelab_s"]
+                row["simple_truth"] = true["simple"]
+                row["dynamic_truth"] = true["dynamic"]
+                rows.append(row)
+                print(_format([row], peers, header=len(rows) == 1), flush=True)
+    return rows
+
+
+def _format(rows: list[dict[str, Any]], peers: tuple[str, ...], header: bool = True) -> str:
+    cols = ["units", "cov", "ours s", "ours MB"]
+    for p in peers:
+        cols += [f"{p} s", "ratio", f"{p} MB"]
+    cols += ["simple (truth)", "dynamic (truth)"]
+    lines = []
+    if header:
+        lines.append(" | ".join(cols))
+    for r in rows:
+        cells = [f"{r['units']:,}", str(r["covariates"])]
+        cells += [f"{r.get('outcomelab_s', float('nan')):.2f}", f"{r.get('outcomelab_mb', 0):.0f}"]
+        for p in peers:
+            if f"{p}_s" in r and np.isfinite(r[f"{p}_s"]):
+                cells += [f"{r[f'{p}_s']:.2f}", f"{r[f'{p}_ratio']:.1f}x", f"{r[f'{p}_mb']:.0f}"]
+            elif f"{p}_error" in r:
+                cells += ["failed", "-", "-"]
+            else:
+                cells += ["-", "-", "-"]
+        cells.append(f"{r.get('outcomelab_simple', float('nan')):.4f} ({r['simple_truth']:.4f})")
+        cells.append(f"{r.get('outcomelab_dynamic', float('nan')):.4f} ({r['dynamic_truth']:.4f})")
+        lines.append(" | ".join(cells))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5_000, 50_000, 200_000, 1_000_000])
+    parser.add_argument("--covariates", type=int, nargs="+", default=[0, 3])
+    parser.add_argument("--peers", nargs="*", default=list(PEERS))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--peer-max-units", type=int, default=200_000)
+    args = parser.parse_args()
+    rows = run(
+        args.sizes,
+        covariates=tuple(args.covariates),
+        peers=tuple(args.peers),
+        repeats=args.repeats,
+        peer_max_units=args.peer_max_units,
+    )
+    print()
+    print(_format(rows, tuple(args.peers)))
+    for r in rows:
+        for key, value in r.items():
+            if key.endswith("_error"):
+                print(f"{r['units']} units, {r['covariates']} covariates: {key[:-6]}: {value}")
+
+
+if __name__ == "__main__":
+    main()
