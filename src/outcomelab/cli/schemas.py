@@ -1,0 +1,44 @@
+"""``outcomelab schemas``: list the standard tables and (re)generate their Markdown docs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from outcomelab.cli.main import app
+
+__all__ = ["schemas_app"]
+
+schemas_app = typer.Typer(
+    name="schemas", help="The standard tables: list them, write their docs.", no_args_is_help=True
+)
+app.add_typer(schemas_app, name="schemas")
+
+
+@schemas_app.command("list")
+def list_command() -> None:
+    """List the standard tables with their titles."""
+    from outcomelab.schemas import list_schemas, load_schema
+
+    for name in list_schemas():
+        typer.echo(f"{name:<20} {load_schema(name).title}")
+
+
+@schemas_app.command("docs")
+def docs_command(
+    out: Path | None = typer.Option(None, "--out", help="Folder (default data_schemas/docs)."),
+    check: bool = typer.Option(False, "--check", help="Only report stale files (exit 1 if any)."),
+) -> None:
+    """Write the Markdown description of every standard table (field by field)."""
+    from outcomelab.schemas.docs import stale_docs, write_docs
+
+    if check:
+        stale = stale_docs(out)
+        for name in stale:
+            typer.echo(f"stale: {name}", err=True)
+        if not stale:
+            typer.echo("The schema docs are up to date.")
+        raise typer.Exit(1 if stale else 0)
+    for path in write_docs(out):
+        typer.echo(str(path))
