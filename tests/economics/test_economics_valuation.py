@@ -238,11 +238,25 @@ def test_bundled_table_marks_illustrative_values() -> None:
         ({"deadweight": 1.0}, ParameterError, "deadweight"),
         ({"participants": 0}, ParameterError, "participants"),
         ({"horizon_years": 1, "start_year": 2021}, InputError, "outside the appraisal"),
+        ({"discount_schedule": "declining"}, ParameterError, "Green Book rates"),
     ],
 )
 def test_errors(kwargs: dict[str, object], error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         _base(**kwargs)
+
+
+def test_declining_schedule_in_value() -> None:
+    # 40 years of 20 000 a year to the state under the Green Book schedule: the PV is
+    # 20 000 x sum(D_t); D_40 = 1.035**-30 / 1.03**10 = 0.2651046 enters the last year
+    from outcomelab.economics import discount_factors
+
+    r = _base(horizon_years=41, discount_rate=0.035, discount_schedule="declining", draws=0)
+    p = r.payers.set_index("payer")  # type: ignore[attr-defined]
+    expected = 20_000 * discount_factors(41, schedule="declining").sum()
+    assert p.loc["state", "pv_returns_sek"] == pytest.approx(expected, rel=1e-12)
+    flows = r.discounted_flows  # type: ignore[attr-defined]
+    assert flows.loc[2060, "state"] == pytest.approx(20_000 * 0.2651046, abs=0.01)
 
 
 def test_sign_check_against_the_catalogue() -> None:

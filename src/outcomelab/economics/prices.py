@@ -164,7 +164,7 @@ def convert_price_year(
     108.55
     """
     if np.ndim(from_year) == 0:
-        factor = price_factor(int(from_year), to_year, cpi)  # type: ignore[arg-type]
+        factor = price_factor(int(np.asarray(from_year).item()), to_year, cpi)
         return amount * factor
     years = np.asarray(from_year, dtype=int)
     factors = np.array([price_factor(int(y), to_year, cpi) for y in years])

@@ -223,6 +223,12 @@ def value(
     if int(draws) != draws or draws < 0:
         raise ParameterError(f"`draws` must be a whole number >= 0; got {draws!r}.")
     check_probability("level", level)
+    if discount_schedule == "declining" and discount_rate != 0.035:
+        raise ParameterError(
+            "`discount_schedule='declining'` uses the Green Book rates (3.5 % for years 0-30, then "
+            f"3.0 %, ...), but `discount_rate` = {discount_rate!r} was also given; leave "
+            "`discount_rate` at 0.035 or pass explicit steps, e.g. [(0, 0.04), (31, 0.03)]."
+        )
     horizon = int(horizon_years)
     discount = discount_factors(horizon, discount_rate, discount_schedule)
 
@@ -291,7 +297,8 @@ def value(
     n_out, n_pay = len(valued), len(payers_present)
     unit_coef = np.zeros((n_out, n_pay))  # value of one unit of effect per participant-year
     for key, v in per_payer_value.items():
-        outcome, payer = str(key[0]), str(key[1])  # type: ignore[index]
+        parts = key if isinstance(key, tuple) else (key, "")
+        outcome, payer = str(parts[0]), str(parts[1])
         j = valued.index(outcome)
         unit_coef[j, payers_present.index(payer)] = float(v)
     scale = float(participants) * (1.0 - deadweight)
