@@ -220,3 +220,66 @@ def test_dr_simulation_bias_and_coverage() -> None:
     assert abs(np.mean(est) - truth) < 0.02
     assert 0.93 <= np.mean(cover) <= 0.97
     assert abs(np.mean(naive) - truth) > 0.3  # the design does need the covariates
+
+
+def test_weights_equal_to_replication() -> None:
+    """Integer weights give the same ATT and the same influence-function mean as duplicating
+    units (the SE differs: n counts persons, not weight)."""
+    df = _sim(300, seed=4)
+    w = (df["id"] % 3 + 1).astype(float)
+    weighted = did_2x2(
+        df.assign(w=w),
+        outcome="y",
+        unit="id",
+        time="t",
+        treatment="g",
+        covariates=["x"],
+        method="reg",
+        weights="w",
+    )
+    copies = [df.assign(id=df["id"] + 1000 * k) for k in range(3)]
+    rep = pd.concat([c[(df["id"] % 3) >= k] for k, c in enumerate(copies)], ignore_index=True)
+    replicated = did_2x2(
+        rep, outcome="y", unit="id", time="t", treatment="g", covariates=["x"], method="reg"
+    )
+    assert weighted.estimate == pytest.approx(replicated.estimate, rel=1e-10)
+    for method in ["dr", "ipw"]:
+        a = did_2x2(
+            df.assign(w=w),
+            outcome="y",
+            unit="id",
+            time="t",
+            treatment="g",
+            covariates=["x"],
+            method=method,
+            weights="w",
+        )
+        b = did_2x2(
+            rep, outcome="y", unit="id", time="t", treatment="g", covariates=["x"], method=method
+        )
+        assert a.estimate == pytest.approx(b.estimate, rel=1e-8)
+    rc = did_2x2(
+        df.assign(w=w),
+        outcome="y",
+        unit="id",
+        time="t",
+        treatment="g",
+        covariates=["x"],
+        weights="w",
+        panel=False,
+    )
+    rc_rep = did_2x2(
+        rep, outcome="y", unit="id", time="t", treatment="g", covariates=["x"], panel=False
+    )
+    assert rc.estimate == pytest.approx(rc_rep.estimate, rel=1e-8)
+
+
+def test_bad_weights_raise() -> None:
+    df = _sim().assign(w=1.0)
+    df.loc[0, "w"] = -1.0
+    with pytest.raises(InputError, match="non-negative"):
+        did_2x2(df, outcome="y", unit="id", time="t", treatment="g", weights="w")
+    df = _sim().assign(w=1.0)
+    df.loc[df["t"] == 2021, "w"] = 2.0
+    with pytest.raises(InputError, match="constant within a unit"):
+        did_2x2(df, outcome="y", unit="id", time="t", treatment="g", weights="w")

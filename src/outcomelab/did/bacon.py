@@ -201,6 +201,18 @@ def bacon_decomposition(
     ----------
     Goodman-Bacon, A. (2021). Difference-in-differences with variation in treatment timing.
     Journal of Econometrics 225(2), 254-277.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from outcomelab.did import bacon_decomposition
+    >>> panel = pd.DataFrame({"id": np.repeat(np.arange(30), 6), "t": np.tile(np.arange(6), 30)})
+    >>> start = np.array([2, 4, 99])[panel["id"] % 3]  # cohorts 2 and 4, never treated
+    >>> panel["d"] = (panel["t"] >= start).astype(int)
+    >>> panel["y"] = panel["t"] + 2.0 * panel["d"] + np.sin(panel["id"])
+    >>> res = bacon_decomposition(panel, outcome="y", unit="id", time="t", treatment="d")
+    >>> round(res.twfe_estimate, 6), len(res.to_frame())
+    (2.0, 4)
     """
     frame = check_panel_frame(data, outcome=outcome, unit=unit, time=time, treatment=treatment)
     d = check_binary(frame, treatment)

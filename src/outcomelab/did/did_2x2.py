@@ -69,6 +69,36 @@ def _constant_within_unit(
         )
 
 
+def _check_weights(
+    frame: pd.DataFrame, weights: str, unit_codes: np.ndarray, unit: str, panel: bool
+) -> np.ndarray:
+    if not pd.api.types.is_numeric_dtype(frame[weights]):
+        raise InputError(
+            f"`weights` column {weights!r} must be numeric; it is {frame[weights].dtype}."
+        )
+    w = as_float_array(frame[weights])
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any() or w.sum() <= 0:
+        raise InputError(
+            f"`weights` column {weights!r} must hold finite, non-negative values with a positive "
+            f"sum; {int(bad.sum())} rows do not (rows {rows_preview(frame.index[bad])})."
+        )
+    if panel:
+        n = int(unit_codes.max()) + 1
+        lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
+        np.minimum.at(lo, unit_codes, w)
+        np.maximum.at(hi, unit_codes, w)
+        varying = (lo != hi)[unit_codes]
+        if varying.any():
+            raise InputError(
+                f"`weights` column {weights!r} must be constant within a unit for panel data; "
+                f"it changes within {int((lo != hi).sum())} units (rows "
+                f"{rows_preview(frame.index[varying])}). Use the first-period weight for both "
+                f"rows of each {unit!r}."
+            )
+    return w
+
+
 def did_2x2(
     data: pd.DataFrame,
     *,
@@ -79,6 +109,7 @@ def did_2x2(
     covariates: Sequence[str] | None = None,
     method: Method = "dr",
     panel: bool = True,
+    weights: str | None = None,
     alpha: float = 0.05,
 ) -> EffectResult:
     """Two-group, two-period DiD estimate of the ATT, with or without covariates.
@@ -104,6 +135,9 @@ def did_2x2(
     panel
         ``True``: the same units in both periods (balanced panel). ``False``: repeated
         cross-sections.
+    weights
+        Optional column of non-negative sampling weights (DRDID's ``i.weights``; normalised to
+        mean one). For panels they must be constant within a unit.
     alpha
         1 - confidence level.
 
@@ -171,7 +205,13 @@ def did_2x2(
     check_choice("method", method, ("reg", "ipw", "dr"))
     covs = list(covariates or [])
     frame = check_panel_frame(
-        data, outcome=outcome, unit=unit, time=time, treatment=treatment, covariates=covs
+        data,
+        outcome=outcome,
+        unit=unit,
+        time=time,
+        treatment=treatment,
+        covariates=covs,
+        extra=[weights] if weights else (),
     )
     time_codes, periods = _two_periods(frame, time)
     d_all = check_binary(frame, treatment)
@@ -179,6 +219,9 @@ def did_2x2(
     _constant_within_unit(frame, unit_codes, d_all, treatment, unit)
     y_all = as_float_array(frame[outcome])
     x_cov = frame[covs].to_numpy(dtype=np.float64) if covs else np.empty((len(frame), 0))
+    w_all = None
+    if weights:
+        w_all = _check_weights(frame, weights, unit_codes, unit, panel)
 
     notes: list[str] = []
     if panel:
@@ -202,12 +245,16 @@ def did_2x2(
         x = np.ones((n_units, 1 + len(covs)))
         x[unit_codes[pre], 1:] = x_cov[pre]
         name, fn = _PANEL[method]
-        est = fn(y1, y0, d, x)
+        w_unit = None
+        if w_all is not None:
+            w_unit = np.empty(n_units)
+            w_unit[unit_codes] = w_all
+        est = fn(y1, y0, d, x, w_unit)
         n_treated, n_control = int(d.sum()), int(n_units - d.sum())
     else:
         x = np.column_stack([np.ones(len(frame)), x_cov])
         name, fn = _RC[method]
-        est = fn(y_all, time_codes.astype(np.float64), d_all, x)
+        est = fn(y_all, time_codes.astype(np.float64), d_all, x, w_all)
         n_treated, n_control = int(d_all.sum()), int(len(frame) - d_all.sum())
     if est.n_trimmed:
         notes.append(
@@ -233,6 +280,7 @@ def did_2x2(
             "periods": periods,
             "n_trimmed": est.n_trimmed,
             "covariates": covs,
+            "weights": weights,
         },
         notes=tuple(notes),
     )
