@@ -226,6 +226,11 @@ def test_bundled_table_marks_illustrative_values() -> None:
     )
     assert r.uses_illustrative
     assert any("out_of_home_care_days/municipality" in n for n in r.notes)
+    assert "illustrativa" in r.illustrative_notice("sv")
+    sources = r.unit_value_sources("en")
+    assert sources["Illustrative"].tolist() == ["yes"]
+    assert sources["Value (SEK, 2023)"].tolist() == [-4500]
+    assert _base().illustrative_notice("en") == ""  # type: ignore[attr-defined]
     # -20 days * -4 500 SEK * 60 = 5 400 000 a year; PV = 5.4e6 * (1 + 1/1.035) = 10 617 391
     assert r.payers.set_index("payer").loc["municipality", "pv_returns_sek"] == pytest.approx(
         5_400_000 * (1 + 1 / 1.035), rel=1e-9

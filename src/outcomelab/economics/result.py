@@ -231,6 +231,34 @@ class ValueResult:
             }
         )
 
+    def illustrative_notice(self, lang: Lang = "sv") -> str:
+        """The sentence a report must show when illustrative unit values were used, else ``""``."""
+        return text("illustrative", lang) if self.uses_illustrative else ""
+
+    def unit_value_sources(self, lang: Lang = "sv") -> pd.DataFrame:
+        """The unit values used, in the price year, with unit, source and the illustrative flag
+        (for the report's method appendix)."""
+        t = self.unit_values_used
+        sv = lang == "sv"
+        return pd.DataFrame(
+            {
+                "Utfall" if sv else "Outcome": t["outcome_code"].to_numpy(),
+                column_label("payer", lang): [payer_label(p, lang) for p in t["payer"]],
+                "Myndighet" if sv else "Agency": t["agency"].to_numpy(),
+                (
+                    f"Värde (kr, {self.settings['price_year']})"
+                    if sv
+                    else f"Value (SEK, {self.settings['price_year']})"
+                ): t["value_sek_in_price_year"].to_numpy(),
+                "Enhet" if sv else "Unit": t["unit"].to_numpy(),
+                "Källa" if sv else "Source": t["source"].to_numpy(),
+                "Illustrativt" if sv else "Illustrative": [
+                    ("ja" if v else "nej") if sv else ("yes" if v else "no")
+                    for v in t["illustrative"]
+                ],
+            }
+        )
+
     def who_pays_who_gains(self, lang: Lang = "sv") -> pd.DataFrame:
         """Costs against discounted returns per payer (SEK, present values), without a total row.
 
