@@ -27,6 +27,7 @@ def _register_commands() -> None:
     # one import per command module; each defines its commands on `app`
     import outcomelab.cli.batch
     import outcomelab.cli.contract
+    import outcomelab.cli.demo
     import outcomelab.cli.example
     import outcomelab.cli.publish
     import outcomelab.cli.submit  # noqa: F401  (submit, submissions list/show)

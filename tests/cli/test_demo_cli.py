@@ -1,0 +1,81 @@
+"""`outcomelab demo` and `outcomelab example`: the steps run, the output is where it says."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from outcomelab.cli.demo import DEMO_STEPS, DemoContext, DemoStep, add_demo_step, run_demo
+from outcomelab.cli.main import run
+from outcomelab.errors import ParameterError
+from outcomelab.store import Store
+
+
+def test_demo_runs_every_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = sys.argv
+    sys.argv = ["outcomelab", "demo", "--out", str(tmp_path / "demo")]
+    try:
+        run()
+    except SystemExit as stop:
+        assert not stop.code
+    finally:
+        sys.argv = old
+    out = capsys.readouterr().out
+    assert f"[{len(DEMO_STEPS)}/{len(DEMO_STEPS)}]" in out and "Done in" in out
+    demo = tmp_path / "demo"
+    truth = json.loads((demo / "data" / "truth.json").read_text())
+    listing = Store(demo / "store").list()
+    assert len(listing) == 1 and listing.loc[0, "n_participants"] == 6600
+    panel = pd.read_parquet(demo / "panel.parquet")
+    assert len(panel) == 6600 * 10
+    starts = panel.loc[panel["cohort"] > 0].groupby("cohort")["person_id"].nunique()
+    assert {str(k): int(v) for k, v in starts.items()} == truth["cohort_sizes"]
+
+
+def test_steps_can_be_appended(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def extra(ctx: DemoContext) -> str:
+        seen.append(str(ctx.out))
+        return "ok"
+
+    step = DemoStep("extra-test", "Extra", extra)
+    lines: list[str] = []
+    ctx = run_demo(tmp_path, steps=[step], echo=lines.append)
+    assert seen == [str(tmp_path.resolve())] and ctx.out == tmp_path.resolve()
+    assert lines[0].startswith("[1/1] Extra: ok")
+    add_demo_step(step, after="example")
+    try:
+        assert [s.name for s in DEMO_STEPS][1] == "extra-test"
+        with pytest.raises(ParameterError, match="exists"):
+            add_demo_step(step)
+    finally:
+        DEMO_STEPS.remove(step)
+    with pytest.raises(ParameterError, match="after"):
+        add_demo_step(DemoStep("x", "X", extra), after="nope")
+
+
+def test_example_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = sys.argv
+    sys.argv = ["outcomelab", "example", "--out", str(tmp_path), "--participants", "60",
+                "--pool", "80", "--seed", "3"]  # fmt: skip
+    try:
+        run()
+    except SystemExit as stop:
+        assert not stop.code
+    finally:
+        sys.argv = old
+    assert "outcomes.csv" in capsys.readouterr().out
+    assert len(pd.read_csv(tmp_path / "participants.csv")) == 140
+    sys.argv = ["outcomelab", "example", "--out", str(tmp_path), "--participants", "5"]
+    try:
+        with pytest.raises(SystemExit) as stop:
+            run()
+    finally:
+        sys.argv = old
+    assert stop.value.code == 1
+    assert "at least 60" in capsys.readouterr().err

@@ -1,0 +1,80 @@
+"""`outcomelab submit` and `outcomelab submissions list/show`: output and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from outcomelab.cli.main import run
+from outcomelab.example import EXAMPLE_INTERVENTION_ID as IID
+from outcomelab.example import generate_example
+
+
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    old = sys.argv
+    sys.argv = ["outcomelab", *args]
+    code = 0
+    try:
+        run()
+    except SystemExit as stop:
+        code = int(stop.code or 0)
+    finally:
+        sys.argv = old
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    generate_example(tmp_path / "sub", n_participants=60, n_pool=60, seed=2)
+    return tmp_path / "sub"
+
+
+def test_submit_list_show(tmp_path: Path, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "store")
+    code, out, _ = _cli(["submit", str(folder), "--intervention", IID, "--store", store], capsys)
+    assert code == 0 and "Stored submission" in out and "version 1" in out
+    short = out.split("Stored submission ")[1][:12]
+    code, out, _ = _cli(["submit", str(folder), "--intervention", IID, "--store", store], capsys)
+    assert code == 0 and "already stored" in out and short in out
+    files = [str(folder / f"{n}.csv") for n in ("interventions", "participants", "outcomes")]
+    code, out, _ = _cli(["submit", *files, "--intervention", IID, "--store", store], capsys)
+    assert code == 0 and "version 2" in out  # without costs: different content
+    code, out, _ = _cli(["submissions", "list", "--store", store], capsys)
+    assert code == 0 and short in out and len(out.strip().splitlines()) == 3
+    code, out, _ = _cli(["submissions", "show", short[:6], "--store", store], capsys)
+    assert code == 0 and "participants.csv" in out and "version 1" in out
+    code, _, err = _cli(["submissions", "show", "0000000", "--store", store], capsys)
+    assert code == 1 and "No submission" in err and "Traceback" not in err
+
+
+def test_invalid_submission_prints_failures_and_exits_1(
+    tmp_path: Path, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+    p.loc[4, "birth_year"] = "nineteen"
+    p.to_csv(folder / "participants.csv", index=False)
+    store = tmp_path / "store"
+    result = subprocess.run(
+        [sys.executable, "-c", "from outcomelab.cli.main import run; run()", "submit",
+         str(folder), "--intervention", IID, "--store", str(store)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "not valid" in result.stderr and "birth_year" in result.stderr
+    assert "nineteen" in result.stderr and "participants" in result.stderr
+    code, out, _ = _cli(["submissions", "list", "--store", str(store)], capsys)
+    assert code == 0 and "No submissions" in out
+
+
+def test_missing_file_is_a_read_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _cli(
+        ["submit", str(tmp_path / "nope.csv"), "--intervention", IID, "--store", str(tmp_path)],
+        capsys,
+    )
+    assert code == 2 and "does not exist" in err and "Traceback" not in err
