@@ -121,6 +121,9 @@ def fit_propensity(
     n = len(treat)
     y = treat.astype(float)
     Xd = np.column_stack([np.ones(n), X])
+    scale = np.sqrt(np.einsum("ij,ij->j", Xd, Xd))
+    scale[scale == 0] = 1.0
+    Xs = Xd / scale
     mu = (y + 0.5) / 2.0
     eta = _linkfun(mu, link)
     dev_old = _deviance(y, mu)
@@ -131,8 +134,8 @@ def fit_propensity(
         mu_eta = _mu_eta(eta, link)
         var = mu * (1 - mu)
         z = eta + (y - mu) / mu_eta
-        w = np.sqrt(mu_eta**2 / var)
-        coef, *_ = np.linalg.lstsq(Xd * w[:, None], z * w, rcond=None)
+        w2 = mu_eta**2 / var
+        coef = _weighted_ls(Xs, scale, z, w2)
         eta = Xd @ coef
         mu = _linkinv(eta, link)
         dev = _deviance(y, mu)
@@ -142,6 +145,19 @@ def fit_propensity(
         dev_old = dev
     _check_separation(X, treat, eta, mu, names)
     return PropensityFit(score=mu, linear=eta, coef=coef, converged=converged, iterations=it)
+
+
+def _weighted_ls(Xs: np.ndarray, scale: np.ndarray, z: np.ndarray, w2: np.ndarray) -> np.ndarray:
+    """Weighted least squares by normal equations on column-scaled data ``Xs = X / scale`` (fast
+    for millions of rows); an SVD solution when the scaled cross-product is ill-conditioned.
+    Returns coefficients on the unscaled columns."""
+    A = Xs.T @ (Xs * w2[:, None])
+    b = Xs.T @ (w2 * z)
+    if np.linalg.cond(A) < 1e10:
+        return np.linalg.solve(A, b) / scale
+    w = np.sqrt(w2)
+    beta, *_ = np.linalg.lstsq(Xs * w[:, None], z * w, rcond=None)
+    return beta / scale
 
 
 def _separating_columns(X: np.ndarray, treat: np.ndarray, names: tuple[str, ...]) -> list[str]:
