@@ -118,6 +118,28 @@ def test_price_year_deadweight_optimism_bias_persistence() -> None:
     assert p.loc["state", "pv_returns_sek"] == pytest.approx(34_710.7438, abs=1e-3)
 
 
+def test_effect_years_and_one_off_outcomes() -> None:
+    # the effect counts for one year only: 20 000 in 2020, undiscounted
+    r = _base(effect_years={"sick_leave_days": 1})
+    p = r.payers.set_index("payer")  # type: ignore[attr-defined]
+    assert p.loc["state", "pv_returns_sek"] == pytest.approx(20_000)
+    # eligibility is reached once: 0.1 x 60 participants x 130 000 SEK = 780 000, in year 0 only,
+    # whatever the horizon
+    r = value(
+        {"upper_secondary_eligibility": _effect(0.1, 0.05)},
+        None,
+        None,
+        horizon_years=10,
+        participants=60,
+        start_year=2023,
+        draws=0,
+    )
+    assert r.npv == pytest.approx(780_000)
+    assert r.settings["effect_years"] == {"upper_secondary_eligibility": 1}
+    with pytest.raises(ParameterError, match="effect_years"):
+        _base(effect_years={"sick_leave_days": 0})
+
+
 def test_direction_and_transfers() -> None:
     # employment (higher is better): +0.1 person-years per participant; state gains 100 000 per
     # person-year, individual gains 50 000, municipality loses 20 000 (a grant it pays to

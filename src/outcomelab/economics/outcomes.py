@@ -17,9 +17,17 @@ import pandas as pd
 from outcomelab.errors import ParameterError
 from outcomelab.resources import schemas_dir
 
-__all__ = ["DIRECTIONS", "catalogue_directions", "direction_sign", "resolve_directions"]
+__all__ = [
+    "DIRECTIONS",
+    "ONE_OFF_OUTCOMES",
+    "catalogue_directions",
+    "direction_sign",
+    "resolve_directions",
+]
 
 DIRECTIONS: tuple[str, ...] = ("higher_is_better", "higher_is_worse")
+#: outcomes reached once (a status), not a flow every year: valued for one year by default
+ONE_OFF_OUTCOMES: tuple[str, ...] = ("upper_secondary_eligibility",)
 
 
 @lru_cache(maxsize=1)

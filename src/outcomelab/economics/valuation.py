@@ -17,7 +17,7 @@ from scipy import stats
 from outcomelab._checks import check_probability
 from outcomelab.economics.discounting import discount_factors
 from outcomelab.economics.effects_input import read_effects
-from outcomelab.economics.outcomes import resolve_directions
+from outcomelab.economics.outcomes import ONE_OFF_OUTCOMES, resolve_directions
 from outcomelab.economics.persistence import Persistence, persistence_factors
 from outcomelab.economics.prices import approximate_years, price_factor
 from outcomelab.economics.result import PAYER_ORDER, ValueResult
@@ -97,6 +97,7 @@ def value(
     persistence: Persistence = "constant",
     decay_years: float | None = None,
     half_life: float | None = None,
+    effect_years: Mapping[str, int] | None = None,
     deadweight: float = 0.0,
     optimism_bias: float = 0.0,
     covariance: pd.DataFrame | np.ndarray | None = None,
@@ -139,6 +140,11 @@ def value(
     persistence, decay_years, half_life
         How the effect develops after its first year: ``"constant"``, ``"linear"`` (to zero after
         ``decay_years``) or ``"half_life"``. See :func:`~outcomelab.economics.persistence_factors`.
+    effect_years
+        ``{outcome: years}``: how many years an outcome's effect counts, from the first effect
+        year (default: to the end of the horizon). Outcomes that happen once rather than every
+        year default to 1 (:data:`~outcomelab.economics.outcomes.ONE_OFF_OUTCOMES`, e.g.
+        upper-secondary eligibility).
     deadweight
         Share of the effect that would have happened anyway, in [0, 1); effects are scaled by
         ``1 - deadweight``. An effect estimated against a comparison group is already net of
@@ -187,7 +193,8 @@ def value(
     .. math:: G_{jpt} = \\hat\\beta_j \\, v_{jp} \\, n \\, (1 - d) \\, w_t
 
     with unit value :math:`v_{jp}` (converted to the price year by KPI), :math:`n` participants,
-    deadweight :math:`d` and persistence weight :math:`w_t` (0 before the effects start). Costs
+    deadweight :math:`d` and persistence weight :math:`w_t` (0 before the effects start and after
+    the outcome's ``effect_years``). Costs
     :math:`K_{pt}` are uplifted by optimism bias: :math:`K_{pt} (1 + o)`. With discount factors
     :math:`D_t`,
 
@@ -302,8 +309,20 @@ def value(
         j = valued.index(outcome)
         unit_coef[j, payers_present.index(payer)] = float(v)
     scale = float(participants) * (1.0 - deadweight)
+    years_of = {o: horizon for o in valued} | {o: 1 for o in valued if o in ONE_OFF_OUTCOMES}
+    for o, n_years in dict(effect_years or {}).items():
+        if int(n_years) != n_years or n_years < 1:
+            raise ParameterError(
+                f"`effect_years[{o!r}]` must be a whole number of years >= 1; got {n_years!r}."
+            )
+        years_of[o] = int(n_years)
+    # outcome-specific weights: zero once the outcome's effect years have passed
+    weights = np.zeros((n_out, horizon))
+    for j, o in enumerate(valued):
+        weights[j] = weight
+        weights[j, lag + years_of[o] :] = 0.0
     # C[j, p] = PV of returns to payer p per unit of effect j
-    coef_pv = unit_coef * scale * float(np.sum(weight * discount))
+    coef_pv = unit_coef * scale * (weights @ discount)[:, None]
     beta = np.array([eff.estimate[eff.outcomes.index(o)] for o in valued])
     idx = [eff.outcomes.index(o) for o in valued]
     sigma = eff.covariance[np.ix_(idx, idx)]
@@ -313,7 +332,7 @@ def value(
         for p, payer in enumerate(payers_present):
             if unit_coef[j, p] == 0:
                 continue
-            yearly = beta[j] * unit_coef[j, p] * scale * weight
+            yearly = beta[j] * unit_coef[j, p] * scale * weights[j]
             for t, year in enumerate(years):
                 records.append(
                     {
@@ -507,6 +526,7 @@ def value(
         "persistence": persistence,
         "decay_years": decay_years,
         "half_life": half_life,
+        "effect_years": {o: years_of[o] for o in valued},
         "deadweight": float(deadweight),
         "optimism_bias": float(optimism_bias),
         "draws": int(draws),
