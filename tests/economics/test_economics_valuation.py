@@ -301,15 +301,25 @@ def test_sign_check_against_the_catalogue() -> None:
     assert not any("Check the signs" in n for n in _base().notes)  # type: ignore[attr-defined]
 
 
-def test_overlapping_outcomes_are_refused() -> None:
-    with pytest.raises(InputError, match="count the same money"):
-        value(
-            {
-                "social_assistance_receipt": _effect(-0.1, 0.05),
-                "social_assistance_amount": _effect(-5000, 2000),
-            },
-            None,
-            COSTS,
-            horizon_years=2,
-            participants=10,
-        )
+def test_overlapping_outcomes_are_valued_once() -> None:
+    # receipt and amount value the same money: only the amount is valued
+    r = value(
+        {
+            "social_assistance_receipt": _effect(-0.1, 0.05),
+            "social_assistance_amount": _effect(-5000, 2000),
+        },
+        None,
+        COSTS.assign(price_year=2023, year=2023),
+        horizon_years=1,
+        participants=10,
+        draws=0,
+    )
+    assert r.effects.set_index("outcome")["valued"].to_dict() == {
+        "social_assistance_receipt": False,
+        "social_assistance_amount": True,
+    }
+    assert any("counted twice" in n or "count it twice" in n for n in r.notes)
+    # municipality: -5 000 SEK x 10 participants x (-1 per krona) = +50 000 saved
+    p = r.payers.set_index("payer")
+    assert p.loc["municipality", "pv_returns_sek"] == pytest.approx(50_000)
+    assert p.loc["individual", "pv_returns_sek"] == pytest.approx(-50_000)

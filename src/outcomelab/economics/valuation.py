@@ -36,10 +36,18 @@ COST_PAYERS: tuple[str, ...] = (
     "investor",
     "other",
 )
-#: outcomes that value the same money and must not be valued together
+#: (kept, dropped): outcomes that value the same money; when both are given only the first is
+#: valued (the amount paid measures the money itself; receipt would count it again)
 _OVERLAPPING: tuple[tuple[str, str], ...] = (
-    ("social_assistance_receipt", "social_assistance_amount"),
+    ("social_assistance_amount", "social_assistance_receipt"),
 )
+
+
+def _describe(description: object) -> str:
+    """The cost row's description, or ``"cost"`` when it is empty or missing."""
+    if isinstance(description, str) and description.strip():
+        return description.strip()
+    return "cost"
 
 
 def _read_costs(costs: pd.DataFrame | None) -> pd.DataFrame:
@@ -178,7 +186,7 @@ def value(
     Raises
     ------
     InputError
-        Bad effects, costs or unit values, costs outside the horizon, overlapping outcomes, or no
+        Bad effects, costs or unit values, costs outside the horizon, or no
         effect that has a unit value.
     ParameterError
         An option outside its allowed range.
@@ -243,14 +251,19 @@ def value(
     eff = read_effects(effects, covariance)
     table = load_unit_values(unit_values)
     cost_table = _read_costs(costs)
-    for a, b in _OVERLAPPING:
-        if a in eff.outcomes and b in eff.outcomes:
-            raise InputError(
-                f"`effects` holds both {a!r} and {b!r}; their unit values count the same money, so "
-                "valuing both would count it twice. Drop one of them from `effects`."
+    overlap_notes: list[str] = []
+    dropped: set[str] = set()
+    for kept, drop in _OVERLAPPING:
+        if kept in eff.outcomes and drop in eff.outcomes:
+            dropped.add(drop)
+            overlap_notes.append(
+                f"{drop} is not valued in money because {kept} values the same money; valuing "
+                "both would count it twice."
             )
-    valued = [o for o in eff.outcomes if (table.table["outcome_code"] == o).any()]
-    not_valued = [o for o in eff.outcomes if o not in valued]
+    valued = [
+        o for o in eff.outcomes if o not in dropped and (table.table["outcome_code"] == o).any()
+    ]
+    not_valued = [o for o in eff.outcomes if o not in valued and o not in dropped]
     if not valued:
         raise InputError(
             f"None of the outcomes in `effects` ({', '.join(eff.outcomes)}) has a row in the "
@@ -351,7 +364,7 @@ def value(
                 "year": int(row["year"]),
                 "payer": str(row["payer"]),
                 "kind": "cost",
-                "item": str(row.get("description", "") or "cost"),
+                "item": _describe(row.get("description")),
                 "amount_sek": -float(row["cost_in_price_year"]),
                 "discount_factor": float(discount[t]),
             }
@@ -463,7 +476,7 @@ def value(
         ],
     )
 
-    notes: list[str] = []
+    notes: list[str] = list(overlap_notes)
     totals = rows.groupby("outcome_code")["value_sek_in_price_year"].sum()
     odd = [o for o in valued if totals[o] * direction[o] < 0]
     if odd:
