@@ -140,6 +140,8 @@ def test_missing_inputs_are_named() -> None:
         settle(_contract(), _care(-40, 15), {})
     with pytest.raises(InputError, match=r"'care' .*out_of_home_care_days"):
         settle(_contract(), {}, {"school": 1})
+    with pytest.raises(InputError, match=r"\['schools'\], which are not rate-card metrics"):
+        settle(_contract(), _care(-40, 15), {"school": 1, "schools": 2})
 
 
 def test_steps_table_in_both_languages() -> None:

@@ -300,6 +300,14 @@ def settle(
     verified = dict(verified or {})
     given_directions = dict(directions or {})
     metrics = contract.metrics
+    unknown = sorted(set(verified) - {m.id for m in metrics if m.payment_rule == "rate_card"})
+    if unknown:
+        rate_card = [m.id for m in metrics if m.payment_rule == "rate_card"]
+        raise InputError(
+            f"Verified counts were given for {unknown}, which are not rate-card metrics of "
+            f"{contract.file} (its rate-card metrics: {', '.join(rate_card) or 'none'}); check "
+            "the metric ids."
+        )
     quantity = np.zeros(len(metrics))
     bases: list[str] = []
     bases_sv: list[str] = []
