@@ -269,7 +269,8 @@ def evidence_rating(
         how = "wwc_adjusted_yes" if adjusted else "wwc_adjusted_no"
         wwc = [_text("wwc_adjust", lang, d=shown, adjusted=_text(how, lang))]
     elif verdict == "not_satisfied":
-        wwc = [_text("wwc_fail", lang, d=shown, cov=equivalence.worst)]
+        worst = (equivalence.worst or "").removeprefix("cov_").replace("_", " ")
+        wwc = [_text("wwc_fail", lang, d=shown, cov=worst)]
     else:
         wwc = [_text("wwc_none", lang)]
     return EvidenceRating(

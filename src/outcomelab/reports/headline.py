@@ -66,7 +66,8 @@ def effect_sentence(
 
 def significance_sentence(verdict: str, p_value: float, *, lang: str) -> str:
     """The verdict in words: significant and good, significant and bad, or needs more people."""
-    return t(f"sig_{verdict}", lang, p=fmt_p(p_value, lang))
+    shown = fmt_p(p_value, lang)
+    return t(f"sig_{verdict}", lang, p=shown if shown.startswith("<") else f"= {shown}")
 
 
 def headline_text(

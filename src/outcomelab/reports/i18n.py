@@ -54,20 +54,20 @@ TEXT: dict[str, dict[str, str]] = {
     "more_amount": {"sv": "mer", "en": "more"},
     "fewer_amount": {"sv": "mindre", "en": "less"},
     "sig_positive": {
-        "sv": "Skillnaden är statistiskt säkerställd (p = {p}) och går åt det önskade hållet.",
-        "en": "The difference is statistically significant (p = {p}) and in the desired direction.",
+        "sv": "Skillnaden är statistiskt säkerställd (p {p}) och går åt det önskade hållet.",
+        "en": "The difference is statistically significant (p {p}) and in the desired direction.",
     },
     "sig_negative": {
-        "sv": "Skillnaden är statistiskt säkerställd (p = {p}) men går åt fel håll: deltagarna "
+        "sv": "Skillnaden är statistiskt säkerställd (p {p}) men går åt fel håll: deltagarna "
         "hade sämre utfall än den jämförbara gruppen.",
-        "en": "The difference is statistically significant (p = {p}) but in the wrong direction: "
+        "en": "The difference is statistically significant (p {p}) but in the wrong direction: "
         "participants did worse than the comparable group.",
     },
     "sig_inconclusive": {
-        "sv": "Skillnaden är inte statistiskt säkerställd (p = {p}); intervallet rymmer noll. Det "
+        "sv": "Skillnaden är inte statistiskt säkerställd (p {p}); intervallet rymmer noll. Det "
         "betyder inte att insatsen misslyckats, utan att det behövs fler deltagare för att kunna "
         "avgöra om den gjort skillnad.",
-        "en": "The difference is not statistically significant (p = {p}); the interval includes "
+        "en": "The difference is not statistically significant (p {p}); the interval includes "
         "zero. This does not mean the programme failed: more people are needed to tell whether "
         "it made a difference.",
     },
@@ -101,7 +101,8 @@ TEXT: dict[str, dict[str, str]] = {
     "c_reason": {"sv": "Skäl", "en": "Reason"},
     "c_check": {"sv": "Kontroll", "en": "Check"},
     "c_covariate": {"sv": "Bakgrundsvariabel", "en": "Baseline variable"},
-    "c_smd": {"sv": "Standardiserad skillnad", "en": "Standardised difference"},
+    "c_smd": {"sv": "Efter viktning/matchning", "en": "After weighting/matching"},
+    "c_smd_raw": {"sv": "Före justering", "en": "Before adjustment"},
     "c_item": {"sv": "Uppgift", "en": "Item"},
     "c_value": {"sv": "Värde", "en": "Value"},
     # sample flow
@@ -145,7 +146,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Participants started in {k} different years ({cohorts}) and there are {pre} years "
         "of data before the first start. A difference-in-differences estimate per start cohort "
         "and year (Callaway and Sant'Anna) is therefore used, comparing each cohort with people "
-        "who ({control}) had not received the intervention.",
+        "who {control} received the intervention.",
     },
     "d_single": {
         "sv": "Alla deltagare startade samma år ({cohorts}) och det finns {pre} år av uppgifter "
@@ -175,8 +176,190 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The headline numbers come from difference-in-differences; matching is shown as a "
         "robustness check.",
     },
-    "cg_never_treated": {"sv": "aldrig", "en": "never"},
-    "cg_not_yet_treated": {"sv": "ännu inte", "en": "not yet"},
+    # intervention table
+    "i_name": {"sv": "Namn", "en": "Name"},
+    "i_id": {"sv": "Id", "en": "Id"},
+    "i_org": {"sv": "Organisation", "en": "Organisation"},
+    "i_org_type": {"sv": "Typ av organisation", "en": "Type of organisation"},
+    "i_code": {"sv": "Kommun-/regionkod", "en": "Municipality/region code"},
+    "i_target": {"sv": "Målgrupp", "en": "Target group"},
+    "i_funding": {"sv": "Finansieringsform", "en": "Funding form"},
+    "i_period": {"sv": "Period", "en": "Period"},
+    "i_cohorts": {"sv": "Deltagare per startår", "en": "Participants per start year"},
+    "i_primary": {
+        "sv": "Primärt utfall (fastställt före analysen)",
+        "en": "Primary outcome (fixed before the analysis)",
+    },
+    "i_secondary": {"sv": "Sekundära utfall", "en": "Secondary outcomes"},
+    # method in plain words
+    "m_compare": {
+        "sv": "Effekten är skillnaden mellan hur det gick för deltagarna och hur det skulle ha "
+        "gått för dem utan insatsen. Det senare kan inte observeras; det uppskattas med en "
+        "jämförbar grupp av personer som inte deltog.",
+        "en": "The effect is the difference between how participants fared and how they would "
+        "have fared without the intervention. The latter cannot be observed; it is estimated "
+        "from a comparable group of people who did not take part.",
+    },
+    "m_follow_up": {
+        "sv": "Utfallen mäts per kalenderår. Uppföljningen efter {months} månader avser år {e} "
+        "efter startåret (startåret är år 0).",
+        "en": "Outcomes are measured per calendar year. The follow-up after {months} months is "
+        "year {e} after the start year (the start year is year 0).",
+    },
+    "m_primary": {
+        "sv": "Det primära utfallet ({name}) fastställdes före analysen. För de sekundära utfallen "
+        "justeras p-värdena för att flera utfall prövas (Holms metod).",
+        "en": "The primary outcome ({name}) was fixed before the analysis. The p-values of the "
+        "secondary outcomes are adjusted for testing several outcomes (Holm's method).",
+    },
+    "m_covariates": {
+        "sv": "Jämförelsen tar hänsyn till: {names}.",
+        "en": "The comparison takes into account: {names}.",
+    },
+    # results
+    "res_note_holm": {
+        "sv": "Sekundära utfall bedöms på Holm-justerade p-värden. Effekter på andelar anges per "
+        "100 deltagare (procentenheter).",
+        "en": "Secondary outcomes are judged on Holm-adjusted p-values. Effects on shares are "
+        "given per 100 participants (percentage points).",
+    },
+    "fig_results": {"sv": "Effekt med {level} %-intervall", "en": "Effect with {level}% interval"},
+    # diagnostics
+    "dg_pretrend": {
+        "sv": "Test av parallella trender före start: chi-två = {stat} med {df} frihetsgrader, "
+        "p = {p}. {verdict}",
+        "en": "Test of parallel trends before the start: chi-squared = {stat} with {df} degrees "
+        "of freedom, p = {p}. {verdict}",
+    },
+    "dg_pretrend_ok": {
+        "sv": "Inget tecken på att grupperna utvecklades olika före start.",
+        "en": "No sign that the groups developed differently before the start.",
+    },
+    "dg_pretrend_bad": {
+        "sv": "Grupperna utvecklades olika före start; tolka resultaten med försiktighet.",
+        "en": "The groups developed differently before the start; read the results with care.",
+    },
+    "dg_event": {
+        "sv": "Figuren visar effekten år för år kring startåret. Före start (negativa år) bör "
+        "skattningarna ligga nära noll.",
+        "en": "The figure shows the effect year by year around the start year. Before the start "
+        "(negative years) the estimates should be close to zero.",
+    },
+    "dg_balance": {
+        "sv": "Skillnader i bakgrund mellan deltagare och jämförelsegrupp (standardiserade; "
+        "|skillnad| under 0,1 räknas vanligen som god balans).",
+        "en": "Baseline differences between participants and the comparison group "
+        "(standardised; |difference| below 0.1 is usually taken as good balance).",
+    },
+    "dg_overlap": {
+        "sv": "Fördelningen av sannolikheten att delta: deltagarna behöver jämförbara personer med "
+        "liknande sannolikhet.",
+        "en": "Distribution of the probability of taking part: participants need comparable "
+        "people with a similar probability.",
+    },
+    # robustness
+    "rb_intro": {
+        "sv": "Det primära utfallet skattat med andra rimliga val. Liknande resultat stärker "
+        "slutsatsen.",
+        "en": "The primary outcome estimated under other reasonable choices. Similar results "
+        "strengthen the conclusion.",
+    },
+    "rb_main": {"sv": "Huvudanalys", "en": "Main analysis"},
+    "rb_failed": {"sv": "kunde inte skattas", "en": "could not be estimated"},
+    # evidence
+    "ev_sms": {
+        "sv": "Maryland Scientific Methods Scale: nivå {level} av 5.",
+        "en": "Maryland Scientific Methods Scale: level {level} of 5.",
+    },
+    "ev_wwc": {
+        "sv": "What Works Clearinghouse, likvärdighet före start: {verdict}.",
+        "en": "What Works Clearinghouse baseline equivalence: {verdict}.",
+    },
+    "wwc_satisfied": {"sv": "uppfylld", "en": "satisfied"},
+    "wwc_adjustment_required": {"sv": "kräver justering", "en": "adjustment required"},
+    "wwc_not_satisfied": {"sv": "ej uppfylld", "en": "not satisfied"},
+    "wwc_not_applicable": {"sv": "ej tillämplig", "en": "not applicable"},
+    # economics
+    "ec_intro": {
+        "sv": "Skattade effekter gånger enhetsvärden per aktör, diskonterade med {rate} per år "
+        "över {years} år. Beloppen är kostnader och avkastning, inte tillgångar.",
+        "en": "Estimated effects times unit values per payer, discounted at {rate} a year over "
+        "{years} years. Amounts are costs and returns, not assets.",
+    },
+    "ec_missing": {
+        "sv": "Det samhällsekonomiska värdet kunde inte beräknas: {error}",
+        "en": "The socio-economic value could not be computed: {error}",
+    },
+    # caveats
+    "cv_observational": {
+        "sv": "Deltagarna valdes inte genom lottning. Jämförelsen tar hänsyn till observerad "
+        "bakgrund och historik, men skillnader som inte syns i registren kan finnas kvar.",
+        "en": "Participants were not chosen at random. The comparison accounts for observed "
+        "background and history, but differences not visible in the registers may remain.",
+    },
+    "cv_population": {
+        "sv": "Resultaten gäller dem som deltog och kan inte utan vidare överföras till andra "
+        "grupper eller kommuner.",
+        "en": "The results apply to those who took part and do not automatically carry over to "
+        "other groups or municipalities.",
+    },
+    "cv_small": {
+        "sv": "Färre än 60 deltagare analyserades; resultaten är osäkra och bör inte publiceras.",
+        "en": "Fewer than 60 participants were analysed; the results are uncertain and should "
+        "not be published.",
+    },
+    "cv_inconclusive": {
+        "sv": "Ett ej avgjort resultat betyder inte att insatsen saknar effekt.",
+        "en": "An inconclusive result does not show that the intervention has no effect.",
+    },
+    "cv_economics": {
+        "sv": "Det samhällsekonomiska värdet bygger på enhetsvärden med egen osäkerhet.",
+        "en": "The socio-economic value rests on unit values with their own uncertainty.",
+    },
+    # annex
+    "an_did": {
+        "sv": "Difference-in-differences med förskjutna starter (Callaway och Sant'Anna 2021): "
+        "ATT(g,t) skattas för varje startkohort g och år t med en dubbelt robust skattning "
+        "(Sant'Anna och Zhao 2020) som villkorar på bakgrundsvariablerna. Effekten vid "
+        "uppföljningen är händelsestudiens ATT(e) för e = {e}: ett kohortstorleksviktat "
+        "medelvärde av ATT(g, g+e). Standardfel bygger på influensfunktioner, klustrade per "
+        "person.",
+        "en": "Difference-in-differences with staggered starts (Callaway and Sant'Anna 2021): "
+        "ATT(g,t) is estimated for each start cohort g and year t with a doubly robust "
+        "estimator (Sant'Anna and Zhao 2020) conditioning on the baseline covariates. The "
+        "effect at the follow-up is the event-study ATT(e) for e = {e}: a cohort-size weighted "
+        "average of ATT(g, g+e). Standard errors come from influence functions, clustered by "
+        "person.",
+    },
+    "an_matching": {
+        "sv": "Matchning: sannolikheten att delta skattas med logistisk regression på bakgrund "
+        "och utfall året före start; varje deltagare matchas med närmaste jämförbara person i "
+        "samma startår (utan återläggning, caliper 0,2 standardavvikelser av logit). Effekten är "
+        "ATT i det matchade urvalet, regressionsjusterad, med klusterrobusta standardfel per par.",
+        "en": "Matching: the probability of taking part is estimated by logistic regression on "
+        "background and the outcomes of the year before the start; each participant is matched "
+        "to the nearest comparable person of the same start year (without replacement, caliper "
+        "0.2 standard deviations of the logit). The effect is the ATT in the matched sample, "
+        "regression-adjusted, with cluster-robust standard errors by pair.",
+    },
+    "an_evidence": {
+        "sv": "Evidensvärdering: Maryland Scientific Methods Scale (Sherman m.fl. 1997) och What "
+        "Works Clearinghouse (Procedures and Standards Handbook 5.0): Hedges g för kontinuerliga "
+        "och Cox-index för binära bakgrundsvariabler.",
+        "en": "Evidence rating: Maryland Scientific Methods Scale (Sherman et al. 1997) and the "
+        "What Works Clearinghouse (Procedures and Standards Handbook 5.0): Hedges' g for "
+        "continuous and the Cox index for binary baseline variables.",
+    },
+    # provenance
+    "pv_submission": {"sv": "Inlämning", "en": "Submission"},
+    "pv_hash": {"sv": "Versionshash (SHA-256)", "en": "Version hash (SHA-256)"},
+    "pv_seed": {"sv": "Slumpfrö", "en": "Random seed"},
+    "pv_run": {"sv": "Körd", "en": "Run at"},
+    "pv_parameters": {"sv": "Parametrar", "en": "Parameters"},
+    "pv_versions": {"sv": "Programversioner", "en": "Package versions"},
+    "pv_folder": {"sv": "mapp", "en": "folder"},
+    "cg_never_treated": {"sv": "aldrig fått", "en": "had never"},
+    "cg_not_yet_treated": {"sv": "ännu inte fått", "en": "had not yet"},
 }
 
 

@@ -140,7 +140,9 @@ def _follow_up(name: str, value: Any) -> None:
 
 
 def _outcome_list(name: str, value: Any) -> None:
-    if not all(isinstance(v, str) and v for v in value):
+    if value is None:  # the template's default: every other outcome
+        return
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ParameterError(
             f"Parameter `{name}` must be a list of outcome codes (strings); got {value!r}."
         )

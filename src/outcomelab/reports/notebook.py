@@ -1,0 +1,110 @@
+"""Helpers the report template's cells call: show HTML, show and save figures, write the outputs.
+
+The notebook writes ``results.json`` itself (no scrapbook) and puts run-time facts (time, package
+versions) into ``provenance.json``, so ``results.json`` stays byte-identical for the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from outcomelab.reports.results_json import write_results
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from outcomelab.reports.evaluation import Evaluation
+
+__all__ = ["PACKAGES", "ReportContext", "package_versions"]
+
+#: packages whose versions the provenance lists
+PACKAGES = (
+    "outcomelab",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "scikit-learn",
+    "matplotlib",
+    "duckdb",
+    "papermill",
+    "nbconvert",
+)
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of :data:`PACKAGES` and of Python."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+@dataclass
+class ReportContext:
+    """Where a running report writes its files, and the figures it has written so far."""
+
+    output_dir: Path
+    figures: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+    run_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @classmethod
+    def create(cls, output_dir: str | Path) -> ReportContext:
+        """A context writing into ``output_dir`` (created; ``figures/`` inside it)."""
+        out = Path(output_dir or ".").resolve()
+        (out / "figures").mkdir(parents=True, exist_ok=True)
+        return cls(out)
+
+    @staticmethod
+    def show(fragment: str) -> None:
+        """Display an HTML fragment as the cell's output."""
+        from IPython.display import HTML, display
+
+        display(HTML(fragment))
+
+    def figure(self, fig: Figure | None, name: str) -> None:
+        """Save ``fig`` as ``figures/<name>.png``, display it inline and close it."""
+        if fig is None:
+            return
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        fig.savefig(self.output_dir / "figures" / f"{name}.png", dpi=110, bbox_inches="tight")
+        display(fig)
+        plt.close(fig)
+        self.figures.append(f"figures/{name}.png")
+
+    def facts(self) -> dict[str, Any]:
+        """Run-time facts for the provenance section."""
+        return {"run_at": self.run_at, "versions": package_versions()}
+
+    def write(self, ev: Evaluation) -> dict[str, Any]:
+        """Write ``results.json`` and ``provenance.json``; return the results dict."""
+        results = ev.results(figures=self.figures)
+        write_results(results, self.output_dir / "results.json")
+        inputs = ev._inputs
+        provenance = {
+            "evaluation_id": results["evaluation_id"],
+            "submission_id": inputs.submission_id,
+            "version_hash": inputs.version_hash,
+            "parameters": {k: v for k, v in ev.params.items()},
+            "seed": ev.seed,
+            "run_at": self.run_at,
+            "analysis_seconds": round(time.time() - self.started, 3),
+            "versions": package_versions(),
+        }
+        (self.output_dir / "provenance.json").write_text(
+            json.dumps(provenance, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+        )
+        return results
