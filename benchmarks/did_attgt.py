@@ -104,8 +104,11 @@ dynamic = res.aggregate("dynamic").estimate
 from diff_diff import CallawaySantAnna
 res = CallawaySantAnna(control_group="never_treated", estimation_method="dr").fit(
     df, outcome="y", unit="id", time="year", first_treat="g", covariates=COVS or None)
-simple = res.aggregate("simple").overall_att
-dynamic = res.aggregate("event_study").overall_att
+import numpy as np
+simple = float(np.ravel(res.aggregate("simple").att)[0])
+es = res.aggregate("event_study")
+e = np.asarray(es.event_time)
+dynamic = float(np.mean(np.asarray(es.att)[(e >= 0) & ~np.asarray(es.is_reference, bool)]))
 """,
     "csdid": """
 from csdid.att_gt import ATTgt
