@@ -144,3 +144,25 @@ def test_missing_outcome_among_matched_units_is_reported(data):
     m = match(data, treatment="treat", covariates=["age"])
     with pytest.raises(InputError, match="'y' has"):
         m.effect("y")
+
+
+def test_exact_within_nearest_keeps_pairs_within_strata(data):
+    m = match(data, treatment="treat", covariates=["age", "sex"], exact="sex")
+    md = m.matched_data
+    assert md.groupby("subclass")["sex"].nunique().eq(1).all()
+    assert m.propensity.index.equals(data.index)
+
+
+def test_weights_with_replacement_follow_matchit_rule(data):
+    m = match(data, treatment="treat", covariates=["age"], replace=True, ratio=2)
+    mm = m.match_matrix
+    counts = pd.Series(0.0, index=data.index)
+    for _, row in mm.iterrows():
+        got = row.dropna()
+        for c in got:
+            counts[c] += 1 / len(got)
+    controls = counts[counts > 0]
+    expected = controls * len(controls) / controls.sum()
+    np.testing.assert_allclose(m.weights[expected.index], expected, rtol=1e-12)
+    assert m.subclass.isna().all()
+    assert m.effect("y").diagnostics["se_type"] == "abadie-imbens"
