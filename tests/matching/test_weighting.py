@@ -154,6 +154,9 @@ def test_result_shape_weights_and_balance() -> None:
     assert tab.max_abs_smd("after") < tab.max_abs_smd("before")
     assert tab.max_abs_smd("after") < 0.1
     assert res.diagnostics["ess_control"] < (t == 0).sum()
+    w0 = res.weights[t == 0]
+    assert res.diagnostics["max_weight_share_control"] == pytest.approx(w0.max() / w0.sum())
+    assert not any("carries" in n for n in res.notes)  # well-behaved simulated weights
     json.dumps(res.to_dict())
     fig = res.overlap_plot(weighted=True)
     assert len(fig.axes[0].patches) > 0

@@ -72,6 +72,15 @@ def test_exact_bounds_match_enumeration() -> None:
             assert getattr(row, column) == pytest.approx(total, rel=1e-12)
 
 
+def test_binary_outcome_exact_is_binomial_sign_test() -> None:
+    # 40 discordant pairs, 27 in which only the treated unit had the outcome (plus 15 concordant)
+    d = np.r_[np.ones(27), -np.ones(13), np.zeros(15)]
+    res = rosenbaum_bounds(d, gammas=[1.0, 1.5, 2.0], method="exact")
+    for gamma, p_upper in zip([1.0, 1.5, 2.0], res.table["p_upper"], strict=True):
+        assert p_upper == pytest.approx(stats.binom.sf(26, 40, gamma / (1 + gamma)), rel=1e-10)
+    assert res.n_pairs == 40 and res.n_zero == 15
+
+
 def test_bounds_monotone_and_bracket() -> None:
     rng = np.random.default_rng(1)
     res = rosenbaum_bounds(rng.normal(0.5, 1, size=200))

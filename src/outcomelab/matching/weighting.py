@@ -44,6 +44,8 @@ Method = Literal["ipw", "aipw"]
 
 #: propensity scores closer than this to 0 or 1 count as "at the boundary" (no overlap)
 OVERLAP_EPS = 1e-6
+#: a single unit holding more than this share of its group's weight earns a note
+MAX_WEIGHT_SHARE = 0.10
 
 
 @dataclass(frozen=True)
@@ -446,6 +448,17 @@ def weighting(
             "p_value": pval,
         }
     )
+    shares = {
+        name: float(w[mask].max() / w[mask].sum())
+        for name, mask in (("treated", treated), ("control", ~treated))
+    }
+    for name, share in shares.items():
+        if share > MAX_WEIGHT_SHARE:
+            notes.append(
+                f"One {'comparison' if name == 'control' else 'treated'} unit carries "
+                f"{100 * share:.0f}% of its group's total weight; the estimate leans heavily on "
+                "a few units with extreme propensity scores (consider trimming)."
+            )
     diagnostics = {
         "propensity_model": "logit",
         "propensity_coef": dict(zip(("(Intercept)", *names), fit.coef.tolist(), strict=True)),
@@ -455,6 +468,8 @@ def weighting(
         "ess_control": effective_sample_size(w[~treated]),
         "max_weight_treated": float(w[treated].max()),
         "max_weight_control": float(w[~treated].max()),
+        "max_weight_share_treated": shares["treated"],
+        "max_weight_share_control": shares["control"],
         "trim_bounds": list(bounds) if bounds is not None else None,
         "n_trimmed": int((~keep).sum()),
         "std_error_method": "M-estimation sandwich (HC0) stacking the logit score"

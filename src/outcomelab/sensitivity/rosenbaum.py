@@ -227,7 +227,10 @@ def rosenbaum_bounds(
     approximation uses ``E(T+) = p+ sum r_i`` and ``Var(T+) = p+ (1 - p+) sum r_i^2``. At
     Gamma = 1 both equal the usual signed-rank p-value (normal version: R's
     ``wilcox.test(exact = FALSE, correct = FALSE)``). The test is for a positive effect; for an
-    outcome where lower is better pass the differences with their sign reversed.
+    outcome where lower is better pass the differences with their sign reversed. For a binary
+    outcome every non-zero difference is +-1, the ranks are all tied and the test is McNemar's
+    sign test on the discordant pairs; ``method="exact"`` then gives the binomial bounds
+    ``P(Binomial(D, p+) >= t)`` of ``rbounds::binarysens``.
 
     References
     ----------
