@@ -156,7 +156,7 @@ def att_gt(
     >>> round(res.estimate, 1)
     1.0
     >>> res.aggregate("dynamic").tidy()["term"].tolist()[:2]
-    ['e=-4', 'e=-3']
+    ['e=-3', 'e=-2']
     """
     check_choice("control_group", control_group, ("never_treated", "not_yet_treated"))
     check_choice("method", method, ("dr", "ipw", "reg"))
