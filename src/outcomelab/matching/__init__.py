@@ -4,7 +4,7 @@
 ``.matched_data``, ``.propensity``, ``.balance()`` and ``.effect(outcome)``.
 """
 
-from outcomelab.matching.match import match
+from outcomelab.matching.matcher import match
 from outcomelab.matching.result import MatchResult
 from outcomelab.matching.weighting import WeightingResult, weighting
 

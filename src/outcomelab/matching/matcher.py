@@ -1,4 +1,7 @@
-"""``match()``: nearest-neighbour, Mahalanobis, exact and coarsened exact matching for the ATT."""
+"""``match()``: nearest-neighbour, Mahalanobis, exact and coarsened exact matching for the ATT.
+
+(The module is not named ``match`` so that ``outcomelab.matching.match`` is the function.)
+"""
 
 from __future__ import annotations
 
