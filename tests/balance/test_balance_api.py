@@ -6,6 +6,7 @@ import json
 import math
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -102,6 +103,8 @@ def test_love_and_overlap_plots(data: pd.DataFrame) -> None:
     assert len(fig2.axes[0].patches) > 0
     with pytest.raises(InputError, match="probabilities"):
         overlap_plot(p + 1, data["t"])
+    plt.close(fig)
+    plt.close(fig2)
 
 
 # -- WWC ------------------------------------------------------------------------------------------

@@ -160,6 +160,7 @@ def test_result_shape_weights_and_balance() -> None:
     json.dumps(res.to_dict())
     fig = res.overlap_plot(weighted=True)
     assert len(fig.axes[0].patches) > 0
+    fig.clf()
     stab = weighting(df, outcome="y", treatment="t", covariates=["x1", "x2"], estimand="ATE",
                      stabilize=True)  # fmt: skip
     assert stab.estimate == pytest.approx(res.estimate, rel=1e-12)

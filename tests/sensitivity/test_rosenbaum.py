@@ -39,7 +39,10 @@ def test_lead_bounds_match_r(lead: pd.DataFrame) -> None:
     assert sig[4.0] and not sig[4.5]
     assert "4.43" in res.interpretation()
     json.dumps(res.to_dict())
-    assert "Gamma" in res.summary() or "T =" in res.summary()
+    assert "T = 499" in res.summary() and "<table" in res._repr_html_()
+    fig = res.plot()
+    assert len(fig.axes[0].lines) == 3  # upper, lower, alpha line
+    fig.clf()
 
 
 def test_normal_gamma_one_matches_scipy_approx() -> None:
