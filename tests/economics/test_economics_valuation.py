@@ -231,6 +231,10 @@ def test_report_tables_figure_and_json() -> None:
     assert en["Costs"].tolist() == [50_000.0, 0.0]
     fig = r.plot_who_pays_who_gains("sv")  # type: ignore[attr-defined]
     assert fig.axes[0].get_title() == "Vem betalar och vem får avkastningen?"
+    fig = r.plot_cumulative("en")  # type: ignore[attr-defined]
+    total = next(line for line in fig.axes[0].get_lines() if line.get_label() == "Total")
+    # cumulative discounted net in thousand SEK: -30, -11.82, 4.71 (crosses zero in 2022)
+    np.testing.assert_allclose(total.get_ydata(), [-30.0, -11.818182, 4.710744], atol=1e-6)
     d = r.to_dict()  # type: ignore[attr-defined]
     assert json.loads(json.dumps(d))["npv_sek"] == pytest.approx(4_710.7438, abs=1e-3)
 

@@ -316,6 +316,38 @@ class ValueResult:
         fig.tight_layout()
         return fig
 
+    def plot_cumulative(self, lang: Lang = "sv", ax: Axes | None = None) -> Figure:
+        """Cumulative discounted net flow per payer and in total over the years (where a line
+        crosses zero is that payer's payback year).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        import matplotlib.pyplot as plt
+
+        cum = self.discounted_flows.cumsum()
+        biggest = float(np.nanmax(np.abs(cum.to_numpy()))) if cum.size else 1.0
+        div, unit = (1e6, "mnkr" if lang == "sv" else "MSEK")
+        if biggest < 1e6:
+            div, unit = (1e3, "tkr" if lang == "sv" else "thousand SEK")
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(7, 3.5))
+        else:
+            fig = ax.figure  # type: ignore[assignment]
+        for payer in cum.columns:
+            style = {"color": "black", "lw": 2.2} if payer == "total" else {"lw": 1.2}
+            ax.plot(cum.index, cum[payer] / div, label=payer_label(payer, lang), **style)
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_xlabel("År" if lang == "sv" else "Year")
+        ax.set_ylabel(
+            f"{'Ackumulerat netto' if lang == 'sv' else 'Cumulative net'}, "
+            f"{text('present_value', lang)} ({unit})"
+        )
+        ax.legend(loc="best", fontsize="small")
+        fig.tight_layout()
+        return fig
+
     # -- serialisation --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of every table, setting and note (NaN becomes ``None``)."""
