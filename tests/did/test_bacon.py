@@ -148,3 +148,23 @@ def test_on_the_example_submission_panel() -> None:
         "earlier vs later treated",
         "later vs earlier treated",
     }
+
+
+def test_matches_diff_diff_reference() -> None:
+    from pathlib import Path
+
+    ref = Path(__file__).parents[1] / "reference" / "bacon_diffdiff"
+    panel = pd.read_csv(ref / "panel.csv")
+    expected = pd.read_csv(ref / "expected.csv")
+    res = bacon_decomposition(panel, outcome="y", unit="id", time="year", treatment="d")
+    ours = res.to_frame()
+    ours["control_group"] = ours["control"].replace({"never treated": "never_treated"}).astype(str)
+    ours["treated_group"] = ours["treated"].astype(str)
+    expected["control_group"] = expected["control_group"].astype(str)
+    expected["treated_group"] = expected["treated_group"].astype(str)
+    merged = expected.merge(ours, on=["treated_group", "control_group"], suffixes=("", "_ours"))
+    assert len(merged) == len(expected) == len(ours) == 9
+    np.testing.assert_allclose(merged["estimate_ours"], merged["estimate"], atol=1e-8)
+    np.testing.assert_allclose(merged["weight_ours"], merged["weight"], atol=1e-8)
+    twfe_ref = pd.read_json(ref / "expected_twfe.json", typ="series")["twfe_estimate"]
+    assert res.twfe_estimate == pytest.approx(twfe_ref, abs=1e-8)
