@@ -146,12 +146,12 @@ def load_inputs(
         from outcomelab.store import Store
 
         stored = Store(store_dir or None).get(submission)
-        tables = set(stored.tables())
+        tables = set(stored.table_names())
         interventions = stored.table("interventions") if "interventions" in tables else None
         participants = stored.table("participants").astype(str)
         costs = stored.table("costs") if "costs" in tables else None
         source = stored
-        submission_id = str(submission)
+        submission_id = str(stored.info.submission_id)
         version_hash = _stored_hash(stored)
     else:
         raise ParameterError(
@@ -181,12 +181,13 @@ def load_inputs(
 
 def _stored_hash(stored: Any) -> str:
     info = getattr(stored, "info", None)
-    for name in ("content_hash", "version_hash", "sha256", "hash"):
+    # a store's submission id is the SHA-256 of the normalised content
+    for name in ("submission_id", "content_hash", "version_hash"):
         value = getattr(info, name, None) or getattr(stored, name, None)
         if isinstance(value, str) and value:
             return value
     digest = hashlib.sha256()
-    for name in sorted(stored.tables()):
+    for name in sorted(stored.table_names()):
         frame = stored.table(name)
         digest.update(name.encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())

@@ -1,0 +1,104 @@
+"""``outcomelab evaluate``: run the standard evaluation report on a submission.
+
+Writes the executed notebook, ``report.html`` (no code), ``results.json``, ``provenance.json`` and
+``figures/*.png`` into ``--out``. Bad parameters are refused before a kernel starts; a ``--data``
+folder is validated first and its failures listed; a failing report names the section and keeps
+the partly executed notebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from outcomelab.cli.main import app
+from outcomelab.errors import ParameterError, ReadError, SchemaError
+
+__all__ = ["evaluate_command", "read_params"]
+
+
+def read_params(pairs: list[str], params_file: Path | None) -> dict[str, Any]:
+    """Parameters from a YAML file, then ``k=v`` pairs (values parsed as YAML) on top.
+
+    Raises
+    ------
+    ParameterError
+        For a pair without ``=`` or a file that is not a YAML mapping.
+    """
+    import yaml
+
+    from outcomelab.reports.parameters import parse_value
+
+    values: dict[str, Any] = {}
+    if params_file is not None:
+        try:
+            loaded = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+        except OSError as err:
+            raise ReadError(f"Cannot read the parameters file {params_file}: {err}.") from None
+        except yaml.YAMLError as err:
+            raise ParameterError(
+                f"The parameters file {params_file} is not valid YAML: {err}."
+            ) from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ParameterError(
+                f"The parameters file {params_file} must hold a mapping (name: value), "
+                f"not a {type(loaded).__name__}."
+            )
+        values.update(loaded or {})
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(
+                f"--param expects name=value (e.g. --param alpha=0.1); got {pair!r}."
+            )
+        values[name.strip()] = parse_value(raw)
+    return values
+
+
+@app.command("evaluate")
+def evaluate_command(
+    out: Path = typer.Option(..., "--out", help="Folder for the report and results."),
+    submission: str | None = typer.Option(None, "--submission", help="Stored submission id."),
+    data: Path | None = typer.Option(None, "--data", help="Folder with the submission's tables."),
+    store: Path | None = typer.Option(None, "--store", help="Store folder (with --submission)."),
+    intervention: str | None = typer.Option(None, "--intervention", help="Intervention id."),
+    template: str = typer.Option("standard", "--template", help="Template name or .ipynb path."),
+    param: list[str] = typer.Option(
+        [], "--param", help="Template parameter name=value (repeatable)."
+    ),
+    params_file: Path | None = typer.Option(None, "--params-file", help="YAML parameters."),
+    lang: str | None = typer.Option(None, "--lang", help="Report language: sv or en."),
+    timeout: float = typer.Option(900, "--timeout", help="Seconds one notebook cell may run."),
+) -> None:
+    """Run the standard evaluation and write report.html, results.json and figures."""
+    from outcomelab.reports import evaluate
+
+    values = read_params(param, params_file)
+    try:
+        run = evaluate(
+            out=out,
+            submission=submission,
+            data=data,
+            store=store,
+            intervention=intervention,
+            template=template,
+            params=values,
+            lang=lang,
+            timeout=timeout,
+        )
+    except SchemaError as err:
+        from outcomelab.cli.submit import render_failures
+
+        typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
+        table = render_failures(err.failures)
+        if table:
+            typer.echo(table, err=True)
+        raise typer.Exit(err.exit_code) from None
+    headline = run.results["headline"]
+    typer.echo(headline["text"])
+    typer.echo(f"Verdict on {headline['outcome']}: {headline['verdict']}.")
+    typer.echo(f"Report:  {run.html}")
+    typer.echo(f"Results: {run.results_json}")
+    typer.echo(f"Figures: {len(run.figures)} in {run.out_dir / 'figures'}")

@@ -1,0 +1,225 @@
+"""``evaluate()``: run a report template on a submission and collect its outputs.
+
+Writes into ``out``: ``report.ipynb`` (the executed notebook), ``report.html`` (no code),
+``results.json`` (schema 1.0, deterministic), ``provenance.json`` (run time, versions) and
+``figures/*.png``. Parameters are checked before a kernel starts; a folder given with ``data`` is
+validated against the standard schemas first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from outcomelab.errors import ParameterError, SchemaError
+from outcomelab.reports.html import export_html
+from outcomelab.reports.parameters import check_parameters, declared_parameters
+from outcomelab.reports.results_json import read_results
+from outcomelab.reports.runner import execute_template
+from outcomelab.resources import templates_dir
+
+__all__ = ["TEMPLATES", "EvaluationRun", "evaluate", "resolve_template"]
+
+#: short template names -> file names in ``templates/``
+TEMPLATES = {"standard": "standard_evaluation.ipynb"}
+
+#: sections whose code cells compute (the rest render)
+_COMPUTE_SECTIONS = {
+    "setup",
+    "data",
+    "results",
+    "diagnostics",
+    "robustness",
+    "evidence",
+    "economics",
+    "results_json",
+}
+
+
+@dataclass(frozen=True)
+class EvaluationRun:
+    """Paths of an evaluation's outputs, its results and where the time went.
+
+    Attributes
+    ----------
+    out_dir, notebook, html, results_json, provenance
+        The output folder and files.
+    figures
+        PNG figures (sorted by file name).
+    results
+        The content of ``results.json``.
+    timing
+        Seconds: ``kernel_start``, ``estimation`` (computing cells), ``rendering`` (display cells
+        and the HTML export) and ``total``.
+    """
+
+    out_dir: Path
+    notebook: Path
+    html: Path
+    results_json: Path
+    provenance: Path
+    figures: tuple[Path, ...]
+    results: dict[str, Any] = field(repr=False)
+    timing: dict[str, float] = field(default_factory=dict)
+
+
+def resolve_template(template: str | Path) -> Path:
+    """The template file for a short name (``standard``) or a path to an ``.ipynb``.
+
+    Raises
+    ------
+    ParameterError
+        If the name is unknown and no such file exists.
+    """
+    if str(template) in TEMPLATES:
+        return templates_dir() / TEMPLATES[str(template)]
+    path = Path(template)
+    if path.suffix == ".ipynb" and path.is_file():
+        return path
+    raise ParameterError(
+        f"Unknown report template {str(template)!r}; use one of "
+        f"{', '.join(repr(t) for t in TEMPLATES)} or the path of an .ipynb file."
+    )
+
+
+def _validate_folder(folder: Path) -> None:
+    from outcomelab.schemas.package import validate_package
+
+    report = validate_package(folder)
+    if not report.ok:
+        n = len(report.failures)
+        raise SchemaError(
+            f"The submission in {folder} does not fit the standard schemas ({n} "
+            f"failure{'s' if n != 1 else ''}); fix them and run again.",
+            failures=report.failures,
+        )
+
+
+def _section_seconds(nb: nbformat.NotebookNode) -> tuple[float, float]:
+    compute = render = 0.0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        seconds = float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
+        tags = cell.metadata.get("tags", [])
+        section = next((t[8:] for t in tags if t.startswith("section:")), None)
+        if "remove_cell" in tags and section in _COMPUTE_SECTIONS:
+            compute += seconds
+        else:
+            render += seconds
+    return compute, render
+
+
+def evaluate(
+    *,
+    out: str | Path,
+    submission: str | None = None,
+    data: str | Path | None = None,
+    store: str | Path | None = None,
+    intervention: str | None = None,
+    template: str | Path = "standard",
+    params: Mapping[str, Any] | None = None,
+    lang: str | None = None,
+    timeout: float = 900,
+    kernel_name: str | None = None,
+    validate_data: bool = True,
+) -> EvaluationRun:
+    """Run a standard evaluation and write the report, results.json and figures into ``out``.
+
+    Parameters
+    ----------
+    out
+        Output folder (created).
+    submission, store
+        A stored submission id (or unique prefix) and the store folder (default store when None).
+    data
+        A folder with the submission's tables instead of a stored submission.
+    intervention
+        The intervention to evaluate (needed when the submission holds several).
+    template
+        ``"standard"`` or the path of a template notebook.
+    params
+        Further template parameters (``design``, ``primary_outcome``, ``follow_up_months``,
+        ``alpha``, ``seed``, ...); checked against the template before any kernel starts.
+    lang
+        Report language, ``"sv"`` or ``"en"`` (overrides ``params["lang"]``).
+    timeout
+        Seconds any one cell may run.
+    kernel_name
+        Jupyter kernel; default the ``outcomelab`` kernel of this interpreter.
+    validate_data
+        Validate a ``data`` folder against the standard schemas first.
+
+    Returns
+    -------
+    EvaluationRun
+
+    Raises
+    ------
+    ParameterError
+        Unknown or ill-typed parameters, or neither/both of ``submission`` and ``data``.
+    SchemaError
+        The ``data`` folder does not fit the standard schemas (``.failures`` lists every failure).
+    ReportError
+        The template failed; the message names the section, the partial notebook is kept.
+
+    Examples
+    --------
+    >>> from outcomelab.example import example_dir
+    >>> run = evaluate(data=example_dir(), out="report-out", lang="en")  # doctest: +SKIP
+    >>> run.results["headline"]["text"]  # doctest: +SKIP
+    """
+    if bool(submission) == bool(data):
+        raise ParameterError(
+            "Give exactly one of `submission` (a stored submission id) and `data` (a folder of "
+            "tables)."
+        )
+    path = resolve_template(template)
+    values: dict[str, Any] = dict(params or {})
+    out_dir = Path(out).resolve()
+    declared = declared_parameters(path)
+    given = {
+        "submission": submission,
+        "store_dir": str(Path(store).resolve()) if store else None,
+        "data_dir": str(Path(data).resolve()) if data else None,
+        "intervention_id": intervention,
+        "lang": lang,
+        "output_dir": str(out_dir),
+    }
+    values.update({k: v for k, v in given.items() if v is not None and k in declared})
+    checked = check_parameters(path, values, declared=declared)
+    if data and validate_data:
+        _validate_folder(Path(data))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    notebook = out_dir / "report.ipynb"
+    start = time.perf_counter()
+    timing = execute_template(
+        path, notebook, checked, kernel_name=kernel_name, timeout=timeout, cwd=out_dir
+    )
+    t0 = time.perf_counter()
+    results = read_results(out_dir / "results.json")
+    name = (results.get("intervention") or {}).get("name") or results["evaluation_id"]
+    html = export_html(notebook, out_dir / "report.html", title=str(name))
+    export = time.perf_counter() - t0
+    compute, render = _section_seconds(nbformat.read(notebook, as_version=4))
+    figures = tuple(out_dir / f for f in results.get("figures", []))
+    return EvaluationRun(
+        out_dir=out_dir,
+        notebook=notebook,
+        html=html,
+        results_json=out_dir / "results.json",
+        provenance=out_dir / "provenance.json",
+        figures=figures,
+        results=results,
+        timing={
+            "kernel_start": timing.kernel_start,
+            "estimation": compute,
+            "rendering": render + export,
+            "total": time.perf_counter() - start,
+        },
+    )
