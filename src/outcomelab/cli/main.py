@@ -28,6 +28,7 @@ def _register_commands() -> None:
     import outcomelab.cli.batch
     import outcomelab.cli.contract
     import outcomelab.cli.demo
+    import outcomelab.cli.evaluate  # (engineer F)
     import outcomelab.cli.example
     import outcomelab.cli.publish
     import outcomelab.cli.submit  # noqa: F401  (submit, submissions list/show)
