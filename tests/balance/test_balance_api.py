@@ -142,9 +142,11 @@ def test_wwc_verdict_overall_and_adjustment() -> None:
     assert bands["same"] == "satisfied"
     assert bands["shifted"] == "requires statistical adjustment"
     assert verdict.verdict == "requires statistical adjustment" and not verdict.satisfied
+    assert verdict.code == "adjustment_required"
     assert "shifted" in verdict.reasons[0]
     ok = tab.wwc_verdict(adjusted_for=["shifted"])
     assert ok.verdict == "satisfied with statistical adjustment" and ok.satisfied
+    assert ok.code == "satisfied_with_adjustment"
     far = balance(df.assign(shifted=df["shifted"] + 0.5 * t), treatment="t", covariates=["shifted"])
     assert far.wwc_verdict(adjusted_for=["shifted"]).verdict == "not satisfied"
     json.dumps(verdict.to_dict())

@@ -35,6 +35,14 @@ WWC_ADJUST_LIMIT = 0.25
 BAND_SATISFIED = "satisfied"
 BAND_ADJUST = "requires statistical adjustment"
 BAND_FAILS = "not satisfied"
+VERDICT_ADJUSTED = "satisfied with statistical adjustment"
+#: machine-readable codes of bands and verdicts (for results.json and translations)
+CODES = {
+    BAND_SATISFIED: "satisfied",
+    BAND_ADJUST: "adjustment_required",
+    BAND_FAILS: "not_satisfied",
+    VERDICT_ADJUSTED: "satisfied_with_adjustment",
+}
 
 
 def small_sample_correction(n_total: float) -> float:
@@ -96,7 +104,7 @@ class WWCVerdict:
         those the analysis adjusts for) or ``"not satisfied"``.
     table
         One row per covariate term: ``term, variable, type, measure`` (``"Hedges' g"`` or
-        ``"Cox index"``), ``effect_size``, ``band``, ``adjusted``.
+        ``"Cox index"``), ``effect_size``, ``band``, ``adjusted``, ``band_code``.
     reasons
         Plain-language sentences explaining the verdict.
     """
@@ -108,7 +116,13 @@ class WWCVerdict:
     @property
     def satisfied(self) -> bool:
         """Whether the comparison meets WWC baseline equivalence as analysed."""
-        return self.verdict in ("satisfied", "satisfied with statistical adjustment")
+        return self.verdict in (BAND_SATISFIED, VERDICT_ADJUSTED)
+
+    @property
+    def code(self) -> str:
+        """Machine-readable verdict: ``satisfied``, ``satisfied_with_adjustment``,
+        ``adjustment_required`` or ``not_satisfied``."""
+        return CODES[self.verdict]
 
     def to_frame(self) -> pd.DataFrame:
         """A copy of the per-covariate table."""
@@ -117,7 +131,12 @@ class WWCVerdict:
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict: verdict, reasons and the per-covariate rows (NaN becomes ``None``)."""
         rows = self.table.astype(object).where(self.table.notna(), None).to_dict(orient="records")
-        return {"verdict": self.verdict, "reasons": list(self.reasons), "covariates": rows}
+        return {
+            "verdict": self.verdict,
+            "code": self.code,
+            "reasons": list(self.reasons),
+            "covariates": rows,
+        }
 
 
 def decide(table: pd.DataFrame, adjusted: Iterable[str]) -> WWCVerdict:
@@ -135,6 +154,7 @@ def decide(table: pd.DataFrame, adjusted: Iterable[str]) -> WWCVerdict:
     table["adjusted"] = [
         (row.term in adjusted_set) or (row.variable in adjusted_set) for row in table.itertuples()
     ]
+    table["band_code"] = [CODES[b] for b in table["band"]]
     fails = table[table["band"] == BAND_FAILS]
     middle = table[table["band"] == BAND_ADJUST]
     unadjusted = middle[~middle["adjusted"]]
@@ -158,7 +178,7 @@ def decide(table: pd.DataFrame, adjusted: Iterable[str]) -> WWCVerdict:
             "them statistically (include them as covariates) to meet the standard."
         )
     elif len(middle):
-        verdict = "satisfied with statistical adjustment"
+        verdict = VERDICT_ADJUSTED
         reasons.append(
             f"{len(middle)} covariate term(s) differ by {WWC_SATISFIED_LIMIT}-{WWC_ADJUST_LIMIT} "
             f"SD ({listed(middle)}) and the analysis adjusts for them."
