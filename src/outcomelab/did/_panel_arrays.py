@@ -42,6 +42,10 @@ class PanelArrays:
         Whether ``x`` has a period axis.
     n_units_input
         Units in the data before balancing.
+    cluster
+        Cluster index (0..G-1) of each unit, or ``None``.
+    cluster_labels
+        The original cluster values, one per index.
     dropped
         Reason -> number of units dropped.
     """
@@ -54,6 +58,8 @@ class PanelArrays:
     x_time_varying: bool
     n_units_input: int
     dropped: dict[str, int] = field(default_factory=dict)
+    cluster: np.ndarray | None = None
+    cluster_labels: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
@@ -105,6 +111,30 @@ def _unit_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64, copy=False), np.asarray(uniques)
 
 
+def _cluster_per_unit(
+    values: pd.Series, ucode: np.ndarray, n_units: int, units: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster index of every unit; the cluster must not change within a unit."""
+    codes, labels = pd.factorize(values, sort=True)
+    if (codes < 0).any():
+        rows = rows_preview(values.index[codes < 0])
+        raise InputError(
+            f"`cluster` ({values.name!r}) has {int((codes < 0).sum())} missing values "
+            f"(rows {rows}); every unit needs a cluster."
+        )
+    per_unit = np.zeros(n_units, dtype=np.int64)
+    per_unit[ucode] = codes
+    changing = codes != per_unit[ucode]
+    if changing.any():
+        bad = pd.unique(np.asarray(units)[ucode[changing]])
+        raise InputError(
+            f"`cluster` ({values.name!r}) changes within {len(bad)} units ({rows_preview(bad)}); "
+            "clusters must contain whole units (e.g. the municipality at the start of the "
+            "intervention)."
+        )
+    return per_unit, np.asarray(labels)
+
+
 def panel_arrays(
     data: pd.DataFrame,
     *,
@@ -114,6 +144,7 @@ def panel_arrays(
     cohort: str,
     covariates: Sequence[str] | None,
     anticipation: int,
+    cluster: str | None = None,
 ) -> PanelArrays:
     """Check long panel data and reshape it to balanced wide arrays.
 
@@ -127,6 +158,8 @@ def panel_arrays(
         Baseline covariates (numeric), or ``None``.
     anticipation
         Periods of anticipation; a cohort needs a period before ``cohort - anticipation``.
+    cluster
+        Column with a cluster identifier that is constant within each unit, or ``None``.
 
     Returns
     -------
@@ -142,7 +175,15 @@ def panel_arrays(
     """
     data = require_dataframe(data)
     covs = list(covariates or [])
-    require_columns(data, outcome=outcome, unit=unit, time=time, cohort=cohort, covariates=covs)
+    require_columns(
+        data,
+        outcome=outcome,
+        unit=unit,
+        time=time,
+        cohort=cohort,
+        covariates=covs,
+        cluster=cluster,
+    )
     check_numeric(data, "outcome", outcome)
     check_numeric(data, "cohort", cohort)
     if covs:
@@ -252,6 +293,12 @@ def panel_arrays(
         if xw is not None:
             xw = xw[keep]
     ids = np.asarray(uniques)[keep]
+    cl_codes = cl_labels = None
+    if cluster is not None:
+        cl_codes, cl_labels = _cluster_per_unit(data[cluster], ucode, n_all, uniques)
+        cl_codes = cl_codes[keep]
+        used, cl_codes = np.unique(cl_codes, return_inverse=True)
+        cl_labels = cl_labels[used]
     if y.shape[0] == 0:
         raise EmptyGroupError(
             "No unit is observed with complete data in every period, so the balanced panel is "
@@ -279,4 +326,6 @@ def panel_arrays(
         x_time_varying=x_varying,
         n_units_input=n_all,
         dropped=dropped,
+        cluster=cl_codes,
+        cluster_labels=cl_labels,
     )

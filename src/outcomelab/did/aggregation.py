@@ -66,12 +66,17 @@ class GroupTimeState:
         Multiplier bootstrap settings (``bootstrap=None``: analytic standard errors).
     n_control
         Units used as comparison in at least one cell.
+    cluster_codes
+        Cluster index of each unit (``None``: every unit is its own cluster).
     gram
-        ``influence.T @ influence``, shape ``(K, K)``.
-    cohort_values, cohort_counts
-        Sorted distinct cohorts (0 first when present) and their unit counts, shape ``(C,)``.
+        ``A.T @ A`` with ``A`` the influence functions summed within clusters, shape ``(K, K)``.
+    cohort_values
+        Sorted distinct cohorts (0 first when present), shape ``(C,)``.
+    cohort_cross
+        ``M.T @ M`` with ``M`` the number of units of each cohort in each cluster, ``(C, C)``
+        (the diagonal matrix of cohort sizes without clustering).
     cohort_sums
-        Column sums of ``influence`` within each cohort, shape ``(K, C)``.
+        ``A.T @ M``: cluster-summed influence against cohort counts, shape ``(K, C)``.
     """
 
     group: np.ndarray
@@ -86,9 +91,10 @@ class GroupTimeState:
     bootstrap_weights: Literal["mammen", "rademacher"]
     seed: int | None
     n_control: int
+    cluster_codes: np.ndarray | None
     gram: np.ndarray
     cohort_values: np.ndarray
-    cohort_counts: np.ndarray
+    cohort_cross: np.ndarray
     cohort_sums: np.ndarray
 
     @classmethod
@@ -96,16 +102,29 @@ class GroupTimeState:
         """Make a state and the sufficient statistics of its influence functions."""
         inf = kwargs["influence"]
         coh = kwargs["unit_cohort"]
-        values, codes, counts = np.unique(coh, return_inverse=True, return_counts=True)
+        values, codes = np.unique(coh, return_inverse=True)
         onehot = np.zeros((coh.shape[0], values.shape[0]))
         onehot[np.arange(coh.shape[0]), codes] = 1.0
+        clusters = kwargs.get("cluster_codes")
+        if clusters is None:
+            a, m = inf, onehot
+        else:
+            a, m = _cluster_sums(inf, clusters), _cluster_sums(onehot, clusters)
         return cls(
             **kwargs,
-            gram=inf.T @ inf,
+            gram=a.T @ a,
             cohort_values=values,
-            cohort_counts=counts.astype(float),
-            cohort_sums=inf.T @ onehot,
+            cohort_cross=m.T @ m,
+            cohort_sums=a.T @ m,
         )
+
+    def bootstrap_input(self, psi: np.ndarray) -> np.ndarray:
+        """Rows for the multiplier bootstrap: units, or cluster sums rescaled to the same
+        normalisation (``Var = mean(rows**2) / n_rows``)."""
+        if self.cluster_codes is None:
+            return psi
+        sums = _cluster_sums(psi, self.cluster_codes)
+        return sums * (sums.shape[0] / psi.shape[0])
 
     @property
     def n_units(self) -> int:
@@ -125,13 +144,21 @@ class GroupTimeState:
         return np.random.default_rng([self.seed, stream])
 
 
+def _cluster_sums(values: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    """Sum the rows of ``values`` (n x k) within clusters ``clusters`` (codes 0..G-1)."""
+    order = np.argsort(clusters, kind="stable")
+    sorted_codes = clusters[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    return np.add.reduceat(np.asarray(values)[order], starts, axis=0)
+
+
 @dataclass(frozen=True)
 class LinearInfluence:
     """Influence functions of ``m`` aggregated parameters as linear maps of the cell ones.
 
     ``psi_j(i) = influence[i] @ w[:, j] + h[cohort_code(i), j]``: a weighted sum of the ATT(g,t)
     influence functions plus a function of the unit's cohort (from estimating cohort shares).
-    Variances then need only ``gram``, ``cohort_sums`` and ``cohort_counts``, never the ``n``-long
+    Variances then need only ``gram``, ``cohort_sums`` and ``cohort_cross``, never the ``n``-long
     vectors, except for the bootstrap.
     """
 
@@ -142,7 +169,7 @@ class LinearInfluence:
         """Covariance matrix of the ``m`` parameters, ``psi' psi / n**2``."""
         w, h = self.w, self.h
         cross = w.T @ state.cohort_sums @ h
-        gram = w.T @ state.gram @ w + cross + cross.T + (h.T * state.cohort_counts) @ h
+        gram = w.T @ state.gram @ w + cross + cross.T + h.T @ state.cohort_cross @ h
         return np.asarray(gram / state.n_units**2)
 
     def materialise(self, state: GroupTimeState) -> np.ndarray:
@@ -237,7 +264,7 @@ def _inference(
     cov = lin.covariance(state)
     if state.bootstrap is not None:
         se, crit = multiplier_bootstrap(
-            lin.materialise(state),
+            state.bootstrap_input(lin.materialise(state)),
             iterations=state.bootstrap,
             alpha=alpha,
             rng=state.rng(stream),

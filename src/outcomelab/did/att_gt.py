@@ -59,6 +59,7 @@ def att_gt(
     bootstrap: int | None = None,
     bootstrap_weights: Literal["mammen", "rademacher"] = "mammen",
     seed: int | None = None,
+    cluster: str | None = None,
 ) -> GroupTimeResult:
     """Group-time average treatment effects ATT(g,t) with staggered adoption (panel data).
 
@@ -99,6 +100,10 @@ def att_gt(
         ``"mammen"`` (as R ``did``) or ``"rademacher"`` multipliers.
     seed
         Seed of the bootstrap and of the simulated uniform critical value.
+    cluster
+        Column of a cluster that contains whole units (e.g. municipality) to cluster standard
+        errors on instead of the unit; influence functions are summed within clusters (CR0) and
+        the bootstrap draws one multiplier per cluster.
 
     Returns
     -------
@@ -181,6 +186,7 @@ def att_gt(
         cohort=cohort,
         covariates=covs,
         anticipation=int(anticipation),
+        cluster=cluster,
     )
     periods, y, coh = pa.periods, pa.y, pa.cohort
     n = pa.n_units
@@ -266,6 +272,7 @@ def att_gt(
         bootstrap_weights=bootstrap_weights,
         seed=seed,
         n_control=int(used_as_control.sum()),
+        cluster_codes=pa.cluster,
     )
 
     notes: list[str] = []
@@ -288,6 +295,14 @@ def att_gt(
         )
         notes.append(msg)
         warnings.warn(msg, stacklevel=2)
+    n_clusters = n if pa.cluster is None else int(pa.cluster.max()) + 1
+    if cluster is not None:
+        notes.append(f"Standard errors are clustered by {cluster!r} ({n_clusters} clusters).")
+        if n_clusters < 30:
+            notes.append(
+                f"Only {n_clusters} clusters: cluster-robust standard errors can be too small "
+                "with few clusters; interpret intervals with care."
+            )
     notes_t = tuple(notes)
     method_label = f"att_gt/{method}"
     headline = aggregate_group_time(
@@ -311,6 +326,8 @@ def att_gt(
         "covariates_time_varying": pa.x_time_varying,
         "n_trimmed": n_trimmed,
         "bootstrap": bootstrap,
+        "cluster": cluster,
+        "n_clusters": n_clusters,
         "uniform_critical_value": crit,
         "pretest": pre._asdict(),
     }
