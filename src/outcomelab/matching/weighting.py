@@ -367,16 +367,22 @@ def weighting(
     keep = np.ones(len(data), dtype=bool)
     bounds: tuple[float, float] | None = None
 
-    if trim is None:
-        at_one = e_all > 1 - OVERLAP_EPS
-        at_zero = (e_all < OVERLAP_EPS) if estimand == "ATE" else np.zeros_like(at_one)
+    def check_overlap(e: np.ndarray, advice: str) -> None:
+        at_one = e > 1 - OVERLAP_EPS
+        at_zero = (e < OVERLAP_EPS) if estimand == "ATE" else np.zeros_like(at_one)
         if at_one.any() or at_zero.any():
             raise NoOverlapError(
                 f"{int(at_one.sum())} units have a propensity score of (nearly) 1 and "
                 f"{int(at_zero.sum())} of (nearly) 0, so their inverse-probability weights are "
-                "unbounded and the groups do not overlap there. Pass trim=(0.01, 0.99) (bounds) "
-                "or trim=0.01 (quantiles) to drop them, or narrow the comparison pool."
+                f"unbounded and the groups do not overlap there. {advice}"
             )
+
+    if trim is None:
+        check_overlap(
+            e_all,
+            "Pass trim=(0.01, 0.99) (bounds) or trim=0.01 (quantiles) to drop them, or narrow "
+            "the comparison pool.",
+        )
     else:
         bounds = _trim_bounds(trim, e_all)
         keep = (e_all >= bounds[0]) & (e_all <= bounds[1])
@@ -396,6 +402,11 @@ def weighting(
             warnings.warn(note, UserWarning, stacklevel=2)
             notes.append(note)
             fit = fit_propensity(design.matrix[keep], t_all[keep], names=names)
+            check_overlap(
+                fit.score,
+                "This happens after trimming and refitting the propensity model; trim more "
+                "narrowly or drop the covariates that separate the groups.",
+            )
 
     t = t_all[keep]
     y = data[outcome].to_numpy(dtype=np.float64)[keep]
