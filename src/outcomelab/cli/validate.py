@@ -64,9 +64,11 @@ def render_report(report: ValidationReport, max_rows: int) -> None:
     has_table = "table" in report.failures.columns
     counts = Table(title="Failures per rule", title_justify="left")
     if has_table:
-        counts.add_column("table")
-    for name in ("rule", "column", "count", "meaning"):
-        counts.add_column(name, justify="right" if name == "count" else "left")
+        counts.add_column("table", no_wrap=True)
+    counts.add_column("rule", no_wrap=True)
+    counts.add_column("column", no_wrap=True)
+    counts.add_column("count", justify="right", no_wrap=True)
+    counts.add_column("meaning", overflow="fold")
     for d in report.counts().to_dict(orient="records"):
         cells = [str(d["table"])] if has_table else []
         cells += [d["check"], str(d["column"] or "–"), f"{d['n']:,}", meaning.get(d["check"], "")]
@@ -80,9 +82,11 @@ def render_report(report: ValidationReport, max_rows: int) -> None:
         title_justify="left",
     )
     if has_table:
-        detail.add_column("table")
-    for name in ("row", "column", "value", "message"):
-        detail.add_column(name, justify="right" if name == "row" else "left", overflow="fold")
+        detail.add_column("table", no_wrap=True)
+    detail.add_column("row", justify="right", no_wrap=True)
+    detail.add_column("column", overflow="fold")
+    detail.add_column("value", overflow="fold")
+    detail.add_column("message", overflow="fold", ratio=1)
     for d in shown.to_dict(orient="records"):
         row = "–" if d["row"] is None or d["row"] != d["row"] else str(d["row"])
         value = "" if d["value"] is None or d["value"] != d["value"] else str(d["value"])

@@ -79,7 +79,8 @@ def pseudonymise(
     Raises
     ------
     InputError
-        If any value is not a valid number (listing positions and reasons, never the values).
+        If any value is not a valid number (listing their index labels and reasons, never the
+        values).
     ParameterError
         If ``key`` is not bytes of at least 16.
 
@@ -106,7 +107,9 @@ def pseudonymise(
     invalid = ~parsed["valid"].to_numpy(dtype=bool)
     if invalid.any():
         positions = np.flatnonzero(invalid)
-        raise InputError(_invalid_message(positions, parsed["reason"].iloc[positions], "positions"))
+        raise InputError(
+            _invalid_message(parsed.index[positions], parsed["reason"].iloc[positions], "index")
+        )
     return _digest(parsed["canonical"], secret).rename("person_id")
 
 
