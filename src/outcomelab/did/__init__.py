@@ -1,15 +1,19 @@
 """outcomelab.did"""
 
+from outcomelab.did.aggregation import AggregatedEffectResult
 from outcomelab.did.att_gt import att_gt
 from outcomelab.did.bacon import BaconDecomposition, bacon_decomposition
 from outcomelab.did.did_2x2 import did_2x2
 from outcomelab.did.event_study_plot import event_study_plot
 from outcomelab.did.group_time import GroupTimeResult
+from outcomelab.did.pretest import PreTest
 from outcomelab.did.twfe import twfe
 
 __all__ = [
+    "AggregatedEffectResult",
     "BaconDecomposition",
     "GroupTimeResult",
+    "PreTest",
     "att_gt",
     "bacon_decomposition",
     "did_2x2",
