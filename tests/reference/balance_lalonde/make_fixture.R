@@ -28,6 +28,8 @@ ms <- matchit(f, data = lalonde, method = "subclass", distance = "glm", estimand
 ss <- summary(ms)
 out_sum(ss$sum.all, "ate_subclass_sum_all.csv")
 out_sum(ss$sum.across, "ate_subclass_sum_across.csv")
+nns <- as.data.frame(ss$nn)
+write.csv(cbind(sample = rownames(nns), nns), "ate_subclass_nn.csv", row.names = FALSE)
 write.csv(data.frame(id = names(ms$weights), weights = ms$weights),
           "ate_subclass_weights.csv", row.names = FALSE)
 
