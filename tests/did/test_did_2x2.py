@@ -283,3 +283,11 @@ def test_bad_weights_raise() -> None:
     df.loc[df["t"] == 2021, "w"] = 2.0
     with pytest.raises(InputError, match="constant within a unit"):
         did_2x2(df, outcome="y", unit="id", time="t", treatment="g", weights="w")
+
+
+def test_text_periods_are_named_in_a_note() -> None:
+    df = _sim().assign(t=lambda f: f["t"].map({2020: "2020-12", 2021: "2021-12"}))
+    res = did_2x2(df, outcome="y", unit="id", time="t", treatment="g")
+    assert any("'2020-12' was taken as the first (pre) period" in n for n in res.notes)
+    numeric = did_2x2(_sim(), outcome="y", unit="id", time="t", treatment="g")
+    assert numeric.notes == () and numeric.estimate == pytest.approx(res.estimate, rel=1e-12)

@@ -224,6 +224,12 @@ def did_2x2(
         w_all = _check_weights(frame, weights, unit_codes, unit, panel)
 
     notes: list[str] = []
+    kind = frame[time].dtype
+    if not (pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_datetime64_any_dtype(kind)):
+        notes.append(
+            f"`time` is text; sorted, {periods[0]!r} was taken as the first (pre) period and "
+            f"{periods[1]!r} as the second (post). Use years or dates if that order is wrong."
+        )
     if panel:
         check_unique_unit_time(frame, unit_codes, time_codes, 2, unit=unit, time=time)
         seen = np.bincount(unit_codes, minlength=n_units)
