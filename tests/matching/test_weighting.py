@@ -164,6 +164,7 @@ def test_result_shape_weights_and_balance() -> None:
     stab = weighting(df, outcome="y", treatment="t", covariates=["x1", "x2"], estimand="ATE",
                      stabilize=True)  # fmt: skip
     assert stab.estimate == pytest.approx(res.estimate, rel=1e-12)
+    assert res == weighting(df, outcome="y", treatment="t", covariates=["x1", "x2"], estimand="ATE")
     np.testing.assert_allclose(stab.weights[t == 1], res.weights[t == 1] * t.mean())
 
 

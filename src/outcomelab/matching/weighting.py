@@ -65,9 +65,15 @@ class WeightingResult(EffectResult):
         Covariate balance before and after weighting (read with :meth:`balance`).
     """
 
-    weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
-    propensity: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
-    treated: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
+    weights: pd.Series = field(
+        default_factory=lambda: pd.Series(dtype=float), repr=False, compare=False
+    )
+    propensity: pd.Series = field(
+        default_factory=lambda: pd.Series(dtype=float), repr=False, compare=False
+    )
+    treated: pd.Series = field(
+        default_factory=lambda: pd.Series(dtype=float), repr=False, compare=False
+    )
     balance_table: BalanceTable | None = field(default=None, repr=False, compare=False)
 
     def overlap_plot(self, *, weighted: bool = False, bins: int = 30) -> Figure:
