@@ -189,3 +189,17 @@ def test_row_numbers_survive_merges(tmp_path):
     merged = data.merge(data[["intervention_id"]], on="intervention_id")
     both = pd.concat([data, data])
     assert len(merged) == 1 and len(both) == 2
+
+
+def test_crlf_line_ends_and_quoted_separators(tmp_path):
+    text = HEADER + '\r\nx,2024,state,,1,2024,a\r\ny,2024,state,,1,2024,"b, c"\r\n'
+    data = read_table(write(tmp_path, "costs.csv", text))
+    assert data["description"].tolist() == ["a", "b, c"]
+    assert list(source_rows(data)) == [2, 3]
+
+
+def test_trailing_separators_from_excel_are_trimmed(tmp_path):
+    text = HEADER.replace(",", ";") + ";;\nx;2024;state;;1;2024;a;;\n"
+    data = read_table(write(tmp_path, "costs.csv", text))
+    assert list(data.columns) == HEADER.split(",")
+    assert validate(data, "costs").ok

@@ -200,6 +200,8 @@ def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -
                 continue
             if header is None:
                 header = [cell.strip() for cell in record]
+                while len(header) > 1 and header[-1] == "":
+                    header.pop()  # "a;b;;" from Excel: empty trailing columns
                 continue
             rows.append(record)
             numbers.append(line_no)
@@ -244,6 +246,8 @@ def _read_text_fast(
     lines = text.splitlines()
     header_cells = next(csv.reader([lines[header_index]], delimiter=separator), [])
     header = [cell.strip() for cell in header_cells]
+    if header and header[-1] == "":
+        return None  # trailing separators (an Excel habit): let the careful path trim them
     _check_header(header, name)
     try:
         frame = pd.read_csv(
