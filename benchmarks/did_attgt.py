@@ -9,8 +9,11 @@ true simple aggregate and dynamic overall effect are computed from the design.
 
 Each tool runs in its own Python subprocess (``python -c``), so import time and memory count and are
 separate: the timed process reads the same Parquet file, estimates ATT(g,t) with analytic standard
-errors and the simple and dynamic aggregations. Wall time covers the whole process; peak memory is
-the child's maximum resident set size. Medians over ``repeats``.
+errors and the simple and dynamic aggregations. Wall time and CPU time (user + system) cover the
+whole process; on a shared, loaded machine CPU time is the steadier figure and the ratio column is
+peer CPU / our CPU. Peak memory is the child's maximum resident set size. Medians over
+``repeats``. BLAS is limited to one thread in every child (``OPENBLAS_NUM_THREADS=1``): with many
+threads on a loaded 2-core machine OpenBLAS slows all tools down by an order of magnitude.
 
 Usage (wrap long runs in the shared benchmark lock)::
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -146,6 +150,7 @@ print("RESULT " + json.dumps({"simple": float(simple), "dynamic": float(dynamic)
 def run_tool(tool: str, path: Path, timeout: float) -> dict[str, Any]:
     """Run one tool in a fresh interpreter; wall time of the whole process."""
     code = _PRELUDE + _CHILD[tool] + _EPILOGUE
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -158,12 +163,15 @@ def run_tool(tool: str, path: Path, timeout: float) -> dict[str, Any]:
     except subprocess.TimeoutExpired:
         return {"error": f"timeout > {timeout:.0f}s"}
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
     if proc.returncode != 0 or not line:
         tail = (proc.stderr.strip().splitlines() or ["?"])[-1][:120]
         return {"error": tail}
     out = json.loads(line[-1][7:])
     out["seconds"] = wall
+    out["cpu_seconds"] = cpu
     return out
 
 
@@ -215,12 +223,14 @@ def run(
                         row[f"{tool}_error"] = runs[0]["error"]
                         continue
                     row[f"{tool}_s"] = statistics.median(r["seconds"] for r in ok)
+                    row[f"{tool}_cpu"] = statistics.median(r["cpu_seconds"] for r in ok)
                     row[f"{tool}_mb"] = max(r["rss_mb"] for r in ok)
                     row[f"{tool}_simple"] = ok[0]["simple"]
                     row[f"{tool}_dynamic"] = ok[0]["dynamic"]
                 for p in peers:
                     if f"{p}_s" in row:
                         row[f"{p}_ratio"] = row[f"{p}_s"] / row["outcomelab_s"]
+                        row[f"{p}_cpu_ratio"] = row[f"{p}_cpu"] / row["outcomelab_cpu"]
                 row["simple_truth"] = true["simple"]
                 row["dynamic_truth"] = true["dynamic"]
                 rows.append(row)
@@ -229,23 +239,33 @@ def run(
 
 
 def _format(rows: list[dict[str, Any]], peers: tuple[str, ...], header: bool = True) -> str:
-    cols = ["units", "cov", "ours s", "ours MB"]
+    """One line per row: wall and CPU seconds (whole process), peak MB, ratios peer / ours."""
+    cols = ["units", "cov", "ours wall s", "ours cpu s", "ours MB"]
     for p in peers:
-        cols += [f"{p} s", "ratio", f"{p} MB"]
+        cols += [f"{p} wall s", f"{p} cpu s", "cpu ratio", f"{p} MB"]
     cols += ["simple (truth)", "dynamic (truth)"]
     lines = []
     if header:
         lines.append(" | ".join(cols))
     for r in rows:
         cells = [f"{r['units']:,}", str(r["covariates"])]
-        cells += [f"{r.get('outcomelab_s', float('nan')):.2f}", f"{r.get('outcomelab_mb', 0):.0f}"]
+        cells += [
+            f"{r.get('outcomelab_s', float('nan')):.2f}",
+            f"{r.get('outcomelab_cpu', float('nan')):.2f}",
+            f"{r.get('outcomelab_mb', 0):.0f}",
+        ]
         for p in peers:
             if f"{p}_s" in r and np.isfinite(r[f"{p}_s"]):
-                cells += [f"{r[f'{p}_s']:.2f}", f"{r[f'{p}_ratio']:.1f}x", f"{r[f'{p}_mb']:.0f}"]
+                cells += [
+                    f"{r[f'{p}_s']:.2f}",
+                    f"{r[f'{p}_cpu']:.2f}",
+                    f"{r[f'{p}_cpu_ratio']:.1f}x",
+                    f"{r[f'{p}_mb']:.0f}",
+                ]
             elif f"{p}_error" in r:
-                cells += ["failed", "-", "-"]
+                cells += ["failed", "-", "-", "-"]
             else:
-                cells += ["-", "-", "-"]
+                cells += ["-", "-", "-", "-"]
         cells.append(f"{r.get('outcomelab_simple', float('nan')):.4f} ({r['simple_truth']:.4f})")
         cells.append(f"{r.get('outcomelab_dynamic', float('nan')):.4f} ({r['dynamic_truth']:.4f})")
         lines.append(" | ".join(cells))
