@@ -7,6 +7,7 @@ the user's cache folder; the same generator version and seed always give byte-id
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from outcomelab.errors import ReadError
+from outcomelab.example import generator
 from outcomelab.example.generator import _GENERATOR_VERSION, generate_example
 
 __all__ = ["EXAMPLE_FILES", "SMALL_EXAMPLE", "example_dir", "load_truth"]
@@ -56,7 +58,9 @@ def example_dir() -> Path:
     calls (e.g. parallel test workers) never see a half-written example.
     """
     s = SMALL_EXAMPLE
-    name = f"example-v{_GENERATOR_VERSION}-{s['n_participants']}-{s['n_pool']}-{s['seed']}"
+    # the generator's own source is part of the key: a changed generator never reuses a stale copy
+    code = hashlib.sha256(Path(generator.__file__).read_bytes()).hexdigest()[:10]
+    name = f"example-v{_GENERATOR_VERSION}-{code}-{s['n_participants']}-{s['n_pool']}-{s['seed']}"
     root = _cache_root()
     target = root / name
     if all((target / f).is_file() for f in EXAMPLE_FILES):

@@ -186,8 +186,8 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
         + 0.3 * (edu_idx == 3)
         + 0.4 * born_abroad
         + 0.2 * male
-        - 0.12 * employed_prev
-        + 0.10 * sa_prev
+        - 0.2 * employed_prev
+        + 0.15 * sa_prev
         + 0.015 * sick_prev
         - 0.04 * (age19 - 21)
     )
@@ -217,13 +217,19 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     rel = np.where(treated[:, None], periods[None, :] - cohort[:, None], -99)
     expo = exposure[:, None]
     t = periods - 2015
-    age_profile = np.clip(0.035 * (age - 16), 0.0, 0.42)
+    age_profile = np.clip(0.03 * (age - 16), 0.0, 0.36)
     edu_trend = np.array([-0.004, 0.0, 0.006, 0.0])[edu_idx][:, None] * t[None, :]
 
     y0: dict[str, np.ndarray] = {}
     y1: dict[str, np.ndarray] = {}
+    # Every index below is additive in a person effect (bounded through a sigmoid), terms in
+    # observed covariates and a year shock, and stays inside (0, 1) with the effect added, so no
+    # clipping binds: parallel trends hold exactly conditional on birth_year, education_level
+    # and born_abroad.
     # employment (0/1): a linear probability with person effect, age profile and year shocks
-    p_emp = 0.22 + 0.22 * z_emp[:, None] + age_profile + edu_trend + _YEAR_SHOCK_EMP[None, :]
+    p_emp = (
+        0.10 + 0.30 * _sigmoid(z_emp)[:, None] + age_profile + edu_trend + _YEAR_SHOCK_EMP[None, :]
+    )
     u_emp = rng.random(p_emp.shape)
     p0 = np.clip(p_emp, 0.01, 0.99)
     p1 = np.clip(p_emp + true_effect("employment", rel, expo), 0.01, 0.99)
@@ -231,30 +237,33 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     y1["employment"] = (u_emp < p1).astype(np.int64)
 
     # social assistance receipt (0/1)
-    p_sa = 0.16 + 0.12 * z_sa[:, None] - 0.3 * age_profile + 0.12 + _YEAR_SHOCK_SA[None, :]
+    p_sa = 0.16 + 0.35 * _sigmoid(z_sa)[:, None] - 0.2 * age_profile + _YEAR_SHOCK_SA[None, :]
     u_sa = rng.random(p_sa.shape)
     q0 = np.clip(p_sa, 0.01, 0.99)
     q1 = np.clip(p_sa + true_effect("social_assistance_receipt", rel, expo), 0.01, 0.99)
     y0["social_assistance_receipt"] = (u_sa < q0).astype(np.int64)
     y1["social_assistance_receipt"] = (u_sa < q1).astype(np.int64)
 
-    # amount (SEK per year): months received x monthly amount, paid only when receiving
-    monthly = 5500 + 2500 * born_abroad + rng.gamma(2.0, 1200.0, size=n)
-    months = 1 + rng.binomial(11, np.clip(_sigmoid(z_sa - 0.3), 0.05, 0.95)[:, None], p_sa.shape)
-    full_amount = monthly[:, None] * months
+    # amount (SEK per year): months received x monthly amount, paid only when receiving; the
+    # amount's mean depends only on born_abroad (observed), so trends stay parallel given X
+    monthly = 5500 + 2500 * born_abroad[:, None] + rng.gamma(2.0, 1200.0, size=p_sa.shape)
+    months = 1 + rng.binomial(11, 0.5, size=p_sa.shape)
+    full_amount = monthly * months
     cut = 1.0 + true_effect("social_assistance_amount", rel, expo)
     y0["social_assistance_amount"] = np.round(y0["social_assistance_receipt"] * full_amount)
     y1["social_assistance_amount"] = np.round(y1["social_assistance_receipt"] * full_amount * cut)
     y0["social_assistance_amount"] = y0["social_assistance_amount"].astype(np.int64)
     y1["social_assistance_amount"] = y1["social_assistance_amount"].astype(np.int64)
 
-    # sick-leave days (0..366): a censored latent index
+    # sick-leave days: a non-negative additive index (the noise is bounded below by -4), so only
+    # Y(1) can reach the bound 0 and trends stay parallel given X
     s_lat = (
-        8.0
-        + 7.0 * z_sick[:, None]
-        + 0.25 * (age - 20)
+        4.0
+        + 20.0 * _sigmoid(z_sick)[:, None]
+        + 0.2 * np.clip(age - 10, 0, None)
         + _YEAR_SHOCK_SICK[None, :]
-        + 6.0 * rng.standard_normal(p_emp.shape)
+        + rng.gamma(2.0, 2.0, size=p_emp.shape)
+        - 4.0
     )
     y0["sick_leave_days"] = np.clip(np.round(s_lat), 0, 366).astype(np.int64)
     s1 = s_lat + true_effect("sick_leave_days", rel, expo)

@@ -1,0 +1,223 @@
+"""Benchmark: ``build_panel`` / ``write_panel`` on a large submission, against a plain pandas pivot.
+
+A synthetic submission of N persons (10 % participants with yearly cohorts 2019-2022, the rest
+comparison candidates) x 10 years (2015-2024) x 3 outcomes is generated straight to Parquet by
+DuckDB (no CSV, no pandas), e.g. N = 1,000,000 gives 30 million outcome rows. Each
+(size, tool, repeat) then runs in its own Python subprocess, so the peak resident memory
+(``ru_maxrss`` of that child) belongs to one panel build alone and imports count in the time.
+
+Tools:
+
+* ``write_panel``: outcomelab, DuckDB out of core, panel written to Parquet
+  (``memory_limit`` and ``temp_directory`` set so the figure is honest);
+* ``build_panel``: outcomelab, panel returned in memory as an Arrow table;
+* ``pandas``: the peer -- read both Parquet files with pandas, ``pivot`` the long outcomes and
+  ``merge`` the participants (what an analyst would write by hand); skipped above
+  ``--pandas-max`` persons because it needs several times the data in memory.
+
+The check column compares the panel with what was generated: rows = N x 10 and the sum of every
+outcome equals the sum in the long table.
+
+Usage::
+
+    .venv/bin/python benchmarks/panel.py --sizes 100000 --repeats 3
+    flock /tmp/outcomelab-bench.lock .venv/bin/python benchmarks/panel.py \
+        --sizes 100000 1000000 --repeats 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+YEARS = 10
+OUTCOMES = ("employment", "social_assistance_receipt", "sick_leave_days")
+IID = "BENCH-1"
+
+_WRITE = """
+import json, resource, sys
+from outcomelab.design import write_panel
+src, out, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
+info = write_panel(src, out, intervention_id="BENCH-1", memory_limit=sys.argv[4],
+                   temp_directory=tmp, threads=int(sys.argv[5]))
+import duckdb
+sums = duckdb.sql(
+    "SELECT count(*), sum(employment), sum(social_assistance_receipt), sum(sick_leave_days) "
+    f"FROM read_parquet('{out}')").fetchall()[0]
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"rows": sums[0], "sums": list(sums[1:]), "maxrss_kb": rss}))
+"""
+
+_BUILD = """
+import json, resource, sys
+import pyarrow.compute as pc
+from outcomelab.design import build_panel
+src = sys.argv[1]
+table = build_panel(src, intervention_id="BENCH-1", output="arrow", memory_limit=sys.argv[4],
+                    temp_directory=sys.argv[3], threads=int(sys.argv[5]))
+sums = [pc.sum(table[c]).as_py() for c in ("employment", "social_assistance_receipt",
+                                           "sick_leave_days")]
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"rows": table.num_rows, "sums": sums, "maxrss_kb": rss}))
+"""
+
+_PANDAS = """
+import json, resource, sys
+import pandas as pd
+src = sys.argv[1]
+p = pd.read_parquet(f"{src}/participants.parquet")
+o = pd.read_parquet(f"{src}/outcomes.parquet")
+o["period"] = o["period"].astype(int)
+wide = o.pivot(index=["person_id", "period"], columns="outcome_code", values="value").reset_index()
+p = p[p["intervention_id"] == "BENCH-1"].copy()
+p["cohort"] = pd.to_datetime(p["start_date"]).dt.year.fillna(0).astype(int)
+panel = wide.merge(p.drop(columns=["intervention_id"]), on="person_id", how="inner")
+panel["rel_time"] = (panel["period"] - panel["cohort"]).where(panel["cohort"] > 0)
+panel["treated"] = (panel["group"] == "participant").astype(int)
+panel = panel.sort_values(["person_id", "period"])
+sums = [float(panel[c].sum()) for c in ("employment", "social_assistance_receipt",
+                                        "sick_leave_days")]
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"rows": len(panel), "sums": sums, "maxrss_kb": rss}))
+"""
+
+
+def generate(folder: Path, n: int, seed: int = 1) -> list[float]:
+    """Write participants.parquet and outcomes.parquet for ``n`` persons; return outcome sums."""
+    import duckdb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    con.execute(f"SELECT setseed({1 / (seed + 1)})")
+    con.execute(
+        f"""
+        CREATE TABLE persons AS
+        SELECT i, sha256('bench-person-' || i) AS person_id,
+               CASE WHEN i % 10 = 0 THEN 'participant' ELSE 'comparison' END AS "group",
+               CASE WHEN i % 10 = 0 THEN DATE '2019-01-01' + INTERVAL (i % 4) YEAR
+                    + INTERVAL (i % 365) DAY END AS start_date,
+               1990 + (i % 15) AS birth_year,
+               CASE i % 3 WHEN 0 THEN 'female' WHEN 1 THEN 'male' ELSE 'unknown' END AS sex,
+               i % 4 = 0 AS born_abroad,
+               CASE i % 4 WHEN 0 THEN 'compulsory_or_less' WHEN 1 THEN 'upper_secondary'
+                    WHEN 2 THEN 'post_secondary' ELSE 'unknown' END AS education_level,
+               CAST(i % 13 AS INTEGER) AS employed_months_prev_year,
+               CAST((i * 7) % 13 AS INTEGER) AS social_assistance_months_prev_year,
+               CAST((i * 11) % 40 AS INTEGER) AS sick_leave_days_prev_year
+        FROM range({n}) t(i)
+        """
+    )
+    con.execute(
+        f"""
+        COPY (SELECT person_id, '{IID}' AS intervention_id, "group",
+                     CAST(start_date AS DATE) AS start_date, birth_year, sex, born_abroad,
+                     education_level, employed_months_prev_year,
+                     social_assistance_months_prev_year, sick_leave_days_prev_year
+              FROM persons) TO '{folder / "participants.parquet"}' (FORMAT parquet)
+        """
+    )
+    codes = ", ".join(f"('{c}')" for c in OUTCOMES)
+    con.execute(
+        f"""
+        COPY (SELECT p.person_id, c.code AS outcome_code, CAST(y.y AS VARCHAR) AS period,
+                     CASE c.code WHEN 'sick_leave_days' THEN floor(random() * 30)
+                          ELSE CAST(random() < 0.3 AS INTEGER) END AS value
+              FROM persons p, range(2015, 2015 + {YEARS}) y(y), (VALUES {codes}) c(code))
+        TO '{folder / "outcomes.parquet"}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)
+        """
+    )
+    sums = con.execute(
+        "SELECT "
+        + ", ".join(f"sum(value) FILTER (WHERE outcome_code = '{c}')" for c in OUTCOMES)
+        + f" FROM read_parquet('{folder / 'outcomes.parquet'}')"
+    ).fetchone()
+    con.close()
+    return [float(s) for s in (sums or [])]
+
+
+def run_child(script: str, args: list[str]) -> tuple[float, dict[str, object]]:
+    """Run one tool in a fresh interpreter; return wall time and its JSON report."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "?"
+        return elapsed, {"error": tail}
+    return elapsed, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--memory-limit", default="2GB")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--pandas-max", type=int, default=300_000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+
+    base = args.workdir or Path(tempfile.mkdtemp(prefix="outcomelab-bench-panel-"))
+    print(
+        f"{'persons':>9} {'outcome rows':>12} {'tool':<12} {'median s':>9} {'min s':>8} "
+        f"{'peak MB':>8} {'ratio':>6}  check"
+    )
+    for n in args.sizes:
+        src = base / f"n{n}"
+        t0 = time.perf_counter()
+        truth = generate(src, n)
+        gen_s = time.perf_counter() - t0
+        print(f"# generated {n:,} persons x {YEARS} years x {len(OUTCOMES)} outcomes "
+              f"as Parquet in {gen_s:.1f} s")  # fmt: skip
+        tools = [("write_panel", _WRITE), ("build_panel", _BUILD)]
+        if n <= args.pandas_max:
+            tools.append(("pandas", _PANDAS))
+        medians: dict[str, float] = {}
+        for name, script in tools:
+            times, peaks, checks = [], [], []
+            for r in range(args.repeats):
+                out = base / f"panel-{n}-{r}.parquet"
+                tmp = base / "duckdb-tmp"
+                tmp.mkdir(exist_ok=True)
+                elapsed, rep = run_child(
+                    script,
+                    [str(src), str(out), str(tmp), args.memory_limit, str(args.threads)],
+                )
+                if "error" in rep:
+                    print(f"{n:>9,} {n * YEARS * len(OUTCOMES):>12,} {name:<12} failed: "
+                          f"{rep['error']}")  # fmt: skip
+                    break
+                times.append(elapsed)
+                peaks.append(float(rep["maxrss_kb"]) / 1024)  # type: ignore[arg-type]
+                sums = [float(s) for s in rep["sums"]]  # type: ignore[attr-defined]
+                ok = rep["rows"] == n * YEARS and all(
+                    abs(a - b) < 1e-6 * max(1.0, abs(b)) for a, b in zip(sums, truth, strict=True)
+                )
+                checks.append(ok)
+                out.unlink(missing_ok=True)
+            if not times:
+                continue
+            med = statistics.median(times)
+            medians[name] = med
+            ratio = med / medians["write_panel"] if "write_panel" in medians else float("nan")
+            print(
+                f"{n:>9,} {n * YEARS * len(OUTCOMES):>12,} {name:<12} {med:>9.1f} "
+                f"{min(times):>8.1f} {max(peaks):>8.0f} {ratio:>6.2f}  "
+                f"{'rows and sums match' if all(checks) else 'MISMATCH'}"
+            )
+    print(
+        f"# DuckDB memory_limit={args.memory_limit}, threads={args.threads}; times include "
+        "interpreter start and imports; peak MB = max ru_maxrss of the child over repeats."
+    )
+
+
+if __name__ == "__main__":
+    main()
