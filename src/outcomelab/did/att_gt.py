@@ -192,6 +192,8 @@ def att_gt(
     n = pa.n_units
     glist = np.unique(coh[coh > 0])
     never = coh == 0
+    sizes_values, sizes_counts = np.unique(coh, return_counts=True)
+    cohort_size = {float(v): int(c) for v, c in zip(sizes_values, sizes_counts, strict=True)}
     if control_group == "never_treated" and not never.any():
         raise EmptyGroupError(
             "There are no never-treated units (cohort 0 or missing) to compare with, so "
@@ -215,8 +217,7 @@ def att_gt(
         else:
             limit = max(t, b) + anticipation
             ctrl = tuple(float(c) for c in codes_list if c == 0 or (c > limit and c != g))
-        has_ctrl = any(np.any(coh == c) for c in ctrl)
-        if not has_ctrl:
+        if not any(cohort_size.get(c, 0) for c in ctrl):
             skipped.append(f"ATT({g:g},{t:g})")
             valid[k] = False
             continue
