@@ -8,7 +8,10 @@ import hmac
 import pandas as pd
 from typer.testing import CliRunner
 
-import outcomelab.cli.pseudonymise  # noqa: F401  (registers the command)
+# register our commands (with two or more, typer keeps `validate`/`pseudonymise` as subcommands)
+import outcomelab.cli.pseudonymise
+import outcomelab.cli.schemas
+import outcomelab.cli.validate  # noqa: F401
 from outcomelab.cli.main import app
 from outcomelab.identity import read_key
 

@@ -9,7 +9,10 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-import outcomelab.cli.validate  # noqa: F401  (registers the command)
+# register our commands (with two or more, typer keeps `validate`/`pseudonymise` as subcommands)
+import outcomelab.cli.pseudonymise
+import outcomelab.cli.schemas
+import outcomelab.cli.validate  # noqa: F401
 from outcomelab.cli.main import app
 
 runner = CliRunner()
@@ -108,3 +111,18 @@ def test_entry_point_end_to_end(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert json.loads(proc.stdout)["n_failures"] == 3
+
+
+def test_schemas_commands(tmp_path):
+    listed = runner.invoke(app, ["schemas", "list"])
+    assert listed.exit_code == 0 and "participants" in listed.output
+    check = runner.invoke(app, ["schemas", "docs", "--check"])
+    assert check.exit_code == 0, check.output
+    stale = runner.invoke(app, ["schemas", "docs", "--check", "--out", str(tmp_path)])
+    assert stale.exit_code == 1 and "stale: README.md" in stale.output
+    written = runner.invoke(app, ["schemas", "docs", "--out", str(tmp_path)])
+    assert written.exit_code == 0 and (tmp_path / "outcomes.md").is_file()
+    template = runner.invoke(app, ["schemas", "template", "costs", "-o", str(tmp_path / "c.xlsx")])
+    assert template.exit_code == 0 and (tmp_path / "c.xlsx").is_file()
+    wrong = runner.invoke(app, ["schemas", "template", "people", "-o", str(tmp_path / "x.xlsx")])
+    assert wrong.exit_code == 2 and "no standard schema called 'people'" in wrong.output

@@ -42,3 +42,21 @@ def docs_command(
         raise typer.Exit(1 if stale else 0)
     for path in write_docs(out):
         typer.echo(str(path))
+
+
+@schemas_app.command("template")
+def template_command(
+    name: str = typer.Argument(..., help="Standard table, e.g. participants."),
+    out: Path = typer.Option(..., "--out", "-o", help="The .xlsx file to write."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing file."),
+) -> None:
+    """Write an Excel template for a standard table (header, drop-down lists, field help)."""
+    from outcomelab.errors import OutcomelabError
+    from outcomelab.schemas.template import write_excel_template
+
+    try:
+        path = write_excel_template(name, out, overwrite=overwrite)
+    except OutcomelabError as err:
+        typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(err.exit_code if err.exit_code != 1 else 2) from None
+    typer.echo(f"Wrote the {name} template to {path}.")

@@ -1,0 +1,123 @@
+"""An Excel template for a standard table: the header, drop-down lists and a sheet of field help.
+
+Municipalities often fill tables in Excel. The template's first sheet has the standard header
+(required columns in bold), list validation for fields with allowed values, whole-number and
+decimal validation for numeric fields, and text format for codes with leading zeros; the second
+sheet describes every field. A filled template is read back by :func:`read_table` as is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outcomelab.errors import InputError
+from outcomelab.schemas.model import TableSchema, load_schema
+
+__all__ = ["write_excel_template"]
+
+_HELP_HEADER = ("field", "title", "type", "required", "allowed values / constraints", "description")
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
+
+
+def write_excel_template(
+    schema: str | TableSchema, path: str | Path, *, rows: int = 5000, overwrite: bool = False
+) -> Path:
+    """Write an ``.xlsx`` template for a standard table.
+
+    Parameters
+    ----------
+    schema
+        A standard table name or schema.
+    path
+        The ``.xlsx`` file to write.
+    rows
+        How many rows the drop-down lists and number checks cover.
+    overwrite
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        If ``path`` does not end in ``.xlsx`` or exists and ``overwrite`` is false.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from outcomelab.schemas.docs import _constraints
+
+    table = load_schema(schema)
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(f"Name the template .xlsx (got {target.name}).")
+    if target.exists() and not overwrite:
+        raise InputError(f"{target} already exists; choose another name or allow overwriting.")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.name[:31]
+    bold = Font(bold=True)
+    last = rows + 1
+    for col, field in enumerate(table.fields, start=1):
+        cell = sheet.cell(row=1, column=col, value=field.name)
+        if field.required:
+            cell.font = bold
+        letter = _column_letter(col)
+        sheet.column_dimensions[letter].width = max(12, len(field.name) + 2)
+        area = f"{letter}2:{letter}{last}"
+        validation = None
+        if field.enum is not None and len(",".join(field.enum)) < 250:
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(field.enum) + '"', allow_blank=True
+            )
+            validation.error = f"{field.name}: choose one of {', '.join(field.enum)}."
+        elif field.type in ("integer", "number"):
+            low = field.minimum if field.minimum is not None else -1e15
+            high = field.maximum if field.maximum is not None else 1e15
+            validation = DataValidation(
+                type="whole" if field.type == "integer" else "decimal",
+                operator="between",
+                formula1=str(low),
+                formula2=str(high),
+                allow_blank=True,
+            )
+            validation.error = f"{field.name}: a {field.type} between {low:g} and {high:g}."
+        elif field.type == "date":
+            for row in range(2, last + 1):
+                sheet.cell(row=row, column=col).number_format = "yyyy-mm-dd"
+        elif field.pattern is not None:
+            for row in range(2, last + 1):
+                sheet.cell(row=row, column=col).number_format = "@"  # keep leading zeros
+        if validation is not None:
+            validation.showErrorMessage = True
+            sheet.add_data_validation(validation)
+            validation.add(area)
+    sheet.freeze_panes = "A2"
+    help_sheet = workbook.create_sheet("fields")
+    help_sheet.append(list(_HELP_HEADER))
+    for cell in help_sheet[1]:
+        cell.font = bold
+    for field in table.fields:
+        help_sheet.append(
+            [
+                field.name,
+                field.title,
+                field.type,
+                "yes" if field.required else "no",
+                "; ".join(_constraints(field)),
+                field.description,
+            ]
+        )
+    for letter, width in zip("ABCDEF", (28, 30, 10, 9, 50, 90), strict=True):
+        help_sheet.column_dimensions[letter].width = width
+    workbook.save(target)
+    return target
