@@ -172,3 +172,11 @@ def test_unbalanced_panel_drops_units_and_says_so() -> None:
     sub = df[~df.id.isin([0, 1, 2, 3])]
     direct = att_gt(sub, **ARGS)
     np.testing.assert_allclose(res.tidy()["estimate"], direct.tidy()["estimate"], rtol=1e-12)
+
+
+def test_small_groups_warn() -> None:
+    df = panel(n=200)
+    df.loc[df.id.isin([0, 1, 2]), "g"] = 2004  # a cohort of three units
+    with pytest.warns(UserWarning, match=r"Some groups are small .*2004 \(3\)"):
+        res = att_gt(df, **ARGS)
+    assert any("Some groups are small" in n for n in res.notes)

@@ -289,6 +289,19 @@ def att_gt(
             f"{len(skipped)} group-time cells have no comparison units and are not estimated: "
             f"{', '.join(skipped[:8])}{' ...' if len(skipped) > 8 else ''}."
         )
+    small = [
+        f"{c:g} ({cohort_size[float(c)]})"
+        for c in codes_list
+        if 0 < cohort_size.get(float(c), 0) < len(covs) + 5
+    ]
+    if small:
+        msg = (
+            f"Some groups are small (first treated period and units: {', '.join(small)}; "
+            f"0 = never treated): fewer than {len(covs) + 5} units, as R did also warns. Their "
+            "effects and standard errors are imprecise; consider merging adjacent cohorts."
+        )
+        notes.append(msg)
+        warnings.warn(msg, stacklevel=2)
     if n_trimmed:
         msg = (
             f"{n_trimmed} comparison-unit observations (summed over cells) had a propensity "
