@@ -342,7 +342,9 @@ def section_provenance(ev: Evaluation, facts: Mapping[str, Any]) -> str:
     lang = ev.lang
     inputs = ev._inputs
     params = ", ".join(
-        f"{k} = {v!r}" for k, v in sorted(ev.params.items()) if k not in ("store_dir", "data_dir")
+        f"{k} = {'–' if v is None else repr(v)}"
+        for k, v in sorted(ev.params.items())
+        if k not in ("store_dir", "data_dir", "output_dir")
     )
     versions = ", ".join(f"{k} {v}" for k, v in sorted(facts.get("versions", {}).items()))
     rows = [

@@ -1,0 +1,95 @@
+"""The runner: bad parameters refused before a kernel starts; a failing cell names its section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from outcomelab.errors import ParameterError, ReportError, SchemaError
+from outcomelab.reports import api, evaluate
+from outcomelab.reports.kernel import KERNEL_NAME, _resolved_executable, ensure_kernel
+from outcomelab.reports.runner import execute_template, failing_section
+
+
+def _no_kernel(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a kernel was started although the parameters are bad")
+
+
+@pytest.mark.parametrize(
+    ("params", "pattern"),
+    [
+        ({"desing": "did"}, r"Unknown parameter\(s\) 'desing'.*declares: submission"),
+        ({"design": "rct"}, r"`design` must be one of"),
+        ({"alpha": "0.05"}, r"`alpha` must be of type float"),
+        ({"follow_up_months": 30}, r"whole years in months"),
+        ({"lang": "de"}, r"`lang` must be one of 'sv', 'en'"),
+    ],
+)
+def test_bad_parameters_are_refused_before_a_kernel_starts(
+    params: dict[str, object], pattern: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api, "execute_template", _no_kernel)
+    with pytest.raises(ParameterError, match=pattern):
+        evaluate(data=tmp_path, out=tmp_path / "out", params=params)
+    assert not (tmp_path / "out").exists()
+
+
+def test_exactly_one_data_source(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="exactly one of `submission`"):
+        evaluate(out=tmp_path)
+    with pytest.raises(ParameterError, match="Unknown report template 'fancy'"):
+        evaluate(data=tmp_path, out=tmp_path, template="fancy")
+
+
+def test_invalid_data_folder_gives_the_failure_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api, "execute_template", _no_kernel)
+    (tmp_path / "participants.csv").write_text("person_id,intervention_id\nx,\n")
+    with pytest.raises(SchemaError) as info:
+        evaluate(data=tmp_path, out=tmp_path / "out")
+    assert info.value.failures is not None and len(info.value.failures) > 0
+
+
+def test_kernel_is_registered_for_this_interpreter() -> None:
+    import sys
+
+    assert ensure_kernel() == KERNEL_NAME
+    assert _resolved_executable(KERNEL_NAME) == sys.executable
+
+
+def _template(tmp_path: Path, failing: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("x = 1")
+    params.metadata["tags"] = ["parameters"]
+    ok = nbformat.v4.new_code_cell("y = x + 1")
+    ok.metadata["tags"] = ["section:data"]
+    heading = nbformat.v4.new_code_cell("print('results')")
+    heading.metadata["tags"] = ["section:results"]
+    bad = nbformat.v4.new_code_cell(failing)
+    nb.cells = [params, ok, heading, bad, nbformat.v4.new_code_cell("z = 3")]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
+    path = tmp_path / "failing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.notebook
+def test_failing_cell_names_its_section_and_keeps_the_partial_notebook(tmp_path: Path) -> None:
+    template = _template(tmp_path, "raise ValueError('the outcome column is empty')")
+    output = tmp_path / "out" / "report.ipynb"
+    with pytest.raises(ReportError) as info:
+        execute_template(template, output, {"x": 2}, timeout=60)
+    message = str(info.value)
+    assert "section 'results'" in message
+    assert "ValueError: the outcome column is empty" in message
+    assert str(output) in message
+    assert output.is_file()
+    nb = nbformat.read(output, as_version=4)
+    found = failing_section(nb)
+    assert found is not None and found[1] == "results"
+    # the cells before the failure ran, the one after did not
+    executed = [c.get("execution_count") for c in nb.cells if c.cell_type == "code"]
+    assert executed[-1] is None and executed[1] is not None

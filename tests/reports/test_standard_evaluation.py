@@ -1,0 +1,204 @@
+"""The standard evaluation template, executed with a kernel on a small generated submission."""
+
+from __future__ import annotations
+
+import fcntl
+import html
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from outcomelab.reports import EvaluationRun, evaluate
+from outcomelab.reports.results_json import validate_results
+
+pytestmark = pytest.mark.notebook
+
+SEED = 7
+
+
+def _shared_dir(factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by the pytest-xdist workers of this session (one kernel run per report)."""
+    base = factory.getbasetemp()
+    return base.parent if base.name.startswith("popen-gw") else base
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="module")
+def small_submission(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from outcomelab.example import generate_example
+
+    folder = _shared_dir(tmp_path_factory) / "outcomelab-report-submission"
+    with _locked(folder.with_suffix(".lock")):
+        if not (folder / "outcomes.csv").is_file():
+            generate_example(folder, n_participants=300, n_pool=1500, seed=11)
+    return folder
+
+
+def _report(factory: pytest.TempPathFactory, data: Path, lang: str) -> EvaluationRun:
+    out = _shared_dir(factory) / f"outcomelab-report-{lang}"
+    with _locked(out.with_suffix(".lock")):
+        if (out / "report.html").is_file():
+            results = json.loads((out / "results.json").read_text())
+            return EvaluationRun(
+                out_dir=out,
+                notebook=out / "report.ipynb",
+                html=out / "report.html",
+                results_json=out / "results.json",
+                provenance=out / "provenance.json",
+                figures=tuple(out / f for f in results["figures"]),
+                results=results,
+            )
+        return evaluate(data=data, out=out, lang=lang, params={"seed": SEED})
+
+
+@pytest.fixture(scope="module")
+def run_en(small_submission: Path, tmp_path_factory: pytest.TempPathFactory) -> EvaluationRun:
+    return _report(tmp_path_factory, small_submission, "en")
+
+
+@pytest.fixture(scope="module")
+def run_sv(small_submission: Path, tmp_path_factory: pytest.TempPathFactory) -> EvaluationRun:
+    return _report(tmp_path_factory, small_submission, "sv")
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees: no style, script or tags."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return html.unescape(page)
+
+
+@pytest.mark.parametrize("which", ["run_en", "run_sv"])
+def test_report_outputs_exist_and_results_fit_the_schema(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    run: EvaluationRun = request.getfixturevalue(which)
+    for path in (run.notebook, run.html, run.results_json, run.provenance, *run.figures):
+        assert path.is_file(), path
+    results = json.loads(run.results_json.read_text())
+    validate_results(results)
+    assert results == run.results
+    assert results["language"] == which[-2:]
+    assert results["outcomes"][0]["primary"] is True
+    assert results["outcomes"][0]["code"] == "employment"
+    assert [o["primary"] for o in results["outcomes"]].count(True) == 1
+    assert {"results.png", "event_study.png"} <= {Path(f).name for f in results["figures"]}
+
+
+@pytest.mark.parametrize("which", ["run_en", "run_sv"])
+def test_html_has_headline_no_code_all_figures_no_placeholders(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    run: EvaluationRun = request.getfixturevalue(which)
+    page = run.html.read_text(encoding="utf-8")
+    text = visible_text(page)
+    assert html.escape(run.results["headline"]["text"], quote=True) in page
+    # no code cells: no input areas and none of the template's calls
+    assert 'class="jp-InputArea' not in page
+    assert '<div class="input"' not in page
+    for code in ("Evaluation.start", "report.show(", "import ", "ev.estimate()"):
+        assert code not in text
+    # every figure the run saved is inlined
+    assert len(re.findall(r"<img\b", page)) == len(run.figures)
+    assert page.count("data:image/png;base64,") >= len(run.figures)
+    # no unrendered placeholders or failures in the text
+    assert "{" not in text and "}" not in text
+    assert not re.search(r"\bnan\b", text, flags=re.I)
+    assert not re.search(r"\bNone\b|Traceback|\b[A-Z]\w*Error\b", text)
+    # person-level identifiers never reach the page
+    assert "person_id" not in page
+
+
+def test_numbers_match_the_python_api(run_en: EvaluationRun, small_submission: Path) -> None:
+    from outcomelab.design import build_panel
+    from outcomelab.did import att_gt
+    from outcomelab.matching import match
+    from outcomelab.reports.estimation import baseline_covariates, matching_sample
+
+    results = run_en.results
+    iid = results["intervention"]["id"]
+    panel, covs = baseline_covariates(build_panel(small_submission, intervention_id=iid))
+    assert results["design"]["estimator"] == "att_gt"
+    assert results["design"]["covariates"] == covs
+    gt = att_gt(
+        panel,
+        outcome="employment",
+        unit="unit",
+        time="period",
+        cohort="cohort",
+        covariates=covs,
+        control_group="never_treated",
+        alpha=0.05,
+        seed=SEED,
+    )
+    direct = gt.aggregate("dynamic", min_e=2, max_e=2)
+    got = results["outcomes"][0]
+    for key in ("estimate", "std_error", "conf_low", "conf_high", "p_value"):
+        np.testing.assert_allclose(got[key], getattr(direct, key), rtol=1e-12, err_msg=key)
+    test = gt.pretest()
+    np.testing.assert_allclose(
+        results["diagnostics"]["pretrend"]["p_value"], test.p_value, rtol=1e-12
+    )
+    # the matching robustness check equals a direct call of match()
+    codes = [o["code"] for o in results["outcomes"]]
+    sample, on = matching_sample(panel, outcomes=codes, follow_up_months=24, covariates=covs)
+    sample = sample.dropna(subset=[*on, *codes]).reset_index(drop=True)
+    m = match(
+        sample,
+        treatment="treated",
+        covariates=on,
+        method="nearest",
+        distance="logit",
+        ratio=1,
+        caliper=0.2,
+        exact="stratum",
+        seed=SEED,
+    )
+    row = next(r for r in results["robustness"] if r["method"].startswith("nearest"))
+    eff = m.effect("employment", on)
+    np.testing.assert_allclose(row["estimate"], eff.estimate, rtol=1e-12)
+    np.testing.assert_allclose(row["std_error"], eff.std_error, rtol=1e-12)
+    # the report shows the same numbers (per 100 participants, one decimal)
+    page = run_en.html.read_text(encoding="utf-8")
+    shown = f"{100 * direct.estimate:.1f}".replace("-", "\u2212")
+    assert f"<td>{shown}</td>" in page
+
+
+def test_languages_hold_the_same_numbers(run_en: EvaluationRun, run_sv: EvaluationRun) -> None:
+    def numbers(results: dict[str, Any]) -> list[Any]:
+        return [
+            (o["code"], o["estimate"], o["p_value_holm"], o["verdict"]) for o in results["outcomes"]
+        ]
+
+    assert numbers(run_en.results) == numbers(run_sv.results)
+    assert run_en.results["sample_flow"]["analysed"] == run_sv.results["sample_flow"]["analysed"]
+    assert "Av varje 100 deltagare" in run_sv.results["headline"]["text"]
+    assert "For every 100 participants" in run_en.results["headline"]["text"]
+
+
+def test_same_inputs_and_seed_give_identical_results_json(
+    run_en: EvaluationRun, small_submission: Path, tmp_path: Path
+) -> None:
+    again = evaluate(
+        data=small_submission, out=tmp_path / "again", lang="en", params={"seed": SEED}
+    )
+    assert again.results_json.read_bytes() == run_en.results_json.read_bytes()
+    provenance = json.loads(again.provenance.read_text())
+    assert provenance["version_hash"] == run_en.results["submission"]["version_hash"]
+    assert "run_at" in provenance and "run_at" not in again.results_json.read_text()
