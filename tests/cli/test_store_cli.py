@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -59,15 +58,12 @@ def test_invalid_submission_prints_failures_and_exits_1(
     p.loc[4, "birth_year"] = "nineteen"
     p.to_csv(folder / "participants.csv", index=False)
     store = tmp_path / "store"
-    result = subprocess.run(
-        [sys.executable, "-c", "from outcomelab.cli.main import run; run()", "submit",
-         str(folder), "--intervention", IID, "--store", str(store)],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    assert "not valid" in result.stderr and "birth_year" in result.stderr
-    assert "nineteen" in result.stderr and "participants" in result.stderr
+    code, _, err = _cli(["submit", str(folder), "--intervention", IID, "--store", str(store)],
+                        capsys)  # fmt: skip
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert "not valid" in err and "birth_year" in err
+    assert "nineteen" in err and "participants" in err
     code, out, _ = _cli(["submissions", "list", "--store", str(store)], capsys)
     assert code == 0 and "No submissions" in out
 

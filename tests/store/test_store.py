@@ -216,6 +216,7 @@ _WORKER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_concurrent_processes_do_not_corrupt_the_store(tmp_path: Path) -> None:
     folders = [_example(tmp_path / f"s{i}", seed=10 + i) for i in range(5)]
     root = tmp_path / "store"
