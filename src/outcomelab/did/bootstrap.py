@@ -97,7 +97,7 @@ def gaussian_uniform_critical_value(
     *,
     alpha: float,
     rng: np.random.Generator,
-    draws: int = 20000,
+    draws: int = 10000,
 ) -> float:
     """Uniform (sup-t) critical value from the estimated covariance of the estimates.
 
