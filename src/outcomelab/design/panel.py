@@ -326,8 +326,11 @@ def _prepare(
         if r and r[0]:
             dropped.append((reason, int(r[0]), int(r[1])))
     cov_select = "".join(f", {_q(c)}" for c in covs)
+    # _k numbers the kept persons in pseudonym order: the outcome rows are joined to it once, so
+    # the pivot groups on integers instead of 64-character pseudonyms
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _p AS SELECT person_id, "
+        "CAST(row_number() OVER (ORDER BY person_id) AS BIGINT) AS _k, "
         f"CAST(CASE WHEN _grp = 'participant' THEN {cohort} ELSE 0 END AS BIGINT) AS cohort, "
         f"CAST(_grp = 'participant' AS BIGINT) AS treated{cov_select} FROM _p_all "
         "WHERE _n = 1 AND _grp IN ('participant', 'comparison') "
@@ -335,10 +338,10 @@ def _prepare(
     )
     con.execute("DROP TABLE _p_all")
 
-    # --- outcome rows: one pass that filters, parses and pivots ----------------------------------
+    # --- outcome rows: one pass that filters, parses, numbers and pivots -------------------------
     t_sql = _period_sql(period_type)
     code_list = ", ".join(_lit(c) for c in chosen)
-    where = [f"CAST(outcome_code AS VARCHAR) IN ({code_list})"]
+    code_filter = f"CAST(outcome_code AS VARCHAR) IN ({code_list})"
     period_filter = ""
     if periods is not None:
         wanted = sorted({period_to_int(p, period_type) for p in periods})
@@ -351,58 +354,54 @@ def _prepare(
         for c in chosen
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _w AS SELECT person_id, t, count(*) AS _rows" + aggs + " "
+        "CREATE OR REPLACE TEMP TABLE _w AS SELECT p._k, o.t, count(*) AS _rows" + aggs + " "
         f"FROM (SELECT person_id, CAST(outcome_code AS VARCHAR) AS code, {t_sql} AS t, value "
-        f"FROM src_outcomes WHERE {' AND '.join(where)}) GROUP BY person_id, t"
+        f"FROM src_outcomes WHERE {code_filter}) o "
+        "LEFT JOIN (SELECT person_id, _k FROM _p) p USING (person_id) GROUP BY p._k, o.t"
     )
-    r = con.execute(
-        "SELECT sum(_rows), count(DISTINCT person_id) FROM _w WHERE t IS NULL"
-    ).fetchone()
+    kept = f"_k IS NOT NULL AND t IS NOT NULL{period_filter}"
+    r = con.execute("SELECT sum(_rows), count(DISTINCT _k) FROM _w WHERE t IS NULL").fetchone()
     if r and r[0]:
         form = "YYYY" if period_type == "year" else "YYYY-MM"
         dropped.append((f"outcome period not of the form {form}", int(r[0]), int(r[1])))
     if periods is not None:
         r = con.execute(
-            "SELECT sum(_rows), count(DISTINCT person_id) FROM _w "
-            f"WHERE t IS NOT NULL AND NOT (TRUE{period_filter})"
+            "SELECT sum(_rows), count(DISTINCT _k) FROM _w "
+            f"WHERE _k IS NOT NULL AND t IS NOT NULL AND NOT (TRUE{period_filter})"
         ).fetchone()
         if r and r[0]:
             dropped.append(("outcome period outside `periods`", int(r[0]), int(r[1])))
-    r = con.execute(
-        "SELECT sum(_rows), count(DISTINCT person_id) FROM _w ANTI JOIN _p USING (person_id) "
-        "WHERE t IS NOT NULL"
-    ).fetchone()
+    r = con.execute("SELECT sum(_rows) FROM _w WHERE _k IS NULL AND t IS NOT NULL").fetchone()
     if r and r[0]:
+        persons = con.execute(
+            f"SELECT count(DISTINCT person_id) FROM src_outcomes WHERE {code_filter} "
+            "AND person_id NOT IN (SELECT person_id FROM _p)"
+        ).fetchone()
         dropped.append(
             ("outcome rows for persons not among this intervention's kept participants",
-             int(r[0]), int(r[1]))
+             int(r[0]), int(persons[0]) if persons else 0)
         )  # fmt: skip
     dup_cond = " OR ".join(f"{_q('_n_' + c)} > 1" for c in chosen)
     dup_rows = " + ".join(
         f"CASE WHEN {_q('_n_' + c)} > 1 THEN {_q('_n_' + c)} ELSE 0 END" for c in chosen
     )
     r = con.execute(
-        f"SELECT sum({dup_rows}), count(DISTINCT person_id) FROM _w SEMI JOIN _p USING (person_id) "
-        f"WHERE t IS NOT NULL AND ({dup_cond})"
+        f"SELECT sum({dup_rows}), count(DISTINCT _k) FROM _w WHERE {kept} AND ({dup_cond})"
     ).fetchone()
     if r and r[0]:
         dropped.append(
             ("duplicate outcome rows (same person, outcome and period); the value is set to "
              "missing", int(r[0]), int(r[1]))
         )  # fmt: skip
-    r = con.execute(
-        "SELECT count(*) FROM _p WHERE person_id NOT IN "
-        f"(SELECT person_id FROM _w WHERE t IS NOT NULL{period_filter})"
-    ).fetchone()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _pu AS SELECT *, CAST(row_number() OVER (ORDER BY _k) "
+        f"AS BIGINT) AS unit FROM _p WHERE _k IN (SELECT DISTINCT _k FROM _w WHERE {kept})"
+    )
+    r = con.execute("SELECT (SELECT count(*) FROM _p) - (SELECT count(*) FROM _pu)").fetchone()
     if r and r[0]:
         dropped.append(("person without any outcome row in the panel's periods", 0, int(r[0])))
 
     # --- the panel ------------------------------------------------------------------------------
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _pu AS SELECT *, CAST(row_number() OVER (ORDER BY "
-        "person_id) AS BIGINT) AS unit FROM _p WHERE person_id IN "
-        f"(SELECT person_id FROM _w WHERE t IS NOT NULL{period_filter})"
-    )
     outcome_cols = "".join(
         f", CASE WHEN w.{_q('_n_' + c)} > 1 THEN NULL ELSE w.{_q(c)} END AS {_q(c)}" for c in chosen
     )
@@ -411,16 +410,13 @@ def _prepare(
         "SELECT p.person_id, p.unit, CAST(w.t AS BIGINT) AS period" + outcome_cols + ", p.cohort, "
         "CAST(CASE WHEN p.cohort > 0 THEN w.t - p.cohort END AS DOUBLE) AS rel_time, p.treated, "
         "CAST(p.cohort > 0 AND w.t >= p.cohort AS BIGINT) AS treated_post" + cov_cols + " "
-        f"FROM (SELECT * FROM _w WHERE t IS NOT NULL{period_filter}) w "
-        "JOIN _pu p USING (person_id) ORDER BY p.unit, w.t"
+        f"FROM (SELECT * FROM _w WHERE {kept}) w "
+        "JOIN _pu p USING (_k) ORDER BY p.unit, w.t"
     )
 
     stats = con.execute("SELECT count(*), count(*) FILTER (WHERE treated = 1) FROM _pu").fetchone()
     n_persons, n_part = (int(stats[0]), int(stats[1])) if stats else (0, 0)
-    span = con.execute(
-        f"SELECT min(w.t), max(w.t), count(*) FROM (SELECT * FROM _w WHERE t IS NOT NULL"
-        f"{period_filter}) w SEMI JOIN _pu USING (person_id)"
-    ).fetchone()
+    span = con.execute(f"SELECT min(t), max(t), count(*) FROM _w WHERE {kept}").fetchone()
     first, last, n_rows = (span[0], span[1], int(span[2])) if span else (None, None, 0)
     cohorts = {
         int(k): int(v)
