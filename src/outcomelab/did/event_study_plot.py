@@ -92,6 +92,7 @@ def event_study_plot(result: EffectResult, *, ax: Any = None, title: str | None 
     level = round(100 * (1 - result.alpha))
     _draw(ax, e, table, e >= 0, level)
     ax.axvline(-0.5, color="grey", ls="--", lw=0.8)
+    ax.set_xticks(e, [f"{v:g}" for v in e])
     ax.set_xlabel("Periods since treatment start (event time)")
     ax.set_ylabel(f"Effect on {result.outcome}" if result.outcome else "Effect")
     ax.set_title(title or "Event study (Callaway & Sant'Anna)")
@@ -124,7 +125,13 @@ def group_time_plot(result: GroupTimeResult) -> Figure:
         sub = table[table["group"] == g].reset_index(drop=True)
         _draw(ax, sub["time"].to_numpy(dtype=float), sub, sub["post"].to_numpy(bool), level)
         ax.set_title(f"Cohort first treated in {g:g}", fontsize=9)
-    axes[0, 0].legend(fontsize=7, frameon=False)
+    handles: dict[str, Any] = {}
+    for ax in axes[:, 0]:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    axes[0, 0].legend(list(handles.values()), list(handles), fontsize=7, frameon=False)
+    times = np.unique(table["time"].to_numpy(dtype=float))
+    axes[-1, 0].set_xticks(times, [f"{t:g}" for t in times])
     axes[-1, 0].set_xlabel("Period")
     fig.tight_layout()
     return fig
