@@ -372,7 +372,9 @@ class Evaluation:
             label_cg = (
                 f"Other comparison group ({other.replace('_', ' ')})"
                 if en
-                else f"Annan jämförelsegrupp ({t('cg_' + other, lang)} behandlade)"
+                else "Annan jämförelsegrupp ("
+                + ("ännu inte behandlade" if other == "not_yet_treated" else "aldrig behandlade")
+                + ")"
             )
             self._robust_row(label_cg, "att_gt/dr", other, True, other_group)
             self._robust_row(
