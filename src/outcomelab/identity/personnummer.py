@@ -35,9 +35,6 @@ __all__ = [
     "parse_personnummer",
 ]
 
-_PNR_RE = (
-    r"(?P<cc>\d{2})?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})(?P<sep>[-+]?)(?P<nnn>\d{3})(?P<c>\d)"
-)
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 #: reason codes of :func:`parse_personnummer` and what they mean
@@ -114,30 +111,38 @@ def _as_series(values: Iterable[object] | str) -> pd.Series:
     return pd.Series(list(values), dtype=object)
 
 
+def _digit_matrix(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shape test and digits of each string.
+
+    Returns ``shaped`` (10 or 12 digits, optionally ``-``/``+`` before the last four), ``plus``,
+    ``has_cc`` and an (n, 12) digit matrix (10-digit numbers left-padded with zeros).
+    """
+    n = len(text)
+    length = text.str.len().to_numpy(dtype=np.int64, na_value=0)
+    sep_char = text.str.slice(-5, -4)
+    has_sep = np.isin(length, (11, 13)) & sep_char.isin(["-", "+"]).to_numpy(dtype=bool)
+    plus = has_sep & (sep_char == "+").to_numpy(dtype=bool)
+    digits = text.where(~has_sep, text.str.slice(0, -5) + text.str.slice(-4))
+    digit_len = np.where(has_sep, length - 1, length)
+    shaped = np.isin(digit_len, (10, 12)) & digits.str.fullmatch(r"[0-9]+").to_numpy(
+        dtype=bool, na_value=False
+    )
+    has_cc = shaped & (digit_len == 12)
+    padded = digits.where(pd.Series(~shaped | has_cc, index=digits.index), "00" + digits)
+    padded = padded.where(pd.Series(shaped, index=digits.index), "000000000000")
+    raw = np.asarray(padded.to_numpy(dtype=object), dtype="S12")
+    matrix = raw.view(np.uint8).reshape(n, 12).astype(np.int64) - 48
+    return shaped, plus, has_cc, matrix
+
+
 def _parse_unique(text: pd.Series, ref: dt.date) -> pd.DataFrame:
     """Parse distinct stripped strings (index 0..n-1) into the result columns."""
     n = len(text)
-    out = pd.DataFrame(
-        {
-            "canonical": pd.Series([None] * n, dtype=object),
-            "valid": np.zeros(n, dtype=bool),
-            "kind": pd.Series([None] * n, dtype=object),
-            "birth_date": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]"),
-            "reason": pd.Series(["format"] * n, dtype=object),
-        }
-    )
-    out.loc[(text == "").to_numpy(), "reason"] = "empty"
-    parts = text.str.extract(f"^{_PNR_RE}$")
-    shaped = parts["yy"].notna().to_numpy()
-    if not shaped.any():
-        return out
-    p = parts[shaped]
-    yy = p["yy"].astype(int).to_numpy()
-    mm = p["mm"].astype(int).to_numpy()
-    dd = p["dd"].astype(int).to_numpy()
-    plus = (p["sep"] == "+").to_numpy()
-    has_cc = p["cc"].notna().to_numpy()
-    cc = p["cc"].fillna("0").astype(int).to_numpy()
+    shaped, plus, has_cc, m = _digit_matrix(text)
+    cc = m[:, 0] * 10 + m[:, 1]
+    yy = m[:, 2] * 10 + m[:, 3]
+    mm = m[:, 4] * 10 + m[:, 5]
+    dd = m[:, 6] * 10 + m[:, 7]
     coordination = dd > 60
     day = np.where(coordination, dd - 60, dd)
     ref_key = ref.year * 10000 + ref.month * 100 + ref.day
@@ -150,28 +155,42 @@ def _parse_unique(text: pd.Series, ref: dt.date) -> pd.DataFrame:
     dim = _DAYS_IN_MONTH[np.clip(mm, 0, 12)] + ((mm == 2) & leap)
     day_ok = month_ok & (day >= 1) & (day <= dim)
     future = year * 10000 + mm * 100 + day > ref_key
-    ten_text = (p["yy"] + p["mm"] + p["dd"] + p["nnn"] + p["c"]).to_numpy(dtype=str)
-    ten = np.frombuffer("".join(ten_text).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - 48
-    luhn_ok = _luhn_ok(ten.astype(np.int64))
-    reason = np.full(len(p), None, dtype=object)
-    reason[~luhn_ok] = "check_digit"
-    reason[day_ok & future] = "future"
-    reason[month_ok & ~day_ok] = "day"
-    reason[~month_ok] = "month"
-    valid = reason == None  # noqa: E711  (elementwise test on an object array)
-    idx = np.flatnonzero(shaped)
-    out.loc[idx, "reason"] = reason
-    out.loc[idx, "valid"] = valid
-    canonical = pd.Series(year, dtype=str).str.zfill(4) + (
-        p["mm"] + p["dd"] + p["nnn"] + p["c"]
-    ).to_numpy(dtype=str)
-    out.loc[idx[valid], "canonical"] = canonical.to_numpy(dtype=object)[valid]
-    out.loc[idx[valid], "kind"] = np.where(coordination[valid], "samordningsnummer", "personnummer")
-    births = pd.to_datetime(
-        pd.DataFrame({"year": year[valid], "month": mm[valid], "day": day[valid]})
+    luhn_ok = _luhn_ok(m[:, 2:12])
+    reason = np.full(n, "format", dtype=object)
+    reason[shaped & ~luhn_ok] = "check_digit"
+    reason[shaped & luhn_ok] = None
+    reason[shaped & day_ok & future] = "future"
+    reason[shaped & month_ok & ~day_ok] = "day"
+    reason[shaped & ~month_ok] = "month"
+    reason[(text == "").to_numpy(dtype=bool)] = "empty"
+    valid = shaped & luhn_ok & day_ok & ~future
+    canonical_digits = np.concatenate(
+        [
+            np.stack([year // 1000 % 10, year // 100 % 10, year // 10 % 10, year % 10], axis=1),
+            m[:, 4:12],
+        ],
+        axis=1,
     )
-    out.loc[idx[valid], "birth_date"] = births.to_numpy()
-    return out
+    canonical = (canonical_digits + 48).astype(np.uint8).view("S12").ravel().astype(str)
+    canonical_col = np.full(n, None, dtype=object)
+    canonical_col[valid] = canonical[valid]
+    kind = np.full(n, None, dtype=object)
+    kind[valid & coordination] = "samordningsnummer"
+    kind[valid & ~coordination] = "personnummer"
+    births = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if valid.any():
+        births[valid] = pd.to_datetime(
+            pd.DataFrame({"year": year[valid], "month": mm[valid], "day": day[valid]})
+        ).to_numpy(dtype="datetime64[ns]")
+    return pd.DataFrame(
+        {
+            "canonical": pd.Series(canonical_col, dtype=object),
+            "valid": valid,
+            "kind": pd.Series(kind, dtype=object),
+            "birth_date": births,
+            "reason": pd.Series(reason, dtype=object),
+        }
+    )
 
 
 def parse_personnummer(
@@ -252,15 +271,15 @@ def looks_like_personnummer(values: Iterable[object] | str) -> np.ndarray:
         True where the value looks like an identity number.
     """
     series = _as_series(values)
-    text = series.where(series.notna(), "").astype(str).str.strip()
-    codes, uniques = pd.factorize(text)
-    uniq = pd.Series(uniques, dtype=object).astype(str)
-    parts = uniq.str.extract(f"^{_PNR_RE}$")
-    shaped = parts["yy"].notna().to_numpy()
-    mm = pd.to_numeric(parts["mm"], errors="coerce").to_numpy()
-    dd = pd.to_numeric(parts["dd"], errors="coerce").to_numpy()
-    with np.errstate(invalid="ignore"):
-        plausible = (
-            shaped & (mm >= 1) & (mm <= 12) & (((dd >= 1) & (dd <= 31)) | ((dd >= 61) & (dd <= 91)))
-        )
-    return plausible[codes] if len(codes) else np.zeros(0, dtype=bool)
+    codes, uniques = pd.factorize(series)
+    if len(uniques) == 0:
+        return np.zeros(len(series), dtype=bool)
+    uniq = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str).str.strip()
+    shaped, _plus, _cc, m = _digit_matrix(uniq)
+    mm = m[:, 4] * 10 + m[:, 5]
+    dd = m[:, 6] * 10 + m[:, 7]
+    plausible = (
+        shaped & (mm >= 1) & (mm <= 12) & (((dd >= 1) & (dd <= 31)) | ((dd >= 61) & (dd <= 91)))
+    )
+    plausible = np.append(plausible, False)  # code -1: a missing cell
+    return plausible[codes]

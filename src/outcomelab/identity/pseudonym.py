@@ -29,7 +29,13 @@ OnInvalid = Literal["fail", "withhold"]
 
 
 def _hmac_hex(canonical: Iterable[str], key: bytes) -> list[str]:
-    return [hmac.new(key, c.encode("ascii"), hashlib.sha256).hexdigest() for c in canonical]
+    base = hmac.new(key, digestmod=hashlib.sha256)  # key schedule once, then copy per value
+    out = []
+    for value in canonical:
+        mac = base.copy()
+        mac.update(value.encode("ascii"))
+        out.append(mac.hexdigest())
+    return out
 
 
 def _digest(canonical: pd.Series, key: bytes) -> pd.Series:
