@@ -76,6 +76,9 @@ def test_identical_content_is_idempotent(tmp_path: Path, sub1: Path) -> None:
     tables["outcomes"] = tables["outcomes"].sample(frac=1.0, random_state=3)
     shuffled = store.submit(tables, intervention_id=IID)
     assert shuffled.submission_id == first.submission_id and not shuffled.created
+    # typed DataFrames straight from the generator normalise to the same content as the CSVs
+    typed = generate_example(n_participants=60, n_pool=60, seed=1)
+    assert store.submit(dict(typed), intervention_id=IID).submission_id == first.submission_id
     assert _snapshot(store) == before
     assert len(store.list()) == 1
 
