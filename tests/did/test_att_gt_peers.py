@@ -26,13 +26,17 @@ CASES: dict[str, dict[str, Any]] = {
         "control_group": "not_yet_treated",
         "base_period": "universal",
     },
+    "dr_xv_timevarying_never": {"covariates": ["xv"]},
     "dr_lpop_never_anticipation1": {"covariates": ["lpop"], "anticipation": 1},
 }
 
 
 @pytest.fixture(scope="module")
 def mpdta() -> pd.DataFrame:
-    return pd.read_csv(REF / "mpdta.csv")
+    data = pd.read_csv(REF / "mpdta.csv")
+    # time-varying covariate, as in make_peer_fixtures.time_varying_covariate
+    data["xv"] = data["lpop"] + 0.05 * (data["year"] - 2003) * (data["countyreal"] % 7 - 3)
+    return data
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -45,6 +49,7 @@ def test_matches_moderndid(mpdta: pd.DataFrame, case: str) -> None:
     res = att_gt(
         data, outcome="lemp", unit="countyreal", time="year", cohort="first.treat", **CASES[case]
     )
+    assert res.diagnostics["covariates_time_varying"] == (case == "dr_xv_timevarying_never")
     cells = pd.read_csv(REF / "peer_att_gt.csv").query("case == @case").reset_index(drop=True)
     got = res.tidy()
     assert got[["group", "time"]].to_numpy().tolist() == cells[["group", "t"]].to_numpy().tolist()

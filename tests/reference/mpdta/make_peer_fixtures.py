@@ -39,6 +39,11 @@ CASES: dict[str, dict[str, object]] = {
         "est_method": "dr",
         "base_period": "universal",
     },
+    "dr_xv_timevarying_never": {
+        "xformla": "~xv",
+        "control_group": "nevertreated",
+        "est_method": "dr",
+    },
     "dr_lpop_never_anticipation1": {
         "xformla": "~lpop",
         "control_group": "nevertreated",
@@ -48,9 +53,15 @@ CASES: dict[str, dict[str, object]] = {
 }
 
 
+def time_varying_covariate(data: pd.DataFrame) -> pd.Series:
+    """A covariate that changes over time (deterministic): the base period's value is used."""
+    return data["lpop"] + 0.05 * (data["year"] - 2003) * (data["countyreal"] % 7 - 3)
+
+
 def main() -> None:
     warnings.filterwarnings("ignore")
     data = pd.read_csv(HERE / "mpdta.csv")
+    data["xv"] = time_varying_covariate(data)
     cells, aggs, pre = [], [], []
     for case, kwargs in CASES.items():
         res = md.att_gt(
