@@ -256,6 +256,7 @@ def test_report_helpers(tmp_path):
     as_dict = report.to_dict()
     assert as_dict["ok"] is False and as_dict["failures"][0]["row"] == 2
     assert "row 2" in report.summary()
+    assert "1 failure(s)" in report._repr_html_() and "<table" in report._repr_html_()
     with pytest.raises(SchemaError) as info:
         report.raise_for_failures()
     assert len(info.value.failures) == 1

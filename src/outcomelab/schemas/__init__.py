@@ -12,7 +12,9 @@ from outcomelab.schemas.model import Field, TableSchema, list_schemas, load_data
 from outcomelab.schemas.package import PACKAGE_CHECKS, read_package, validate_package
 from outcomelab.schemas.reading import read_table, source_rows
 from outcomelab.schemas.report import ValidationReport
+from outcomelab.schemas.template import write_excel_template
 from outcomelab.schemas.validation import CHECKS, validate
+from outcomelab.schemas.writing import write_table
 
 __all__ = [
     "CHECKS",
@@ -29,4 +31,6 @@ __all__ = [
     "source_rows",
     "validate",
     "validate_package",
+    "write_excel_template",
+    "write_table",
 ]

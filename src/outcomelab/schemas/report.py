@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,6 +146,20 @@ class ValidationReport:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def _repr_html_(self) -> str:
+        """Verdict, failures per rule and the first 20 failures as HTML (for notebooks)."""
+        verdict = (
+            f"<p><b>{html.escape(self.table)}</b>: valid ({self.n_rows:,} rows checked).</p>"
+            if self.ok
+            else f"<p><b>{html.escape(self.table)}</b>: {self.n_failures:,} failure(s) in "
+            f"{self.n_rows:,} rows.</p>"
+        )
+        if self.ok:
+            return verdict
+        counts = self.counts().to_html(index=False, escape=True)
+        first = self.failures.head(20).to_html(index=False, escape=True, na_rep="")
+        return f"{verdict}{counts}<p>First failures (rows as in the file):</p>{first}"
 
     def to_dict(self, max_failures: int | None = None) -> dict[str, Any]:
         """JSON-safe dict: ``ok``, ``table``, ``n_rows``, ``n_failures``, ``counts``, ``failures``.

@@ -531,7 +531,7 @@ def validate(
     >>> bad = pd.DataFrame({"person_id": ["a" * 64], "outcome_code": ["employment"],
     ...                     "period": ["2023-13"], "value": ["1"]})
     >>> report = validate(bad, "outcomes")
-    >>> report.ok, report.failures.loc[0, "row"], report.failures.loc[0, "check"]
+    >>> report.ok, int(report.failures.loc[0, "row"]), report.failures.loc[0, "check"]
     (False, 2, 'pattern')
     """
     return validate_frame(data, schema, extra_columns=extra_columns)[0]
