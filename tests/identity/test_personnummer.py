@@ -174,3 +174,11 @@ def test_centenarians_written_with_plus_parse_to_their_century(birth, serial):
     number = make(birth.year, birth.month, birth.day, serial)
     ten_plus = number[2:8] + "+" + number[8:]
     assert canonical_personnummer(ten_plus, reference_date=REF) == number
+
+
+def test_space_and_en_dash_serve_as_separator():
+    number = make(1977, 3, 3, 303)
+    written = [number[2:8] + " " + number[8:], number[:8] + "\u2013" + number[8:]]
+    parsed = parse_personnummer(written, reference_date=REF)
+    assert parsed["canonical"].tolist() == [number, number]
+    assert looks_like_personnummer(written).all()

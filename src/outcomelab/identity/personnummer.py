@@ -1,8 +1,9 @@
 """Swedish personal identity numbers (personnummer) and coordination numbers (samordningsnummer).
 
 Recognises the written forms ``YYMMDD-NNNC``, ``YYMMDD+NNNC``, ``YYMMDDNNNC``, ``YYYYMMDD-NNNC`` and
-``YYYYMMDDNNNC``, checks the date part and the Luhn check digit, and writes every valid number in
-the 12-digit canonical form ``YYYYMMDDNNNC`` so that one person has one form whatever was written.
+``YYYYMMDDNNNC`` (a space or an en dash also serve as ``-``), checks the date part and the Luhn
+check digit, and writes every valid number in the 12-digit canonical form ``YYYYMMDDNNNC`` so that
+one person has one form whatever was written.
 
 Century of a 10-digit number (Skatteverket's rule): the birth year is the latest year ending in
 ``YY`` whose birth date is not after the reference date; a ``+`` separator (used from the year the
@@ -35,6 +36,9 @@ __all__ = [
     "parse_personnummer",
 ]
 
+#: accepted separators before the last four digits ('+' = aged 100 or more; a space or an en dash
+#: as word processors write them count as '-')
+_SEPARATORS = ["-", "+", " ", "\u2013"]
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 #: reason codes of :func:`parse_personnummer` and what they mean
@@ -120,7 +124,7 @@ def _digit_matrix(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     n = len(text)
     length = text.str.len().to_numpy(dtype=np.int64, na_value=0)
     sep_char = text.str.slice(-5, -4)
-    has_sep = np.isin(length, (11, 13)) & sep_char.isin(["-", "+"]).to_numpy(dtype=bool)
+    has_sep = np.isin(length, (11, 13)) & sep_char.isin(_SEPARATORS).to_numpy(dtype=bool)
     plus = has_sep & (sep_char == "+").to_numpy(dtype=bool)
     digits = text.where(~has_sep, text.str.slice(0, -5) + text.str.slice(-4))
     digit_len = np.where(has_sep, length - 1, length)

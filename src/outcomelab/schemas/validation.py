@@ -54,7 +54,7 @@ WITHHELD = "<withheld: looks like a personal identity number>"
 # a personnummer or samordningsnummer inside free text
 _PNR_IN_TEXT = (
     r"(?:^|[^0-9])(?:[0-9]{2})?[0-9]{2}(?:0[1-9]|1[0-2])"
-    r"(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])[-+]?[0-9]{4}(?:[^0-9]|$)"
+    r"(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])[-+ \u2013]?[0-9]{4}(?:[^0-9]|$)"
 )
 
 ExtraColumns = Literal["fail", "ignore"]
