@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +49,21 @@ def render_failures(failures: pd.DataFrame | None, max_rows: int = 30) -> str:
     return "\n".join(lines)
 
 
+def _print_failures(failures: pd.DataFrame | None) -> None:
+    """Print the failures on stderr with the validate command's tables (plain text fallback)."""
+    if failures is None or failures.empty:
+        return
+    try:
+        from outcomelab.cli.validate import render_report
+        from outcomelab.schemas import ValidationReport
+    except ImportError:  # pragma: no cover - the validate command ships with outcomelab
+        typer.echo(render_failures(failures), err=True)
+        return
+    report = ValidationReport(table="submission", n_rows=0, failures=failures)
+    with contextlib.redirect_stdout(sys.stderr):
+        render_report(report, max_rows=30)
+
+
 @app.command("submit")
 def submit(
     files: list[Path] = typer.Argument(
@@ -66,9 +83,7 @@ def submit(
         info = target.submit(source, intervention_id=intervention, submitted_by=by, note=note)
     except SchemaError as err:
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
-        table = render_failures(err.failures)
-        if table:
-            typer.echo(table, err=True)
+        _print_failures(err.failures)
         raise typer.Exit(err.exit_code) from None
     if info.created:
         typer.echo(f"Stored submission {info.short_id} (version {info.version}) in {target.path}.")
