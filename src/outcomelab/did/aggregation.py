@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import ndtr, ndtri
 
 from outcomelab.did.bootstrap import gaussian_uniform_critical_value, multiplier_bootstrap
 from outcomelab.errors import EmptyGroupError, ParameterError
@@ -274,7 +274,7 @@ def _inference(
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
     se[se <= _TINY] = np.nan
     if cov.shape[0] == 1:
-        return se, float(stats.norm.ppf(1 - alpha / 2)), cov
+        return se, float(ndtri(1 - alpha / 2)), cov
     crit = gaussian_uniform_critical_value(cov, alpha=alpha, rng=state.rng(stream))
     return se, crit, cov
 
@@ -287,9 +287,9 @@ def _table(
     alpha: float,
     extra: dict[str, Any],
 ) -> pd.DataFrame:
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = ndtri(1 - alpha / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = 2 * stats.norm.sf(np.abs(est / se))
+        p = 2 * ndtr(-np.abs(est / se))
     table = pd.DataFrame(
         {
             "term": labels,

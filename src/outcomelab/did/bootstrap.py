@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri
 
 __all__ = ["gaussian_uniform_critical_value", "multiplier_bootstrap"]
 
@@ -81,7 +81,7 @@ def multiplier_bootstrap(
         acc += _weights(rng, (iterations, block.shape[0]), weights) @ block
     boot = acc / np.sqrt(n)
     q75, q25 = np.quantile(boot, [0.75, 0.25], axis=0, method="inverted_cdf")
-    sigma = (q75 - q25) / (stats.norm.ppf(0.75) - stats.norm.ppf(0.25))
+    sigma = (q75 - q25) / (ndtri(0.75) - ndtri(0.25))
     ok = np.isfinite(sigma) & (sigma > _TINY) & ((boot**2).sum(axis=0) > _TINY)
     se = np.full(k, np.nan)
     se[ok] = sigma[ok] / np.sqrt(n)
@@ -125,7 +125,7 @@ def gaussian_uniform_critical_value(
     """
     sd = np.sqrt(np.clip(np.diag(covariance), 0, None))
     ok = sd > 0
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    z = float(ndtri(1 - alpha / 2))
     if ok.sum() <= 1:
         return z
     corr = covariance[np.ix_(ok, ok)] / np.outer(sd[ok], sd[ok])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats
+from scipy.special import chdtrc
 
 from outcomelab.did.aggregation import GroupTimeState
 
@@ -69,4 +69,4 @@ def wald_pretest(state: GroupTimeState) -> PreTest:
     if np.linalg.cond(cov) > 1 / np.finfo(float).eps:
         return PreTest(float("nan"), q, float("nan"))
     w = float(a @ np.linalg.solve(cov, a))
-    return PreTest(w, q, float(stats.chi2.sf(w, q)))
+    return PreTest(w, q, float(chdtrc(q, w)))
