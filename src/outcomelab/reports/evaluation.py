@@ -66,19 +66,31 @@ def _num(x: Any) -> float | None:
 
 
 def _odds_weights(persons: pd.DataFrame, covariates: list[str]) -> np.ndarray:
-    """1 for treated persons, p/(1-p) of a logit propensity score for comparison persons."""
-    import statsmodels.api as sm
+    """1 for treated persons, p/(1-p) of a logit propensity score for comparison persons.
 
+    The logit is fitted by Newton-Raphson on standardised covariates (a few iterations; falls back
+    to unit weights if it does not converge, e.g. under separation).
+    """
     treated = persons["treated"].to_numpy(dtype=float)
     if not covariates:
         return np.ones(len(persons))
     x = persons[covariates].to_numpy(dtype=float)
-    x = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
-    try:
-        fit = sm.GLM(treated, sm.add_constant(x), family=sm.families.Binomial()).fit()
-        p = np.clip(fit.predict(sm.add_constant(x)), 1e-6, 1 - 1e-6)
-    except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - separation
+    sd = x.std(axis=0)
+    x = np.column_stack([np.ones(len(x)), (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)])
+    beta = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ beta, -30, 30)))
+        hessian = x.T @ (x * (p * (1 - p))[:, None])
+        try:
+            step = np.linalg.solve(hessian, x.T @ (treated - p))
+        except np.linalg.LinAlgError:
+            return np.ones(len(persons))
+        beta += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    else:
         return np.ones(len(persons))
+    p = np.clip(1.0 / (1.0 + np.exp(-np.clip(x @ beta, -30, 30))), 1e-6, 1 - 1e-6)
     return np.where(treated == 1, 1.0, p / (1 - p))
 
 

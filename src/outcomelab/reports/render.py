@@ -401,11 +401,17 @@ def figure_balance(ev: Evaluation) -> Figure:
     table = ev.equivalence_table
     fig, ax = plt.subplots(figsize=(6, 0.35 * len(table) + 1.2))
     y = np.arange(len(table))[::-1]
-    ax.scatter(np.abs(table["smd"].to_numpy(dtype=float)), y, color="#2b6cb0")
+    if "smd_unadjusted" in table.columns:
+        raw = np.abs(table["smd_unadjusted"].to_numpy(dtype=float))
+        ax.scatter(raw, y, facecolors="none", edgecolors="#718096", label=t("c_smd_raw", ev.lang))
+    ax.scatter(
+        np.abs(table["smd"].to_numpy(dtype=float)), y, color="#2b6cb0", label=t("c_smd", ev.lang)
+    )
+    ax.legend(loc="lower right", fontsize="small")
     ax.axvline(0.1, color="grey", ls="--", lw=0.8)
     ax.axvline(0.25, color="#c53030", ls=":", lw=0.8)
     ax.set_yticks(y, [_label(c) for c in table["covariate"]])
-    ax.set_xlabel(t("c_smd", ev.lang) + " (|g|)")
+    ax.set_xlabel("|g|")
     fig.tight_layout()
     return fig
 
