@@ -48,6 +48,7 @@ REASONS = {
     "month": "the month is not 01-12",
     "day": "the day does not exist in that month (or 61-91 for a coordination number)",
     "future": "the birth date is after the reference date",
+    "serial": "the birth number (digits 7-9 of YYMMDDNNNC) is 000, which is never issued",
     "check_digit": "the last (Luhn check) digit is wrong",
 }
 
@@ -161,13 +162,15 @@ def _parse_unique(text: pd.Series, ref: dt.date) -> pd.DataFrame:
     future = year * 10000 + mm * 100 + day > ref_key
     luhn_ok = _luhn_ok(m[:, 2:12])
     reason = np.full(n, "format", dtype=object)
+    serial_ok = (m[:, 8] + m[:, 9] + m[:, 10]) > 0
     reason[shaped & ~luhn_ok] = "check_digit"
     reason[shaped & luhn_ok] = None
+    reason[shaped & ~serial_ok] = "serial"
     reason[shaped & day_ok & future] = "future"
     reason[shaped & month_ok & ~day_ok] = "day"
     reason[shaped & ~month_ok] = "month"
     reason[(text == "").to_numpy(dtype=bool)] = "empty"
-    valid = shaped & luhn_ok & day_ok & ~future
+    valid = shaped & luhn_ok & serial_ok & day_ok & ~future
     canonical_digits = np.concatenate(
         [
             np.stack([year // 1000 % 10, year // 100 % 10, year // 10 % 10, year % 10], axis=1),
@@ -217,7 +220,7 @@ def parse_personnummer(
         One row per value, same index as ``values`` (if a Series), with columns
         ``canonical`` (``YYYYMMDDNNNC`` or None), ``valid`` (bool), ``kind``
         (``"personnummer"``/``"samordningsnummer"``/None), ``birth_date`` and ``reason`` (None
-        when valid, else one of ``empty, format, month, day, future, check_digit``; see
+        when valid, else one of ``empty, format, month, day, future, serial, check_digit``; see
         ``REASONS``).
 
     Notes
