@@ -38,7 +38,8 @@ class ExtraColumnsOption(StrEnum):
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
+    one_line = " ".join(message.split())  # a library's message may span lines; ours never do
+    typer.secho(f"Error: {one_line}", fg=typer.colors.RED, err=True)
     return typer.Exit(code)
 
 
