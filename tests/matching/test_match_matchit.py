@@ -150,8 +150,9 @@ def test_matched_data_like_match_data(lalonde, nearest):
 
 def test_balance_smd_equals_matchit_summary(nearest):
     """Before matching: SMDs equal summary(m)$sum.all to 1e-4 (the 'distance' row included).
-    After matching: the treated means equal summary(m)$sum.matched (same treated units); the
-    control side differs because MatchIt 4.5.1 matched other controls (SOURCE.md)."""
+    After matching: SMDs equal summary()$sum.matched of the matrix-path match to 1e-4; the vector
+    path's matched set differs (MatchIt 4.5.1's integer abs(), SOURCE.md), but its treated means
+    are the same (all treated matched)."""
     table = nearest.balance().to_frame()
     table.index = [str(t).replace("race_", "race") for t in table.index]
     before = pd.read_csv(REF / "nearest_summary_all.csv").set_index("term")
@@ -163,6 +164,13 @@ def test_balance_smd_equals_matchit_summary(nearest):
     )
     np.testing.assert_allclose(
         table.loc[common, "mean_treated_after"], after.loc[common, "Means Treated"], rtol=1e-10
+    )
+    # after matching: against MatchIt's matrix code path, whose matched set has the same
+    # covariate rows as ours (ties differ only between identical units)
+    after_ok = pd.read_csv(REF / "matrix_nearest_summary_matched.csv").set_index("term")
+    assert len(after_ok) == 9
+    np.testing.assert_allclose(
+        table.loc[after_ok.index, "smd_after"], after_ok["Std. Mean Diff."], atol=1e-4
     )
     assert table.loc["distance", "smd_after"] < table.loc["distance", "smd_before"]
 

@@ -84,11 +84,15 @@ matrix_case <- function(name, ...) {
   out <- data.frame(treated = rownames(mm))
   for (j in seq_len(ncol(mm))) out[[paste0("control", j)]] <- mm[, j]
   write.csv(out, sprintf("matrix_%s_pairs.csv", name), row.names = FALSE)
+  m
 }
-matrix_case("nearest")
-matrix_case("ratio2", ratio = 2)
-matrix_case("replace", replace = TRUE)
-matrix_case("caliper", caliper = 0.2 * sd(ps), std.caliper = FALSE)
+m_mat <- matrix_case("nearest")
+s_mat <- summary(m_mat)$sum.matched
+write.csv(data.frame(term = rownames(s_mat), s_mat, check.names = FALSE),
+          "matrix_nearest_summary_matched.csv", row.names = FALSE)
+invisible(matrix_case("ratio2", ratio = 2))
+invisible(matrix_case("replace", replace = TRUE))
+invisible(matrix_case("caliper", caliper = 0.2 * sd(ps), std.caliper = FALSE))
 lin <- log(ps / (1 - ps))
 dlin <- abs(outer(lin[tr], lin[co], "-")); dimnames(dlin) <- dimnames(dmat)
 m <- matchit(f, data = sorted, method = "nearest", distance = dlin, caliper = 0.2 * sd(lin),
