@@ -203,3 +203,18 @@ def test_bundled_example_submission_is_valid():
 
     report = validate_package(example_dir())
     assert report.ok, report.summary()
+
+
+def test_one_workbook_with_a_sheet_per_table(tmp_path):
+    tables = package()
+    path = tmp_path / "submission.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+        pd.DataFrame({"note": ["ignored"]}).to_excel(writer, sheet_name="readme", index=False)
+    assert set(read_package(path)) == set(tables)
+    assert validate_package(path).ok
+    other = tmp_path / "other.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(other, sheet_name="data", index=False)
+    with pytest.raises(ReadError, match="no sheet named after a standard table"):
+        read_package(other)

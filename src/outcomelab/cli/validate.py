@@ -117,8 +117,8 @@ def validate_command(
         None,
         "--package",
         "-p",
-        help="A folder with interventions.csv, participants.csv, outcomes.csv, ... to check "
-        "together (also .xlsx/.parquet).",
+        help="A folder with interventions.csv, participants.csv, outcomes.csv, ... (also "
+        ".xlsx/.parquet), or one .xlsx workbook with a sheet per table, to check together.",
     ),
     output_format: OutputFormat = typer.Option(
         OutputFormat.text, "--format", "-f", help="text (tables) or json (for machines)."

@@ -50,7 +50,8 @@ def read_package(folder: str | Path) -> dict[str, pd.DataFrame]:
     ----------
     folder
         A folder with files named after the standard tables (``participants.csv``,
-        ``outcomes.xlsx``, ``costs.parquet``, ...). Other files are ignored.
+        ``outcomes.xlsx``, ``costs.parquet``, ...; other files are ignored), or one ``.xlsx``
+        workbook whose sheets are named after the tables.
 
     Returns
     -------
@@ -60,11 +61,17 @@ def read_package(folder: str | Path) -> dict[str, pd.DataFrame]:
     Raises
     ------
     ReadError
-        If ``folder`` is not a folder, holds no standard table, or a table cannot be read.
+        If ``folder`` is neither a folder nor a workbook, holds no standard table, or a table
+        cannot be read.
     """
     path = Path(folder)
+    if path.is_file() and path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return _read_workbook(path)
     if not path.is_dir():
-        raise ReadError(f"{path} is not a folder; give the folder that holds the tables.")
+        raise ReadError(
+            f"{path} is not a folder; give the folder that holds the tables (or one .xlsx "
+            "workbook with a sheet per table)."
+        )
     tables = {}
     for name in list_schemas():
         file = find_table_file(path, name)
@@ -76,6 +83,27 @@ def read_package(folder: str | Path) -> dict[str, pd.DataFrame]:
             f"{', '.join(n + '.csv' for n in SUBMISSION_TABLES)} (or .xlsx/.parquet)."
         )
     return tables
+
+
+def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+    """Read the sheets of one workbook that are named after standard tables."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        sheets = list(workbook.sheetnames)
+        workbook.close()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise ReadError(f"{path.name} is not a readable Excel workbook (.xlsx): {err}.") from err
+    names = [name for name in list_schemas() if name in sheets]
+    if not names:
+        raise ReadError(
+            f"{path.name} has no sheet named after a standard table (its sheets are "
+            f"{', '.join(sheets)}); name the sheets {', '.join(SUBMISSION_TABLES)}."
+        )
+    return {name: read_table(path, sheet=name) for name in names}
 
 
 def _with_table(failures: pd.DataFrame, table: str) -> pd.DataFrame:
