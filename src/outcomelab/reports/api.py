@@ -30,7 +30,6 @@ TEMPLATES = {"standard": "standard_evaluation.ipynb"}
 
 #: sections whose code cells compute (the rest render)
 _COMPUTE_SECTIONS = {
-    "setup",
     "data",
     "results",
     "diagnostics",
@@ -54,8 +53,9 @@ class EvaluationRun:
     results
         The content of ``results.json``.
     timing
-        Seconds: ``kernel_start``, ``estimation`` (computing cells), ``rendering`` (display cells
-        and the HTML export) and ``total``.
+        Seconds: ``kernel_start`` (until the first cell runs, plus the imports of the set-up
+        cell), ``estimation`` (computing cells), ``rendering`` (display cells and the HTML export)
+        and ``total``.
     """
 
     out_dir: Path
@@ -100,19 +100,21 @@ def _validate_folder(folder: Path) -> None:
         )
 
 
-def _section_seconds(nb: nbformat.NotebookNode) -> tuple[float, float]:
-    compute = render = 0.0
+def _section_seconds(nb: nbformat.NotebookNode) -> tuple[float, float, float]:
+    setup = compute = render = 0.0
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         seconds = float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
         tags = cell.metadata.get("tags", [])
         section = next((t[8:] for t in tags if t.startswith("section:")), None)
-        if "remove_cell" in tags and section in _COMPUTE_SECTIONS:
+        if section == "setup":
+            setup += seconds
+        elif "remove_cell" in tags and section in _COMPUTE_SECTIONS:
             compute += seconds
         else:
             render += seconds
-    return compute, render
+    return setup, compute, render
 
 
 def evaluate(
@@ -206,7 +208,7 @@ def evaluate(
     name = (results.get("intervention") or {}).get("name") or results["evaluation_id"]
     html = export_html(notebook, out_dir / "report.html", title=str(name))
     export = time.perf_counter() - t0
-    compute, render = _section_seconds(nbformat.read(notebook, as_version=4))
+    setup, compute, render = _section_seconds(nbformat.read(notebook, as_version=4))
     figures = tuple(out_dir / f for f in results.get("figures", []))
     return EvaluationRun(
         out_dir=out_dir,
@@ -217,7 +219,7 @@ def evaluate(
         figures=figures,
         results=results,
         timing={
-            "kernel_start": timing.kernel_start,
+            "kernel_start": timing.kernel_start + setup,
             "estimation": compute,
             "rendering": render + export,
             "total": time.perf_counter() - start,
