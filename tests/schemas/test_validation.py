@@ -285,3 +285,29 @@ def test_large_outcomes_table_is_checked_column_wise():
     frame.loc[123_456, "period"] = "2024-13"
     report = validate(frame, "outcomes")
     assert report.failures[["row", "check"]].values.tolist() == [[123_458, "pattern"]]
+
+
+@pytest.mark.slow
+def test_a_million_outcome_rows_validate_in_seconds(tmp_path):
+    import time
+
+    n = 1_000_000
+    persons = np.array([f"{i:064x}" for i in range(n // 120 + 1)], dtype=object)
+    months = np.array([f"{y}-{m:02d}" for y in range(2015, 2025) for m in range(1, 13)])
+    frame = pd.DataFrame(
+        {
+            "person_id": np.repeat(persons, 120)[:n],
+            "outcome_code": "employment",
+            "period": np.tile(months, n // 120 + 1)[:n],
+            "value": np.tile(["0", "1", "1"], n // 3 + 1)[:n],
+        }
+    )
+    frame.loc[[10, 999_999], "value"] = "x"
+    path = tmp_path / "outcomes.csv"
+    frame.to_csv(path, index=False)
+    start = time.perf_counter()
+    report = validate(read_table(path), "outcomes")
+    seconds = time.perf_counter() - start
+    assert report.failures["row"].tolist() == [12, 1_000_001]
+    # about 3 s on an idle laptop core; generous for a shared, loaded machine
+    assert seconds < 30, f"read + validate took {seconds:.1f} s"
