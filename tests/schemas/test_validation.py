@@ -311,3 +311,12 @@ def test_a_million_outcome_rows_validate_in_seconds(tmp_path):
     assert report.failures["row"].tolist() == [12, 1_000_001]
     # about 3 s on an idle laptop core; generous for a shared, loaded machine
     assert seconds < 30, f"read + validate took {seconds:.1f} s"
+
+
+def test_misspelled_column_gets_a_rename_hint():
+    frame = pd.DataFrame(
+        {"Person ID": [PID], "outcome_code": ["employment"], "period": ["2024"], "valeu": ["1"]}
+    )
+    messages = validate(frame, "outcomes").failures.set_index("column")["message"]
+    assert "rename it to 'person_id'" in messages["Person ID"]
+    assert "rename it to 'value'" in messages["valeu"]

@@ -354,18 +354,32 @@ def _primary_key_failures(
     ]
 
 
-def _extra_column_failures(data: pd.DataFrame, extra: list[str]) -> list[pd.DataFrame]:
+def _extra_column_failures(
+    data: pd.DataFrame, extra: list[str], missing: list[str]
+) -> list[pd.DataFrame]:
+    import difflib
+
     found = []
     rows_all = source_rows(data)
     for name in extra:
+        normalised = name.strip().lower().replace(" ", "_").replace("-", "_")
+        guess = [m for m in missing if m == normalised] or difflib.get_close_matches(
+            normalised, missing, n=1, cutoff=0.75
+        )
+        hint = (
+            f"rename it to {guess[0]!r} if that is what it holds"
+            if guess
+            else "or rename it if it is a standard column spelled differently"
+        )
         found.append(
             make_failures(
                 [1],
                 name,
                 name,
                 "extra_column",
-                f"Column {name!r} is not part of the standard; remove it (or rename it if it "
-                "is a standard column spelled differently).",
+                f"Column {name!r} is not part of the standard; remove it, {hint}."
+                if not guess
+                else f"Column {name!r} is not part of the standard; {hint}.",
             )
         )
         column = data[name]
@@ -424,7 +438,7 @@ def validate_frame(
             )
     extra = [c for c in data.columns if c not in names]
     if extra and extra_columns == "fail":
-        found.extend(_extra_column_failures(data, extra))
+        found.extend(_extra_column_failures(data, extra, [f.name for f in missing]))
     typed: dict[str, pd.Series] = {}
     ok: dict[str, np.ndarray] = {}
     present: dict[str, np.ndarray] = {}
