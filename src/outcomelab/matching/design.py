@@ -112,6 +112,46 @@ def _r_style_name(name: str) -> str:
     return name
 
 
+def _simple_terms(data: pd.DataFrame, covariates: str | Sequence[str]) -> list[str] | None:
+    """The column names if ``covariates`` is a plain list or a plain sum of columns, else None."""
+    if isinstance(covariates, str):
+        if not _looks_like_formula(covariates, data):
+            return [covariates]
+        rhs = covariates.split("~", 1)[-1]
+        terms = [t.strip() for t in rhs.split("+")]
+        return terms if all(t in data.columns for t in terms) else None
+    return list(covariates)
+
+
+def _fast_design(data: pd.DataFrame, variables: list[str]) -> CovariateDesign:
+    """Design for plain columns without patsy (fast on millions of rows): numeric columns as they
+    are, categorical ones as treatment-coded dummies with the first sorted level as reference."""
+    blocks: list[np.ndarray] = []
+    names: list[str] = []
+    for c in variables:
+        col = data[c]
+        if not _is_categorical(col):
+            blocks.append(col.to_numpy(dtype=np.float64)[:, None])
+            names.append(c)
+            continue
+        codes, levels = pd.factorize(col.astype(str), sort=True)
+        if len(levels) < 2:
+            continue
+        dummies = np.zeros((len(col), len(levels) - 1))
+        rows = np.flatnonzero(codes > 0)
+        dummies[rows, codes[rows] - 1] = 1.0
+        blocks.append(dummies)
+        names.extend(f"{c}{lev}" for lev in levels[1:])
+    if not blocks:
+        raise InputError(f"The covariates {variables!r} produce no columns to match on.")
+    return CovariateDesign(
+        matrix=np.ascontiguousarray(np.hstack(blocks)),
+        names=tuple(names),
+        variables=tuple(variables),
+        formula=" + ".join(variables),
+    )
+
+
 def build_design(data: pd.DataFrame, covariates: str | Sequence[str]) -> CovariateDesign:
     """Build the covariate design matrix the way R's ``model.matrix`` does (without intercept).
 
@@ -131,11 +171,20 @@ def build_design(data: pd.DataFrame, covariates: str | Sequence[str]) -> Covaria
     ------
     InputError
         Unknown columns; missing values in a covariate (named, with the count and first rows).
+
+    Notes
+    -----
+    Column lists and plain sums of columns (``"a + b + c"``) are built directly with NumPy (fast
+    on millions of rows); formulas with transformations or interactions go through patsy, which
+    is slow with categorical columns on large data (about 15 s for 500,000 rows).
     """
     import patsy
 
     variables = covariate_variables(data, covariates)
     check_no_missing(data, "covariates", variables)
+    simple = _simple_terms(data, covariates)
+    if simple is not None:
+        return _fast_design(data, simple)
     frame = data[variables].copy()
     for c in variables:
         if _is_categorical(frame[c]):

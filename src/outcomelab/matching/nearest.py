@@ -222,7 +222,9 @@ def _greedy_matrix_kernel(
                 for c in range(p):
                     diff = Xt[i, c] - Xc[j, c]
                     d += diff * diff
-                if d < best_d:
+                # distances equal up to rounding count as ties (first in data order wins), as
+                # they would in exact arithmetic
+                if best < 0 or d < best_d - 1e-10 * best_d:
                     best_d = d
                     best = j
             if best < 0:
@@ -240,8 +242,9 @@ def greedy_mahalanobis(
     """Greedy nearest-neighbour matching on Euclidean distance of pre-transformed covariates.
 
     ``Xt`` and ``Xc`` are already multiplied by a square root of the inverse pooled covariance, so
-    Euclidean distance here is Mahalanobis distance. Ties go to the first comparison unit in data
-    order. Cost ``O(n_treated x n_control x p)``.
+    Euclidean distance here is Mahalanobis distance. Ties (distances equal to a relative 1e-10, so
+    that rounding does not decide) go to the first comparison unit in data order.
+    Cost ``O(n_treated x n_control x p)``.
 
     Returns
     -------
