@@ -200,3 +200,20 @@ def test_order_smallest_and_data_follow_the_kernel_rule(lalonde, nearest):
     a = match(lalonde, treatment="treat", covariates=FORMULA, order="random", seed=5)
     b = match(lalonde, treatment="treat", covariates=FORMULA, order="random", seed=5)
     pd.testing.assert_frame_equal(a.match_matrix, b.match_matrix)
+
+
+def test_given_score_column_reproduces_the_fitted_score(lalonde, nearest):
+    data = lalonde.assign(ps=nearest.propensity)
+    for scale in ("ps_sd", "logit_sd", "raw"):
+        cal = 0.01 if scale == "raw" else 0.2
+        fitted = match(lalonde, treatment="treat", covariates=FORMULA, caliper=cal,
+                       caliper_scale=scale)  # fmt: skip
+        given = match(data, treatment="treat", covariates=FORMULA, distance="ps", caliper=cal,
+                      caliper_scale=scale)  # fmt: skip
+        assert given.caliper == pytest.approx(fitted.caliper, rel=1e-10)
+        pd.testing.assert_frame_equal(given.match_matrix, fitted.match_matrix)
+    raw = match(lalonde, treatment="treat", covariates=FORMULA, caliper=0.01, caliper_scale="raw")
+    mm = raw.match_matrix["control_1"].dropna()
+    ps = nearest.propensity
+    assert (np.abs(ps[mm.index].to_numpy() - ps[mm.to_numpy()].to_numpy()) <= 0.01).all()
+    assert len(mm) < 185
