@@ -46,13 +46,18 @@ CATEGORICAL_BASELINE = {
 }
 
 
-def event_time(follow_up_months: int) -> int:
-    """Event time (years after the start year) at which ``follow_up_months`` is read.
+def event_time(follow_up_months: int, panel: pd.DataFrame | None = None) -> int:
+    """Event time at which ``follow_up_months`` is read: years (or months) after the start period.
 
-    ``rel_time = period - cohort``: 0 is the start year, 2 the second full year after it
-    (24 months).
+    ``rel_time = period - cohort``: for yearly data 0 is the start year and 2 the second full year
+    after it (24 months); for monthly data (``panel.attrs["panel_info"]["period_type"] ==
+    "month"``) the event time is the number of months.
     """
-    return int(follow_up_months) // 12
+    months = False
+    if panel is not None:
+        kind = (panel.attrs.get("panel_info") or {}).get("period_type")
+        months = kind == "month" if kind else bool(panel["period"].max() > 10_000)
+    return int(follow_up_months) if months else int(follow_up_months) // 12
 
 
 def baseline_covariates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -148,7 +153,7 @@ def did_effect(
     """
     from outcomelab.did import att_gt
 
-    e = event_time(follow_up_months)
+    e = event_time(follow_up_months, panel)
     last = int(panel["period"].max())
     persons = panel.drop_duplicates("unit")[["unit", "cohort"]]
     reached = persons[(persons["cohort"] > 0) & (persons["cohort"] + e <= last)]
@@ -195,7 +200,7 @@ def matching_sample(
         covariates) and the covariates to match on (baseline plus outcome history), the latter
         standardised to mean 0 and standard deviation 1.
     """
-    e = event_time(follow_up_months)
+    e = event_time(follow_up_months, panel)
     first, last = int(panel["period"].min()), int(panel["period"].max())
     persons = panel.drop_duplicates("unit").set_index("unit")
     cohorts = sorted(int(g) for g in persons["cohort"].unique() if g > 0 and g + e <= last)

@@ -249,7 +249,7 @@ class Evaluation:
         )
 
     def _comparison_mean_did(self, code: str) -> float | None:
-        e = event_time(self.follow_up_months)
+        e = event_time(self.follow_up_months, self.panel)
         persons = self.panel.drop_duplicates("unit")
         sizes = persons.loc[persons["cohort"] > 0, "cohort"].value_counts()
         last = int(self.panel["period"].max())
@@ -295,7 +295,7 @@ class Evaluation:
                 "p_value": _num(test.p_value),
             }
             persons = self.panel.drop_duplicates("unit")
-            e = event_time(self.follow_up_months)
+            e = event_time(self.follow_up_months, self.panel)
             last = int(self.panel["period"].max())
             keep = (persons["cohort"] == 0) | (
                 (persons["cohort"] > 0) & (persons["cohort"] + e <= last)
@@ -499,7 +499,7 @@ class Evaluation:
         persons = self._inputs.panel.drop_duplicates("unit")
         valid = int((persons["treated"] == 1).sum())
         valid = min(valid, submitted)
-        e = event_time(self.follow_up_months)
+        e = event_time(self.follow_up_months, self.panel)
         first, last = int(self.panel["period"].min()), int(self.panel["period"].max())
         cohorts = persons.loc[persons["treated"] == 1, "cohort"]
         too_late = int((cohorts + e > last).sum())

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from outcomelab.reports.estimation import event_time
 from outcomelab.reports.headline import headline_text
 from outcomelab.reports.i18n import fmt_int, fmt_num, fmt_p, fmt_pct, t
 from outcomelab.reports.outcomes import outcome_info
@@ -154,7 +155,7 @@ def section_method(ev: Evaluation) -> str:
                 "m_follow_up",
                 lang,
                 months=ev.follow_up_months,
-                e=ev.follow_up_months // 12,
+                e=event_time(ev.follow_up_months, ev.panel),
             )
         ),
         _p(t("m_primary", lang, name=outcome_info(ev.primary).name(lang).lower())),
@@ -328,7 +329,7 @@ def section_annex(ev: Evaluation) -> str:
     lang = ev.lang
     parts = [heading("h_annex", lang)]
     if ev._design.uses_did:
-        parts.append(_p(t("an_did", lang, e=ev.follow_up_months // 12)))
+        parts.append(_p(t("an_did", lang, e=event_time(ev.follow_up_months, ev.panel))))
     if ev._design.chosen in ("matching", "both") or any(
         r["method"].startswith("nearest") for r in ev.robustness
     ):
