@@ -87,3 +87,15 @@ def test_dynamic_terms_and_bands(result: GroupTimeResult) -> None:
     assert (dyn["cband_high"] - dyn["cband_low"] > dyn["conf_high"] - dyn["conf_low"]).all()
     crit = result.aggregate("dynamic").critical_value
     assert 1.96 < crit < 1.96 * 1.6  # sup-t over 7 correlated terms
+
+
+def test_row_order_and_identifier_types_do_not_matter(
+    mpdta: pd.DataFrame, result: GroupTimeResult
+) -> None:
+    # shuffled rows (no sorted fast path), string unit ids (pseudonyms), float years
+    shuffled = mpdta.sample(frac=1, random_state=1).copy()
+    shuffled["pid"] = "p" + shuffled["countyreal"].astype(str)
+    shuffled["year"] = shuffled["year"].astype(float)
+    other = att_gt(shuffled, outcome="lemp", unit="pid", time="year", cohort="first.treat")
+    np.testing.assert_allclose(other.tidy()["estimate"], result.tidy()["estimate"], atol=1e-14)
+    np.testing.assert_allclose(other.tidy()["std_error"], result.tidy()["std_error"], rtol=1e-12)
