@@ -78,11 +78,13 @@ class ReportContext:
         if fig is None:
             return
         import matplotlib.pyplot as plt
-        from IPython.display import display
+        from IPython.display import Image, display
 
-        fig.savefig(self.output_dir / "figures" / f"{name}.png", dpi=110, bbox_inches="tight")
-        display(fig)
+        path = self.output_dir / "figures" / f"{name}.png"
+        fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)
+        # show the saved file: the page and figures/ hold the same image, drawn once
+        display(Image(filename=str(path)))
         self.figures.append(f"figures/{name}.png")
 
     def facts(self) -> dict[str, Any]:
