@@ -34,6 +34,7 @@ STYLE = """
   table.ol-table th, table.ol-table td { border-bottom: 1px solid #ddd; padding: .25rem .6rem;
                                          text-align: right; }
   table.ol-table th:first-child, table.ol-table td:first-child { text-align: left; }
+  table.ol-text td { text-align: left; }
   .ol-note { color: #444; font-size: .95rem; }
   @media print {
     body { font-size: 11pt; color: #000; background: #fff; }

@@ -54,11 +54,14 @@ def heading(key: str, lang: str, level: int = 2) -> str:
     return f"<h{level}>{_e(t(key, lang))}</h{level}>"
 
 
-def table_html(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A small escaped HTML table with the report's table class."""
+def table_html(
+    header: Sequence[str], rows: Sequence[Sequence[object]], *, text: bool = False
+) -> str:
+    """A small escaped HTML table with the report's table class (``text``: left-aligned)."""
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="ol-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    cls = "ol-table ol-text" if text else "ol-table"
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _label(column: str) -> str:
@@ -138,7 +141,7 @@ def section_intervention(ev: Evaluation) -> str:
             ", ".join(outcome_info(c).name(lang) for c in ev.outcome_codes[1:]) or "–",
         ),
     ]
-    return heading("h_intervention", lang) + table_html([t("c_item", lang), ""], rows)
+    return heading("h_intervention", lang) + table_html([t("c_item", lang), ""], rows, text=True)
 
 
 def section_method(ev: Evaluation) -> str:
@@ -356,7 +359,8 @@ def section_provenance(ev: Evaluation, facts: Mapping[str, Any]) -> str:
         (t("pv_parameters", lang), params),
         (t("pv_versions", lang), versions),
     ]
-    return heading("h_provenance", lang) + table_html([t("c_item", lang), t("c_value", lang)], rows)
+    header = [t("c_item", lang), t("c_value", lang)]
+    return heading("h_provenance", lang) + table_html(header, rows, text=True)
 
 
 # -- figures ------------------------------------------------------------------------------------
