@@ -33,6 +33,24 @@ _TYPE_TEXT = {
 }
 
 
+_WRITING_RULES = (
+    "Files: CSV with `,` or `;` (or tab) between cells, in UTF-8 (with or without BOM) or "
+    "Windows-1252; Excel `.xlsx` (first sheet, or one workbook with a sheet per table); Parquet. "
+    "One header row with the field names (see each table's page); empty rows are ignored; "
+    "rows are counted as a spreadsheet shows them (header = row 1).",
+    "Empty cells, and `NA`, mean missing.",
+    "Numbers: `.` or `,` as decimal mark (`1234.5`, `1 234,5`), no units or currency signs.",
+    "Whole numbers: digits only (`12`; `12.0` is accepted).",
+    "Dates: `YYYY-MM-DD` (`2024-03-01`), a day that exists; Excel date cells are fine.",
+    "Codes with leading zeros (municipality `0581`) are text: keep the zero (format the Excel "
+    "column as text, or use the template from `outcomelab schemas template`).",
+    "Persons: only the pseudonym `person_id` (64 hexadecimal characters, HMAC-SHA256 of the "
+    "12-digit personal identity number under the lab's key, made with `outcomelab pseudonymise "
+    "FILE --column NAME --key-file KEY --out OUT`). A personal identity number in clear anywhere "
+    "in a file makes it invalid.",
+)
+
+
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -161,13 +179,14 @@ def render_index() -> str:
     """Markdown index of the standard tables and of every validation check."""
     package = load_datapackage()
     lines = [_GENERATED, "", f"# {package['title']}", "", package["description"], ""]
-    lines += ["| Table | What it holds | Description |", "|---|---|---|"]
+    lines += ["| Table | Title | What it holds |", "|---|---|---|"]
     for resource in package["resources"]:
         name = resource["name"]
         lines.append(
-            f"| [`{name}`]({name}.md) | {_md(resource.get('description', ''))} | "
-            f"{_md(load_schema(name).title)} |"
+            f"| [`{name}`]({name}.md) | {_md(load_schema(name).title)} | "
+            f"{_md(resource.get('description', ''))} |"
         )
+    lines += ["", "## Writing values", ""] + [f"- {rule}" for rule in _WRITING_RULES]
     lines += [
         "",
         "## Checks",
