@@ -203,3 +203,12 @@ def test_trailing_separators_from_excel_are_trimmed(tmp_path):
     data = read_table(write(tmp_path, "costs.csv", text))
     assert list(data.columns) == HEADER.split(",")
     assert validate(data, "costs").ok
+
+
+def test_unicode_minus_and_no_break_space_in_numbers(tmp_path):
+    text = (
+        HEADER.replace(",", ";")
+        + "\nx;2024;state;;\u22125;2024;a\nx;2024;state;;1\u00a0234,5;2024;b\n"
+    )
+    data = read_table(write(tmp_path, "costs.csv", text), "costs")
+    assert data["cost_sek"].tolist() == [-5.0, 1234.5]

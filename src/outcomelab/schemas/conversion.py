@@ -12,7 +12,8 @@ Accepted spellings
 ------------------
 - integer: optional sign and digits (``"12"``, ``"+3"``); a whole number written ``"12.0"``.
 - number: ``.`` or ``,`` as decimal mark (``"1,5"``), spaces (also no-break and thin spaces) as
-  thousands separators (``"1 234,50"``), exponent notation; ``inf``/``nan`` are refused.
+  thousands separators (``"1 234,50"``), the Unicode minus sign, exponent notation; ``inf`` and
+  ``nan`` are refused.
 - boolean: the field's ``trueValues``/``falseValues``.
 - date: ``YYYY-MM-DD`` and a real calendar day (``2023-02-30`` fails); a date-time at midnight.
 """
@@ -98,7 +99,7 @@ def _take(unique_values: Any, codes: np.ndarray, dtype: str) -> pd.Series:
 
 
 def _parse_unique_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    cleaned = text.str.replace(_SPACES, "", regex=True)
+    cleaned = text.str.replace(_SPACES, "", regex=True).str.replace("\u2212", "-", regex=False)
     shaped = cleaned.str.fullmatch(_NUM_RE).to_numpy(dtype=bool)
     numbers = np.full(len(text), np.nan)
     numbers[shaped] = pd.to_numeric(
@@ -109,6 +110,7 @@ def _parse_unique_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _parse_unique_integers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    text = text.str.replace("\u2212", "-", regex=False)  # Unicode minus, as Swedish Excel writes
     whole = text.str.fullmatch(_INT_RE).to_numpy(dtype=bool)
     floaty = ~whole & text.str.fullmatch(_WHOLE_FLOAT_RE).to_numpy(dtype=bool)
     take = whole | floaty
