@@ -226,9 +226,9 @@ def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -
         elif len(record) < width:
             record = record + [""] * (width - len(record))
         fixed.append(record)
-    frame = pd.DataFrame(fixed, columns=header, dtype=object)
+    frame = pd.DataFrame(fixed, columns=header, dtype=object).astype("str")
     if frame.empty:
-        frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
+        frame = pd.DataFrame({h: pd.Series([], dtype="str") for h in header})
     # line numbers: csv.reader counts physical lines, so a record's own line is where it ends
     # (multi-line quoted cells are rare in submissions; we report the line the record ends on)
     frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(numbers)
@@ -347,9 +347,9 @@ def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
                 "give those columns a header or delete them."
             )
         fixed.append((texts + [""] * width)[:width])
-    frame = pd.DataFrame(fixed, columns=header, dtype=object)
+    frame = pd.DataFrame(fixed, columns=header, dtype=object).astype("str")
     if frame.empty:
-        frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
+        frame = pd.DataFrame({h: pd.Series([], dtype="str") for h in header})
     frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(numbers)
     return frame
 
@@ -369,6 +369,7 @@ def frame_to_text(data: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column] = np.array([cell_to_text(v) for v in series], dtype=object)
     frame = pd.DataFrame(out, columns=[str(c) for c in data.columns], index=range(len(data)))
+    frame = frame.astype("str")
     frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(np.arange(2, len(data) + 2))
     return frame
 
@@ -404,8 +405,9 @@ def read_table(
     Returns
     -------
     pandas.DataFrame
-        One row per data row; ``attrs["source_rows"]`` holds each row's number as seen in the
-        file (header = row 1).
+        One row per data row, every column pandas' ``str`` dtype when ``schema`` is None (empty
+        cells ``""``); ``attrs["source_rows"]`` holds each row's number as seen in the file
+        (header = row 1).
 
     Raises
     ------
