@@ -165,8 +165,16 @@ def test_folder_and_parquet(tiny: dict[str, pd.DataFrame], tmp_path: Path) -> No
         check_dtype=False,
     )  # fmt: skip
     info = write_panel(tmp_path, tmp_path / "out" / "panel.parquet", intervention_id=IID)
-    written = pd.read_parquet(tmp_path / "out" / "panel.parquet")
+    written = pd.read_parquet(tmp_path / "out" / "panel.parquet")  # unsorted by default
     assert len(written) == info.n_rows == 13
+    resorted = written.sort_values(["unit", "period"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(resorted, from_folder, check_dtype=False)
+    write_panel(tmp_path, tmp_path / "sorted.parquet", intervention_id=IID, sort=True)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "sorted.parquet"), from_folder, check_dtype=False
+    )
+    unsorted = build_panel(tmp_path, intervention_id=IID, sort=False)
+    assert len(unsorted) == 13 and set(unsorted["unit"]) == set(from_folder["unit"])
 
 
 def test_errors(tiny: dict[str, pd.DataFrame]) -> None:

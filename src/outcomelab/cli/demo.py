@@ -103,7 +103,7 @@ def _step_panel(ctx: DemoContext) -> str:
     assert ctx.store_path is not None and ctx.submission_id and ctx.intervention_id
     submission = Store(ctx.store_path).get(ctx.submission_id)
     ctx.panel_path = ctx.out / "panel.parquet"
-    info = write_panel(submission, ctx.panel_path, intervention_id=ctx.intervention_id)
+    info = write_panel(submission, ctx.panel_path, intervention_id=ctx.intervention_id, sort=True)
     ctx.extra["panel_info"] = info
     dropped = "nothing dropped" if info.dropped.empty else f"{len(info.dropped)} drop reasons"
     return (

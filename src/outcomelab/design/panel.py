@@ -39,6 +39,8 @@ _KEYS_OUTCOMES = ("person_id", "outcome_code", "period", "value")
 _NOT_COVARIATES = {"person_id", "intervention_id", "group"}
 _RESERVED = set(PANEL_COLUMNS)
 
+_ORDER = " ORDER BY p.unit, w.t"
+
 PeriodType = Literal["year", "month"]
 Output = Literal["pandas", "arrow"]
 
@@ -411,7 +413,7 @@ def _prepare(
         "CAST(CASE WHEN p.cohort > 0 THEN w.t - p.cohort END AS DOUBLE) AS rel_time, p.treated, "
         "CAST(p.cohort > 0 AND w.t >= p.cohort AS BIGINT) AS treated_post" + cov_cols + " "
         f"FROM (SELECT * FROM _w WHERE {kept}) w "
-        "JOIN _pu p USING (_k) ORDER BY p.unit, w.t"
+        "JOIN _pu p USING (_k)"
     )
 
     stats = con.execute("SELECT count(*), count(*) FILTER (WHERE treated = 1) FROM _pu").fetchone()
@@ -476,6 +478,7 @@ def build_panel(
     submission: str | None = None,
     period_type: PeriodType | None = None,
     output: Output = "pandas",
+    sort: bool = True,
     memory_limit: str | None = None,
     temp_directory: str | Path | None = None,
     threads: int | None = None,
@@ -506,6 +509,9 @@ def build_panel(
     output
         ``"pandas"`` (a DataFrame) or ``"arrow"`` (a ``pyarrow.Table``; avoids a copy for large
         panels). For panels larger than memory use :func:`write_panel`.
+    sort
+        Sort the rows by ``unit, period`` (default). Without sorting the rows come in no
+        particular order, which saves time and memory on very large panels.
     memory_limit, temp_directory, threads
         DuckDB settings, e.g. ``memory_limit="2GB"``, ``temp_directory="/scratch"`` to spill
         joins and aggregations to disk.
@@ -515,8 +521,9 @@ def build_panel(
     pandas.DataFrame or pyarrow.Table
         Columns ``person_id, unit, period``, one float column per outcome (missing where the
         person has no value), ``cohort, rel_time, treated, treated_post`` and the covariates,
-        sorted by ``unit, period``. A DataFrame's ``attrs["panel_info"]`` holds
-        :meth:`PanelInfo.to_dict` and ``attrs["dropped"]`` the list of what was dropped and why;
+        sorted by ``unit, period`` (unless ``sort=False``). A DataFrame's
+        ``attrs["panel_info"]`` holds :meth:`PanelInfo.to_dict` and ``attrs["dropped"]`` the
+        list of what was dropped and why;
         :func:`panel_info` returns the :class:`PanelInfo` itself.
 
     Raises
@@ -559,7 +566,7 @@ def build_panel(
             submission=submission,
             period_type=period_type,
         )
-        table = con.sql(plan.sql).to_arrow_table()
+        table = con.sql(plan.sql + (_ORDER if sort else "")).to_arrow_table()
     finally:
         con.close()
     info = plan.info
@@ -584,6 +591,7 @@ def write_panel(
     covariates: Sequence[str] | None = None,
     submission: str | None = None,
     period_type: PeriodType | None = None,
+    sort: bool = False,
     memory_limit: str | None = None,
     temp_directory: str | Path | None = None,
     threads: int | None = None,
@@ -599,6 +607,9 @@ def write_panel(
         As for :func:`build_panel`.
     path
         The Parquet file to write (replaced if it exists).
+    sort
+        Sort the rows by ``unit, period``; default False: on panels of millions of rows the
+        sort costs much time and memory, so sort when reading if the order matters.
     memory_limit, temp_directory, threads
         DuckDB settings.
 
@@ -626,7 +637,8 @@ def write_panel(
         )
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        con.execute(f"COPY ({plan.sql}) TO {_lit(str(target))} (FORMAT parquet)")
+        query = plan.sql + (_ORDER if sort else "")
+        con.execute(f"COPY ({query}) TO {_lit(str(target))} (FORMAT parquet)")
     finally:
         con.close()
     return plan.info
