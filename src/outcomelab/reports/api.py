@@ -19,7 +19,7 @@ import nbformat
 from outcomelab.errors import ParameterError, SchemaError
 from outcomelab.reports.html import export_html
 from outcomelab.reports.parameters import check_parameters, declared_parameters
-from outcomelab.reports.results_json import read_results
+from outcomelab.reports.results_json import read_results, validate_results
 from outcomelab.reports.runner import execute_template
 from outcomelab.resources import templates_dir
 
@@ -205,6 +205,7 @@ def evaluate(
     )
     t0 = time.perf_counter()
     results = read_results(out_dir / "results.json")
+    validate_results(results)
     name = (results.get("intervention") or {}).get("name") or results["evaluation_id"]
     html = export_html(notebook, out_dir / "report.html", title=str(name))
     export = time.perf_counter() - t0

@@ -94,7 +94,9 @@ class ReportContext:
     def write(self, ev: Evaluation) -> dict[str, Any]:
         """Write ``results.json`` and ``provenance.json``; return the results dict."""
         results = ev.results(figures=self.figures)
-        write_results(results, self.output_dir / "results.json")
+        # validated against the JSON Schema by the caller (outcomelab.reports.evaluate): importing
+        # jsonschema in the kernel costs seconds
+        write_results(results, self.output_dir / "results.json", validate=False)
         inputs = ev._inputs
         provenance = {
             "evaluation_id": results["evaluation_id"],
