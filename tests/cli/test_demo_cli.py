@@ -15,7 +15,36 @@ from outcomelab.errors import ParameterError
 from outcomelab.store import Store
 
 
-def test_demo_runs_every_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _check_demo_output(demo: Path) -> None:
+    truth = json.loads((demo / "data" / "truth.json").read_text())
+    listing = Store(demo / "store").list()
+    assert len(listing) == 1 and listing.loc[0, "n_participants"] == 6600
+    panel = pd.read_parquet(demo / "panel.parquet")
+    assert len(panel) == 6600 * 10
+    assert panel[["unit", "period"]].equals(
+        panel[["unit", "period"]].sort_values(["unit", "period"]).reset_index(drop=True)
+    )
+    starts = panel.loc[panel["cohort"] > 0].groupby("cohort")["person_id"].nunique()
+    assert {str(k): int(v) for k, v in starts.items()} == truth["cohort_sizes"]
+
+
+def test_demo_data_store_and_panel_steps(tmp_path: Path) -> None:
+    """The three steps this module defines (later steps, e.g. the report, are tested apart)."""
+    mine = [s for s in DEMO_STEPS if s.name in ("example", "store", "panel")]
+    assert [s.name for s in mine] == ["example", "store", "panel"]
+    lines: list[str] = []
+    run_demo(tmp_path / "demo", steps=mine, echo=lines.append)
+    assert lines[0].startswith("[1/3] Example submission") and lines[-1].startswith("Done in")
+    assert "stored in" in lines[1]
+    _check_demo_output(tmp_path / "demo")
+    lines.clear()
+    run_demo(tmp_path / "demo", steps=mine, echo=lines.append)  # a second run changes nothing
+    assert "already stored" in lines[1]
+    _check_demo_output(tmp_path / "demo")
+
+
+@pytest.mark.slow
+def test_demo_command_runs_every_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = sys.argv
     sys.argv = ["outcomelab", "demo", "--out", str(tmp_path / "demo")]
     try:
@@ -26,14 +55,7 @@ def test_demo_runs_every_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         sys.argv = old
     out = capsys.readouterr().out
     assert f"[{len(DEMO_STEPS)}/{len(DEMO_STEPS)}]" in out and "Done in" in out
-    demo = tmp_path / "demo"
-    truth = json.loads((demo / "data" / "truth.json").read_text())
-    listing = Store(demo / "store").list()
-    assert len(listing) == 1 and listing.loc[0, "n_participants"] == 6600
-    panel = pd.read_parquet(demo / "panel.parquet")
-    assert len(panel) == 6600 * 10
-    starts = panel.loc[panel["cohort"] > 0].groupby("cohort")["person_id"].nunique()
-    assert {str(k): int(v) for k, v in starts.items()} == truth["cohort_sizes"]
+    _check_demo_output(tmp_path / "demo")
 
 
 def test_steps_can_be_appended(tmp_path: Path) -> None:
