@@ -181,12 +181,11 @@ def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -
     """
     if "\x00" in text[:4096]:
         raise ReadError(f"{name} is not a text table (it contains binary data).")
-    lines = text.splitlines()
-    header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if header_index is None:
+    header_index, header_line = _first_nonblank_line(text)
+    if header_index < 0:
         raise ReadError(f"{name} is empty; expected a header row followed by data rows.")
-    separator = sep or _sniff_separator(lines[header_index])
-    fast = _read_text_fast(text, name, separator, header_index, len(lines))
+    separator = sep or _sniff_separator(header_line)
+    fast = _read_text_fast(text, name, separator, header_index, header_line)
     if fast is not None:
         return fast
     reader = csv.reader(io.StringIO(text), delimiter=separator)
@@ -235,20 +234,98 @@ def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -
     return frame
 
 
+def _first_nonblank_line(text: str) -> tuple[int, str]:
+    """Index (0-based) and text of the first line with something in it; (-1, "") if none."""
+    position, index = 0, 0
+    while position < len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        line = text[position:end].rstrip("\r")
+        if line.strip():
+            return index, line
+        position, index = end + 1, index + 1
+    return -1, ""
+
+
+def _count_lines(text: str) -> int | None:
+    """Physical lines as pandas' C reader counts them (None for old Mac ``\r`` line ends)."""
+    newlines = text.count("\n")
+    if text.count("\r") > text.count("\r\n"):
+        return None
+    return newlines + (1 if text and not text.endswith("\n") else 0)
+
+
+def _read_text_arrow(
+    text: str, header: list[str], separator: str, header_index: int, expected_rows: int
+) -> pd.DataFrame | None:
+    """Parse with Arrow's multithreaded CSV reader when no line is blank; None otherwise.
+
+    Arrow skips blank lines, which would shift row numbers, so a file with any blank line (or
+    lines of separators only) is left to the pandas path.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    body_start = 0
+    for _ in range(header_index + 1):
+        body_start = text.find("\n", body_start) + 1
+        if body_start == 0:
+            return None
+    body = text[body_start:]
+    if "\n\n" in body or "\n\r\n" in body or body.startswith(("\n", "\r\n")):
+        return None
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=header),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if table.num_rows != expected_rows:
+        return None
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", np.nan)}.get)
+    blank = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        cells = frame[column]
+        blank &= cells.str.isspace().to_numpy(dtype=bool, na_value=False) | (cells == "").to_numpy(
+            dtype=bool
+        )
+        if not blank.any():
+            break
+    numbers = np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64)
+    if blank.any():
+        frame = frame.loc[~blank].reset_index(drop=True)
+        numbers = numbers[~blank]
+    frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(numbers)
+    return frame
+
+
 def _read_text_fast(
-    text: str, name: str, separator: str, header_index: int, n_lines: int
+    text: str, name: str, separator: str, header_index: int, header_line: str
 ) -> pd.DataFrame | None:
     """Parse with pandas' C reader when each record is one line; None to use the careful path.
 
     The careful path (``csv`` module) handles ragged rows and quoted cells spanning lines, and
     gives the messages; this one is only an accelerator for well-formed files.
     """
-    lines = text.splitlines()
-    header_cells = next(csv.reader([lines[header_index]], delimiter=separator), [])
+    n_lines = _count_lines(text)
+    if n_lines is None:
+        return None
+    header_cells = next(csv.reader([header_line], delimiter=separator), [])
     header = [cell.strip() for cell in header_cells]
     if header and header[-1] == "":
         return None  # trailing separators (an Excel habit): let the careful path trim them
     _check_header(header, name)
+    expected_rows = n_lines - header_index - 1
+    arrow = _read_text_arrow(text, header, separator, header_index, expected_rows)
+    if arrow is not None:
+        return arrow
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -265,13 +342,19 @@ def _read_text_fast(
         )
     except (pd.errors.ParserError, ValueError, csv.Error):
         return None
-    if len(frame) != n_lines - header_index - 1:
+    if len(frame) != expected_rows:
         return None  # a quoted cell spans lines, or the reader merged something: be careful
     numbers = np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64)
     frame = frame.fillna("")
     blank = np.ones(len(frame), dtype=bool)
     for column in frame.columns:
-        blank &= (frame[column].str.strip() == "").to_numpy(dtype=bool)
+        cells = frame[column]
+        empty = (cells == "").to_numpy(dtype=bool).copy()
+        if not empty.all():
+            empty |= cells.str.isspace().to_numpy(dtype=bool, na_value=False)
+        blank &= empty
+        if not blank.any():
+            break
     if blank.any():
         frame = frame.loc[~blank].reset_index(drop=True)
         numbers = numbers[~blank]
