@@ -24,26 +24,47 @@ __all__ = ["KERNEL_NAME", "ensure_kernel"]
 KERNEL_NAME = "outcomelab"
 
 
+def _kernel_argv() -> list[str]:
+    # --log-level=ERROR: keep the kernel's start-up warnings (e.g. about unencrypted local TCP)
+    # out of the terminal of `outcomelab evaluate`; cell errors still reach the notebook
+    return [
+        sys.executable,
+        "-m",
+        "ipykernel_launcher",
+        "--log-level=ERROR",
+        "-f",
+        "{connection_file}",
+    ]
+
+
 def _spec_dict() -> dict[str, object]:
     return {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": _kernel_argv(),
         "display_name": f"outcomelab ({Path(sys.prefix).name})",
         "language": "python",
         "metadata": {"debugger": False},
     }
 
 
-def _resolved_executable(name: str) -> str | None:
-    """The interpreter Jupyter would start for kernel ``name`` (None: no such kernel)."""
+def _resolved_argv(name: str) -> list[str] | None:
+    """The command line of kernel ``name`` as Jupyter resolves it (None: no such kernel)."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
-        spec = KernelSpecManager().get_kernel_spec(name)
+        return list(KernelSpecManager().get_kernel_spec(name).argv)
     except NoSuchKernel:
         return None
-    if not spec.argv:
+
+
+def _resolved_executable(name: str) -> str | None:
+    """The interpreter Jupyter would start for kernel ``name`` (None: no such kernel)."""
+    argv = _resolved_argv(name)
+    if argv is None:
         return None
-    first = spec.argv[0]
+    spec_argv = argv
+    if not spec_argv:
+        return None
+    first = spec_argv[0]
     # jupyter_client itself replaces a bare "python" by the running interpreter
     if first in {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}:
         return sys.executable
@@ -83,7 +104,10 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
     ReportError
         If no kernelspec pointing at this interpreter can be written or resolved.
     """
-    if _same_interpreter(_resolved_executable(name)):
+    ours = name == KERNEL_NAME
+    if _same_interpreter(_resolved_executable(name)) and (
+        not ours or _resolved_argv(name) == _kernel_argv()
+    ):
         return name
     from jupyter_core.paths import jupyter_data_dir
 
