@@ -93,3 +93,23 @@ def test_failing_cell_names_its_section_and_keeps_the_partial_notebook(tmp_path:
     # the cells before the failure ran, the one after did not
     executed = [c.get("execution_count") for c in nb.cells if c.cell_type == "code"]
     assert executed[-1] is None and executed[1] is not None
+
+
+@pytest.mark.notebook
+def test_standard_template_failure_names_the_data_section(tmp_path: Path) -> None:
+    from outcomelab.example import generate_example
+
+    generate_example(tmp_path / "sub", n_participants=60, n_pool=120, seed=4)
+    out = tmp_path / "out"
+    with pytest.raises(ReportError) as info:
+        evaluate(
+            data=tmp_path / "sub",
+            out=out,
+            params={"primary_outcome": "housing"},
+            validate_data=False,
+        )
+    message = str(info.value)
+    assert "section 'data'" in message
+    assert "ParameterError" in message and "'housing'" in message
+    assert (out / "report.ipynb").is_file()
+    assert not (out / "results.json").exists()
