@@ -86,13 +86,13 @@ def render_report(report: ValidationReport, max_rows: int) -> None:
         detail.add_column("table", no_wrap=True)
     detail.add_column("row", justify="right", no_wrap=True)
     detail.add_column("column", overflow="fold")
-    detail.add_column("value", overflow="fold")
+    detail.add_column("value", overflow="fold", max_width=24)
     detail.add_column("message", overflow="fold", ratio=1)
     for d in shown.to_dict(orient="records"):
         row = "–" if d["row"] is None or d["row"] != d["row"] else str(d["row"])
         value = "" if d["value"] is None or d["value"] != d["value"] else str(d["value"])
-        if len(value) > 40:
-            value = value[:37] + "..."
+        if len(value) > 60:
+            value = value[:57] + "..."
         cells = [str(d["table"])] if has_table else []
         cells += [row, str(d["column"] or "–"), value, str(d["message"])]
         detail.add_row(*cells)
