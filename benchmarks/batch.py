@@ -44,6 +44,7 @@ def main() -> None:
         folder = Path(tmp)
         jobs = load_manifest(_manifest(folder, args.n, args.participants, args.pool))
         rows = []
+        failures: list[str] = []
         for label, kwargs in (
             ("local, 1 worker", {"workers": 1}),
             ("local, 2 workers", {"workers": 2}),
@@ -73,6 +74,7 @@ def main() -> None:
                 )
             wall = time.perf_counter() - start
             rows.append((label, wall, summary.count("done"), summary.count("failed")))
+            failures.extend(f"{label}: {f.name}: {f.reason}" for f in summary.failures)
 
     base = rows[0][1]
     print(f"{args.n} evaluations ({args.participants} participants, {args.pool} pool each)")
