@@ -30,7 +30,7 @@ STYLE = """
   .ol-verdict-positive { border-left-color: #2f855a; }
   .ol-verdict-negative { border-left-color: #c53030; }
   .ol-verdict-inconclusive { border-left-color: #975a16; }
-  table.ol-table { border-collapse: collapse; margin: .5rem 0 1rem; }
+  table.ol-table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .9rem; }
   table.ol-table th, table.ol-table td { border-bottom: 1px solid #ddd; padding: .25rem .6rem;
                                          text-align: right; }
   table.ol-table th:first-child, table.ol-table td:first-child { text-align: left; }
@@ -41,6 +41,8 @@ STYLE = """
     .jp-Notebook, main { max-width: none; margin: 0; }
     h2 { page-break-before: auto; page-break-after: avoid; }
     img, table, .ol-headline { page-break-inside: avoid; }
+    table.ol-table { font-size: 8pt; }
+    .jp-OutputArea-output { overflow: visible !important; }
     img { max-width: 100% !important; }
     a { color: #000; text-decoration: none; }
   }
