@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from outcomelab.reports.outcomes import OUTCOMES
+
 __all__ = ["LANGUAGES", "label"]
 
 LANGUAGES = ("sv", "en")
@@ -101,29 +103,6 @@ _LABELS: dict[str, dict[str, str]] = {
     "newly_arrived_migrants": {"sv": "Nyanlända", "en": "Newly arrived migrants"},
     "mental_ill_health": {"sv": "Psykisk ohälsa", "en": "Mental ill-health"},
     "other": {"sv": "Övriga", "en": "Other"},
-    "employment": {"sv": "Sysselsättning", "en": "Employment"},
-    "social_assistance_receipt": {
-        "sv": "Ekonomiskt bistånd (mottagande)",
-        "en": "Social assistance receipt",
-    },
-    "social_assistance_amount": {
-        "sv": "Ekonomiskt bistånd (belopp)",
-        "en": "Social assistance amount",
-    },
-    "sick_leave_days": {"sv": "Sjukpenningdagar", "en": "Sick-leave days"},
-    "upper_secondary_eligibility": {
-        "sv": "Gymnasiebehörighet",
-        "en": "Upper-secondary eligibility",
-    },
-    "out_of_home_care_days": {
-        "sv": "Dygn i placering utanför hemmet",
-        "en": "Out-of-home care days",
-    },
-    "reoffending": {"sv": "Återfall i brott", "en": "Reoffending"},
-    "psychiatric_inpatient_days": {
-        "sv": "Dygn i psykiatrisk slutenvård",
-        "en": "Psychiatric inpatient days",
-    },
 }
 
 
@@ -145,6 +124,8 @@ def label(key: str, language: str, **values: object) -> str:
     -------
     str
     """
+    if key in OUTCOMES:  # outcome names: one source, the report's outcome table
+        return OUTCOMES[key].name(language)
     text = _LABELS.get(key, {}).get(language)
     if text is None:
         return key.replace("_", " ")
