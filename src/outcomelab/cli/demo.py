@@ -1,9 +1,9 @@
 """``outcomelab demo``: the whole flow on the bundled example, one step after another.
 
-The demo is a list of steps (:data:`DEMO_STEPS`). Each step is a function that takes the shared
-:class:`DemoContext`, does its work, stores what later steps need on the context and returns a
-short summary line. To add a step (e.g. the evaluation report or publishing), write such a function
-and call :func:`add_demo_step` from the module that defines it.
+The demo is a list of steps (:data:`DEMO_STEPS`): the example submission, validation and store,
+the analysis panel, the standard evaluation report and the published catalogue. Each step is a
+function that takes the shared :class:`DemoContext`, does its work, stores what later steps need
+on the context and returns a short summary line.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from typing import Any
 import typer
 
 from outcomelab.cli.main import app
+from outcomelab.errors import ParameterError
 
-__all__ = ["DEMO_STEPS", "DemoContext", "DemoStep", "add_demo_step", "demo", "run_demo"]
+__all__ = ["DEMO_STEPS", "DemoContext", "DemoStep", "demo", "run_demo"]
 
 
 @dataclass
@@ -113,40 +114,44 @@ def _step_panel(ctx: DemoContext) -> str:
     )
 
 
+def _step_evaluate(ctx: DemoContext) -> str:
+    from outcomelab.reports import evaluate
+
+    if not (ctx.store_path and ctx.submission_id and ctx.intervention_id):
+        raise ParameterError("The evaluation step needs the stored submission of the store step.")
+    run = evaluate(
+        out=ctx.out / "report",
+        submission=ctx.submission_id,
+        store=ctx.store_path,
+        intervention=ctx.intervention_id,
+        lang="en",
+    )
+    ctx.extra["evaluation"] = run
+    headline = run.results["headline"]
+    return f"{headline['text']} ({headline['verdict']}). Report: {run.html}"
+
+
+def _step_publish(ctx: DemoContext) -> str:
+    from outcomelab.publish import build_site
+
+    if "evaluation" not in ctx.extra:
+        raise ParameterError("The publish step needs the report of the evaluation step.")
+    info = build_site(ctx.out / "report", ctx.out / "site")
+    ctx.extra["site"] = info
+    return (
+        f"{len(info.evaluations)} evaluation(s) published after disclosure control; "
+        f"open {info.index}"
+    )
+
+
 #: the steps ``outcomelab demo`` runs, in order
 DEMO_STEPS: list[DemoStep] = [
     DemoStep("example", "Example submission", _step_example),
     DemoStep("store", "Validation and store", _step_store),
     DemoStep("panel", "Analysis panel", _step_panel),
+    DemoStep("evaluate", "Standard evaluation report", _step_evaluate),
+    DemoStep("publish", "Published catalogue", _step_publish),
 ]
-
-
-def add_demo_step(step: DemoStep, *, after: str | None = None) -> None:
-    """Add a step to the demo (at the end, or after the step named ``after``).
-
-    Parameters
-    ----------
-    step
-        The step; its ``name`` must be new.
-    after
-        Name of an existing step to insert after; default the end.
-
-    Raises
-    ------
-    ParameterError
-        If the name is taken or ``after`` is unknown.
-    """
-    from outcomelab.errors import ParameterError
-
-    names = [s.name for s in DEMO_STEPS]
-    if step.name in names:
-        raise ParameterError(f"A demo step named {step.name!r} exists already.")
-    if after is None:
-        DEMO_STEPS.append(step)
-        return
-    if after not in names:
-        raise ParameterError(f"`after` must name a demo step ({', '.join(names)}); got {after!r}.")
-    DEMO_STEPS.insert(names.index(after) + 1, step)
 
 
 def run_demo(
@@ -184,5 +189,5 @@ def run_demo(
 def demo(
     out: Path = typer.Option(Path("demo-output"), "--out", help="Folder for the demo's output."),
 ) -> None:
-    """Run the lab's flow on the bundled example: data, validation and store, panel, ..."""
+    """Run the lab's flow on the bundled example: data, store, panel, report, published site."""
     run_demo(out, echo=typer.echo)

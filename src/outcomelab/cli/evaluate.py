@@ -102,35 +102,3 @@ def evaluate_command(
     typer.echo(f"Report:  {run.html}")
     typer.echo(f"Results: {run.results_json}")
     typer.echo(f"Figures: {len(run.figures)} in {run.out_dir / 'figures'}")
-
-
-def _step_evaluate(ctx: Any) -> str:
-    """Demo step: the standard evaluation report of the stored example submission."""
-    from outcomelab.reports import evaluate
-
-    if not (ctx.store_path and ctx.submission_id and ctx.intervention_id):
-        raise ParameterError(
-            "The evaluation step needs the demo's stored submission; run the store step first."
-        )
-    run = evaluate(
-        out=ctx.out / "report",
-        submission=ctx.submission_id,
-        store=ctx.store_path,
-        intervention=ctx.intervention_id,
-        lang="en",
-    )
-    ctx.extra["evaluation"] = run
-    verdict = run.results["headline"]["verdict"]
-    return f"{run.results['headline']['text']} ({verdict}). Report: {run.html}"
-
-
-def _register_demo_step() -> None:
-    from outcomelab.cli.demo import DEMO_STEPS, DemoStep, add_demo_step
-
-    names = [s.name for s in DEMO_STEPS]
-    if "evaluate" not in names:
-        step = DemoStep("evaluate", "Standard evaluation report", _step_evaluate)
-        add_demo_step(step, after="panel" if "panel" in names else None)
-
-
-_register_demo_step()
