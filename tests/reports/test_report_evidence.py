@@ -2,54 +2,88 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from outcomelab.balance import balance
 from outcomelab.errors import EstimationError, ReportError
 from outcomelab.reports.design_choice import choose_design
-from outcomelab.reports.evidence import baseline_equivalence, evidence_rating, wwc_band
+from outcomelab.reports.evidence import baseline_equivalence, evidence_rating
 from outcomelab.reports.sample_flow import SampleFlow
 
 
-def test_wwc_bands_follow_the_handbook_thresholds() -> None:
-    assert wwc_band(0.05) == "satisfied"
-    assert wwc_band(-0.06) == "adjustment_required"
-    assert wwc_band(0.25) == "adjustment_required"
-    assert wwc_band(0.26) == "not_satisfied"
-    assert wwc_band(None) == "not_applicable"
+def _two_groups(shift: float, n: int = 200) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    d = np.repeat([1, 0], n)
+    x = rng.normal(size=n)
+    x = np.tile((x - x.mean()) / x.std(), 2)  # the same values in both groups
+    return pd.DataFrame({"d": d, "x": x + shift * d, "w": 1.0})
 
 
-def test_hedges_g_and_cox_index_by_hand() -> None:
+def test_baseline_equivalence_is_balance_wwc_verdict_in_results_codes() -> None:
     data = pd.DataFrame(
         {
-            "d": [1, 1, 1, 1, 0, 0, 0, 0],
-            "x": [1.0, 2.0, 3.0, 4.0, 2.0, 3.0, 4.0, 5.0],
-            "b": [1, 1, 0, 0, 1, 0, 0, 0],
+            "d": [1, 1, 1, 1, 0, 0, 0, 0, 0],
+            "x": [1.0, 2.0, 3.0, 4.0, 2.0, 3.0, 4.0, 5.0, 9.0],
+            "b": [1, 1, 0, 0, 1, 0, 0, 0, 1],
+            "w": [1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 1.0, 0.0],
         }
     )
-    eq = baseline_equivalence(data, treatment="d", covariates=["x", "b"])
-    sd = math.sqrt((3 * np.var([1, 2, 3, 4], ddof=1) + 3 * np.var([2, 3, 4, 5], ddof=1)) / 6)
-    g = (1 - 3 / (4 * 8 - 9)) * (2.5 - 3.5) / sd
-    cox = (math.log(0.5 / 0.5) - math.log(0.25 / 0.75)) / 1.65
+    eq = baseline_equivalence(data, treatment="d", covariates=["x", "b"], weights="w")
+    tab = balance(data, treatment="d", covariates=["x", "b"], weights="w")
+    after = tab.wwc_verdict(sample="after").table.set_index("term")
+    before = tab.wwc_verdict(sample="before").table.set_index("term")
     table = eq.table.set_index("covariate")
-    assert table.loc["x", "smd"] == pytest.approx(g, rel=1e-12)
-    assert table.loc["b", "smd"] == pytest.approx(cox, rel=1e-12)
+    for cov in ("x", "b"):
+        assert table.loc[cov, "smd"] == pytest.approx(after.loc[cov, "effect_size"], rel=1e-12)
+        assert table.loc[cov, "smd_unadjusted"] == pytest.approx(
+            before.loc[cov, "effect_size"], rel=1e-12
+        )
     assert table.loc["b", "kind"] == "binary"
-    assert eq.max_abs_smd == pytest.approx(max(abs(g), abs(cox)))
+    assert table.loc["x", "kind"] == "continuous"
+    assert eq.max_abs_smd == pytest.approx(after["effect_size"].abs().max())
     assert eq.verdict == "not_satisfied"
-    assert eq.worst == ("x" if abs(g) > abs(cox) else "b")
+    assert eq.worst == str(after["effect_size"].abs().idxmax())
+    records = eq.to_records()
+    assert [r["covariate"] for r in records] == ["x", "b"]
+    assert set(records[0]) == {"covariate", "smd", "kind", "verdict"}
+
+
+def test_middle_band_maps_to_adjustment_required_with_the_adjustment_named() -> None:
+    data = _two_groups(0.15)
+    made = baseline_equivalence(
+        data, treatment="d", covariates=["x"], weights="w", adjusted_for=["x"]
+    )
+    assert (made.verdict, made.adjusted) == ("adjustment_required", True)
+    missing = baseline_equivalence(data, treatment="d", covariates=["x"], weights="w")
+    assert (missing.verdict, missing.adjusted) == ("adjustment_required", False)
+    yes = evidence_rating(design="did", equivalence=made).wwc_reasons[0]
+    no = evidence_rating(design="did", equivalence=missing).wwc_reasons[0]
+    assert yes.endswith("which it does.") and no.endswith("which it does not.")
+    close = baseline_equivalence(_two_groups(0.0), treatment="d", covariates=["x"], weights="w")
+    assert close.verdict == "satisfied"
+
+
+def test_constant_covariate_is_not_applicable() -> None:
+    data = _two_groups(0.0).assign(c=1.0)
+    eq = baseline_equivalence(data, treatment="d", covariates=["c"], weights="w")
+    assert (eq.verdict, eq.max_abs_smd) == ("not_applicable", None)
+    assert eq.to_records() == [
+        {"covariate": "c", "smd": None, "kind": "binary", "verdict": "not_applicable"}
+    ]
+    assert "No baseline" in evidence_rating(design="did", equivalence=eq).wwc_reasons[0]
 
 
 def test_sms_level_three_lowered_by_failed_pretrend_test() -> None:
-    data = pd.DataFrame({"d": [1, 0] * 50, "x": np.tile([1.0, 1.0], 50)})
+    data = pd.DataFrame({"d": [1, 0] * 50, "x": np.tile([1.0, 1.0], 50), "w": 1.0})
     data.loc[::4, "x"] = 2.0
-    eq = baseline_equivalence(data, treatment="d", covariates=["x"])
-    good = evidence_rating(design="did", equivalence=eq, adjusted=True, pretrend_p=0.4)
+    eq = baseline_equivalence(
+        data, treatment="d", covariates=["x"], weights="w", adjusted_for=["x"]
+    )
+    good = evidence_rating(design="did", equivalence=eq, pretrend_p=0.4)
     assert good.sms_level == 3
-    bad = evidence_rating(design="did", equivalence=eq, adjusted=True, pretrend_p=0.01, lang="sv")
+    bad = evidence_rating(design="did", equivalence=eq, pretrend_p=0.01, lang="sv")
     assert bad.sms_level == 2
     assert any("parallella trender" in r for r in bad.sms_reasons)
     assert bad.to_dict()["wwc_verdict"] == eq.verdict

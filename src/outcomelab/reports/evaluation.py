@@ -305,18 +305,21 @@ class Evaluation:
             # the doubly robust DiD reweights comparison persons by the odds of the propensity
             # score; baseline equivalence is judged on that reweighted comparison
             sample = sample.assign(_w=_odds_weights(sample, covs))
+            # the doubly robust DiD adjusts for the baseline covariates (none: unconditional)
+            adjusted_for = list(covs)
         else:
             m = self.matching
             if m is None:  # pragma: no cover
                 raise ParameterError("Matching did not run.")
             sample = self._matching_sample.assign(_w=m.matched.weights.to_numpy())
             covs = self._match_on
-        raw = baseline_equivalence(sample, treatment="treated", covariates=covs)
+            # the matched-sample regression adjusts for the covariates matched on
+            adjusted_for = list(covs)
         eq = baseline_equivalence(
-            sample[sample["_w"] > 0], treatment="treated", covariates=covs, weights="_w"
+            sample, treatment="treated", covariates=covs, weights="_w", adjusted_for=adjusted_for
         )
         self._equivalence = eq
-        self.equivalence_table = eq.table.assign(smd_unadjusted=raw.table["smd"].to_numpy())
+        self.equivalence_table = eq.table
 
     # -- step 4: robustness --------------------------------------------------------------------
     def _robust_row(self, label: str, method: str, control: str, cov: bool, fn: Any) -> None:
@@ -446,7 +449,6 @@ class Evaluation:
         self.evidence = evidence_rating(
             design="did" if self._design.uses_did else "matching",
             equivalence=self._equivalence,
-            adjusted=bool(self.covariates),
             pretrend_p=p,
             alpha=0.05,
             lang=self.lang,

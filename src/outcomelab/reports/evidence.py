@@ -7,7 +7,8 @@
   balance lowers it.
 * What Works Clearinghouse baseline equivalence (Procedures and Standards Handbook, v5.0):
   |difference| <= 0.05 SD satisfied; 0.05-0.25 SD requires statistical adjustment; > 0.25 SD not
-  satisfied. Hedges' g for continuous, the Cox index for binary covariates.
+  satisfied. The effect sizes and the verdict come from :mod:`outcomelab.balance` (Hedges' g for
+  continuous, the Cox index for binary covariates); this module only words them for the report.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "EvidenceRating",
     "baseline_equivalence",
     "evidence_rating",
-    "wwc_band",
 ]
 
 WWCVerdict = Literal["satisfied", "adjustment_required", "not_satisfied", "not_applicable"]
@@ -86,56 +85,58 @@ def _text(key: str, lang: str, **values: Any) -> str:
     return _REASONS[key][lang].format(**values)
 
 
-def wwc_band(smd: float | None) -> WWCVerdict:
-    """The WWC verdict for one absolute standardised difference."""
-    if smd is None or math.isnan(smd):
-        return "not_applicable"
-    d = abs(smd)
-    if d <= 0.05:
-        return "satisfied"
-    if d <= 0.25:
-        return "adjustment_required"
-    return "not_satisfied"
+#: balance's verdict codes (:attr:`outcomelab.balance.WWCVerdict.code`) as results.json codes:
+#: differences of 0.05-0.25 SD need statistical adjustment whether or not the analysis makes it;
+#: the reasons say which (``satisfied_with_adjustment`` -> ``adjustment_required``, "which it does")
+_VERDICT_CODES: dict[str, WWCVerdict] = {
+    "satisfied": "satisfied",
+    "satisfied_with_adjustment": "adjustment_required",
+    "adjustment_required": "adjustment_required",
+    "not_satisfied": "not_satisfied",
+}
 
 
-def _weighted_stats(x: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
-    total = w.sum()
-    mean = float((w * x).sum() / total)
-    var = float((w * (x - mean) ** 2).sum() / total)
-    n_eff = float(total**2 / (w**2).sum())
-    # unbiased (sample) variance; with unit weights n_eff is the count
-    return mean, var * n_eff / max(n_eff - 1, 1e-12), n_eff
+def _finite(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True)
 class BaselineEquivalence:
-    """Standardised baseline differences per covariate and the overall WWC verdict."""
+    """Baseline effect sizes per covariate and the overall WWC verdict, in results.json codes.
+
+    Attributes
+    ----------
+    table
+        One row per covariate: ``covariate``, ``smd`` (effect size in the analysed, weighted
+        sample), ``smd_unadjusted`` (before weighting), ``kind`` and ``verdict``.
+    max_abs_smd
+        Largest |effect size| in the analysed sample (``None`` without covariates).
+    verdict
+        ``satisfied``, ``adjustment_required``, ``not_satisfied`` or ``not_applicable``.
+    adjusted
+        Whether the analysis adjusts for every covariate in the 0.05-0.25 band.
+    worst
+        The covariate with the largest |effect size|.
+    """
 
     table: pd.DataFrame = field(repr=False)
     max_abs_smd: float | None
     verdict: WWCVerdict
+    adjusted: bool
     worst: str | None
 
     def to_records(self) -> list[dict[str, Any]]:
         """``[{covariate, smd, kind, verdict}]`` for results.json."""
-        out = []
-        for cov, smd, kind, verdict in zip(
-            self.table["covariate"].tolist(),
-            self.table["smd"].tolist(),
-            self.table["kind"].tolist(),
-            self.table["verdict"].tolist(),
-            strict=True,
-        ):
-            value = float(smd)
-            out.append(
-                {
-                    "covariate": str(cov),
-                    "smd": None if math.isnan(value) else value,
-                    "kind": str(kind),
-                    "verdict": str(verdict),
-                }
-            )
-        return out
+        return [
+            {
+                "covariate": str(r["covariate"]),
+                "smd": _finite(r["smd"]),
+                "kind": str(r["kind"]),
+                "verdict": str(r["verdict"]),
+            }
+            for r in self.table.to_dict(orient="records")
+        ]
 
 
 def baseline_equivalence(
@@ -143,9 +144,10 @@ def baseline_equivalence(
     *,
     treatment: str,
     covariates: Sequence[str],
-    weights: str | None = None,
+    weights: str,
+    adjusted_for: Sequence[str] = (),
 ) -> BaselineEquivalence:
-    """Hedges' g (continuous) or Cox index (binary) of each covariate between the two groups.
+    """WWC baseline equivalence of the analysed sample with :mod:`outcomelab.balance`.
 
     Parameters
     ----------
@@ -154,9 +156,12 @@ def baseline_equivalence(
     treatment
         0/1 column.
     covariates
-        Numeric baseline columns (categorical ones should be given as 0/1 dummies).
+        Numeric baseline columns (categories as 0/1 dummies).
     weights
-        Optional weight column (e.g. matching weights).
+        Weight column of the analysed sample (matching weights, or the odds of the propensity
+        score for DiD comparison persons); persons with weight 0 are outside it.
+    adjusted_for
+        Covariates the outcome analysis adjusts for statistically.
 
     Returns
     -------
@@ -164,38 +169,48 @@ def baseline_equivalence(
 
     Notes
     -----
-    Hedges' g = omega (m_t - m_c) / s_pooled with omega = 1 - 3 / (4 (n_t + n_c) - 9);
-    Cox index = (logit p_t - logit p_c) / 1.65, proportions clipped to [0.001, 0.999].
+    Effect sizes are :meth:`outcomelab.balance.BalanceTable.wwc_verdict`'s: Hedges' g for
+    continuous and the Cox index for binary covariates, both with the small-sample correction
+    omega, using the weighted means and variances and the numbers of persons with positive weight.
+    Persons with a missing covariate are left out. A covariate that is constant in the analysed
+    sample cannot differ at baseline and is reported as ``not_applicable``.
     """
-    t = data[treatment].to_numpy() == 1
-    w = data[weights].to_numpy(dtype=float) if weights else np.ones(len(data))
-    rows = []
-    for cov in covariates:
-        x = data[cov].to_numpy(dtype=float)
-        ok = ~np.isnan(x)
-        xt, wt = x[t & ok], w[t & ok]
-        xc, wc = x[~t & ok], w[~t & ok]
-        binary = bool(np.isin(x[ok], (0.0, 1.0)).all())
-        if len(xt) < 2 or len(xc) < 2 or wt.sum() <= 0 or wc.sum() <= 0:
-            rows.append((cov, float("nan"), "binary" if binary else "continuous"))
-            continue
-        mt, vt, nt = _weighted_stats(xt, wt)
-        mc, vc, nc = _weighted_stats(xc, wc)
-        if binary:
-            pt, pc = (min(max(p, 0.001), 0.999) for p in (mt, mc))
-            smd = (math.log(pt / (1 - pt)) - math.log(pc / (1 - pc))) / 1.65
-        else:
-            pooled = math.sqrt(((nt - 1) * vt + (nc - 1) * vc) / max(nt + nc - 2, 1))
-            omega = 1 - 3 / (4 * (nt + nc) - 9)
-            smd = omega * (mt - mc) / pooled if pooled > 0 else 0.0
-        rows.append((cov, smd, "binary" if binary else "continuous"))
-    table = pd.DataFrame(rows, columns=["covariate", "smd", "kind"])
-    table["verdict"] = [wwc_band(s) for s in table["smd"]]
-    finite = [(abs(smd), cov) for cov, smd, _ in rows if not math.isnan(smd)]
-    if not finite:
-        return BaselineEquivalence(table, None, "not_applicable", None)
-    biggest, worst = max(finite)
-    return BaselineEquivalence(table, float(biggest), wwc_band(biggest), worst)
+    from outcomelab.balance import balance
+
+    covariates = list(covariates)
+    sample = data.dropna(subset=covariates)
+    positive = sample[sample[weights] > 0]
+    varying = [c for c in covariates if positive[c].nunique() > 1]
+    rows: dict[str, dict[str, Any]] = {
+        c: {"covariate": c, "smd": math.nan, "smd_unadjusted": math.nan, "kind": "binary"}
+        | {"verdict": "not_applicable"}
+        for c in covariates
+    }
+    if not varying:
+        table = pd.DataFrame(list(rows.values()))
+        return BaselineEquivalence(table, None, "not_applicable", bool(adjusted_for), None)
+    tab = balance(sample, treatment=treatment, covariates=varying, weights=weights)
+    before = tab.wwc_verdict(adjusted_for=adjusted_for, sample="before").table
+    after = tab.wwc_verdict(adjusted_for=adjusted_for, sample="after")
+    for raw, r in zip(before.itertuples(), after.table.itertuples(), strict=True):
+        rows[str(r.term)] = {
+            "covariate": str(r.term),
+            "smd": float(r.effect_size),
+            "smd_unadjusted": float(raw.effect_size),
+            "kind": str(r.type),
+            "verdict": str(r.band_code),
+        }
+    table = pd.DataFrame(list(rows.values()))
+    sizes = after.table.set_index("term")["effect_size"].abs()
+    worst = str(sizes.idxmax()) if sizes.notna().any() else None
+    biggest = _finite(sizes.max()) if worst is not None else None
+    return BaselineEquivalence(
+        table=table,
+        max_abs_smd=biggest,
+        verdict=_VERDICT_CODES[after.code],
+        adjusted=after.code == "satisfied_with_adjustment",
+        worst=worst,
+    )
 
 
 @dataclass(frozen=True)
@@ -225,7 +240,6 @@ def evidence_rating(
     *,
     design: str,
     equivalence: BaselineEquivalence,
-    adjusted: bool,
     pretrend_p: float | None = None,
     alpha: float = 0.05,
     lang: str = "en",
@@ -237,9 +251,8 @@ def evidence_rating(
     design
         ``"did"`` or ``"matching"`` (the design behind the headline).
     equivalence
-        Baseline equivalence of the analysed sample.
-    adjusted
-        Whether the analysis adjusts for the baseline covariates.
+        Baseline equivalence of the analysed sample (it records whether the analysis adjusts for
+        the covariates in the 0.05-0.25 band).
     pretrend_p
         p-value of the joint pre-trend test (DiD), if any.
     alpha
@@ -266,7 +279,7 @@ def evidence_rating(
     if verdict == "satisfied":
         wwc = [_text("wwc_satisfied", lang, d=shown)]
     elif verdict == "adjustment_required":
-        how = "wwc_adjusted_yes" if adjusted else "wwc_adjusted_no"
+        how = "wwc_adjusted_yes" if equivalence.adjusted else "wwc_adjusted_no"
         wwc = [_text("wwc_adjust", lang, d=shown, adjusted=_text(how, lang))]
     elif verdict == "not_satisfied":
         worst = (equivalence.worst or "").removeprefix("cov_").replace("_", " ")
