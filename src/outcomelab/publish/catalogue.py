@@ -59,6 +59,7 @@ class CatalogueEntry:
             "sms_level": self.results["evidence"].get("sms_level"),
             "wwc_verdict": self.results["evidence"].get("wwc_verdict"),
             "primary_outcome": primary.get("code"),
+            "kind": primary.get("kind"),
             "estimate": primary.get("estimate"),
             "conf_low": primary.get("conf_low"),
             "conf_high": primary.get("conf_high"),

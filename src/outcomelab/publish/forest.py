@@ -37,6 +37,7 @@ def forest_rows(entries: Sequence[Any], outcome: str) -> list[dict[str, Any]]:
                     "conf_low": float(item["conf_low"]),
                     "conf_high": float(item["conf_high"]),
                     "verdict": item.get("verdict", "inconclusive"),
+                    "kind": item.get("kind"),
                 }
             )
     return rows

@@ -87,6 +87,12 @@ _LABELS: dict[str, dict[str, str]] = {
     "analysed": {"sv": "Analyserade", "en": "Analysed"},
     "comparison_pool": {"sv": "Jämförelsepool", "en": "Comparison pool"},
     "comparison_analysed": {"sv": "Jämförelsegrupp i analysen", "en": "Comparison group analysed"},
+    "effect_units": {
+        "sv": "Effekter på andelar anges per 100 deltagare (procentenheter), belopp i kronor "
+        "per deltagare och år, dagar per deltagare och år.",
+        "en": "Effects on shares are per 100 participants (percentage points), amounts in SEK "
+        "per participant and year, days per participant and year.",
+    },
     "no_results": {"sv": "Inga utvärderingar matchar.", "en": "No evaluations match."},
     # codes
     "positive": {"sv": "Positivt", "en": "Positive"},

@@ -22,6 +22,7 @@ from outcomelab.errors import DisclosureError
 from outcomelab.publish.catalogue import Catalogue, CatalogueEntry, collect
 from outcomelab.publish.forest import forest_plot, forest_rows
 from outcomelab.publish.i18n import LANGUAGES, label
+from outcomelab.reports.i18n import fmt_int, fmt_num, fmt_p
 
 __all__ = ["SiteInfo", "build_site"]
 
@@ -48,16 +49,19 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["num"] = _format_number
+    env.filters["effect"] = _effect
+    env.filters["count"] = fmt_int
+    env.filters["p"] = fmt_p
     return env
 
 
-def _format_number(value: Any, digits: int = 3) -> str:
+def _effect(value: Any, kind: str | None, lang: str) -> str:
+    """An effect as the report shows it: shares per 100 persons, SEK whole, days one decimal."""
     if value is None:
         return "–"
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u202f")
-    return f"{float(value):.{digits}g}"
+    if kind == "binary":
+        return fmt_num(100 * float(value), lang, 1)
+    return fmt_num(float(value), lang, 0 if kind == "amount" else 1)
 
 
 def _headline_csv(entries: tuple[CatalogueEntry, ...]) -> str:
