@@ -219,8 +219,10 @@ class MatchResult:
         check_no_missing(data.loc[used], "outcome", outcome)
         y = data[outcome].to_numpy(dtype=np.float64)
         X = None
+        names: tuple[str, ...] = ()
         if covariates is not None:
-            X = build_design(data, _as_spec(covariates)).matrix
+            design = build_design(data, _as_spec(covariates))
+            X, names = design.matrix, design.names
         t = data[self.treatment].to_numpy().astype(np.int64)
         method = f"{self.method}/{self.distance}" + ("/replace" if self.replace else "")
         notes = list(self.notes)
@@ -250,7 +252,12 @@ class MatchResult:
                 "error needs at least 2. Relax the caliper or the exact-matching variables."
             )
         fit = wls_cluster(
-            y[used], t[used], None if X is None else X[used], self._weights[used], cluster
+            y[used],
+            t[used],
+            None if X is None else X[used],
+            self._weights[used],
+            cluster,
+            names=names,
         )
         return EffectResult.from_estimate(
             fit.estimate,

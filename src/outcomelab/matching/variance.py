@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,29 +30,86 @@ class WLSEstimate:
     n_clusters: int
 
 
+def _standardised_design(D: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``D`` with every column but the intercept centred at its weighted mean and every column
+    scaled to unit weighted norm; returns the new design and the scales.
+
+    The regression has the same fit and the same span as on ``D``; only the units change, so the
+    rank and the conditioning no longer depend on them (years beside 0/1 indicators and amounts).
+    """
+    Z = np.array(D, dtype=np.float64)
+    Z[:, 1:] -= (w @ Z[:, 1:]) / w.sum()
+    scale = np.sqrt(w @ (Z * Z))
+    scale[scale == 0] = 1.0
+    return Z / scale, scale
+
+
+def _collinear_columns(Zw: np.ndarray, names: Sequence[str]) -> list[str]:
+    """Names of the columns in the null space of the (standardised, weighted) design ``Zw``."""
+    _, sv, vt = np.linalg.svd(Zw, full_matrices=False)
+    tol = sv.max() * max(Zw.shape) * np.finfo(np.float64).eps
+    involved = np.zeros(Zw.shape[1], dtype=bool)
+    for v in vt[sv <= tol]:
+        involved |= np.abs(v) > 1e-6 * np.abs(v).max()
+    return [str(n) for n, bad in zip(names, involved, strict=True) if bad]
+
+
 def wls_cluster(
-    y: np.ndarray, a: np.ndarray, X: np.ndarray | None, w: np.ndarray, cluster: np.ndarray
+    y: np.ndarray,
+    a: np.ndarray,
+    X: np.ndarray | None,
+    w: np.ndarray,
+    cluster: np.ndarray,
+    names: Sequence[str] | None = None,
 ) -> WLSEstimate:
     """Weighted regression ``y ~ 1 + a (+ X)`` with CR1 cluster-robust SE for ``a``.
+
+    Parameters
+    ----------
+    y, a, X, w, cluster
+        Outcome, 0/1 treatment, covariates (or None), weights and cluster labels of the units
+        with positive weight.
+    names
+        Names of the columns of ``X``, used in the error message.
+
+    Returns
+    -------
+    WLSEstimate
+
+    Raises
+    ------
+    SingularDesignError
+        The weighted design is rank deficient (a covariate constant among the matched units, or
+        collinear with others); the message names the columns involved.
 
     Notes
     -----
     ``V = G/(G-1) * (n-1)/(n-k) * B^-1 (sum_g u_g u_g') B^-1`` with ``B = X'WX`` and
     ``u_g = sum_{i in g} w_i e_i x_i``: ``sandwich::vcovCL(fit, cluster, type = "HC1")`` for ``lm``.
+    The fit runs on the column-standardised design (covariates centred, every column scaled to
+    unit weighted norm), which gives the same coefficient and covariance for ``a`` after
+    rescaling; the rank is that of the standardised weighted design with numpy's relative
+    tolerance ``max(n, k) eps sigma_max``, so it does not depend on the covariates' units.
     """
     cols = [np.ones(len(y)), a.astype(float)]
     D = np.column_stack(cols if X is None or X.shape[1] == 0 else [*cols, X])
     n, k = D.shape
-    B = D.T @ (D * w[:, None])
-    if np.linalg.matrix_rank(B) < k:
+    Z, scale = _standardised_design(D, w)
+    Zw = Z * np.sqrt(w)[:, None]
+    if np.linalg.matrix_rank(Zw) < k:
+        covariate_names = list(names) if names is not None else [f"x{j + 1}" for j in range(k - 2)]
+        involved = _collinear_columns(Zw, ["(intercept)", "treatment", *covariate_names])
+        verb = "is" if len(involved) == 1 else "are"
         raise SingularDesignError(
-            "The outcome regression on the matched sample is singular: a covariate is constant "
-            "or collinear with others among matched units. Drop it from `covariates` in effect()."
+            "The outcome regression on the matched sample is singular: "
+            f"{', '.join(involved) or 'some columns'} {verb} constant or collinear among the "
+            "matched units. Drop one of them from `covariates` in effect()."
         )
+    B = Zw.T @ Zw
     Binv = np.linalg.inv(B)
-    beta = Binv @ (D.T @ (w * y))
-    e = y - D @ beta
-    scores = D * (w * e)[:, None]
+    beta = Binv @ (Z.T @ (w * y))
+    e = y - Z @ beta
+    scores = Z * (w * e)[:, None]
     _, g = np.unique(cluster, return_inverse=True)
     G = int(g.max()) + 1
     U = np.zeros((G, k))
@@ -59,7 +117,7 @@ def wls_cluster(
     meat = U.T @ U
     adj = G / (G - 1) * (n - 1) / (n - k)
     V = adj * Binv @ meat @ Binv
-    return WLSEstimate(float(beta[1]), float(np.sqrt(V[1, 1])), n, G)
+    return WLSEstimate(float(beta[1] / scale[1]), float(np.sqrt(V[1, 1]) / scale[1]), n, G)
 
 
 @dataclass(frozen=True)

@@ -197,8 +197,9 @@ def matching_sample(
     -------
     sample, covariates
         The table (columns ``unit, stratum, treated``, the outcomes, ``<outcome>_before`` and the
-        covariates) and the covariates to match on (baseline plus outcome history), the latter
-        standardised to mean 0 and standard deviation 1.
+        covariates) and the covariates to match on (baseline plus outcome history), in their own
+        units (the propensity fit and the outcome regression in :mod:`outcomelab.matching` do not
+        depend on them).
     """
     e = event_time(follow_up_months, panel)
     first, last = int(panel["period"].min()), int(panel["period"].max())
@@ -229,11 +230,6 @@ def matching_sample(
     sample = pd.concat(parts, ignore_index=True)
     match_on = list(covariates) + ([f"{o}_before" for o in outcomes] if history else [])
     match_on = [c for c in match_on if sample[c].nunique(dropna=True) > 1]
-    # standardise: the propensity score and the adjusted effect do not change, and the regression
-    # stays well conditioned when years (~2000) sit beside amounts (~100,000 SEK)
-    for c in match_on:
-        values = sample[c].astype(float)
-        sample[c] = (values - values.mean()) / values.std()
     return sample, match_on
 
 
