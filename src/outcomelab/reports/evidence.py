@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from outcomelab.reports.i18n import covariate_label
+
 __all__ = [
     "BaselineEquivalence",
     "EvidenceRating",
@@ -282,7 +284,7 @@ def evidence_rating(
         how = "wwc_adjusted_yes" if equivalence.adjusted else "wwc_adjusted_no"
         wwc = [_text("wwc_adjust", lang, d=shown, adjusted=_text(how, lang))]
     elif verdict == "not_satisfied":
-        worst = (equivalence.worst or "").removeprefix("cov_").replace("_", " ")
+        worst = covariate_label(equivalence.worst or "", lang)
         wwc = [_text("wwc_fail", lang, d=shown, cov=worst)]
     else:
         wwc = [_text("wwc_none", lang)]

@@ -10,8 +10,9 @@ import math
 from typing import Any
 
 from outcomelab.errors import ParameterError
+from outcomelab.reports.outcomes import outcome_info
 
-__all__ = ["TEXT", "fmt_int", "fmt_num", "fmt_p", "fmt_pct", "t"]
+__all__ = ["TEXT", "covariate_label", "fmt_int", "fmt_num", "fmt_p", "fmt_pct", "t"]
 
 TEXT: dict[str, dict[str, str]] = {
     # section headings
@@ -224,6 +225,51 @@ TEXT: dict[str, dict[str, str]] = {
         "given per 100 participants (percentage points).",
     },
     "fig_results": {"sv": "Effekt med {level} %-intervall", "en": "Effect with {level}% interval"},
+    # event-study figure (axes and legend drawn by outcomelab.did.event_study_plot)
+    "fig_es_x": {"sv": "År sedan start", "en": "Years since the start"},
+    "fig_es_y": {"sv": "Effekt (ATT)", "en": "Effect (ATT)"},
+    "fig_es_pre": {"sv": "före start", "en": "before the start"},
+    "fig_es_post": {"sv": "efter start", "en": "after the start"},
+    "fig_es_band": {"sv": "{when}: simultant band", "en": "{when}: uniform band"},
+    "fig_es_point": {
+        "sv": "{when}: skattning, {level} % punktvist intervall",
+        "en": "{when}: estimate, {level}% pointwise interval",
+    },
+    # balance figure (Love plot)
+    "fig_balance_x": {
+        "sv": "|standardiserad skillnad|",
+        "en": "|standardised difference|",
+    },
+    "fig_balance_title": {"sv": "Balans i bakgrund", "en": "Covariate balance"},
+    # baseline covariates of the standard participants schema (``cov_<column>[_<level>]``)
+    "cov_birth_year": {"sv": "födelseår", "en": "birth year"},
+    "cov_sex": {"sv": "kön", "en": "sex"},
+    "cov_sex_female": {"sv": "kvinna", "en": "female"},
+    "cov_sex_male": {"sv": "man", "en": "male"},
+    "cov_sex_unknown": {"sv": "okänt", "en": "unknown"},
+    "cov_born_abroad": {"sv": "född utomlands", "en": "born abroad"},
+    "cov_education_level": {"sv": "utbildningsnivå", "en": "education level"},
+    "cov_education_level_compulsory_or_less": {"sv": "förgymnasial", "en": "compulsory or less"},
+    "cov_education_level_upper_secondary": {"sv": "gymnasial", "en": "upper secondary"},
+    "cov_education_level_post_secondary": {"sv": "eftergymnasial", "en": "post-secondary"},
+    "cov_education_level_unknown": {"sv": "okänd", "en": "unknown"},
+    "cov_employed_months_prev_year": {
+        "sv": "månader i arbete året före",
+        "en": "months employed the year before",
+    },
+    "cov_social_assistance_months_prev_year": {
+        "sv": "månader med ekonomiskt bistånd året före",
+        "en": "months on social assistance the year before",
+    },
+    "cov_sick_leave_days_prev_year": {
+        "sv": "sjukpenningdagar året före",
+        "en": "sick-leave days the year before",
+    },
+    "cov_level": {"sv": "{variable}: {level}", "en": "{variable}: {level}"},
+    "cov_history": {
+        "sv": "{outcome}, året före start",
+        "en": "{outcome}, the year before the start",
+    },
     # diagnostics
     "dg_pretrend": {
         "sv": "Test av parallella trender före start: chi-två = {stat} med {df} frihetsgrader, "
@@ -375,6 +421,42 @@ def t(key: str, lang: str, **values: Any) -> str:
         raise ParameterError(f"The report language must be 'sv' or 'en'; got {lang!r}.")
     entry = TEXT[key]
     return entry[lang].format(**values) if values else entry[lang]
+
+
+def covariate_label(column: str, lang: str) -> str:
+    """A covariate column as the reader's words in ``lang``.
+
+    Parameters
+    ----------
+    column
+        A baseline column made by :func:`outcomelab.reports.estimation.baseline_covariates`
+        (``cov_birth_year``, a dummy such as ``cov_sex_male``), an outcome-history column
+        (``<outcome>_before``) or any other column.
+    lang
+        ``"sv"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        ``födelseår``, ``kön: man``, ``sysselsättning året före start``; an unknown column with
+        underscores as spaces and without the ``cov_`` prefix.
+
+    Examples
+    --------
+    >>> covariate_label("cov_education_level_post_secondary", "sv")
+    'utbildningsnivå: eftergymnasial'
+    """
+    for variable in ("cov_sex", "cov_education_level"):
+        if column.startswith(variable + "_"):
+            level = column.removeprefix(variable + "_")
+            shown = t(column, lang) if column in TEXT else level.replace("_", " ")
+            return t("cov_level", lang, variable=t(variable, lang), level=shown)
+    if column.startswith("cov_") and column in TEXT:
+        return t(column, lang)
+    if column.endswith("_before") and not column.startswith("cov_"):
+        name = outcome_info(column.removesuffix("_before")).name(lang)
+        return t("cov_history", lang, outcome=name[:1].lower() + name[1:])
+    return column.removeprefix("cov_").replace("_", " ")
 
 
 def fmt_num(x: float | None, lang: str, decimals: int = 1) -> str:

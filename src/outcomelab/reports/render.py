@@ -7,6 +7,7 @@ function a matplotlib Figure. Only aggregates are shown: no function here prints
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from outcomelab.reports.estimation import event_time
 from outcomelab.reports.headline import headline_text
-from outcomelab.reports.i18n import fmt_int, fmt_num, fmt_p, fmt_pct, t
+from outcomelab.reports.i18n import covariate_label, fmt_int, fmt_num, fmt_p, fmt_pct, t
 from outcomelab.reports.outcomes import outcome_info
 
 if TYPE_CHECKING:
@@ -62,11 +63,6 @@ def table_html(
     body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
     cls = "ol-table ol-text" if text else "ol-table"
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _label(column: str) -> str:
-    """A covariate column as words (``cov_birth_year`` -> ``birth year``)."""
-    return column.removeprefix("cov_").replace("_", " ")
 
 
 def _p(text: str, cls: str = "") -> str:
@@ -148,7 +144,7 @@ def section_method(ev: Evaluation) -> str:
     """The design and why, in plain words."""
     lang = ev.lang
     design = ev._design
-    names = ", ".join(_label(c) for c in ev.covariates)
+    names = ", ".join(covariate_label(c, lang) for c in ev.covariates)
     parts = [
         heading("h_method", lang),
         _p(t("m_compare", lang)),
@@ -241,7 +237,7 @@ def section_diagnostics(ev: Evaluation) -> str:
     parts.append(_p(t("dg_balance", lang)))
     rows = [
         (
-            _label(r["covariate"]),
+            covariate_label(r["covariate"], lang),
             fmt_num(r["smd_unadjusted"], lang, 3),
             fmt_num(r["smd"], lang, 3),
             t(f"wwc_{r['verdict']}", lang),
@@ -388,19 +384,50 @@ def figure_results(ev: Evaluation) -> Figure:
     return fig
 
 
+def _event_study_legend(label: str, lang: str) -> str:
+    """A legend entry of :func:`outcomelab.did.event_study_plot` in ``lang``."""
+    when, _, what = label.partition(": ")
+    when = t("fig_es_pre" if when == "pre-treatment" else "fig_es_post", lang)
+    if what == "uniform band":
+        return t("fig_es_band", lang, when=when)
+    level = re.search(r"(\d+)%", what)
+    return t("fig_es_point", lang, when=when, level=level.group(1) if level else "95")
+
+
 def figure_event_study(ev: Evaluation) -> Figure:
-    """Event study of the primary outcome (DiD)."""
+    """Event study of the primary outcome (DiD), with axes and legend in the report language."""
     from outcomelab.did import event_study_plot
 
-    return event_study_plot(
-        ev.did[ev.primary].dynamic, title=outcome_info(ev.primary).name(ev.lang)
-    )
+    lang = ev.lang
+    fig = event_study_plot(ev.did[ev.primary].dynamic, title=outcome_info(ev.primary).name(lang))
+    # event_study_plot labels in English; relabel its axes here
+    ax = fig.axes[0]
+    ax.set_xlabel(t("fig_es_x", lang))
+    ax.set_ylabel(t("fig_es_y", lang))
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles, [_event_study_legend(lb, lang) for lb in labels], fontsize=7, frameon=False)
+    fig.tight_layout()
+    return fig
 
 
 def figure_balance(ev: Evaluation) -> Figure:
     """Love plot of the baseline differences (matching: before and after)."""
+    lang = ev.lang
     if ev.matching is not None and not ev._design.uses_did:
-        return ev.matching.matched.balance().love_plot()
+        tab = ev.matching.matched.balance()
+        fig = tab.love_plot()
+        # love_plot labels in English with the column names; relabel its axes here
+        ax = fig.axes[0]
+        terms = tab.to_frame().index
+        y = np.arange(len(terms))[::-1]  # love_plot draws the first term at the top
+        ax.set_yticks(y, [covariate_label(str(c), lang) for c in terms])
+        ax.set_xlabel(t("fig_balance_x", lang))
+        ax.set_title(t("fig_balance_title", lang))
+        names = {"before": t("c_smd_raw", lang), "after": t("c_smd", lang)}
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles, [names.get(lb, lb) for lb in labels], loc="lower right", frameon=False)
+        fig.tight_layout()
+        return fig
     import matplotlib.pyplot as plt
 
     table = ev.equivalence_table
@@ -415,7 +442,7 @@ def figure_balance(ev: Evaluation) -> Figure:
     ax.legend(loc="lower right", fontsize="small")
     ax.axvline(0.1, color="grey", ls="--", lw=0.8)
     ax.axvline(0.25, color="#c53030", ls=":", lw=0.8)
-    ax.set_yticks(y, [_label(c) for c in table["covariate"]])
+    ax.set_yticks(y, [covariate_label(c, ev.lang) for c in table["covariate"]])
     ax.set_xlabel("|g|")
     fig.tight_layout()
     return fig

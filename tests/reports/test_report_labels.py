@@ -1,0 +1,91 @@
+"""Swedish labels of covariates and event-study axes in the report (in process, no kernel)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import pytest
+from matplotlib.figure import Figure
+
+from outcomelab.reports.evaluation import Evaluation
+from outcomelab.reports.i18n import covariate_label
+from outcomelab.reports.render import figure_balance, figure_event_study, section_diagnostics
+
+matplotlib.use("Agg")
+
+SWEDISH = {
+    "cov_birth_year": "födelseår",
+    "cov_sex_male": "kön: man",
+    "cov_sex_unknown": "kön: okänt",
+    "cov_born_abroad": "född utomlands",
+    "cov_education_level_upper_secondary": "utbildningsnivå: gymnasial",
+    "cov_education_level_post_secondary": "utbildningsnivå: eftergymnasial",
+    "cov_education_level_unknown": "utbildningsnivå: okänd",
+    "cov_employed_months_prev_year": "månader i arbete året före",
+    "cov_social_assistance_months_prev_year": "månader med ekonomiskt bistånd året före",
+    "cov_sick_leave_days_prev_year": "sjukpenningdagar året före",
+    "employment_before": "sysselsättning, året före start",
+}
+
+
+def test_covariate_labels_in_swedish_and_english() -> None:
+    for column, label in SWEDISH.items():
+        assert covariate_label(column, "sv") == label
+    assert covariate_label("cov_sex_female", "en") == "sex: female"
+    assert covariate_label("cov_birth_year", "en") == "birth year"
+    assert covariate_label("cov_municipality_code", "sv") == "municipality code"
+
+
+@pytest.fixture(scope="module")
+def submission(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from outcomelab.example import generate_example
+
+    folder = tmp_path_factory.mktemp("labels")
+    generate_example(folder, n_participants=200, n_pool=800, seed=11)
+    return folder
+
+
+def _evaluation(folder: Path, design: str) -> Evaluation:
+    ev = Evaluation.start({"data_dir": str(folder), "lang": "sv", "seed": 7, "design": design})
+    ev.estimate()
+    ev.diagnose()
+    return ev
+
+
+def _ticks(fig: Figure) -> list[str]:
+    return [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
+
+
+def test_swedish_did_report_table_and_figures(submission: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    ev = _evaluation(submission, "did")
+    page = section_diagnostics(ev)
+    assert "<td>födelseår</td>" in page and "<td>född utomlands</td>" in page
+    assert "birth year" not in page and "born abroad" not in page
+    fig = figure_event_study(ev)
+    ax = fig.axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("År sedan start", "Effekt (ATT)")
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend and all(x.startswith(("före start", "efter start")) for x in legend)
+    balance = figure_balance(ev)
+    assert "födelseår" in _ticks(balance) and "birth year" not in _ticks(balance)
+    plt.close("all")
+
+
+def test_swedish_love_plot_after_matching(submission: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    ev = _evaluation(submission, "matching")
+    fig = figure_balance(ev)
+    ticks = _ticks(fig)
+    assert "födelseår" in ticks and "sysselsättning, året före start" in ticks
+    assert not any(tick.startswith("cov_") or tick.endswith("_before") for tick in ticks)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "|standardiserad skillnad|"
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == [
+        "Före justering",
+        "Efter viktning/matchning",
+    ]
+    plt.close("all")
