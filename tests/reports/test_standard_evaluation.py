@@ -123,6 +123,10 @@ def test_html_has_headline_no_code_all_figures_no_placeholders(
     assert not re.search(r"\bNone\b|Traceback|\b[A-Z]\w*Error\b", text)
     # person-level identifiers never reach the page
     assert "person_id" not in page
+    # covariates are named in the report's language
+    if which == "run_sv":
+        assert "födelseår" in text and "född utomlands" in text
+        assert "birth year" not in text and "born abroad" not in text
 
 
 def test_numbers_match_the_python_api(run_en: EvaluationRun, small_submission: Path) -> None:
