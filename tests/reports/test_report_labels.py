@@ -89,3 +89,12 @@ def test_swedish_love_plot_after_matching(submission: Path) -> None:
         "Efter viktning/matchning",
     ]
     plt.close("all")
+
+
+def test_codes_of_the_standard_tables_have_reader_words() -> None:
+    from outcomelab.reports.i18n import code_label
+
+    assert code_label("children_young_people", "sv") == "Barn och unga"
+    assert code_label("social_impact_bond", "en") == "Social impact bond"
+    assert code_label("not_a_code", "en") == "not_a_code"
+    assert code_label(None, "sv") == "–"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from outcomelab.reports.i18n import TEXT, code_label
 from outcomelab.reports.outcomes import OUTCOMES
 
 __all__ = ["LANGUAGES", "label"]
@@ -104,11 +105,6 @@ _LABELS: dict[str, dict[str, str]] = {
         "sv": "Skillnad-i-skillnader och matchning",
         "en": "Difference-in-differences and matching",
     },
-    "children_young_people": {"sv": "Barn och unga", "en": "Children and young people"},
-    "unemployed": {"sv": "Arbetslösa", "en": "Unemployed people"},
-    "newly_arrived_migrants": {"sv": "Nyanlända", "en": "Newly arrived migrants"},
-    "mental_ill_health": {"sv": "Psykisk ohälsa", "en": "Mental ill-health"},
-    "other": {"sv": "Övriga", "en": "Other"},
 }
 
 
@@ -132,6 +128,8 @@ def label(key: str, language: str, **values: object) -> str:
     """
     if key in OUTCOMES:  # outcome names: one source, the report's outcome table
         return OUTCOMES[key].name(language)
+    if f"code_{key}" in TEXT:  # codes of the standard tables: the report's words
+        return code_label(key, language)
     text = _LABELS.get(key, {}).get(language)
     if text is None:
         return key.replace("_", " ")

@@ -178,6 +178,24 @@ TEXT: dict[str, dict[str, str]] = {
         "robustness check.",
     },
     # intervention table
+    # codes of the standard interventions table
+    "code_municipality": {"sv": "kommun", "en": "municipality"},
+    "code_region": {"sv": "region", "en": "region"},
+    "code_children_young_people": {"sv": "Barn och unga", "en": "Children and young people"},
+    "code_unemployed": {"sv": "Arbetslösa", "en": "Unemployed people"},
+    "code_newly_arrived_migrants": {"sv": "Nyanlända", "en": "Newly arrived migrants"},
+    "code_mental_ill_health": {"sv": "Psykisk ohälsa", "en": "Mental ill-health"},
+    "code_other": {"sv": "Övriga", "en": "Other"},
+    "code_social_investment_fund": {
+        "sv": "Social investeringsfond",
+        "en": "Social investment fund",
+    },
+    "code_internal_outcome_contract": {
+        "sv": "Internt utfallskontrakt",
+        "en": "Internal outcome contract",
+    },
+    "code_social_impact_bond": {"sv": "Socialt utfallskontrakt", "en": "Social impact bond"},
+    "code_ordinary_budget": {"sv": "Ordinarie budget", "en": "Ordinary budget"},
     "i_name": {"sv": "Namn", "en": "Name"},
     "i_id": {"sv": "Id", "en": "Id"},
     "i_org": {"sv": "Organisation", "en": "Organisation"},
@@ -407,6 +425,17 @@ TEXT: dict[str, dict[str, str]] = {
     "cg_never_treated": {"sv": "aldrig fått", "en": "had never"},
     "cg_not_yet_treated": {"sv": "ännu inte fått", "en": "had not yet"},
 }
+
+
+def code_label(code: str | None, lang: str) -> str:
+    """The reader's word for a code of the standard tables (target group, funding form, ...).
+
+    Unknown codes are returned as they are; ``None`` becomes a dash.
+    """
+    if code is None:
+        return "–"
+    key = f"code_{code}"
+    return t(key, lang) if key in TEXT else str(code)
 
 
 def t(key: str, lang: str, **values: Any) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 
 from outcomelab.reports.estimation import event_time
 from outcomelab.reports.headline import headline_text
-from outcomelab.reports.i18n import covariate_label, fmt_int, fmt_num, fmt_p, fmt_pct, t
+from outcomelab.reports.i18n import code_label, covariate_label, fmt_int, fmt_num, fmt_p, fmt_pct, t
 from outcomelab.reports.outcomes import outcome_info
 
 if TYPE_CHECKING:
@@ -120,15 +120,15 @@ def section_intervention(ev: Evaluation) -> str:
     persons = ev.panel.drop_duplicates("unit")
     per_year = persons.loc[persons["cohort"] > 0, "cohort"].value_counts().sort_index()
     cohorts = ", ".join(f"{g}: {fmt_int(int(n), lang)}" for g, n in per_year.items())
-    period = " – ".join(x for x in (meta.get("start_date"), meta.get("end_date")) if x)
+    period = " – ".join(str(x)[:10] for x in (meta.get("start_date"), meta.get("end_date")) if x)
     rows = [
         (t("i_name", lang), meta.get("name") or inputs.intervention_id),
         (t("i_id", lang), inputs.intervention_id),
         (t("i_org", lang), meta.get("organisation_name") or "–"),
-        (t("i_org_type", lang), meta.get("organisation_type") or "–"),
+        (t("i_org_type", lang), code_label(meta.get("organisation_type"), lang)),
         (t("i_code", lang), meta.get("organisation_code") or "–"),
-        (t("i_target", lang), meta.get("target_group") or "–"),
-        (t("i_funding", lang), meta.get("funding_form") or "–"),
+        (t("i_target", lang), code_label(meta.get("target_group"), lang)),
+        (t("i_funding", lang), code_label(meta.get("funding_form"), lang)),
         (t("i_period", lang), period or "–"),
         (t("i_cohorts", lang), cohorts),
         (t("i_primary", lang), outcome_info(ev.primary).name(lang)),
