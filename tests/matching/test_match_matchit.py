@@ -22,7 +22,7 @@ COLUMNS = ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
 
 @pytest.fixture(scope="module")
 def lalonde() -> pd.DataFrame:
-    return pd.read_csv(REF / "lalonde.csv", index_col=0)
+    return pd.read_csv(REF.parent / "lalonde" / "lalonde.csv", index_col=0)
 
 
 @pytest.fixture(scope="module")

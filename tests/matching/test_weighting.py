@@ -30,7 +30,7 @@ from statsmodels.treatment.treatment_effects import TreatmentEffect
 from outcomelab.errors import EmptyGroupError, InputError, NoOverlapError, ParameterError
 from outcomelab.matching.weighting import WeightingResult, weighting
 
-LALONDE = Path(__file__).resolve().parents[1] / "reference" / "balance_lalonde" / "lalonde.csv"
+LALONDE = Path(__file__).resolve().parents[1] / "reference" / "lalonde" / "lalonde.csv"
 COVARIATES = ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
 EST_RTOL = 1e-6
 SE_RTOL = 1e-4

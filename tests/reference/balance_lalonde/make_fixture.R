@@ -2,7 +2,7 @@
 # Run from this folder:  Rscript make_fixture.R   (R 4.2, MatchIt 4.5.1 from Debian r-cran-matchit)
 suppressPackageStartupMessages(library(MatchIt))
 data("lalonde", package = "MatchIt")
-write.csv(lalonde, "lalonde.csv", row.names = TRUE)
+write.csv(lalonde, "../lalonde/lalonde.csv", row.names = TRUE)
 
 f <- treat ~ age + educ + race + married + nodegree + re74 + re75
 out_sum <- function(s, file) {

@@ -4,7 +4,7 @@ suppressPackageStartupMessages({
   library(MatchIt); library(sandwich); library(lmtest)
 })
 data("lalonde", package = "MatchIt")
-write.csv(lalonde, "lalonde.csv")
+write.csv(lalonde, "../lalonde/lalonde.csv")
 f <- treat ~ age + educ + race + married + nodegree + re74 + re75
 
 save_case <- function(m, name) {
