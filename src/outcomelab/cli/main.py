@@ -7,6 +7,7 @@ error's exit code: a municipality's officer never sees a traceback for bad input
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -23,18 +24,24 @@ app = typer.Typer(
 )
 
 
-def _register_commands() -> None:
-    # one import per command module; each defines its commands on `app`
-    import outcomelab.cli.batch
-    import outcomelab.cli.contract
-    import outcomelab.cli.demo
-    import outcomelab.cli.evaluate  # (engineer F)
-    import outcomelab.cli.example
-    import outcomelab.cli.publish
-    import outcomelab.cli.submit  # noqa: F401  (submit, submissions list/show)
-    from outcomelab.cli import pseudonymise, schemas, validate  # noqa: F401  (engineer A)
+#: the command modules; each defines its commands on :data:`app` when imported
+COMMAND_MODULES = (
+    "batch",
+    "contract",
+    "demo",
+    "evaluate",
+    "example",
+    "publish",
+    "pseudonymise",
+    "schemas",
+    "submit",
+    "validate",
+)
 
-    pass
+
+def _register_commands() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"outcomelab.cli.{name}")
 
 
 def run() -> None:
