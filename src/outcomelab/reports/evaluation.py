@@ -10,6 +10,7 @@ produces comes from the public estimators (:mod:`outcomelab.did`, :mod:`outcomel
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from outcomelab.errors import OutcomelabError, ParameterError
+from outcomelab.errors import NoOverlapError, OutcomelabError, ParameterError
+from outcomelab.matching.propensity import fit_propensity
 from outcomelab.reports.design_choice import DesignChoice, choose_design
 from outcomelab.reports.estimation import (
     DidEstimate,
@@ -68,29 +70,21 @@ def _num(x: Any) -> float | None:
 def _odds_weights(persons: pd.DataFrame, covariates: list[str]) -> np.ndarray:
     """1 for treated persons, p/(1-p) of a logit propensity score for comparison persons.
 
-    The logit is fitted by Newton-Raphson on standardised covariates (a few iterations; falls back
-    to unit weights if it does not converge, e.g. under separation).
+    The logit is the matching step's (:func:`outcomelab.matching.propensity.fit_propensity`, IRLS
+    as R's ``glm.fit``); under separation or non-convergence the weights fall back to 1.
     """
     treated = persons["treated"].to_numpy(dtype=float)
     if not covariates:
         return np.ones(len(persons))
-    x = persons[covariates].to_numpy(dtype=float)
-    sd = x.std(axis=0)
-    x = np.column_stack([np.ones(len(x)), (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)])
-    beta = np.zeros(x.shape[1])
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ beta, -30, 30)))
-        hessian = x.T @ (x * (p * (1 - p))[:, None])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # quasi-separation: handled by the fallback
         try:
-            step = np.linalg.solve(hessian, x.T @ (treated - p))
-        except np.linalg.LinAlgError:
+            fit = fit_propensity(persons[covariates].to_numpy(dtype=float), treated, maxit=50)
+        except NoOverlapError:
             return np.ones(len(persons))
-        beta += step
-        if np.max(np.abs(step)) < 1e-10:
-            break
-    else:
+    if not fit.converged:
         return np.ones(len(persons))
-    p = np.clip(1.0 / (1.0 + np.exp(-np.clip(x @ beta, -30, 30))), 1e-6, 1 - 1e-6)
+    p = np.clip(fit.score, 1e-6, 1 - 1e-6)
     return np.where(treated == 1, 1.0, p / (1 - p))
 
 
