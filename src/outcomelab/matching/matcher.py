@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -375,21 +375,24 @@ def _strata(data: pd.DataFrame, exact_cols: list[str]) -> np.ndarray | None:
     return data[exact_cols].astype(str).groupby(exact_cols, sort=False).ngroup().to_numpy()
 
 
-def _run_scalar(
-    metric: np.ndarray,
+#: a greedy matcher on given treated/control rows: ``(t_idx, c_idx, order) -> match matrix``
+Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def _match_within_strata(
+    kernel: Kernel,
     t_rows: np.ndarray,
     c_rows: np.ndarray,
     tr_order: np.ndarray,
     strata: np.ndarray | None,
     ratio: int,
-    caliper: float | None,
-    replace: bool,
 ) -> np.ndarray:
+    """Run ``kernel`` on all rows, or separately within each exact-matching stratum.
+
+    Returns the matched control row (or -1) for each treated row and match slot.
+    """
     if strata is None:
-        mm = greedy_scalar(
-            metric[t_rows], metric[c_rows], order=tr_order, ratio=ratio, caliper=caliper,
-            replace=replace, t_index=t_rows, c_index=c_rows,
-        )  # fmt: skip
+        mm = kernel(t_rows, c_rows, tr_order)
         return np.where(mm >= 0, c_rows[np.maximum(mm, 0)], -1)
     out = np.full((len(t_rows), ratio), -1, dtype=np.int64)
     st, sc = strata[t_rows], strata[c_rows]
@@ -401,12 +404,28 @@ def _run_scalar(
         local = np.full(len(t_rows), -1, dtype=np.int64)
         local[ti] = np.arange(len(ti))
         sub_order = local[tr_order][np.isin(tr_order, ti)]
-        mm = greedy_scalar(
-            metric[t_rows[ti]], metric[ci], order=sub_order, ratio=ratio, caliper=caliper,
-            replace=replace, t_index=t_rows[ti], c_index=ci,
-        )  # fmt: skip
+        mm = kernel(t_rows[ti], ci, sub_order)
         out[ti] = np.where(mm >= 0, ci[np.maximum(mm, 0)], -1)
     return out
+
+
+def _run_scalar(
+    metric: np.ndarray,
+    t_rows: np.ndarray,
+    c_rows: np.ndarray,
+    tr_order: np.ndarray,
+    strata: np.ndarray | None,
+    ratio: int,
+    caliper: float | None,
+    replace: bool,
+) -> np.ndarray:
+    def kernel(ti: np.ndarray, ci: np.ndarray, order: np.ndarray) -> np.ndarray:
+        return greedy_scalar(
+            metric[ti], metric[ci], order=order, ratio=ratio, caliper=caliper,
+            replace=replace, t_index=ti, c_index=ci,
+        )  # fmt: skip
+
+    return _match_within_strata(kernel, t_rows, c_rows, tr_order, strata, ratio)
 
 
 def _run_mahalanobis(
@@ -418,22 +437,10 @@ def _run_mahalanobis(
     ratio: int,
     replace: bool,
 ) -> np.ndarray:
-    if strata is None:
-        mm = greedy_mahalanobis(Z[t_rows], Z[c_rows], order=tr_order, ratio=ratio, replace=replace)
-        return np.where(mm >= 0, c_rows[np.maximum(mm, 0)], -1)
-    out = np.full((len(t_rows), ratio), -1, dtype=np.int64)
-    st, sc = strata[t_rows], strata[c_rows]
-    for s in np.unique(st):
-        ti = np.flatnonzero(st == s)
-        ci = c_rows[sc == s]
-        if len(ci) == 0:
-            continue
-        local = np.full(len(t_rows), -1, dtype=np.int64)
-        local[ti] = np.arange(len(ti))
-        sub_order = local[tr_order][np.isin(tr_order, ti)]
-        mm = greedy_mahalanobis(Z[t_rows[ti]], Z[ci], order=sub_order, ratio=ratio, replace=replace)
-        out[ti] = np.where(mm >= 0, ci[np.maximum(mm, 0)], -1)
-    return out
+    def kernel(ti: np.ndarray, ci: np.ndarray, order: np.ndarray) -> np.ndarray:
+        return greedy_mahalanobis(Z[ti], Z[ci], order=order, ratio=ratio, replace=replace)
+
+    return _match_within_strata(kernel, t_rows, c_rows, tr_order, strata, ratio)
 
 
 def _mahalanobis_transform(X: np.ndarray, t: np.ndarray, discarded: np.ndarray) -> np.ndarray:
