@@ -31,7 +31,7 @@ def _evaluation(folder: Path) -> Path:
         "outcomes": [
             {
                 "code": "out_of_home_care_days",
-                "direction": "lower_is_better",
+                "direction": "higher_is_worse",
                 "estimate": -40.0,
                 "std_error": 15.0,
                 "conf_low": -69.4,

@@ -117,6 +117,16 @@ def test_counterfactual_needs_significance_and_the_right_direction() -> None:
     assert "no improvement" in s.steps.loc[0, "basis"]
 
 
+@pytest.mark.parametrize("word", ["lower_is_better", "higher_is_wrose", ""])
+def test_a_misspelt_direction_is_an_error_not_lower_is_better(word: str) -> None:
+    # before the one vocabulary, any word other than 'higher_is_better' silently meant "lower is
+    # better" and turned a deterioration into a payment
+    with pytest.raises(InputError, match="higher_is_better' or 'higher_is_worse'"):
+        settle(
+            _contract(), _care(-40, 15), {"school": 0}, directions={"out_of_home_care_days": word}
+        )
+
+
 def test_lower_confidence_bound() -> None:
     # z = 1.95996398; bound = 40 - 1.95996398 x 15 = 40 - 29.3994597 = 10.6005403 days per
     # participant; x 60 = 636.032416 days; x 2 000 SEK = 1 272 064.83
@@ -189,7 +199,7 @@ def test_load_evaluation_reads_results_json(tmp_path: Path) -> None:
         [
             {
                 "code": "out_of_home_care_days",
-                "direction": "lower_is_better",
+                "direction": "higher_is_worse",
                 "estimate": -40.0,
                 "std_error": 15.0,
                 "conf_low": -69.4,

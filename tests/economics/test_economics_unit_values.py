@@ -5,9 +5,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outcomelab.economics import BUNDLED_VERSION, catalogue_directions, load_unit_values
+from outcomelab.economics import BUNDLED_VERSION, load_unit_values
 from outcomelab.economics.unit_values import UNIT_VALUE_PAYERS
 from outcomelab.errors import InputError, ReadError, SchemaError
+from outcomelab.vocabulary import lab_catalogue
 
 
 def test_bundled_table_is_versioned_and_covers_every_standard_outcome() -> None:
@@ -15,7 +16,7 @@ def test_bundled_table_is_versioned_and_covers_every_standard_outcome() -> None:
     assert table.version == BUNDLED_VERSION
     assert len(table.digest) == 12
     assert BUNDLED_VERSION in table.citation
-    assert set(catalogue_directions()) == set(table.table["outcome_code"])
+    assert set(lab_catalogue().directions()) == set(table.table["outcome_code"])
     assert set(table.table["payer"]) <= set(UNIT_VALUE_PAYERS)
     # every row cites a source
     assert (table.table["source"].str.len() > 0).all()
@@ -40,7 +41,7 @@ def test_bundled_signs_agree_with_the_catalogue_direction() -> None:
     # higher is better and <= 0 where higher is worse
     t = load_unit_values().table
     totals = t.groupby("outcome_code")["value_sek"].sum()
-    for code, direction in catalogue_directions().items():
+    for code, direction in lab_catalogue().directions().items():
         sign = 1 if direction == "higher_is_better" else -1
         assert totals[code] * sign >= 0, code
     # sick leave: the state pays the benefit for one more day

@@ -40,7 +40,7 @@ def make_results(
             "code": code_,
             "name": code_,
             "primary": primary,
-            "kind": "binary",
+            "kind": "rate",
             "unit": "share",
             "direction": "higher_is_better",
             "estimate": est,

@@ -24,8 +24,8 @@ SWEDISH = {
     "cov_education_level_unknown": "utbildningsnivå: okänd",
     "cov_employed_months_prev_year": "månader i arbete året före",
     "cov_social_assistance_months_prev_year": "månader med ekonomiskt bistånd året före",
-    "cov_sick_leave_days_prev_year": "sjukpenningdagar året före",
-    "employment_before": "sysselsättning, året före start",
+    "cov_sick_leave_days_prev_year": "ohälsodagar året före",
+    "employment_before": "förvärvsarbete, året före start",
 }
 
 
@@ -80,7 +80,7 @@ def test_swedish_love_plot_after_matching(submission: Path) -> None:
     ev = _evaluation(submission, "matching")
     fig = figure_balance(ev)
     ticks = _ticks(fig)
-    assert "födelseår" in ticks and "sysselsättning, året före start" in ticks
+    assert "födelseår" in ticks and "förvärvsarbete, året före start" in ticks
     assert not any(tick.startswith("cov_") or tick.endswith("_before") for tick in ticks)
     ax = fig.axes[0]
     assert ax.get_xlabel() == "|standardiserad skillnad|"

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from outcomelab.errors import ParameterError
 from outcomelab.reports.headline import headline_text
-from outcomelab.reports.i18n import TEXT, fmt_int, fmt_num, fmt_p
-from outcomelab.reports.outcomes import OUTCOMES, holm, outcome_info, verdict
+from outcomelab.reports.i18n import TEXT
+from outcomelab.reports.outcomes import holm, verdict
+from outcomelab.vocabulary import load_catalogue
+from outcomelab.vocabulary.numbers import fmt_int, fmt_num, fmt_p
+
+OUTCOMES = load_catalogue()
 
 
 def _result(est: float, low: float, high: float, p: float, v: str) -> dict[str, object]:
@@ -20,7 +25,7 @@ def test_binary_headline_per_100_in_both_languages() -> None:
     assert "from 3.1 to 13.1 more" in en
     assert "statistically significant (p = 0.002)" in en
     sv = headline_text(r, OUTCOMES["employment"], lang="sv", follow_up_months=24)
-    assert sv.startswith("Av varje 100 deltagare var 8,1 fler i arbete efter 24 månader")
+    assert sv.startswith("Av varje 100 deltagare var 8,1 fler förvärvsarbetande efter 24 månader")
     assert "från 3,1 till 13,1 fler" in sv
 
 
@@ -62,8 +67,8 @@ def test_failed_estimate_is_stated() -> None:
     [
         (0.1, 0.01, "higher_is_better", "positive"),
         (-0.1, 0.01, "higher_is_better", "negative"),
-        (-0.1, 0.01, "lower_is_better", "positive"),
-        (0.1, 0.01, "lower_is_better", "negative"),
+        (-0.1, 0.01, "higher_is_worse", "positive"),
+        (0.1, 0.01, "higher_is_worse", "negative"),
         (0.1, 0.06, "higher_is_better", "inconclusive"),
         (None, None, "higher_is_better", "inconclusive"),
     ],
@@ -81,9 +86,36 @@ def test_holm_matches_hand_computation_and_skips_missing() -> None:
     assert holm([]) == []
 
 
-def test_unknown_outcome_kind_guessed_from_values() -> None:
-    assert outcome_info("housing", [0, 1, 1]).kind == "binary"
-    assert outcome_info("visits", [0, 3, 7]).kind == "count"
+def test_a_direction_outside_the_vocabulary_is_an_error() -> None:
+    with pytest.raises(ParameterError, match="did you mean 'higher_is_worse'"):
+        verdict(0.1, 0.01, 0.05, "lower_is_better")  # type: ignore[arg-type]
+
+
+def test_continuous_outcome_is_rounded_to_its_scale_and_may_be_negative() -> None:
+    # a castle-doctrine-like effect on a log rate: 0.019 with an interval of about +-0.05 must not
+    # read "0.0 fewer"; a continuous outcome says "higher"/"lower" in the units of the measure
+    own = [
+        {
+            "code": "log_homicide_rate",
+            "name_sv": "Logaritmerad mordfrekvens",
+            "name_en": "Log homicide rate",
+            "unit": "log points",
+            "kind": "continuous",
+            "direction": "higher_is_worse",
+            "periodicity": "year",
+            "followup_windows_months": "12",
+            "definition_en": "Natural log of homicides per 100 000 inhabitants.",
+            "definition_sv": "Naturliga logaritmen av antalet mord per 100 000 invånare.",
+            "phrase_en": "log homicide rate",
+        }
+    ]
+    info = load_catalogue(extra=own)["log_homicide_rate"]
+    r = _result(0.019, -0.031, 0.069, 0.45, "inconclusive")
+    en = headline_text(r, info, lang="en", follow_up_months=12)
+    assert "log homicide rate was on average 0.019 log points higher" in en
+    assert "from −0.031 to 0.069 log points higher" in en
+    sv = headline_text(r | {"estimate": -0.019}, info, lang="sv", follow_up_months=12)
+    assert "0,019 log points lägre" in sv
 
 
 def test_every_text_exists_in_both_languages() -> None:

@@ -25,7 +25,7 @@ def minimal_results() -> dict[str, object]:
         "code": "employment",
         "name": "Employment",
         "primary": True,
-        "kind": "binary",
+        "kind": "rate",
         "direction": "higher_is_better",
         "estimate": 0.08,
         "std_error": 0.02,

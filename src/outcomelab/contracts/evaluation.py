@@ -14,6 +14,7 @@ from typing import Any
 
 from outcomelab.errors import InputError, ReadError
 from outcomelab.results import EffectResult
+from outcomelab.vocabulary import check_direction
 
 __all__ = ["EvaluationResults", "load_evaluation"]
 
@@ -102,7 +103,7 @@ def load_evaluation(folder: str | Path) -> EvaluationResults:
             alpha=alpha,
         )
         if entry.get("direction"):
-            directions[code] = str(entry["direction"])
+            directions[code] = check_direction(entry["direction"], f"{where}: `direction`")
     return EvaluationResults(
         effects=effects,
         directions=directions,

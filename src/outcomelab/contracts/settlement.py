@@ -15,9 +15,9 @@ from scipy import stats
 
 from outcomelab._checks import check_choice
 from outcomelab.contracts.model import Contract, OutcomeMetric
-from outcomelab.economics.outcomes import catalogue_directions
 from outcomelab.errors import InputError
 from outcomelab.results import EffectResult
+from outcomelab.vocabulary import check_direction, lab_catalogue
 
 __all__ = ["CAP_ORDER", "Settlement", "settle"]
 
@@ -170,14 +170,24 @@ class Settlement:
 
 
 def _direction(metric: OutcomeMetric, directions: Mapping[str, str]) -> int:
-    d = directions.get(metric.outcome) or catalogue_directions().get(metric.outcome)
-    if d is None:
+    """+1 when a higher value of the metric's outcome is better, -1 when worse.
+
+    The given directions win over the outcome catalogue's; a direction outside the vocabulary
+    (``higher_is_better``, ``higher_is_worse``) is an error, never a default.
+    """
+    catalogue = lab_catalogue()
+    if metric.outcome in directions:
+        d = directions[metric.outcome]
+    elif metric.outcome in catalogue:
+        d = catalogue[metric.outcome].direction
+    else:
         raise InputError(
             f"Metric {metric.id!r}: the direction of outcome {metric.outcome!r} is unknown (not in "
             "the evaluation or the outcome catalogue); pass directions={outcome: "
             "'higher_is_better' or 'higher_is_worse'}."
         )
-    return 1 if d == "higher_is_better" else -1
+    where = f"The direction of outcome {metric.outcome!r} (metric {metric.id!r})"
+    return 1 if check_direction(d, where) == "higher_is_better" else -1
 
 
 def _counterfactual(
@@ -258,8 +268,8 @@ def settle(
     verified
         Verified outcome counts per metric id (needed by rate-card metrics).
     directions
-        ``{outcome: "higher_is_better" | "higher_is_worse" | "lower_is_better"}``; defaults to the
-        evaluation's directions and the outcome catalogue.
+        ``{outcome: "higher_is_better" | "higher_is_worse"}``; defaults to the outcome
+        catalogue's. Any other word is an error.
     payment_type
         ``"planned"`` (amounts due) or ``"actual"`` (amounts paid), as INDIGO records them.
     evaluation_id
@@ -272,7 +282,8 @@ def settle(
     Raises
     ------
     InputError
-        A metric's effect or verified count is missing, or a count is negative.
+        A metric's effect or verified count is missing, a count is negative, or a direction is
+        not ``higher_is_better`` or ``higher_is_worse``.
 
     Notes
     -----
@@ -299,6 +310,8 @@ def settle(
     effects = dict(effects or {})
     verified = dict(verified or {})
     given_directions = dict(directions or {})
+    for outcome, direction in given_directions.items():
+        check_direction(direction, f"The direction of outcome {outcome!r}")
     metrics = contract.metrics
     unknown = sorted(set(verified) - {m.id for m in metrics if m.payment_rule == "rate_card"})
     if unknown:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from outcomelab._checks import check_choice, require_columns
-from outcomelab.errors import InputError, ParameterError
-from outcomelab.resources import schemas_dir
+from outcomelab.errors import ParameterError
+from outcomelab.vocabulary import lab_catalogue
 
 __all__ = ["followup_windows", "in_followup", "restrict_to_followup"]
 
@@ -33,15 +33,7 @@ def followup_windows(outcome_code: str) -> tuple[int, ...]:
     InputError
         If the code is not in the catalogue.
     """
-    catalogue = pd.read_csv(schemas_dir() / "outcome_catalogue.csv", dtype=str)
-    row = catalogue[catalogue["code"] == outcome_code]
-    if row.empty:
-        known = ", ".join(catalogue["code"])
-        raise InputError(
-            f"Outcome {outcome_code!r} is not in the lab's outcome catalogue; known codes: {known}."
-        )
-    text = str(row["followup_windows_months"].iloc[0])
-    return tuple(sorted(int(x) for x in text.split(";") if x.strip()))
+    return lab_catalogue().require(outcome_code).followup_windows_months
 
 
 def in_followup(

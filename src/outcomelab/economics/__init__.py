@@ -6,7 +6,6 @@ discounted NPV, benefit-cost ratio, ROI, payback and break-even, with Monte Carl
 
 from outcomelab.economics.discounting import GREEN_BOOK_SCHEDULE, discount_factors
 from outcomelab.economics.labels import payer_label
-from outcomelab.economics.outcomes import catalogue_directions
 from outcomelab.economics.persistence import persistence_factors
 from outcomelab.economics.prices import convert_price_year, load_cpi, price_factor
 from outcomelab.economics.result import ValueResult
@@ -19,7 +18,6 @@ __all__ = [
     "GREEN_BOOK_SCHEDULE",
     "UnitValueTable",
     "ValueResult",
-    "catalogue_directions",
     "convert_price_year",
     "discount_factors",
     "load_cpi",

@@ -1,58 +1,22 @@
-"""Direction of each outcome (is more better or worse?) from the standard outcome catalogue.
+"""Direction of each outcome (is more better or worse?), from the outcome catalogue.
 
 Unit values follow the ``unit_values`` schema: ``value_sek`` is what one unit *more* of the outcome
 is worth to the payer, so the money side needs no direction. The direction is still needed to
-check a table's signs (more sick-leave days should cost someone) and, in outcome contracts, to tell
-an improvement from a deterioration. It is read from ``data_schemas/outcome_catalogue.csv``
-(column ``direction``: ``higher_is_better`` or ``higher_is_worse``).
+check a table's signs (more sick-leave days should cost someone). The directions are the outcome
+catalogue's (:func:`outcomelab.vocabulary.lab_catalogue`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
-
-import pandas as pd
 
 from outcomelab.errors import ParameterError
-from outcomelab.resources import schemas_dir
+from outcomelab.vocabulary import direction_sign, lab_catalogue
 
-__all__ = [
-    "DIRECTIONS",
-    "ONE_OFF_OUTCOMES",
-    "catalogue_directions",
-    "direction_sign",
-    "resolve_directions",
-]
+__all__ = ["ONE_OFF_OUTCOMES", "resolve_directions"]
 
-DIRECTIONS: tuple[str, ...] = ("higher_is_better", "higher_is_worse")
 #: outcomes reached once (a status), not a flow every year: valued for one year by default
 ONE_OFF_OUTCOMES: tuple[str, ...] = ("upper_secondary_eligibility",)
-
-
-@lru_cache(maxsize=1)
-def _catalogue() -> tuple[tuple[str, str], ...]:
-    path = schemas_dir() / "outcome_catalogue.csv"
-    if not path.is_file():
-        return ()
-    table = pd.read_csv(path, usecols=["code", "direction"], dtype=str)
-    return tuple(zip(table["code"], table["direction"], strict=True))
-
-
-def catalogue_directions() -> dict[str, str]:
-    """``{outcome_code: "higher_is_better" | "higher_is_worse"}`` from the outcome catalogue."""
-    return dict(_catalogue())
-
-
-def direction_sign(direction: str) -> int:
-    """``+1`` when higher is better, ``-1`` when higher is worse."""
-    if direction == "higher_is_better":
-        return 1
-    if direction == "higher_is_worse":
-        return -1
-    raise ParameterError(
-        f"An outcome direction must be 'higher_is_better' or 'higher_is_worse'; got {direction!r}."
-    )
 
 
 def resolve_directions(
@@ -63,9 +27,9 @@ def resolve_directions(
     Raises
     ------
     ParameterError
-        Naming every outcome whose direction is unknown.
+        Naming every outcome whose direction is unknown, or a direction outside the vocabulary.
     """
-    given = catalogue_directions() | dict(overrides or {})
+    given: dict[str, str] = dict(lab_catalogue().directions()) | dict(overrides or {})
     unknown = [o for o in outcomes if o not in given]
     if unknown:
         raise ParameterError(

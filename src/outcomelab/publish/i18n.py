@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from outcomelab.reports.i18n import TEXT, code_label
-from outcomelab.reports.outcomes import OUTCOMES
+from outcomelab.vocabulary import lab_catalogue
 
 __all__ = ["LANGUAGES", "label"]
 
@@ -126,8 +126,9 @@ def label(key: str, language: str, **values: object) -> str:
     -------
     str
     """
-    if key in OUTCOMES:  # outcome names: one source, the report's outcome table
-        return OUTCOMES[key].name(language)
+    outcomes = lab_catalogue()
+    if key in outcomes:  # outcome names: one source, the outcome catalogue
+        return outcomes[key].name(language)
     if f"code_{key}" in TEXT:  # codes of the standard tables: the report's words
         return code_label(key, language)
     text = _LABELS.get(key, {}).get(language)

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from outcomelab.errors import DisclosureError
 from outcomelab.publish.catalogue import Catalogue, CatalogueEntry, collect
 from outcomelab.publish.forest import forest_plot, forest_rows
 from outcomelab.publish.i18n import LANGUAGES, label
-from outcomelab.reports.i18n import fmt_int, fmt_num, fmt_p
+from outcomelab.vocabulary.numbers import ShownEffect, fmt_int, fmt_p, show_effect
 
 __all__ = ["SiteInfo", "build_site"]
 
@@ -55,13 +56,15 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _effect(value: Any, kind: str | None, lang: str) -> str:
-    """An effect as the report shows it: shares per 100 persons, SEK whole, days one decimal."""
-    if value is None:
-        return "–"
-    if kind == "binary":
-        return fmt_num(100 * float(value), lang, 1)
-    return fmt_num(float(value), lang, 0 if kind == "amount" else 1)
+def _effect(record: Mapping[str, Any], lang: str) -> ShownEffect:
+    """A record's effect and interval as the report shows them."""
+    return show_effect(
+        record.get("estimate"),
+        record.get("conf_low"),
+        record.get("conf_high"),
+        str(record.get("kind")),
+        lang,
+    )
 
 
 def _headline_csv(entries: tuple[CatalogueEntry, ...]) -> str:

@@ -31,12 +31,13 @@ from outcomelab.reports.estimation import (
     matching_sample,
 )
 from outcomelab.reports.evidence import EvidenceRating, baseline_equivalence, evidence_rating
-from outcomelab.reports.headline import headline_text
+from outcomelab.reports.headline import headline_text, unit_word
 from outcomelab.reports.i18n import t
 from outcomelab.reports.inputs import EvaluationInputs, load_inputs
-from outcomelab.reports.outcomes import OutcomeInfo, holm, outcome_info, verdict
+from outcomelab.reports.outcomes import holm, verdict
 from outcomelab.reports.results_json import SCHEMA_VERSION
 from outcomelab.reports.sample_flow import SampleFlow
+from outcomelab.vocabulary import OutcomeDefinition
 
 if TYPE_CHECKING:
     from outcomelab.results import EffectResult
@@ -51,7 +52,7 @@ class OutcomeEstimate:
     """The headline effect on one outcome (or why there is none)."""
 
     code: str
-    info: OutcomeInfo
+    info: OutcomeDefinition
     primary: bool
     effect: EffectResult | None
     n_treated: int | None
@@ -140,16 +141,7 @@ class Evaluation:
     def _prepare(self) -> None:
         inputs = self._inputs
         panel, covariates = baseline_covariates(inputs.panel)
-        available = [
-            c
-            for c in (
-                "employment",
-                "social_assistance_receipt",
-                "social_assistance_amount",
-                "sick_leave_days",
-            )
-            if c in panel.columns
-        ]
+        available = [c for c in inputs.catalogue if c in panel.columns]
         info = panel.attrs.get("panel_info", {})
         listed = [str(o) for o in info.get("outcomes", [])] or available
         registered = inputs.intervention.get("primary_outcome") or ""
@@ -255,7 +247,7 @@ class Evaluation:
         return float(np.average(comp.loc[years].to_numpy(), weights=sizes.to_numpy()))
 
     def _outcome_estimate(self, code: str) -> OutcomeEstimate:
-        info = outcome_info(code, self.panel[code].dropna().unique()[:50])
+        info = self._inputs.catalogue.require(code)
         primary = code == self.primary
         if self._design.uses_did:
             d = self.did[code]
@@ -545,7 +537,7 @@ class Evaluation:
                 "name": est.info.name(self.lang),
                 "primary": est.primary,
                 "kind": est.info.kind,
-                "unit": est.info.unit(self.lang) or None,
+                "unit": unit_word(est.info, self.lang) or None,
                 "direction": est.info.direction,
                 "estimate": _num(eff.estimate) if eff else None,
                 "std_error": _num(eff.std_error) if eff else None,

@@ -10,14 +10,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from outcomelab.reports.i18n import fmt_num, fmt_p, fmt_pct, t
-from outcomelab.reports.outcomes import OutcomeInfo
+from outcomelab.reports.i18n import TEXT, t
+from outcomelab.vocabulary import OutcomeDefinition
+from outcomelab.vocabulary.numbers import fmt_p, fmt_pct, format_effect, format_interval
 
-__all__ = ["effect_sentence", "headline_text", "significance_sentence"]
+__all__ = ["effect_sentence", "headline_text", "significance_sentence", "unit_word"]
+
+#: the sentence each outcome kind's effect is told in
+_SENTENCE = {
+    "rate": "hl_rate",
+    "amount_sek": "hl_amount",
+    "continuous": "hl_continuous",
+}
+#: "more"/"fewer" words per kind
+_WORDS = {
+    "amount_sek": ("more_amount", "fewer_amount"),
+    "continuous": ("more_continuous", "fewer_continuous"),
+}
+
+
+def unit_word(info: OutcomeDefinition, lang: str) -> str:
+    """The unit an effect on ``info`` is given in: the kind's word, else the catalogue's unit."""
+    key = f"unit_{info.kind}"
+    return t(key, lang) if key in TEXT else info.unit
 
 
 def effect_sentence(
-    result: Mapping[str, Any], info: OutcomeInfo, *, lang: str, follow_up_months: int
+    result: Mapping[str, Any], info: OutcomeDefinition, *, lang: str, follow_up_months: int
 ) -> str:
     """One sentence with the size of the effect and its interval.
 
@@ -27,7 +46,7 @@ def effect_sentence(
         An entry of ``results["outcomes"]`` (``estimate``, ``conf_low``, ``conf_high``, ``alpha``
         or the level taken from ``alpha`` in the design).
     info
-        The outcome's facts (kind, sentence phrase).
+        The outcome's catalogue entry (kind, sentence phrase).
     lang
         ``"sv"`` or ``"en"``.
     follow_up_months
@@ -42,25 +61,20 @@ def effect_sentence(
     alpha = float(result.get("alpha", 0.05))
     more = est >= 0
     if not more:
-        low, high = -high, -low
-    scale = 100.0 if info.kind == "binary" else 1.0
-    decimals = 0 if info.kind == "amount" else 1
-    words = {
-        "binary": ("more", "fewer"),
-        "count": ("more", "fewer"),
-        "amount": ("more_amount", "fewer_amount"),
-    }[info.kind]
+        est, low, high = -est, -high, -low
+    words = _WORDS.get(info.kind, ("more", "fewer"))
+    shown_low, shown_high = format_interval(low, high, info.kind, lang)
     return t(
-        {"binary": "hl_binary", "count": "hl_count", "amount": "hl_amount"}[info.kind],
+        _SENTENCE.get(info.kind, "hl_count"),
         lang,
-        n=fmt_num(abs(est) * scale, lang, decimals),
+        n=format_effect(est, info.kind, lang, conf_low=low, conf_high=high),
         more=t(words[0] if more else words[1], lang),
-        state=info.state(lang),
-        unit=info.unit(lang),
+        state=info.phrase(lang),
+        unit=unit_word(info, lang),
         months=follow_up_months,
         level=fmt_pct(1 - alpha, lang),
-        low=fmt_num(low * scale, lang, decimals),
-        high=fmt_num(high * scale, lang, decimals),
+        low=shown_low,
+        high=shown_high,
     )
 
 
@@ -71,7 +85,7 @@ def significance_sentence(verdict: str, p_value: float, *, lang: str) -> str:
 
 
 def headline_text(
-    result: Mapping[str, Any], info: OutcomeInfo, *, lang: str, follow_up_months: int
+    result: Mapping[str, Any], info: OutcomeDefinition, *, lang: str, follow_up_months: int
 ) -> str:
     """The full headline of one outcome: effect sentence plus significance sentence.
 
@@ -79,10 +93,10 @@ def headline_text(
 
     Examples
     --------
-    >>> from outcomelab.reports.outcomes import OUTCOMES
+    >>> from outcomelab.vocabulary import lab_catalogue
     >>> r = {"estimate": 0.08, "conf_low": 0.03, "conf_high": 0.13, "p_value": 0.002,
     ...      "verdict": "positive", "alpha": 0.05}
-    >>> headline_text(r, OUTCOMES["employment"], lang="en", follow_up_months=24)[:61]
+    >>> headline_text(r, lab_catalogue()["employment"], lang="en", follow_up_months=24)[:61]
     'For every 100 participants, 8.0 more were in work after 24 mo'
     """
     if result.get("error") or result.get("estimate") is None:

@@ -1,18 +1,20 @@
-"""Swedish and English text of the standard evaluation report, and number formatting per language.
+"""Swedish and English text of the standard evaluation report.
 
 Every sentence the report prints comes from :data:`TEXT` through :func:`t`, so both languages hold
-the same facts. Swedish uses a decimal comma and a (thin) space before ``%``.
+the same facts. Numbers are written by :mod:`outcomelab.vocabulary.numbers`.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outcomelab.errors import ParameterError
-from outcomelab.reports.outcomes import outcome_info
+from outcomelab.vocabulary import lab_catalogue
 
-__all__ = ["TEXT", "covariate_label", "fmt_int", "fmt_num", "fmt_p", "fmt_pct", "t"]
+if TYPE_CHECKING:
+    from outcomelab.vocabulary import Catalogue
+
+__all__ = ["TEXT", "code_label", "covariate_label", "t"]
 
 TEXT: dict[str, dict[str, str]] = {
     # section headings
@@ -30,7 +32,7 @@ TEXT: dict[str, dict[str, str]] = {
     "h_annex": {"sv": "Metodbilaga", "en": "Methods annex"},
     "h_provenance": {"sv": "Ursprung och reproducerbarhet", "en": "Provenance"},
     # headline sentences
-    "hl_binary": {
+    "hl_rate": {
         "sv": "Av varje 100 deltagare var {n} {more} {state} efter {months} månader än i en "
         "jämförbar grupp; {level} %-intervallet går från {low} till {high} {more}.",
         "en": "For every 100 participants, {n} {more} were {state} after {months} months than in "
@@ -50,10 +52,23 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "After {months} months each participant had on average {n} {more} {state} per year "
         "than a comparable person; the {level}% interval runs from {low} to {high} {more}.",
     },
+    "hl_continuous": {
+        "sv": "Efter {months} månader var deltagarnas {state} i genomsnitt {n} {unit} {more} än i "
+        "en jämförbar grupp; {level} %-intervallet går från {low} till {high} {unit} {more}.",
+        "en": "After {months} months the participants' {state} was on average {n} {unit} {more} "
+        "than in a comparable group; the {level}% interval runs from {low} to {high} {unit} "
+        "{more}.",
+    },
     "more": {"sv": "fler", "en": "more"},
     "fewer": {"sv": "färre", "en": "fewer"},
     "more_amount": {"sv": "mer", "en": "more"},
     "fewer_amount": {"sv": "mindre", "en": "less"},
+    "more_continuous": {"sv": "högre", "en": "higher"},
+    "fewer_continuous": {"sv": "lägre", "en": "lower"},
+    # the unit an effect of each outcome kind is given in (other kinds: the catalogue's unit)
+    "unit_rate": {"sv": "andel", "en": "share"},
+    "unit_amount_sek": {"sv": "kr", "en": "SEK"},
+    "unit_days": {"sv": "dagar", "en": "days"},
     "sig_positive": {
         "sv": "Skillnaden är statistiskt säkerställd (p {p}) och går åt det önskade hållet.",
         "en": "The difference is statistically significant (p {p}) and in the desired direction.",
@@ -280,8 +295,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "months on social assistance the year before",
     },
     "cov_sick_leave_days_prev_year": {
-        "sv": "sjukpenningdagar året före",
-        "en": "sick-leave days the year before",
+        "sv": "ohälsodagar året före",
+        "en": "days on sickness benefits the year before",
     },
     "cov_level": {"sv": "{variable}: {level}", "en": "{variable}: {level}"},
     "cov_history": {
@@ -452,7 +467,7 @@ def t(key: str, lang: str, **values: Any) -> str:
     return entry[lang].format(**values) if values else entry[lang]
 
 
-def covariate_label(column: str, lang: str) -> str:
+def covariate_label(column: str, lang: str, catalogue: Catalogue | None = None) -> str:
     """A covariate column as the reader's words in ``lang``.
 
     Parameters
@@ -463,11 +478,13 @@ def covariate_label(column: str, lang: str) -> str:
         (``<outcome>_before``) or any other column.
     lang
         ``"sv"`` or ``"en"``.
+    catalogue
+        The outcome catalogue that names outcome-history columns (default the lab's).
 
     Returns
     -------
     str
-        ``födelseår``, ``kön: man``, ``sysselsättning året före start``; an unknown column with
+        ``födelseår``, ``kön: man``, ``förvärvsarbete, året före start``; an unknown column with
         underscores as spaces and without the ``cov_`` prefix.
 
     Examples
@@ -482,40 +499,9 @@ def covariate_label(column: str, lang: str) -> str:
             return t("cov_level", lang, variable=t(variable, lang), level=shown)
     if column.startswith("cov_") and column in TEXT:
         return t(column, lang)
-    if column.endswith("_before") and not column.startswith("cov_"):
-        name = outcome_info(column.removesuffix("_before")).name(lang)
+    outcomes = catalogue or lab_catalogue()
+    code = column.removesuffix("_before")
+    if column.endswith("_before") and not column.startswith("cov_") and code in outcomes:
+        name = outcomes[code].name(lang)
         return t("cov_history", lang, outcome=name[:1].lower() + name[1:])
     return column.removeprefix("cov_").replace("_", " ")
-
-
-def fmt_num(x: float | None, lang: str, decimals: int = 1) -> str:
-    """``x`` with ``decimals`` decimals, a decimal comma in Swedish and a real minus sign."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    r = round(float(x), decimals) + 0.0
-    text = f"{abs(r):,.{decimals}f}"
-    if lang == "sv":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return ("\u2212" + text) if r < 0 else text
-
-
-def fmt_int(n: int | None, lang: str) -> str:
-    """A count with a thousands separator (a space in Swedish, a comma in English)."""
-    if n is None:
-        return "–"
-    return f"{n:,}".replace(",", "\u00a0") if lang == "sv" else f"{n:,}"
-
-
-def fmt_p(p: float | None, lang: str) -> str:
-    """A p-value: three decimals, ``< 0.001`` for smaller ones."""
-    if p is None or math.isnan(p):
-        return "–"
-    if p < 0.001:
-        return "< 0,001" if lang == "sv" else "< 0.001"
-    return fmt_num(p, lang, 3)
-
-
-def fmt_pct(x: float, lang: str) -> str:
-    """A level such as 95 (from ``1 - alpha``) without decimals where whole."""
-    value = 100 * x
-    return str(round(value)) if abs(value - round(value)) < 1e-9 else fmt_num(value, lang, 1)

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from outcomelab.errors import InputError, ParameterError, ReadError
+from outcomelab.vocabulary import Catalogue, lab_catalogue, load_catalogue
 
 __all__ = ["EvaluationInputs", "folder_hash", "load_inputs"]
 
@@ -52,7 +53,8 @@ def folder_hash(folder: str | Path) -> str:
 
 @dataclass(frozen=True)
 class EvaluationInputs:
-    """The tables of one submission for one intervention, and the analysis panel."""
+    """The tables of one submission for one intervention, the analysis panel and the outcome
+    catalogue (the lab's, merged with the submission's own outcomes when it declares any)."""
 
     intervention_id: str
     intervention: dict[str, Any]
@@ -61,6 +63,7 @@ class EvaluationInputs:
     panel: pd.DataFrame = field(repr=False)
     submission_id: str | None
     version_hash: str
+    catalogue: Catalogue = field(default_factory=lab_catalogue, repr=False)
 
 
 def _pick_intervention(interventions: pd.DataFrame | None, requested: str) -> str:
@@ -126,7 +129,8 @@ def load_inputs(
     if data_dir:
         folder = Path(data_dir)
         found = {
-            n: _find(folder, n) for n in ("participants", "outcomes", "interventions", "costs")
+            n: _find(folder, n)
+            for n in ("participants", "outcomes", "interventions", "costs", "outcome_catalogue")
         }
         missing = [n for n in ("participants", "outcomes") if found[n] is None]
         if missing:
@@ -139,6 +143,8 @@ def load_inputs(
         )
         participants = _read(found["participants"] or folder, as_text=True)
         costs = _read(found["costs"], as_text=False) if found["costs"] else None
+        own = found["outcome_catalogue"]
+        own_catalogue = _read(own, as_text=True) if own else None
         source: Any = folder
         submission_id = None
         version_hash = folder_hash(folder)
@@ -150,6 +156,9 @@ def load_inputs(
         interventions = stored.table("interventions") if "interventions" in tables else None
         participants = stored.table("participants").astype(str)
         costs = stored.table("costs") if "costs" in tables else None
+        own_catalogue = (
+            stored.table("outcome_catalogue").astype(str) if "outcome_catalogue" in tables else None
+        )
         source = stored
         submission_id = str(stored.info.submission_id)
         version_hash = _stored_hash(stored)
@@ -176,6 +185,7 @@ def load_inputs(
         panel=panel,
         submission_id=submission_id,
         version_hash=version_hash,
+        catalogue=load_catalogue(extra=own_catalogue),
     )
 
 

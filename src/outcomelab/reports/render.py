@@ -15,8 +15,16 @@ import numpy as np
 
 from outcomelab.reports.estimation import event_time
 from outcomelab.reports.headline import headline_text
-from outcomelab.reports.i18n import code_label, covariate_label, fmt_int, fmt_num, fmt_p, fmt_pct, t
-from outcomelab.reports.outcomes import outcome_info
+from outcomelab.reports.i18n import code_label, covariate_label, t
+from outcomelab.vocabulary.numbers import (
+    effect_scale,
+    fmt_int,
+    fmt_num,
+    fmt_p,
+    fmt_pct,
+    format_effect,
+    format_interval,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -74,14 +82,10 @@ def _effect_text(rec: Mapping[str, Any], lang: str) -> tuple[str, str]:
     """Effect and interval as shown in tables (per 100 for shares)."""
     if rec.get("estimate") is None:
         return "–", "–"
-    scale = 100.0 if rec["kind"] == "binary" else 1.0
-    dec = 0 if rec["kind"] == "amount" else 1
-    est = fmt_num(rec["estimate"] * scale, lang, dec)
-    interval = (
-        f"{fmt_num(rec['conf_low'] * scale, lang, dec)} – "
-        f"{fmt_num(rec['conf_high'] * scale, lang, dec)}"
-    )
-    return est, interval
+    low, high = rec.get("conf_low"), rec.get("conf_high")
+    est = format_effect(rec["estimate"], rec["kind"], lang, conf_low=low, conf_high=high)
+    shown_low, shown_high = format_interval(low, high, rec["kind"], lang)
+    return est, f"{shown_low} – {shown_high}"
 
 
 # -- sections -----------------------------------------------------------------------------------
@@ -116,6 +120,7 @@ def section_intervention(ev: Evaluation) -> str:
     """The intervention's metadata and the participants per start year."""
     lang = ev.lang
     inputs = ev._inputs
+    catalogue = inputs.catalogue
     meta = inputs.intervention
     persons = ev.panel.drop_duplicates("unit")
     per_year = persons.loc[persons["cohort"] > 0, "cohort"].value_counts().sort_index()
@@ -131,10 +136,10 @@ def section_intervention(ev: Evaluation) -> str:
         (t("i_funding", lang), code_label(meta.get("funding_form"), lang)),
         (t("i_period", lang), period or "–"),
         (t("i_cohorts", lang), cohorts),
-        (t("i_primary", lang), outcome_info(ev.primary).name(lang)),
+        (t("i_primary", lang), catalogue[ev.primary].name(lang)),
         (
             t("i_secondary", lang),
-            ", ".join(outcome_info(c).name(lang) for c in ev.outcome_codes[1:]) or "–",
+            ", ".join(catalogue[c].name(lang) for c in ev.outcome_codes[1:]) or "–",
         ),
     ]
     return heading("h_intervention", lang) + table_html([t("c_item", lang), ""], rows, text=True)
@@ -144,7 +149,8 @@ def section_method(ev: Evaluation) -> str:
     """The design and why, in plain words."""
     lang = ev.lang
     design = ev._design
-    names = ", ".join(covariate_label(c, lang) for c in ev.covariates)
+    catalogue = ev._inputs.catalogue
+    names = ", ".join(covariate_label(c, lang, catalogue) for c in ev.covariates)
     parts = [
         heading("h_method", lang),
         _p(t("m_compare", lang)),
@@ -157,7 +163,7 @@ def section_method(ev: Evaluation) -> str:
                 e=event_time(ev.follow_up_months, ev.panel),
             )
         ),
-        _p(t("m_primary", lang, name=outcome_info(ev.primary).name(lang).lower())),
+        _p(t("m_primary", lang, name=catalogue[ev.primary].name(lang).lower())),
     ]
     if names:
         parts.append(_p(t("m_covariates", lang, names=names)))
@@ -189,7 +195,7 @@ def section_results(ev: Evaluation) -> str:
                 t(f"v_{rec['verdict']}", lang),
             )
         )
-        info = outcome_info(rec["code"])
+        info = ev._inputs.catalogue[rec["code"]]
         sentences.append(
             headline_text(
                 rec | {"alpha": ev.alpha}, info, lang=lang, follow_up_months=ev.follow_up_months
@@ -237,7 +243,7 @@ def section_diagnostics(ev: Evaluation) -> str:
     parts.append(_p(t("dg_balance", lang)))
     rows = [
         (
-            covariate_label(r["covariate"], lang),
+            covariate_label(r["covariate"], lang, ev._inputs.catalogue),
             fmt_num(r["smd_unadjusted"], lang, 3),
             fmt_num(r["smd"], lang, 3),
             t(f"wwc_{r['verdict']}", lang),
@@ -369,7 +375,7 @@ def figure_results(ev: Evaluation) -> Figure:
     for ax, rec in zip(axes[:, 0], records, strict=True):
         ax.axvline(0, color="grey", lw=0.8)
         if rec["estimate"] is not None:
-            scale = 100.0 if rec["kind"] == "binary" else 1.0
+            scale = effect_scale(rec["kind"])
             est = rec["estimate"] * scale
             lo, hi = rec["conf_low"] * scale, rec["conf_high"] * scale
             color = {"positive": "#2f855a", "negative": "#c53030"}.get(rec["verdict"], "#975a16")
@@ -399,7 +405,8 @@ def figure_event_study(ev: Evaluation) -> Figure:
     from outcomelab.did import event_study_plot
 
     lang = ev.lang
-    fig = event_study_plot(ev.did[ev.primary].dynamic, title=outcome_info(ev.primary).name(lang))
+    title = ev._inputs.catalogue[ev.primary].name(lang)
+    fig = event_study_plot(ev.did[ev.primary].dynamic, title=title)
     # event_study_plot labels in English; relabel its axes here
     ax = fig.axes[0]
     ax.set_xlabel(t("fig_es_x", lang))
@@ -420,7 +427,7 @@ def figure_balance(ev: Evaluation) -> Figure:
         ax = fig.axes[0]
         terms = tab.to_frame().index
         y = np.arange(len(terms))[::-1]  # love_plot draws the first term at the top
-        ax.set_yticks(y, [covariate_label(str(c), lang) for c in terms])
+        ax.set_yticks(y, [covariate_label(str(c), lang, ev._inputs.catalogue) for c in terms])
         ax.set_xlabel(t("fig_balance_x", lang))
         ax.set_title(t("fig_balance_title", lang))
         names = {"before": t("c_smd_raw", lang), "after": t("c_smd", lang)}
@@ -442,7 +449,8 @@ def figure_balance(ev: Evaluation) -> Figure:
     ax.legend(loc="lower right", fontsize="small")
     ax.axvline(0.1, color="grey", ls="--", lw=0.8)
     ax.axvline(0.25, color="#c53030", ls=":", lw=0.8)
-    ax.set_yticks(y, [covariate_label(c, ev.lang) for c in table["covariate"]])
+    labels = [covariate_label(c, ev.lang, ev._inputs.catalogue) for c in table["covariate"]]
+    ax.set_yticks(y, labels)
     ax.set_xlabel("|g|")
     fig.tight_layout()
     return fig

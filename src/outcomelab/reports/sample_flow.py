@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 
 from outcomelab.errors import ReportError
-from outcomelab.reports.i18n import fmt_int, t
+from outcomelab.reports.i18n import t
+from outcomelab.vocabulary.numbers import fmt_int
 
 __all__ = ["Drop", "SampleFlow"]
 

@@ -16,6 +16,7 @@ from outcomelab.schemas.model import Field, TableSchema, list_schemas, load_data
 from outcomelab.schemas.package import PACKAGE_CHECKS
 from outcomelab.schemas.rules import rules_for
 from outcomelab.schemas.validation import CHECKS
+from outcomelab.vocabulary import lab_catalogue
 
 __all__ = ["render_docs", "render_index", "render_schema", "stale_docs", "write_docs"]
 
@@ -146,9 +147,7 @@ def render_schema(schema: TableSchema) -> str:
 
 
 def _catalogue_section() -> list[str]:
-    from outcomelab.schemas.reading import read_table
-
-    catalogue = read_table(schemas_dir() / "outcome_catalogue.csv")
+    catalogue = lab_catalogue().to_frame()
     lines = [
         "",
         "## The standard outcomes",

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.errors import InputError, ReadError
-from outcomelab.resources import schemas_dir
 from outcomelab.schemas.model import TableSchema, list_schemas, load_schema
 from outcomelab.schemas.reading import find_table_file, read_table, source_rows
 from outcomelab.schemas.report import ValidationReport, empty_failures, make_failures
 from outcomelab.schemas.validation import ExtraColumns, validate_frame
+from outcomelab.vocabulary import lab_catalogue
 
 __all__ = ["PACKAGE_CHECKS", "read_package", "validate_package"]
 
@@ -471,7 +471,7 @@ def validate_package(
     if "outcome_catalogue" not in frames:
         frames_for_refs = {
             **frames,
-            "outcome_catalogue": read_table(schemas_dir() / "outcome_catalogue.csv"),
+            "outcome_catalogue": lab_catalogue().to_frame(),
         }
         own_catalogue = False
     else:
