@@ -1,4 +1,4 @@
-"""The one outcome catalogue: read from data_schemas/, checked on load, extensible under a namespace."""
+"""The one outcome catalogue: read from data_schemas/, checked on load, extensible locally."""
 
 from __future__ import annotations
 
