@@ -10,6 +10,7 @@ import pytest
 
 from outcomelab.errors import (
     EmptyGroupError,
+    EstimationError,
     InputError,
     NoOverlapError,
     ParameterError,
@@ -166,3 +167,20 @@ def test_weights_with_replacement_follow_matchit_rule(data):
     np.testing.assert_allclose(m.weights[expected.index], expected, rtol=1e-12)
     assert m.subclass.isna().all()
     assert m.effect("y").diagnostics["se_type"] == "abadie-imbens"
+
+
+@pytest.mark.parametrize("options", [{}, {"replace": True}, {"method": "cem"}])
+def test_constant_outcome_is_not_estimable(data, options):
+    """A constant outcome used to give estimate 7e-20, SE 1e-33 and p = 0 (issue 14)."""
+    data["constant"] = 3.0
+    m = match(data, treatment="treat", covariates=["age", "sex"], **options)
+    with pytest.raises(EstimationError, match="'constant' takes the same value"):
+        m.effect("constant")
+
+
+def test_outcome_constant_within_groups_is_not_estimable(data):
+    """Treated all 1, comparison all 0: a real difference but a zero standard error."""
+    data["split"] = data["treat"].astype(float)
+    m = match(data, treatment="treat", covariates=["age"])
+    with pytest.raises(EstimationError, match="zero up to rounding"):
+        m.effect("split")

@@ -85,3 +85,16 @@ def test_mahalanobis_kernel_picks_first_nearest_in_data_order():
     mm = greedy_mahalanobis(Xt, Xc, order=np.array([0, 1]), ratio=2)
     # treated 0: nearest is Xc[3] (distance 0), then Xc[0] and Xc[1] tie -> first in data order
     np.testing.assert_array_equal(mm, [[3, 0], [2, 1]])
+
+
+def test_same_group_neighbour_is_the_nearest_other_unit():
+    """The conditional-variance neighbour (scipy cKDTree in 2+ dimensions, sorted scan in 1)
+    equals a brute-force search."""
+    from outcomelab.matching.variance import _same_group_neighbour
+
+    rng = np.random.default_rng(4)
+    for q in (1, 3):
+        Z = rng.normal(size=(300, q))
+        d = np.linalg.norm(Z[:, None, :] - Z[None, :, :], axis=2)
+        np.fill_diagonal(d, np.inf)
+        np.testing.assert_array_equal(_same_group_neighbour(Z), d.argmin(axis=1))

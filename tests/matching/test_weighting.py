@@ -27,7 +27,13 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.treatment.treatment_effects import TreatmentEffect
 
-from outcomelab.errors import EmptyGroupError, InputError, NoOverlapError, ParameterError
+from outcomelab.errors import (
+    EmptyGroupError,
+    EstimationError,
+    InputError,
+    NoOverlapError,
+    ParameterError,
+)
 from outcomelab.matching.weighting import WeightingResult, weighting
 
 LALONDE = Path(__file__).resolve().parents[1] / "reference" / "lalonde" / "lalonde.csv"
@@ -208,6 +214,20 @@ def test_bad_input() -> None:
         weighting(df, outcome="y", treatment="t", covariates=["x1"], trim=0.7)
     with pytest.raises(EmptyGroupError, match="no treated"):
         weighting(df.assign(t=0), outcome="y", treatment="t", covariates=["x1"])
+
+
+@pytest.mark.parametrize("method", ["ipw", "aipw"])
+@pytest.mark.parametrize("estimand", ["ATT", "ATE"])
+def test_degenerate_outcome_is_not_estimable(method, estimand) -> None:
+    """A constant outcome, or one constant within each group, used to give SE 0 or NaN and a
+    p-value of 0 or NaN without a word (issue 14)."""
+    df = simulate(300, seed=3)
+    with pytest.raises(EstimationError, match="takes the same value"):
+        weighting(df.assign(y=1.0), outcome="y", treatment="t", covariates=["x1"],
+                  method=method, estimand=estimand)  # fmt: skip
+    with pytest.raises(EstimationError, match="zero up to rounding"):
+        weighting(df.assign(y=df["t"] * 2.0), outcome="y", treatment="t", covariates=["x1"],
+                  method=method, estimand=estimand)  # fmt: skip
 
 
 # -- simulation: bias and coverage ----------------------------------------------------------------

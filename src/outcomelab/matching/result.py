@@ -12,6 +12,7 @@ import pandas as pd
 from outcomelab._checks import check_no_missing, check_numeric, require_columns
 from outcomelab.errors import EmptyGroupError, InputError
 from outcomelab.matching.design import build_design
+from outcomelab.matching.estimability import check_outcome_varies, check_standard_error
 from outcomelab.matching.variance import abadie_imbens, wls_cluster
 from outcomelab.results import EffectResult
 
@@ -188,6 +189,9 @@ class MatchResult:
         ------
         InputError
             Unknown, non-numeric or missing outcome values among matched units.
+        EstimationError
+            The outcome is constant among the matched units, or constant within each group (a
+            standard error of zero): the effect is not estimable and no test is defined.
         EmptyGroupError
             Too few matched pairs for a cluster-robust standard error.
 
@@ -218,6 +222,7 @@ class MatchResult:
         used = self._weights > 0
         check_no_missing(data.loc[used], "outcome", outcome)
         y = data[outcome].to_numpy(dtype=np.float64)
+        spread = check_outcome_varies(y[used], outcome, "matched units")
         X = None
         names: tuple[str, ...] = ()
         if covariates is not None:
@@ -233,6 +238,7 @@ class MatchResult:
                 y, self._match_rows, self._treated_rows, self._control_rows, self._metric, X
             )
             se_type = "abadie-imbens" + (" (bias-corrected)" if ai.bias_corrected else "")
+            check_standard_error(ai.std_error, spread, outcome)
             return EffectResult.from_estimate(
                 ai.estimate,
                 ai.std_error,
@@ -259,6 +265,7 @@ class MatchResult:
             cluster,
             names=names,
         )
+        check_standard_error(fit.std_error, spread, outcome)
         return EffectResult.from_estimate(
             fit.estimate,
             fit.std_error,

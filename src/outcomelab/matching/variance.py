@@ -143,10 +143,9 @@ def _same_group_neighbour(Z: np.ndarray) -> np.ndarray:
         out = np.empty(n, dtype=np.int64)
         out[order] = order[nb_sorted]
         return out
-    from sklearn.neighbors import NearestNeighbors
+    from scipy.spatial import cKDTree
 
-    nn = NearestNeighbors(n_neighbors=2).fit(Z)
-    _, idx = nn.kneighbors(Z)
+    _, idx = cKDTree(Z).query(Z, k=2)
     self_first = idx[:, 0] == np.arange(len(Z))
     return np.where(self_first, idx[:, 1], idx[:, 0])
 

@@ -31,6 +31,7 @@ from outcomelab.balance.statistics import effective_sample_size
 from outcomelab.balance.table import BalanceTable
 from outcomelab.errors import EmptyGroupError, NoOverlapError, ParameterError, SingularDesignError
 from outcomelab.matching.design import build_design
+from outcomelab.matching.estimability import check_outcome_varies, check_standard_error
 from outcomelab.matching.propensity import fit_propensity
 from outcomelab.results.effect import EffectResult, normal_inference
 
@@ -417,6 +418,7 @@ def weighting(
     t = t_all[keep]
     y = data[outcome].to_numpy(dtype=np.float64)[keep]
     e = fit.score
+    spread = check_outcome_varies(y, outcome, "units kept")
     X = np.column_stack([np.ones(int(keep.sum())), design.matrix[keep]])
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise SingularDesignError(
@@ -429,6 +431,7 @@ def weighting(
     _, G, A, contrasts, estimates = _stacked(method, estimand, X, t, y, e)
     cov = sandwich_covariance(G, A)
     ses = np.sqrt(np.einsum("ij,jk,ik->i", contrasts, cov, contrasts))
+    check_standard_error(float(ses[0]), spread, outcome)
 
     treated = t == 1
     w = np.where(treated, 1.0 / e, 1.0 / (1.0 - e)) if estimand == "ATE" else np.where(

@@ -31,7 +31,6 @@ PACKAGES = (
     "pandas",
     "scipy",
     "statsmodels",
-    "scikit-learn",
     "matplotlib",
     "duckdb",
     "papermill",
