@@ -91,14 +91,32 @@ def test_fewer_controls_than_treated_warns(data):
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        ({"method": "optimal"}, "`method`"),
+        ({"method": "full"}, "`method`"),
         ({"caliper_scale": "sd"}, "`caliper_scale`"),
         ({"order": "biggest"}, "`order`"),
         ({"discard": "all"}, "`discard`"),
-        ({"estimand": "ATE"}, "`estimand`"),
+        ({"estimand": "ATE"}, "estimand='ATE' is not available"),
+        ({"estimand": "att"}, "`estimand`"),
+        ({"caliper": {"age": "5"}}, r"`caliper\['age'\]` must be a positive number"),
+        ({"caliper": {"age": -5}}, r"`caliper\['age'\]`"),
+        ({"caliper": {}}, "empty mapping"),
+        ({"caliper": {3: 1.0}}, "keys must be column names"),
+        ({"caliper": "0.2"}, "`caliper` must be a positive number"),
+        ({"caliper": [0.2]}, "`caliper` must be a positive number"),
+        ({"ratio": True}, "`ratio`"),
+        ({"ratio": 1.5}, "`ratio`"),
+        ({"replace": "yes"}, "`replace`"),
+        ({"seed": "x"}, "`seed`"),
+        ({"exact": 5}, "`exact`"),
+        ({"mahvars": ["age"], "method": "exact"}, "`mahvars`"),
+        ({"distance": 3}, "`distance`"),
+        ({"subclass": 1, "method": "subclass"}, "`subclass`"),
+        ({"method": "optimal", "replace": True}, "without replacement"),
+        ({"method": "optimal", "caliper": 0.2}, "takes no caliper"),
         ({"ratio": 0}, "`ratio`"),
         ({"caliper": -1.0}, "`caliper`"),
         ({"method": "mahalanobis", "caliper": 0.2}, "caliper needs a score"),
+        ({"method": "mahalanobis", "mahvars": ["age"]}, "`mahvars`"),
         ({"method": "mahalanobis", "order": "largest"}, "order='largest'"),
         ({"method": "mahalanobis", "discard": "both"}, "discard='both'"),
     ],
@@ -106,6 +124,27 @@ def test_fewer_controls_than_treated_warns(data):
 def test_bad_options(data, kwargs, fragment):
     with pytest.raises(ParameterError, match=fragment):
         match(data, treatment="treat", covariates=["age"], **kwargs)
+
+
+def test_caliper_on_unknown_or_text_column_is_named(data):
+    """issue 12 item 4: match(caliper={"age": 5}) failed with a numpy TypeError."""
+    with pytest.raises(InputError, match="`caliper` names 'income'"):
+        match(data, treatment="treat", covariates=["age"], caliper={"income": 5})
+    with pytest.raises(InputError, match="`caliper` must name numeric columns"):
+        match(data, treatment="treat", covariates=["age"], caliper={"sex": 5})
+    m = match(data, treatment="treat", covariates=["age"], caliper={"age": 5})
+    pairs = m.match_matrix["control_1"].dropna()
+    gap = data.loc[pairs.index, "age"].to_numpy() - data.loc[pairs.to_numpy(), "age"].to_numpy()
+    assert (np.abs(gap) <= 5).all()
+
+
+def test_repeated_unit_ids_are_refused(data):
+    data.index = [0, 0, *range(2, len(data))]
+    with pytest.raises(InputError, match="repeat 1 values"):
+        match(data, treatment="treat", covariates=["age"])
+    data["id"] = range(len(data))
+    m = match(data, treatment="treat", covariates=["age"], unit="id")
+    assert m.n_treated > 0
 
 
 def test_caliper_too_tight_matches_nobody(data):

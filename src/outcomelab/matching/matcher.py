@@ -1,43 +1,39 @@
-"""``match()``: nearest-neighbour, Mahalanobis, exact and coarsened exact matching for the ATT.
+"""``match()``: nearest-neighbour, optimal, Mahalanobis, exact, coarsened exact and propensity
+subclass matching for the ATT, the ATC and (by subclasses) the ATE.
 
 (The module is not named ``match`` so that ``outcomelab.matching.match`` is the function.)
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from outcomelab._checks import (
-    check_choice,
-    check_no_missing,
-    check_numeric,
-    require_columns,
-    require_dataframe,
-    rows_preview,
-)
-from outcomelab.errors import EmptyGroupError, NoOverlapError, ParameterError
+from outcomelab._checks import require_dataframe, rows_preview
+from outcomelab.errors import EmptyGroupError, ParameterError
 from outcomelab.matching.design import CovariateDesign, build_design, check_binary_treatment
-from outcomelab.matching.nearest import greedy_mahalanobis, greedy_scalar
+from outcomelab.matching.options import MatchOptions, check_match_options, check_option_columns
+from outcomelab.matching.pairing import Draft, Score, discard_units, match_pairs
 from outcomelab.matching.propensity import fit_propensity
 from outcomelab.matching.result import MatchResult
 from outcomelab.matching.subclass import (
     cem_bins,
+    score_subclasses,
     strata_with_both_groups,
-    weights_from_match_matrix,
     weights_from_subclass,
 )
+from outcomelab.matching.units import UnitOrder, unit_order
 
 __all__ = ["match"]
 
-Method = Literal["nearest", "exact", "cem", "mahalanobis"]
+Method = Literal["nearest", "optimal", "mahalanobis", "exact", "cem", "subclass"]
 CaliperScale = Literal["logit_sd", "ps_sd", "raw"]
 Order = Literal["largest", "smallest", "random", "data"]
 Discard = Literal["none", "treated", "control", "both"]
+Estimand = Literal["ATT", "ATC", "ATE"]
 
 
 def match(
@@ -49,12 +45,15 @@ def match(
     distance: str = "logit",
     ratio: int = 1,
     replace: bool = False,
-    caliper: float | None = None,
+    caliper: float | Mapping[str, float] | None = None,
     caliper_scale: CaliperScale = "logit_sd",
     exact: str | Sequence[str] | None = None,
+    mahvars: str | Sequence[str] | None = None,
     order: Order | None = None,
     discard: Discard = "none",
-    estimand: Literal["ATT"] = "ATT",
+    estimand: Estimand = "ATT",
+    subclass: int = 6,
+    unit: str | None = None,
     seed: int | None = None,
 ) -> MatchResult:
     """Match comparison units to treated units and return the matched sample with its weights.
@@ -69,9 +68,11 @@ def match(
         Baseline covariate columns, or a right-hand-side formula (``"age + educ + race"``; patsy
         syntax). Categorical columns are expanded into dummies as R's ``model.matrix`` does.
     method
-        ``"nearest"`` (greedy nearest neighbour on ``distance``), ``"mahalanobis"`` (nearest
-        neighbour on the Mahalanobis distance of the covariates), ``"exact"`` (subclasses of
-        identical covariate values) or ``"cem"`` (coarsened exact matching, Sturges bins).
+        ``"nearest"`` (greedy nearest neighbour on ``distance``), ``"optimal"`` (pairs with the
+        smallest total distance, :func:`scipy.optimize.linear_sum_assignment`), ``"mahalanobis"``
+        (nearest neighbour on the Mahalanobis distance of the covariates), ``"exact"``
+        (subclasses of identical covariate values), ``"cem"`` (coarsened exact matching, Sturges
+        bins) or ``"subclass"`` (``subclass`` propensity-score subclasses at quantiles).
     distance
         ``"logit"`` or ``"probit"`` (propensity score from a binomial GLM of treatment on the
         covariates), ``"mahalanobis"``, or the name of a column holding a score estimated
@@ -81,8 +82,11 @@ def match(
     replace
         Allow a comparison unit to be matched to several treated units.
     caliper
-        Largest allowed distance between matched units, in the units given by ``caliper_scale``;
-        treated units with no comparison unit inside it stay unmatched.
+        Largest allowed distance between matched units: a number (on the score, in the units
+        given by ``caliper_scale``), or a mapping ``{"age": 5, "distance": 0.2}`` with calipers
+        on covariates (in the covariate's own units, MatchIt's ``std.caliper = FALSE`` for that
+        entry) and, under the key ``"distance"``, on the score. Units with no partner inside every
+        caliper stay unmatched.
     caliper_scale
         ``"logit_sd"`` (default; Austin 2011): units are matched on the linear predictor of the
         score model (the logit of the propensity score) and the caliper is ``caliper`` standard
@@ -96,15 +100,27 @@ def match(
     exact
         Columns on which matched units must agree exactly (nearest neighbour: matching within
         their strata; exact/cem: added to the subclass definition without coarsening).
+    mahvars
+        Columns for Mahalanobis matching within a propensity-score caliper (MatchIt's
+        ``mahvars``): units are ordered and calipered on the score and matched on the Mahalanobis
+        distance of these columns.
     order
-        Order in which treated units choose: ``"largest"`` score first (default with a score),
-        ``"smallest"``, ``"random"`` (reproducible with ``seed``) or ``"data"`` (default, and the
-        only orders allowed, for Mahalanobis matching).
+        Order in which focal units choose: ``"largest"`` score first (default for the ATT with a
+        score), ``"smallest"`` (default for the ATC), ``"random"`` (reproducible with ``seed``)
+        or ``"data"`` (unit-id order; default, and with ``"random"`` the only orders allowed,
+        for Mahalanobis matching).
     discard
         Drop units outside the common support of the score before matching: ``"treated"``,
         ``"control"``, ``"both"`` or ``"none"`` (MatchIt's rule on the propensity score ranges).
     estimand
-        Only ``"ATT"``.
+        ``"ATT"`` (comparison units are matched to the treated), ``"ATC"`` (treated units are
+        matched to the comparison units) or ``"ATE"`` (subclass, exact and cem only, as in
+        MatchIt).
+    subclass
+        Number of propensity-score subclasses for ``method="subclass"`` (MatchIt's default 6).
+    unit
+        Column with a unique id per row; default the data's index (which must then be unique).
+        Ties are broken by this id, so the result does not depend on the order of the rows.
     seed
         Seed for ``order="random"``.
 
@@ -134,13 +150,24 @@ def match(
 
     Notes
     -----
-    Estimand: the average treatment effect on the treated (ATT), among the treated units that
-    are matched (a caliper or exact matching can leave some out; the result's notes say so).
+    Estimand: the average treatment effect on the treated (ATT) or on the comparison units
+    (ATC), among the focal units that are matched (a caliper or exact matching can leave some
+    out; the result's notes say so); for subclasses also the ATE.
 
-    Greedy nearest neighbour follows MatchIt 4.5 exactly: treated units are taken in order of the
-    score (largest first by default) and each takes the closest still-available comparison unit
-    (the lower-scored one on a tie, equal scores ordered by data row). It runs in ``O(n log n)``
-    with a sorted array and union-find "next available" links instead of a distance matrix.
+    Greedy nearest neighbour follows MatchIt 4.5 exactly: focal units are taken in order of the
+    score (largest first by default) and each takes the closest still-available unit of the other
+    group. On a scalar score it runs in ``O(n log n)`` with a sorted array and union-find "next
+    available" links; Mahalanobis distance, ``mahvars`` and covariate calipers scan all pairs,
+    ``O(n_focal x n_other)``.
+
+    Ties and row order: the whole matching runs on the rows sorted by unit id (``unit`` or the
+    index), and every result is mapped back to the caller's rows, so shuffling the rows gives the
+    same matched set. Ties are therefore broken by id: focal units with the same score choose in
+    id order; on a scalar score, comparison units with the same score are ordered by id and a
+    focal unit takes the nearest available one in that (score, id) order (the lower on an equal
+    distance on both sides); with a distance matrix the smallest id wins. MatchIt breaks ties by
+    data order, so the two agree when the ids are in data order. ``MatchResult.n_tied`` counts the
+    matches a tie decided.
 
     Weights (MatchIt's): a matched treated unit has weight 1; a comparison unit gets the sum of
     ``1 / k_i`` over the treated units ``i`` it is matched to (``k_i`` their number of matches),
@@ -175,351 +202,163 @@ def match(
     2
     """
     data = require_dataframe(data)
-    check_choice("method", method, ["nearest", "exact", "cem", "mahalanobis"])
-    check_choice("caliper_scale", caliper_scale, ["logit_sd", "ps_sd", "raw"])
-    check_choice("discard", discard, ["none", "treated", "control", "both"])
-    check_choice("estimand", estimand, ["ATT"])
-    if order is not None:
-        check_choice("order", order, ["largest", "smallest", "random", "data"])
-    if not isinstance(ratio, int | np.integer) or isinstance(ratio, bool) or ratio < 1:
-        raise ParameterError(f"`ratio` must be a whole number of at least 1; got {ratio!r}.")
-    if caliper is not None and not (np.isfinite(caliper) and caliper > 0):
-        raise ParameterError(f"`caliper` must be a positive number; got {caliper!r}.")
-    t = check_binary_treatment(data, treatment)
-    design = build_design(data, covariates)
-    exact_cols = [exact] if isinstance(exact, str) else list(exact or [])
-    if exact_cols:
-        require_columns(data, exact=exact_cols)
-        check_no_missing(data, "exact", exact_cols)
-    if method == "mahalanobis":
-        distance = "mahalanobis"
-    spec = covariates if isinstance(covariates, str) else tuple(covariates)
-
-    if method in ("exact", "cem"):
-        return _match_subclass(data, t, design, method, distance, spec, treatment, exact_cols)
-
-    notes: list[str] = []
-    score = linear = None
-    if distance in ("logit", "probit"):
-        fit = fit_propensity(design.matrix, t, link=distance, names=design.names)  # type: ignore[arg-type]
-        if not fit.converged:
-            notes.append(f"The propensity model did not converge in {fit.iterations} iterations.")
-        score, linear = fit.score, fit.linear
-    elif distance != "mahalanobis":
-        require_columns(data, distance=distance)
-        check_numeric(data, "distance", distance)
-        check_no_missing(data, "distance", distance)
-        score = data[distance].to_numpy(dtype=np.float64)
-        if caliper is not None and caliper_scale == "logit_sd":
-            if np.any((score <= 0) | (score >= 1)):
-                raise ParameterError(
-                    f"caliper_scale='logit_sd' takes the logit of the score column {distance!r}, "
-                    "which must lie strictly between 0 and 1; use caliper_scale='ps_sd' or 'raw'."
-                )
-            linear = np.log(score / (1 - score))
-    if distance == "mahalanobis" and caliper is not None:
-        raise ParameterError(
-            "A caliper needs a score; Mahalanobis matching here has none. Use distance='logit' "
-            "with a caliper, or method='mahalanobis' without one."
-        )
-    if order is None:
-        order = "data" if score is None else "largest"
-    if score is None and order in ("largest", "smallest"):
-        raise ParameterError(
-            f"order={order!r} sorts treated units by their score, and Mahalanobis matching has "
-            "none; use order='data' or 'random'."
-        )
-
-    discarded = _discard(t, score, discard)
-    use_linear = caliper is not None and caliper_scale == "logit_sd" and linear is not None
-    metric = linear if use_linear else score
-    cal_value = None
-    if caliper is not None and metric is not None:
-        sd = float(np.std(metric[~discarded], ddof=1))
-        cal_value = caliper if caliper_scale == "raw" else caliper * sd
-
-    t_rows = np.flatnonzero(t == 1)
-    c_rows = np.flatnonzero((t == 0) & ~discarded)
-    n1_ok = int(np.sum(~discarded[t_rows]))
-    if len(c_rows) == 0:
-        raise EmptyGroupError(
-            "No comparison units are left to match"
-            + (" after discard=" + repr(discard) if discard != "none" else "")
-            + "; widen the comparison pool or use discard='none'."
-        )
-    if metric is not None:
-        _check_overlap(metric[t_rows[~discarded[t_rows]]], metric[c_rows])
-    if not replace and len(c_rows) < ratio * n1_ok:
-        msg = (
-            f"There are fewer comparison units ({len(c_rows)}) than treated units ({n1_ok}); not "
-            "all treated units will get a match."
-            if len(c_rows) < n1_ok
-            else f"There are {len(c_rows)} comparison units for {n1_ok} treated units; not all "
-            f"treated units will get {ratio} matches."
-        )
-        warnings.warn(msg + " Use replace=True or a lower ratio.", UserWarning, stacklevel=2)
-        notes.append(msg)
-
-    tr_order = _treated_order(t_rows, discarded, score, order, seed)
-    strata = _strata(data, exact_cols)
-    if metric is not None:
-        Z = metric[:, None]
-        mm = _run_scalar(metric, t_rows, c_rows, tr_order, strata, ratio, cal_value, replace)
+    opts = check_match_options(
+        method=method, distance=distance, ratio=ratio, replace=replace, caliper=caliper,
+        caliper_scale=caliper_scale, exact=exact, mahvars=mahvars, order=order, discard=discard,
+        estimand=estimand, subclass=subclass, seed=seed,
+    )  # fmt: skip
+    ids = unit_order(data, unit)
+    work = ids.to_sorted(data)
+    t = check_binary_treatment(work, treatment)
+    design = build_design(work, covariates)
+    check_option_columns(work, opts)
+    score = _score(work, t, design, opts)
+    if opts.method in ("exact", "cem", "subclass"):
+        draft = _subclass_draft(work, t, design, score, opts)
     else:
-        Z = _mahalanobis_transform(design.matrix, t, discarded)
-        mm = _run_mahalanobis(Z, t_rows, c_rows, tr_order, strata, ratio, replace)
+        draft = match_pairs(work, t, design.matrix, score, opts)
+    if not score.converged:
+        draft.notes.append(
+            f"The propensity model did not converge in {score.iterations} iterations."
+        )
+    if draft.n_tied:
+        draft.notes.append(
+            f"{draft.n_tied} matches were ties (another unit at the same distance); they were "
+            f"broken by unit id ({ids.source}), so the matched set does not depend on row order."
+        )
+    spec = covariates if isinstance(covariates, str) else tuple(covariates)
+    return _result(data, ids, draft, score, opts, spec, treatment)
 
-    weights = weights_from_match_matrix(mm, t_rows, len(t))
-    n_matched_t = int(np.sum((mm >= 0).any(axis=1)))
-    if n_matched_t == 0:
-        raise EmptyGroupError(
-            "No treated unit found a comparison unit"
-            + (f" within the caliper ({caliper} on the {caliper_scale} scale)" if caliper else "")
-            + "; widen the caliper or check overlap with the propensity score plot."
-        )
-    unmatched = n1_ok - n_matched_t
-    if unmatched:
-        notes.append(
-            f"{unmatched} of {n1_ok} treated units found no comparison unit (caliper or exact "
-            "restrictions) and are left out: the estimate is the ATT among matched treated units."
-        )
-    if discarded.any():
-        notes.append(
-            f"discard={discard!r} set aside {int(discarded[t == 1].sum())} treated and "
-            f"{int(discarded[t == 0].sum())} comparison units outside common support."
-        )
-    subclass = np.zeros(len(t), dtype=np.int64)
-    if not replace:
-        has = (mm >= 0).any(axis=1)
-        numbers = np.cumsum(has) * has
-        subclass[t_rows[has]] = numbers[has]
-        for j in range(mm.shape[1]):
-            ok = mm[:, j] >= 0
-            subclass[mm[ok, j]] = numbers[ok]
-    return MatchResult(
-        method="mahalanobis" if distance == "mahalanobis" else "nearest",
-        distance=distance,
-        treatment=treatment,
-        covariates=spec,
-        estimand="ATT",
-        replace=replace,
-        ratio=int(ratio),
-        caliper=cal_value,
-        n_treated=n_matched_t,
-        n_control=int(np.sum((t == 0) & (weights > 0))),
-        notes=tuple(notes),
-        _data=data,
-        _weights=weights,
-        _subclass=subclass,
-        _propensity=score,
-        _match_rows=mm,
-        _treated_rows=t_rows,
-        _control_rows=c_rows,
-        _metric=Z,
-        _discarded=discarded,
+
+def _score(data: pd.DataFrame, t: np.ndarray, design: CovariateDesign, opts: MatchOptions) -> Score:
+    """Fit the propensity model, or read the given score column (rows in id order). Exact and
+    coarsened exact matching use no score (as in MatchIt) unless a score column is given."""
+    if opts.method in ("exact", "cem") and opts.distance in ("logit", "probit", "mahalanobis"):
+        return Score(None, None)
+    if opts.distance in ("logit", "probit"):
+        fit = fit_propensity(design.matrix, t, link=opts.distance, names=design.names)  # type: ignore[arg-type]
+        return Score(fit.score, fit.linear, fit.converged, fit.iterations)
+    if opts.distance == "mahalanobis":
+        return Score(None, None)
+    score = data[opts.distance].to_numpy(dtype=np.float64)
+    linear = None
+    if opts.caliper_scale == "logit_sd" and opts.score_caliper is not None:
+        if np.any((score <= 0) | (score >= 1)):
+            raise ParameterError(
+                f"caliper_scale='logit_sd' takes the logit of the score column {opts.distance!r}, "
+                "which must lie strictly between 0 and 1; use caliper_scale='ps_sd' or 'raw'."
+            )
+        linear = np.log(score / (1 - score))
+    return Score(score, linear)
+
+
+def _subclass_draft(
+    data: pd.DataFrame, t: np.ndarray, design: CovariateDesign, score: Score, opts: MatchOptions
+) -> Draft:
+    """Exact, coarsened exact or propensity-score subclasses and their weights."""
+    variables = list(design.variables)
+    discarded = discard_units(t, score.score, opts.discard)
+    if opts.method == "subclass":
+        if score.score is None:  # pragma: no cover - excluded by the option checks
+            raise ParameterError("method='subclass' needs a propensity score.")
+        subclass = score_subclasses(score.score, t, discarded, opts.subclass, opts.estimand)
+        _check_subclasses(subclass, t, opts.subclass)
+    else:
+        if opts.method == "cem":
+            keys = pd.DataFrame({v: cem_bins(data[v]) for v in variables})
+        else:
+            keys = pd.DataFrame({v: data[v].astype(str).to_numpy() for v in variables})
+        for c in opts.exact:
+            keys[f"exact:{c}"] = data[c].astype(str).to_numpy()
+        subclass = strata_with_both_groups(keys, t) * ~discarded
+        if not (subclass > 0).any():
+            raise EmptyGroupError(
+                f"No {'coarsened ' if opts.method == 'cem' else ''}exact matches: no stratum of "
+                f"{', '.join(variables)} holds both treated and comparison units. Use fewer or "
+                "coarser covariates, or nearest-neighbour matching."
+            )
+    weights = weights_from_subclass(subclass, t, opts.estimand)
+    notes = []
+    for group, name in ((1, "treated"), (0, "comparison")):
+        focal = {"ATT": 1, "ATC": 0}.get(opts.estimand, group)
+        lost = (t == group) & (subclass == 0) & ~discarded
+        if group == focal and lost.any():
+            notes.append(
+                f"{int(lost.sum())} of {int((t == group).sum())} {name} units have no unit of the "
+                f"other group in their stratum and are left out (rows "
+                f"{rows_preview(data.index[lost])}): the estimate is the {opts.estimand} among "
+                f"matched units."
+            )
+    return Draft(
+        weights=weights,
+        subclass=subclass,
+        discarded=discarded,
+        n_treated=int(np.sum((t == 1) & (subclass > 0))),
+        n_control=int(np.sum((t == 0) & (subclass > 0))),
+        pool_rows=np.flatnonzero(t == 0),
+        notes=notes,
     )
 
 
-def _discard(t: np.ndarray, score: np.ndarray | None, discard: str) -> np.ndarray:
-    if discard == "none":
-        return np.zeros(len(t), dtype=bool)
-    if score is None:
-        raise ParameterError(
-            f"discard={discard!r} trims on the propensity score, and Mahalanobis matching has "
-            "none; use discard='none' or distance='logit'."
+def _check_subclasses(subclass: np.ndarray, t: np.ndarray, requested: int) -> None:
+    k = int(subclass.max())
+    n1 = np.bincount(subclass[t == 1], minlength=k + 1)[1:]
+    n0 = np.bincount(subclass[t == 0], minlength=k + 1)[1:]
+    empty = np.flatnonzero((n1 == 0) | (n0 == 0)) + 1
+    if len(empty):
+        raise EmptyGroupError(
+            f"Propensity subclass{'es' if len(empty) > 1 else ''} "
+            f"{', '.join(str(e) for e in empty)} of {k} hold only one group, so their units "
+            f"cannot be compared; use fewer subclasses (subclass={max(2, k - len(empty))}) or "
+            "discard='both'."
         )
-    s0, s1 = score[t == 0], score[t == 1]
-    if discard == "both":
-        return (score < max(s0.min(), s1.min())) | (score > min(s0.max(), s1.max()))
-    if discard == "control":
-        return (t == 0) & ((score < s1.min()) | (score > s1.max()))
-    return (t == 1) & ((score < s0.min()) | (score > s0.max()))
+    if k < requested:
+        # MatchIt warns the same: tied scores collapse quantile bins
+        import warnings
 
-
-def _check_overlap(st: np.ndarray, sc: np.ndarray) -> None:
-    if len(st) == 0:
-        raise EmptyGroupError("Every treated unit was discarded; use discard='none' or 'control'.")
-    if st.min() > sc.max() or st.max() < sc.min():
-        side = "above" if st.min() > sc.max() else "below"
-        raise NoOverlapError(
-            f"Every treated unit has a score {side} the range of the comparison units "
-            f"(treated {st.min():.4g} to {st.max():.4g}; comparison {sc.min():.4g} to "
-            f"{sc.max():.4g}): there is no common support to match on. Find comparison units "
-            "more like the participants, or drop the covariates that separate the groups."
+        warnings.warn(
+            f"Tied propensity scores gave {k} subclasses instead of the {requested} requested.",
+            UserWarning,
+            stacklevel=4,
         )
 
 
-def _treated_order(
-    t_rows: np.ndarray,
-    discarded: np.ndarray,
-    score: np.ndarray | None,
-    order: str,
-    seed: int | None,
-) -> np.ndarray:
-    """Positions into ``t_rows`` of the treated units to match, in the order they choose."""
-    n1 = len(t_rows)
-    if order == "largest" and score is not None:
-        ordr = np.argsort(-score[t_rows], kind="stable")
-    elif order == "smallest" and score is not None:
-        ordr = np.argsort(score[t_rows], kind="stable")
-    elif order == "random":
-        ordr = np.random.default_rng(seed).permutation(n1)
-    else:
-        ordr = np.arange(n1)
-    return ordr[~discarded[t_rows][ordr]]
-
-
-def _strata(data: pd.DataFrame, exact_cols: list[str]) -> np.ndarray | None:
-    if not exact_cols:
-        return None
-    return data[exact_cols].astype(str).groupby(exact_cols, sort=False).ngroup().to_numpy()
-
-
-#: a greedy matcher on given treated/control rows: ``(t_idx, c_idx, order) -> match matrix``
-Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-
-
-def _match_within_strata(
-    kernel: Kernel,
-    t_rows: np.ndarray,
-    c_rows: np.ndarray,
-    tr_order: np.ndarray,
-    strata: np.ndarray | None,
-    ratio: int,
-) -> np.ndarray:
-    """Run ``kernel`` on all rows, or separately within each exact-matching stratum.
-
-    Returns the matched control row (or -1) for each treated row and match slot.
-    """
-    if strata is None:
-        mm = kernel(t_rows, c_rows, tr_order)
-        return np.where(mm >= 0, c_rows[np.maximum(mm, 0)], -1)
-    out = np.full((len(t_rows), ratio), -1, dtype=np.int64)
-    st, sc = strata[t_rows], strata[c_rows]
-    for s in np.unique(st):
-        ti = np.flatnonzero(st == s)
-        ci = c_rows[sc == s]
-        if len(ci) == 0:
-            continue
-        local = np.full(len(t_rows), -1, dtype=np.int64)
-        local[ti] = np.arange(len(ti))
-        sub_order = local[tr_order][np.isin(tr_order, ti)]
-        mm = kernel(t_rows[ti], ci, sub_order)
-        out[ti] = np.where(mm >= 0, ci[np.maximum(mm, 0)], -1)
-    return out
-
-
-def _run_scalar(
-    metric: np.ndarray,
-    t_rows: np.ndarray,
-    c_rows: np.ndarray,
-    tr_order: np.ndarray,
-    strata: np.ndarray | None,
-    ratio: int,
-    caliper: float | None,
-    replace: bool,
-) -> np.ndarray:
-    def kernel(ti: np.ndarray, ci: np.ndarray, order: np.ndarray) -> np.ndarray:
-        return greedy_scalar(
-            metric[ti], metric[ci], order=order, ratio=ratio, caliper=caliper,
-            replace=replace, t_index=ti, c_index=ci,
-        )  # fmt: skip
-
-    return _match_within_strata(kernel, t_rows, c_rows, tr_order, strata, ratio)
-
-
-def _run_mahalanobis(
-    Z: np.ndarray,
-    t_rows: np.ndarray,
-    c_rows: np.ndarray,
-    tr_order: np.ndarray,
-    strata: np.ndarray | None,
-    ratio: int,
-    replace: bool,
-) -> np.ndarray:
-    def kernel(ti: np.ndarray, ci: np.ndarray, order: np.ndarray) -> np.ndarray:
-        return greedy_mahalanobis(Z[ti], Z[ci], order=order, ratio=ratio, replace=replace)
-
-    return _match_within_strata(kernel, t_rows, c_rows, tr_order, strata, ratio)
-
-
-def _mahalanobis_transform(X: np.ndarray, t: np.ndarray, discarded: np.ndarray) -> np.ndarray:
-    """Rows of ``X`` mapped so that Euclidean distance is Mahalanobis distance with the pooled
-    within-group covariance (MatchIt's ``transform_covariates(method = "mahalanobis")``)."""
-    keep = np.ptp(X, axis=0) >= np.sqrt(np.finfo(float).eps)
-    X = X[:, keep] if keep.any() else X[:, :1]
-    Xs = (X - X.mean(axis=0)) / np.where(X.std(axis=0, ddof=1) > 0, X.std(axis=0, ddof=1), 1.0)
-    ok = ~discarded
-    centred = Xs[ok].copy()
-    for g in (0, 1):
-        in_g = t[ok] == g
-        centred[in_g] -= centred[in_g].mean(axis=0)
-    cov = centred.T @ centred / (ok.sum() - 2)
-    vals, vecs = np.linalg.eigh(cov)
-    pos = vals > vals.max() * 1e-10
-    root = vecs[:, pos] / np.sqrt(vals[pos])
-    return np.ascontiguousarray(Xs @ root)
-
-
-def _match_subclass(
+def _result(
     data: pd.DataFrame,
-    t: np.ndarray,
-    design: CovariateDesign,
-    method: str,
-    distance: str,
+    ids: UnitOrder,
+    draft: Draft,
+    score: Score,
+    opts: MatchOptions,
     spec: str | tuple[str, ...],
     treatment: str,
-    exact_cols: list[str],
 ) -> MatchResult:
-    variables = list(design.variables)
-    if method == "cem":
-        keys = pd.DataFrame({v: cem_bins(data[v]) for v in variables})
-    else:
-        keys = pd.DataFrame({v: data[v].astype(str).to_numpy() for v in variables})
-    for c in exact_cols:
-        keys[f"exact:{c}"] = data[c].astype(str).to_numpy()
-    subclass = strata_with_both_groups(keys, t)
-    if not (subclass > 0).any():
-        raise EmptyGroupError(
-            f"No {'coarsened ' if method == 'cem' else ''}exact matches: no stratum of "
-            f"{', '.join(variables)} holds both treated and comparison units. Use fewer or "
-            "coarser covariates, or nearest-neighbour matching."
-        )
-    weights = weights_from_subclass(subclass, t)
-    score = None
-    if distance not in ("logit", "probit", "mahalanobis"):
-        require_columns(data, distance=distance)
-        check_numeric(data, "distance", distance)
-        score = data[distance].to_numpy(dtype=np.float64)
-    n1 = int(t.sum())
-    n_t = int(np.sum((t == 1) & (subclass > 0)))
-    notes = []
-    if n_t < n1:
-        lost = data.index[(t == 1) & (subclass == 0)]
-        notes.append(
-            f"{n1 - n_t} of {n1} treated units have no comparison unit in their stratum and are "
-            f"left out (rows {rows_preview(lost)}): the estimate is the ATT among matched "
-            "treated units."
-        )
+    """The MatchResult with every per-row array mapped back to the caller's row order."""
+    nearest_like = draft.match_rows is not None
+    method = opts.method
+    if method == "nearest" and opts.distance == "mahalanobis":
+        method = "mahalanobis"
     return MatchResult(
         method=method,
-        distance=distance if score is not None else "none",
+        distance=opts.distance if (score.score is not None or opts.distance == "mahalanobis")
+        else "none",
         treatment=treatment,
         covariates=spec,
-        estimand="ATT",
-        replace=False,
-        ratio=1,
-        caliper=None,
-        n_treated=n_t,
-        n_control=int(np.sum((t == 0) & (subclass > 0))),
-        notes=tuple(notes),
+        estimand=opts.estimand,
+        replace=opts.replace,
+        ratio=opts.ratio if nearest_like else 1,
+        caliper=draft.caliper,
+        n_treated=draft.n_treated,
+        n_control=draft.n_control,
+        n_tied=draft.n_tied,
+        notes=tuple(draft.notes),
         _data=data,
-        _weights=weights,
-        _subclass=subclass,
-        _propensity=score,
-        _match_rows=None,
-        _treated_rows=None,
-        _control_rows=np.flatnonzero(t == 0),
-        _metric=None,
-        _discarded=np.zeros(len(t), dtype=bool),
-    )
+        _weights=ids.rows_back(draft.weights),
+        _subclass=ids.rows_back(draft.subclass),
+        _propensity=None if score.score is None else ids.rows_back(score.score),
+        _match_rows=None if draft.match_rows is None else ids.positions_back(draft.match_rows),
+        _treated_rows=None if draft.focal_rows is None else ids.positions_back(draft.focal_rows),
+        _control_rows=ids.positions_back(draft.pool_rows)
+        if draft.pool_rows is not None else np.zeros(0, dtype=np.int64),
+        _metric=None if draft.metric is None else ids.rows_back(draft.metric),
+        _discarded=ids.rows_back(draft.discarded),
+    )  # fmt: skip

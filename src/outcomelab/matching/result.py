@@ -21,7 +21,11 @@ if TYPE_CHECKING:
 
 __all__ = ["MatchResult"]
 
-ESTIMAND = "ATT: average effect of treatment on the treated units kept by the matching"
+ESTIMANDS = {
+    "ATT": "ATT, average effect of treatment on the treated units kept by the matching",
+    "ATC": "ATC, average effect of treatment on the comparison units kept by the matching",
+    "ATE": "ATE, average effect of treatment in the population of the matched subclasses",
+}
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class MatchResult:
     Attributes
     ----------
     method
-        ``"nearest"``, ``"mahalanobis"``, ``"exact"`` or ``"cem"``.
+        ``"nearest"``, ``"optimal"``, ``"mahalanobis"``, ``"exact"``, ``"cem"`` or ``"subclass"``.
     distance
         Distance used (``"logit"``, ``"probit"``, ``"mahalanobis"``, a score column, or ``"none"``).
     treatment
@@ -41,13 +45,16 @@ class MatchResult:
     covariates
         Covariates as given (column names or formula).
     estimand
-        Always ``"ATT"``.
+        ``"ATT"``, ``"ATC"`` or ``"ATE"``.
     replace, ratio
         Matching with replacement, and comparison units per treated unit (nearest neighbour).
     caliper
         Caliper actually applied, in the units of the matching score (None when there is none).
     n_treated, n_control
         Matched treated units and distinct matched comparison units.
+    n_tied
+        Matches decided by the tie rule: another available unit lay at the same distance, and
+        the smaller unit id won (so the matched set does not depend on row order).
     notes
         Plain-language remarks (unmatched treated units, discarded units, ...).
     """
@@ -62,6 +69,7 @@ class MatchResult:
     caliper: float | None
     n_treated: int
     n_control: int
+    n_tied: int
     notes: tuple[str, ...]
     _data: pd.DataFrame = field(repr=False)
     _weights: np.ndarray = field(repr=False)
@@ -150,7 +158,7 @@ class MatchResult:
             treatment=self.treatment,
             covariates=variables,
             weights=self._weights,
-            estimand="ATT",
+            estimand=self.estimand,  # type: ignore[arg-type]
             weights_before=np.ones(len(data)),
             threshold=threshold,
         )
@@ -166,7 +174,8 @@ class MatchResult:
         *,
         alpha: float = 0.05,
     ) -> EffectResult:
-        """Average treatment effect on the treated (ATT) in the matched sample.
+        """Average treatment effect on the treated (ATT), on the comparison units (ATC) or in the
+        population of the subclasses (ATE), as chosen in :func:`match`, in the matched sample.
 
         Parameters
         ----------
@@ -183,7 +192,8 @@ class MatchResult:
         Returns
         -------
         EffectResult
-            ``estimate`` is the ATT; ``diagnostics`` holds ``se_type`` and cluster counts.
+            ``estimate`` is the ATT/ATC/ATE; ``diagnostics`` holds ``se_type``, cluster counts
+            and ``tied_matches``.
 
         Raises
         ------
@@ -234,21 +244,28 @@ class MatchResult:
         if self.replace:
             if self._match_rows is None or self._treated_rows is None or self._metric is None:
                 raise InputError("This matched sample has no match structure for Abadie-Imbens.")
+            # for the ATC the focal units are the comparison units: the matching estimator of
+            # E[Y(0) - Y(1) | focal] with roles swapped, negated
+            sign = -1.0 if self.estimand == "ATC" else 1.0
             ai = abadie_imbens(
                 y, self._match_rows, self._treated_rows, self._control_rows, self._metric, X
             )
             se_type = "abadie-imbens" + (" (bias-corrected)" if ai.bias_corrected else "")
             check_standard_error(ai.std_error, spread, outcome)
             return EffectResult.from_estimate(
-                ai.estimate,
+                sign * ai.estimate,
                 ai.std_error,
                 n_treated=self.n_treated,
                 n_control=self.n_control,
                 method=method,
-                estimand=ESTIMAND,
+                estimand=ESTIMANDS[self.estimand],
                 alpha=alpha,
                 outcome=outcome,
-                diagnostics={"se_type": se_type, "matched_treated": self.n_treated},
+                diagnostics={
+                    "se_type": se_type,
+                    "matched_treated": self.n_treated,
+                    "tied_matches": self.n_tied,
+                },
                 notes=tuple(notes),
             )
         cluster = self._subclass[used]
@@ -272,7 +289,7 @@ class MatchResult:
             n_treated=self.n_treated,
             n_control=self.n_control,
             method=method,
-            estimand=ESTIMAND,
+            estimand=ESTIMANDS[self.estimand],
             alpha=alpha,
             outcome=outcome,
             diagnostics={
@@ -280,6 +297,7 @@ class MatchResult:
                 "n_clusters": fit.n_clusters,
                 "n_obs": fit.n_obs,
                 "regression_adjusted": X is not None,
+                "tied_matches": self.n_tied,
             },
             notes=tuple(notes),
         )
@@ -292,6 +310,7 @@ class MatchResult:
             f"ratio={self.ratio}, replace={self.replace}, caliper={self.caliper}",
             f"  treated: {int(t.sum())} in data, {self.n_treated} matched",
             f"  comparison: {int((~t).sum())} in data, {self.n_control} matched",
+            f"  ties broken by unit id: {self.n_tied}",
         ]
         lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
@@ -310,6 +329,7 @@ class MatchResult:
             "caliper": self.caliper,
             "n_treated": self.n_treated,
             "n_control": self.n_control,
+            "n_tied": self.n_tied,
             "notes": list(self.notes),
         }
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 __all__ = [
     "cem_bins",
+    "score_subclasses",
     "strata_with_both_groups",
     "weights_from_match_matrix",
     "weights_from_subclass",
@@ -55,14 +56,60 @@ def strata_with_both_groups(keys: pd.DataFrame, treat: np.ndarray) -> np.ndarray
     return number[codes]
 
 
-def weights_from_subclass(subclass: np.ndarray, treat: np.ndarray) -> np.ndarray:
-    """ATT weights from subclasses (MatchIt's ``weights.subclass``).
+def score_subclasses(
+    score: np.ndarray, t: np.ndarray, discarded: np.ndarray, n_subclasses: int, estimand: str
+) -> np.ndarray:
+    """Propensity-score subclasses at quantiles, as MatchIt's ``method = "subclass"`` forms them.
+
+    Parameters
+    ----------
+    score
+        Propensity score of every unit.
+    t
+        0/1 treatment indicator.
+    discarded
+        Units left out (``discard=``); they get subclass 0.
+    n_subclasses
+        Number of subclasses (MatchIt's ``subclass``, default 6).
+    estimand
+        ``"ATT"``: cut points at quantiles of the treated units' scores; ``"ATC"``: of the
+        comparison units'; ``"ATE"``: of all units' (R's type-7 quantiles).
+
+    Returns
+    -------
+    numpy.ndarray
+        Subclass 1, 2, ... (empty ones dropped and the rest renumbered in score order), 0 for
+        discarded units.
 
     Notes
     -----
-    Treated units in a subclass get 1; comparison units in subclass ``s`` get
-    ``n1_s / n0_s``, then all comparison weights are rescaled to sum to the number of matched
-    comparison units. Units outside every subclass (``subclass == 0``) get 0.
+    A unit with score ``s`` goes to the interval ``q_k <= s < q_{k+1}``, the outermost intervals
+    open (R's ``findInterval(all.inside = TRUE)``). MatchIt then moves units between adjacent
+    subclasses when one lacks a group ("scooting"); :func:`~outcomelab.matching.match` refuses
+    such data instead and asks for fewer subclasses, so subclasses are always the quantile bins.
+    """
+    pool = {"ATT": score[t == 1], "ATC": score[t == 0]}.get(estimand, score)
+    q = np.quantile(pool, np.linspace(0.0, 1.0, n_subclasses + 1))
+    bins = np.clip(np.searchsorted(q, score, side="right"), 1, len(q) - 1)
+    bins = np.where(discarded, 0, bins)
+    used = np.unique(bins[bins > 0])
+    renumber = np.zeros(len(q) + 1, dtype=np.int64)
+    renumber[used] = np.arange(1, len(used) + 1)
+    return renumber[bins]
+
+
+def weights_from_subclass(
+    subclass: np.ndarray, treat: np.ndarray, estimand: str = "ATT"
+) -> np.ndarray:
+    """Weights from subclasses (MatchIt's ``weights.subclass``).
+
+    Notes
+    -----
+    With ``n1_s``, ``n0_s`` and ``n_s`` the treated, comparison and all units of subclass ``s``:
+    ATT -- treated 1, comparison ``n1_s / n0_s``; ATC -- comparison 1, treated ``n0_s / n1_s``;
+    ATE -- treated ``n_s / n1_s``, comparison ``n_s / n0_s``. Weights that are not 1 are then
+    rescaled to sum to their group's number of units in subclasses. Units outside every subclass
+    (``subclass == 0``) get 0.
     """
     w = np.zeros(len(treat))
     inside = subclass > 0
@@ -71,10 +118,19 @@ def weights_from_subclass(subclass: np.ndarray, treat: np.ndarray) -> np.ndarray
     n0 = np.bincount(subclass[inside & (treat == 0)], minlength=k).astype(float)
     i1 = inside & (treat == 1)
     i0 = inside & (treat == 0)
-    w[i1] = 1.0
-    w[i0] = n1[subclass[i0]] / n0[subclass[i0]]
-    if i0.any():
-        w[i0] *= i0.sum() / w[i0].sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if estimand == "ATC":
+            w[i0] = 1.0
+            w[i1] = n0[subclass[i1]] / n1[subclass[i1]]
+        elif estimand == "ATE":
+            w[i1] = (n0 + n1)[subclass[i1]] / n1[subclass[i1]]
+            w[i0] = (n0 + n1)[subclass[i0]] / n0[subclass[i0]]
+        else:
+            w[i1] = 1.0
+            w[i0] = n1[subclass[i0]] / n0[subclass[i0]]
+    for group, rescale in ((i1, estimand != "ATT"), (i0, estimand != "ATC")):
+        if rescale and group.any():
+            w[group] *= group.sum() / w[group].sum()
     return w
 
 

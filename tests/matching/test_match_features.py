@@ -1,0 +1,155 @@
+"""ATC, covariate calipers, Mahalanobis within a propensity caliper (mahvars), propensity
+subclasses and optimal pair matching (issue 12) against MatchIt 4.5.1 and independent solvers.
+
+Fixtures: tests/reference/matchit_features (script and SOURCE.md there). Tolerances: weights 1e-10;
+calipers relative 1e-10; matched sets identical up to ties between units with the same score and
+covariate row (which MatchIt breaks by data order, we by unit id; ids in data order here).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+from outcomelab.errors import EmptyGroupError
+from outcomelab.matching import match as _match
+from outcomelab.matching.optimal import optimal_pairs
+
+REF = Path(__file__).parents[1] / "reference" / "matchit_features"
+FORMULA = "age + educ + race + married + nodegree + re74 + re75"
+COLUMNS = ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
+
+
+@pytest.fixture(scope="module")
+def lalonde() -> pd.DataFrame:
+    data = pd.read_csv(REF.parent / "lalonde" / "lalonde.csv", index_col=0)
+    return data.assign(row=np.arange(len(data)))
+
+
+def match(data, **kwargs):
+    return _match(data, unit="row", **kwargs)
+
+
+def _same_matches(lalonde, ours: pd.DataFrame, ref: pd.DataFrame, ps: pd.Series) -> None:
+    ours = ours.reindex(ref.index)
+    identical = 0
+    for j in range(ref.shape[1]):
+        for a, b in zip(ours.iloc[:, j], ref.iloc[:, j], strict=True):
+            assert pd.isna(a) == pd.isna(b)
+            if pd.isna(a):
+                continue
+            identical += a == b
+            if a != b:  # a tie between interchangeable units
+                assert ps[a] == pytest.approx(ps[b], abs=1e-12)
+                pd.testing.assert_series_equal(
+                    lalonde.loc[a, COLUMNS], lalonde.loc[b, COLUMNS], check_names=False
+                )
+    assert identical >= 0.9 * ref.notna().to_numpy().sum()
+
+
+@pytest.mark.parametrize(("case", "replace"), [("atc_replace", True), ("atc_nearest", False)])
+@pytest.mark.filterwarnings("ignore:There are fewer")
+def test_atc_pairs_equal_matchit(lalonde, case, replace):
+    m = match(lalonde, treatment="treat", covariates=FORMULA, estimand="ATC", replace=replace)
+    ref = pd.read_csv(REF / f"{case}_pairs.csv", index_col="focal")
+    _same_matches(lalonde, m.match_matrix, ref, m.propensity)
+    assert m.estimand == "ATC"
+    focal_weights = m.weights[lalonde["treat"] == 0]
+    assert focal_weights.isin([0.0, 1.0]).all() and (focal_weights == 1).sum() >= 185
+    assert m.effect("re78").estimand.startswith("ATC")
+
+
+def test_covariate_calipers_equal_matchit(lalonde):
+    m = match(lalonde, treatment="treat", covariates=FORMULA, caliper={"age": 5, "educ": 2})
+    ref = pd.read_csv(REF / "covariate_caliper_pairs.csv", index_col="focal")
+    _same_matches(lalonde, m.match_matrix, ref, m.propensity)
+    pairs = m.match_matrix["control_1"].dropna()
+    plain = match(lalonde, treatment="treat", covariates=FORMULA).match_matrix["control_1"]
+    assert (pairs != plain.reindex(pairs.index)).sum() > 10  # the calipers change the pairs
+    for col, width in (("age", 5), ("educ", 2)):
+        gap = lalonde.loc[pairs.index, col].to_numpy() - lalonde.loc[pairs.to_numpy(), col]
+        assert (np.abs(gap.to_numpy()) <= width).all()
+
+
+def test_mahvars_within_propensity_caliper_equal_matchit(lalonde):
+    m = match(lalonde, treatment="treat", covariates=FORMULA, mahvars=["age", "educ", "re74",
+              "re75"], caliper=0.25, caliper_scale="ps_sd")  # fmt: skip
+    expected = pd.read_csv(REF / "mahvars_caliper_value.csv")["caliper"].iloc[0]
+    assert m.caliper == pytest.approx(expected, rel=1e-10)
+    ref = pd.read_csv(REF / "mahvars_caliper_pairs.csv", index_col="focal")
+    _same_matches(lalonde, m.match_matrix, ref, m.propensity)
+
+
+@pytest.mark.parametrize("estimand", ["ATT", "ATC", "ATE"])
+def test_subclass_weights_equal_matchit(lalonde, estimand):
+    m = match(lalonde, treatment="treat", covariates=FORMULA, method="subclass",
+              estimand=estimand)  # fmt: skip
+    units = pd.read_csv(REF / f"subclass_{estimand.lower()}_units.csv", index_col="id")
+    np.testing.assert_array_equal(m.subclass.astype(float).to_numpy(), units["subclass"])
+    np.testing.assert_allclose(m.weights, units["weights"], atol=1e-10)
+    res = m.effect("re78")
+    assert res.estimand.startswith(estimand)
+    assert np.isfinite(res.std_error) and res.std_error > 0
+
+
+@pytest.mark.parametrize("estimand", ["ATC", "ATE"])
+def test_exact_weights_for_atc_and_ate_equal_matchit(lalonde, estimand):
+    m = match(lalonde, treatment="treat", covariates="race + married + nodegree", method="exact",
+              estimand=estimand)  # fmt: skip
+    units = pd.read_csv(REF / f"exact_{estimand.lower()}_units.csv", index_col="id")
+    np.testing.assert_allclose(m.weights, units["weights"], atol=1e-10)
+
+
+def test_subclass_with_an_empty_cell_is_refused(lalonde):
+    with pytest.raises(EmptyGroupError, match="hold only one group"):
+        match(lalonde, treatment="treat", covariates=FORMULA, method="subclass", subclass=40)
+
+
+# -- optimal pair matching: the total distance is the minimum ----------------------------------
+def _brute_force(Zf: np.ndarray, Zp: np.ndarray) -> float:
+    best = np.inf
+    for perm in itertools.permutations(range(len(Zp)), len(Zf)):
+        best = min(best, sum(abs(Zf[i, 0] - Zp[j, 0]) for i, j in enumerate(perm)))
+    return best
+
+
+def test_optimal_pairs_reach_the_brute_force_minimum():
+    rng = np.random.default_rng(8)
+    for _ in range(20):
+        Zf, Zp = rng.random((4, 1)), rng.random((7, 1))
+        mm = optimal_pairs(Zf, Zp)
+        total = np.abs(Zf[:, 0] - Zp[mm[:, 0], 0]).sum()
+        assert total == pytest.approx(_brute_force(Zf, Zp), abs=1e-12)
+
+
+@pytest.mark.parametrize("ratio", [1, 2])
+def test_optimal_match_on_lalonde_is_minimal_and_beats_greedy(lalonde, ratio):
+    """Against an independent solver (SciPy's sparse min_weight_full_bipartite_matching, a
+    different algorithm): the same total distance; and never more than greedy matching's."""
+    opt = match(lalonde, treatment="treat", covariates=FORMULA, method="optimal", ratio=ratio)
+    greedy = match(lalonde, treatment="treat", covariates=FORMULA, ratio=ratio)
+    ps = opt.propensity
+
+    def total(m):
+        mm = m.match_matrix.stack()
+        return float(np.abs(ps[mm.index.get_level_values(0)].to_numpy() - ps[mm.to_numpy()]
+                            .to_numpy()).sum())  # fmt: skip
+
+    treated = lalonde.index[lalonde["treat"] == 1]
+    controls = lalonde.index[lalonde["treat"] == 0]
+    cost = np.abs(ps[treated].to_numpy()[:, None] - ps[controls].to_numpy()[None, :])
+    cost = (
+        np.repeat(cost, ratio, axis=0) + 1e-9
+    )  # explicit zeros would vanish from the sparse graph
+    rows, cols = min_weight_full_bipartite_matching(csr_matrix(cost))
+    reference = float(cost[rows, cols].sum() - 1e-9 * len(rows))
+    assert total(opt) == pytest.approx(reference, rel=1e-9)
+    assert total(opt) <= total(greedy) + 1e-12
+    assert opt.match_matrix.notna().all().all()
+    assert opt.effect("re78").estimand.startswith("ATT")
