@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from outcomelab.errors import InputError, ReadError
-from outcomelab.schemas import PACKAGE_CHECKS, read_package, validate_package
+from outcomelab.schemas import PACKAGE_CHECKS, read_submission, validate_package
 
 P1 = "1" * 64
 P2 = "2" * 64
@@ -177,15 +177,15 @@ def test_folder_of_mixed_formats(tmp_path):
     tables["participants"].to_excel(tmp_path / "participants.xlsx", index=False)
     tables["outcomes"].to_parquet(tmp_path / "outcomes.parquet")
     (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
-    assert set(read_package(tmp_path)) == {"interventions", "participants", "outcomes"}
+    assert set(read_submission(tmp_path)) == {"interventions", "participants", "outcomes"}
     report = validate_package(tmp_path)
     assert report.ok, report.summary()
 
 
 def test_folder_errors(tmp_path):
-    with pytest.raises(ReadError, match="none of the standard tables"):
+    with pytest.raises(ReadError, match="none of the submission tables"):
         validate_package(tmp_path)
-    with pytest.raises(ReadError, match="not a folder"):
+    with pytest.raises(ReadError, match="does not exist"):
         validate_package(tmp_path / "missing")
     (tmp_path / "outcomes.csv").write_text("a\n1\n", encoding="utf-8")
     (tmp_path / "outcomes.xlsx").write_text("x", encoding="utf-8")
@@ -212,9 +212,9 @@ def test_one_workbook_with_a_sheet_per_table(tmp_path):
         for name, frame in tables.items():
             frame.to_excel(writer, sheet_name=name, index=False)
         pd.DataFrame({"note": ["ignored"]}).to_excel(writer, sheet_name="readme", index=False)
-    assert set(read_package(path)) == set(tables)
+    assert set(read_submission(path)) == set(tables)
     assert validate_package(path).ok
     other = tmp_path / "other.xlsx"
     pd.DataFrame({"a": [1]}).to_excel(other, sheet_name="data", index=False)
-    with pytest.raises(ReadError, match="no sheet named after a standard table"):
-        read_package(other)
+    with pytest.raises(ReadError, match="no sheet named after a submission table"):
+        read_submission(other)

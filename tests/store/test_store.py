@@ -196,9 +196,12 @@ def test_get_by_prefix_and_errors(tmp_path: Path, sub1: Path) -> None:
         store.get("ab")
     with pytest.raises(InputError, match="another intervention"):
         store.submit(sub1, intervention_id="OTHER-1")
-    with pytest.raises(InputError, match="lacks"):
+    # a missing table is a validation failure, as `outcomelab validate` reports it
+    with pytest.raises(SchemaError, match="not valid") as refused:
         store.submit({"participants": store.get(info.short_id).table("participants")},
                      intervention_id=IID)  # fmt: skip
+    missing = refused.value.failures.query("check == 'missing_table'")["table"]
+    assert set(missing) == {"interventions", "outcomes"}
     assert len(store.list()) == 1
 
 

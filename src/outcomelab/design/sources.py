@@ -2,7 +2,8 @@
 
 A source is a stored :class:`~outcomelab.store.Submission` (read from its Parquet files), a
 :class:`~outcomelab.store.Store` plus a submission id, a mapping of table name to DataFrame (or to a
-file path), or a folder holding ``participants`` and ``outcomes`` files (Parquet read directly by
+file path), or a folder holding ``participants`` and ``outcomes`` files, found by
+:func:`outcomelab.schemas.locate_tables` as validation finds them (Parquet read directly by
 DuckDB; CSV/Excel read through :func:`outcomelab.schemas.read_table`).
 """
 
@@ -41,14 +42,6 @@ def _register_path(con: duckdb.DuckDBPyConnection, view: str, path: Path) -> Non
     name = view.removeprefix("src_")
     frame = read_table(path, name)
     con.register(view, frame)
-
-
-def _find_file(folder: Path, name: str) -> Path | None:
-    for suffix in (".parquet", ".pq", ".csv", ".txt", ".xlsx"):
-        candidate = folder / f"{name}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _resolve_store(source: Any, submission: str | None, intervention_id: str) -> Any:
@@ -122,15 +115,16 @@ def register_source(
                 )
             found.add(name)
     elif isinstance(source, str | Path):
+        from outcomelab.schemas import locate_tables
+
         folder = Path(source)
         if not folder.is_dir():
             raise ReadError(
                 f"{folder} is not a folder; pass a folder with participants and outcomes files, "
                 "a dict of DataFrames, a stored Submission or a Store."
             )
-        for name in _TABLES:
-            path = _find_file(folder, name)
-            if path is not None:
+        for name, path in locate_tables(folder).items():
+            if name in _TABLES:
                 _register_path(con, f"src_{name}", path)
                 found.add(name)
     else:

@@ -1,7 +1,8 @@
 """Load what an evaluation needs: the submission's small tables, the panel and the version hash.
 
-A submission is either a folder of tables (``participants``, ``outcomes``, ``interventions`` and
-optionally ``costs`` as Parquet, CSV or Excel) or a version in an outcomelab store.
+A submission is either a folder of tables read by :func:`outcomelab.schemas.read_submission` (the
+reader validation uses: any separator, encoding and format ``validate`` accepts) or a version in an
+outcomelab store.
 """
 
 from __future__ import annotations
@@ -18,36 +19,17 @@ from outcomelab.vocabulary import Catalogue, lab_catalogue, load_catalogue
 
 __all__ = ["EvaluationInputs", "folder_hash", "load_inputs"]
 
-_SUFFIXES = (".parquet", ".pq", ".csv", ".txt", ".xlsx")
-
-
-def _find(folder: Path, name: str) -> Path | None:
-    for suffix in _SUFFIXES:
-        path = folder / f"{name}{suffix}"
-        if path.is_file():
-            return path
-    return None
-
-
-def _read(path: Path, *, as_text: bool) -> pd.DataFrame:
-    dtype: Any = str if as_text else None
-    if path.suffix in (".parquet", ".pq"):
-        frame = pd.read_parquet(path)
-        return frame.astype(str).where(frame.notna(), None) if as_text else frame
-    if path.suffix == ".xlsx":
-        return pd.read_excel(path, dtype=dtype)
-    return pd.read_csv(path, dtype=dtype, keep_default_na=True)
-
 
 def folder_hash(folder: str | Path) -> str:
-    """SHA-256 over the names and bytes of the table files in ``folder`` (sorted by name)."""
+    """SHA-256 over the names and bytes of the submission's table files (in table order)."""
+    from outcomelab.schemas import locate_tables
+
     digest = hashlib.sha256()
-    for path in sorted(Path(folder).iterdir()):
-        if path.is_file() and path.suffix in _SUFFIXES:
-            digest.update(path.name.encode())
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
+    for path in locate_tables(folder).values():
+        digest.update(path.name.encode())
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
@@ -91,7 +73,9 @@ def _metadata(interventions: pd.DataFrame | None, intervention_id: str) -> dict[
     if interventions is not None:
         match = interventions[interventions["intervention_id"] == intervention_id]
         if not match.empty:
-            row = {k: (None if pd.isna(v) else str(v)) for k, v in match.iloc[0].items()}
+            from outcomelab.schemas.reading import cell_to_text
+
+            row = {k: (None if pd.isna(v) else cell_to_text(v)) for k, v in match.iloc[0].items()}
     return row
 
 
@@ -127,37 +111,33 @@ def load_inputs(
     from outcomelab.design import build_panel
 
     if data_dir:
+        from outcomelab.schemas import read_submission, typed_tables
+
         folder = Path(data_dir)
-        found = {
-            n: _find(folder, n)
-            for n in ("participants", "outcomes", "interventions", "costs", "outcome_catalogue")
-        }
-        missing = [n for n in ("participants", "outcomes") if found[n] is None]
+        tables = typed_tables(read_submission(folder))
+        missing = [n for n in ("participants", "outcomes") if n not in tables]
         if missing:
             raise ReadError(
                 f"The folder {folder} has no {' or '.join(missing)} table; expected files such as "
                 f"{missing[0]}.csv or {missing[0]}.parquet."
             )
-        interventions = (
-            _read(found["interventions"], as_text=True) if found["interventions"] else None
-        )
-        participants = _read(found["participants"] or folder, as_text=True)
-        costs = _read(found["costs"], as_text=False) if found["costs"] else None
-        own = found["outcome_catalogue"]
-        own_catalogue = _read(own, as_text=True) if own else None
-        source: Any = folder
+        interventions = tables.get("interventions")
+        participants = tables["participants"]
+        costs = tables.get("costs")
+        own_catalogue = tables.get("outcome_catalogue")
+        source: Any = tables
         submission_id = None
         version_hash = folder_hash(folder)
     elif submission:
         from outcomelab.store import Store
 
         stored = Store(store_dir or None).get(submission)
-        tables = set(stored.table_names())
-        interventions = stored.table("interventions") if "interventions" in tables else None
-        participants = stored.table("participants").astype(str)
-        costs = stored.table("costs") if "costs" in tables else None
+        names = set(stored.table_names())
+        interventions = stored.table("interventions") if "interventions" in names else None
+        participants = stored.table("participants")
+        costs = stored.table("costs") if "costs" in names else None
         own_catalogue = (
-            stored.table("outcome_catalogue").astype(str) if "outcome_catalogue" in tables else None
+            stored.table("outcome_catalogue") if "outcome_catalogue" in names else None
         )
         source = stored
         submission_id = str(stored.info.submission_id)

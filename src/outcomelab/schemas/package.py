@@ -10,19 +10,19 @@ intervention's follow-up and periodicity, and outcome values against the catalog
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from outcomelab.errors import InputError, ReadError
+from outcomelab.errors import InputError
 from outcomelab.schemas.model import TableSchema, list_schemas, load_schema
-from outcomelab.schemas.reading import find_table_file, read_table, source_rows
+from outcomelab.schemas.reading import source_rows
 from outcomelab.schemas.report import ValidationReport, empty_failures, make_failures
+from outcomelab.schemas.submission import REQUIRED_TABLES, SubmissionSource, read_submission
 from outcomelab.schemas.validation import ExtraColumns, validate_frame
 from outcomelab.vocabulary import lab_catalogue
 
-__all__ = ["PACKAGE_CHECKS", "read_package", "validate_package"]
+__all__ = ["PACKAGE_CHECKS", "validate_package"]
 
 #: checks between tables, with what they mean
 PACKAGE_CHECKS = {
@@ -38,72 +38,6 @@ PACKAGE_CHECKS = {
     "outcome_value": "An outcome value is impossible for the outcome's kind (a rate not 0/1, "
     "negative days or amounts, more days than the period has).",
 }
-
-#: tables a submission must contain by default
-SUBMISSION_TABLES = ("interventions", "participants", "outcomes")
-
-
-def read_package(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Read every standard table found in ``folder`` (as text, row numbers as in the files).
-
-    Parameters
-    ----------
-    folder
-        A folder with files named after the standard tables (``participants.csv``,
-        ``outcomes.xlsx``, ``costs.parquet``, ...; other files are ignored), or one ``.xlsx``
-        workbook whose sheets are named after the tables.
-
-    Returns
-    -------
-    dict of str to pandas.DataFrame
-        The tables found, by standard name.
-
-    Raises
-    ------
-    ReadError
-        If ``folder`` is neither a folder nor a workbook, holds no standard table, or a table
-        cannot be read.
-    """
-    path = Path(folder)
-    if path.is_file() and path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _read_workbook(path)
-    if not path.is_dir():
-        raise ReadError(
-            f"{path} is not a folder; give the folder that holds the tables (or one .xlsx "
-            "workbook with a sheet per table)."
-        )
-    tables = {}
-    for name in list_schemas():
-        file = find_table_file(path, name)
-        if file is not None:
-            tables[name] = read_table(file)
-    if not tables:
-        raise ReadError(
-            f"{path} holds none of the standard tables; expected files named "
-            f"{', '.join(n + '.csv' for n in SUBMISSION_TABLES)} (or .xlsx/.parquet)."
-        )
-    return tables
-
-
-def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
-    """Read the sheets of one workbook that are named after standard tables."""
-    import zipfile
-
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True)
-        sheets = list(workbook.sheetnames)
-        workbook.close()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise ReadError(f"{path.name} is not a readable Excel workbook (.xlsx): {err}.") from err
-    names = [name for name in list_schemas() if name in sheets]
-    if not names:
-        raise ReadError(
-            f"{path.name} has no sheet named after a standard table (its sheets are "
-            f"{', '.join(sheets)}); name the sheets {', '.join(SUBMISSION_TABLES)}."
-        )
-    return {name: read_table(path, sheet=name) for name in names}
 
 
 def _with_table(failures: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -390,9 +324,9 @@ def _outcome_failures(
 
 
 def validate_package(
-    tables: Mapping[str, pd.DataFrame] | str | Path,
+    tables: Mapping[str, pd.DataFrame] | SubmissionSource,
     *,
-    required: Sequence[str] = SUBMISSION_TABLES,
+    required: Sequence[str] = REQUIRED_TABLES,
     extra_columns: ExtraColumns = "fail",
     lookback_years: int = 10,
 ) -> ValidationReport:
@@ -402,8 +336,9 @@ def validate_package(
     ----------
     tables
         A mapping of standard table name to DataFrame (text as read by :func:`read_table`, or
-        typed), or a folder with files named after the tables (see :func:`read_package`). When
-        ``outcome_catalogue`` is not given, the bundled standard catalogue is used.
+        typed), or what :func:`~outcomelab.schemas.read_submission` reads (a folder, a workbook,
+        a list of files). When ``outcome_catalogue`` is not given, the bundled standard
+        catalogue is used.
     required
         Tables that must be present (default interventions, participants, outcomes).
     extra_columns
@@ -422,7 +357,8 @@ def validate_package(
     InputError
         If ``tables`` names a table that is not a standard table.
     ReadError
-        If a folder is given and a file in it cannot be read.
+        If a folder is given and a file in it cannot be read (see
+        :func:`~outcomelab.schemas.read_submission`).
 
     Notes
     -----
@@ -440,12 +376,16 @@ def validate_package(
     Examples
     --------
     >>> from outcomelab.resources import schemas_dir
+    >>> from outcomelab.schemas import read_table
     >>> report = validate_package({"outcome_catalogue": read_table(
     ...     schemas_dir() / "outcome_catalogue.csv")}, required=())
     >>> report.ok
     True
     """
-    frames = read_package(tables) if isinstance(tables, str | Path) else dict(tables)
+    if isinstance(tables, Mapping) and all(isinstance(v, pd.DataFrame) for v in tables.values()):
+        frames = dict(tables)
+    else:
+        frames = {name: t.data for name, t in read_submission(tables).items()}
     known = list_schemas()
     unknown = [name for name in frames if name not in known]
     if unknown:

@@ -29,7 +29,6 @@ __all__ = [
     "TABLE_SUFFIXES",
     "RowNumbers",
     "cell_to_text",
-    "find_table_file",
     "read_table",
     "read_text_table",
     "source_rows",
@@ -535,21 +534,3 @@ def read_table(
     from outcomelab.schemas.conversion import coerce
 
     return coerce(frame, schema)
-
-
-def find_table_file(folder: Path, name: str) -> Path | None:
-    """Return the file in ``folder`` holding table ``name`` (``name.csv``, ``name.xlsx``, ...).
-
-    Raises
-    ------
-    ReadError
-        If the folder holds the table in more than one format (which one is meant is unclear).
-    """
-    found = [folder / f"{name}{suffix}" for suffix in TABLE_SUFFIXES]
-    found = [p for p in found if p.is_file()]
-    if len(found) > 1:
-        raise ReadError(
-            f"{folder} holds table {name!r} more than once ({', '.join(p.name for p in found)}); "
-            "keep one file per table."
-        )
-    return found[0] if found else None

@@ -7,7 +7,7 @@ byte) of every valid submission; ``Store.submit`` validates and stores, ``Store.
 
 from __future__ import annotations
 
-from outcomelab.store.content import SUBMISSION_TABLES, content_hash, normalise
+from outcomelab.store.content import content_hash, normalise
 from outcomelab.store.store import (
     FileRecord,
     Store,
@@ -17,7 +17,6 @@ from outcomelab.store.store import (
 )
 
 __all__ = [
-    "SUBMISSION_TABLES",
     "FileRecord",
     "Store",
     "Submission",

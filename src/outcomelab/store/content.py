@@ -1,4 +1,7 @@
-"""What a submission holds: reading its inputs, normalising the tables and hashing the content.
+"""What a stored submission holds: normalising the tables and hashing the content.
+
+The submission itself is read by :func:`outcomelab.schemas.read_submission`, the reader
+validation uses.
 
 The version id of a submission is the SHA-256 of its *normalised* content: the intervention id and,
 for every table in name order, the table converted to the standard schema's types, with columns in
@@ -10,38 +13,14 @@ change of a value gives a new one.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from outcomelab.errors import InputError, ReadError
-
-__all__ = [
-    "SUBMISSION_TABLES",
-    "InputTable",
-    "collect_inputs",
-    "content_hash",
-    "file_sha256",
-    "normalise",
-]
-
-#: tables a submission may hold (participants and outcomes are required)
-SUBMISSION_TABLES = ("interventions", "participants", "outcomes", "costs")
-REQUIRED_TABLES = ("participants", "outcomes")
-_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
-
-
-@dataclass(frozen=True)
-class InputTable:
-    """One submitted table: the data as read and, when it came from a file, that file."""
-
-    name: str
-    data: pd.DataFrame
-    path: Path | None = None
+__all__ = ["content_hash", "file_sha256", "normalise", "to_arrow"]
 
 
 def file_sha256(path: Path) -> str:
@@ -51,104 +30,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _table_name(path: Path) -> str:
-    stem = path.name
-    for suffix in _SUFFIXES:
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    if stem not in SUBMISSION_TABLES:
-        raise InputError(
-            f"Cannot tell which table {path.name} holds: name the file after the table "
-            f"({', '.join(s + '.csv' for s in SUBMISSION_TABLES)}; .xlsx and .parquet also work)."
-        )
-    return stem
-
-
-def _read(path: Path, name: str) -> InputTable:
-    from outcomelab.schemas import read_table
-
-    return InputTable(name=name, data=read_table(path), path=path)
-
-
-def collect_inputs(
-    source: Mapping[str, pd.DataFrame | str | Path] | str | Path | Sequence[str | Path],
-) -> dict[str, InputTable]:
-    """Read what was submitted into named tables.
-
-    Parameters
-    ----------
-    source
-        A folder (every ``<table>.csv|.xlsx|.parquet`` in it), a list of such files, or a mapping
-        of table name to DataFrame or file.
-
-    Returns
-    -------
-    dict of str to InputTable
-
-    Raises
-    ------
-    InputError
-        If a file name does not say which table it holds, a table is given twice, a table name is
-        unknown, or participants or outcomes are missing.
-    ReadError
-        If a file or folder does not exist or cannot be read.
-    """
-    tables: dict[str, InputTable] = {}
-
-    def add(item: InputTable) -> None:
-        if item.name in tables:
-            raise InputError(f"Table {item.name!r} is given twice; submit one file per table.")
-        tables[item.name] = item
-
-    if isinstance(source, Mapping):
-        for name, item in source.items():
-            if name not in SUBMISSION_TABLES:
-                raise InputError(
-                    f"Unknown table {name!r}; a submission holds {', '.join(SUBMISSION_TABLES)}."
-                )
-            if isinstance(item, pd.DataFrame):
-                add(InputTable(name=name, data=item))
-            else:
-                add(_read(Path(item), name))
-    else:
-        paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
-        files: list[Path] = []
-        for p in paths:
-            if p.is_dir():
-                found = sorted(
-                    f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES
-                    and _stem_known(f)
-                )  # fmt: skip
-                if not found:
-                    raise ReadError(
-                        f"The folder {p} holds no table files ({', '.join(SUBMISSION_TABLES)} "
-                        "as .csv, .xlsx or .parquet)."
-                    )
-                files.extend(found)
-            elif p.is_file():
-                files.append(p)
-            else:
-                raise ReadError(f"{p} does not exist; check the path.")
-        for f in files:
-            add(_read(f, _table_name(f)))
-    missing = [t for t in REQUIRED_TABLES if t not in tables]
-    if missing:
-        raise InputError(
-            f"The submission lacks {' and '.join(missing)}; a submission needs at least "
-            "participants and outcomes."
-        )
-    return tables
-
-
-def _stem_known(path: Path) -> bool:
-    try:
-        _table_name(path)
-    except InputError:
-        return False
-    return True
 
 
 def normalise(name: str, data: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -36,20 +36,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from outcomelab.errors import InputError, SchemaError, StoreError
-from outcomelab.store.catalogue import catalogue
-from outcomelab.store.content import (
+from outcomelab.schemas.submission import (
     SUBMISSION_TABLES,
-    InputTable,
-    collect_inputs,
-    content_hash,
-    file_sha256,
-    normalise,
-    to_arrow,
+    SubmissionSource,
+    SubmittedTable,
+    read_submission,
 )
+from outcomelab.store.catalogue import catalogue
+from outcomelab.store.content import content_hash, file_sha256, normalise, to_arrow
 
 __all__ = ["FileRecord", "Store", "Submission", "SubmissionInfo", "default_store_path"]
-
-SubmissionSource = Mapping[str, pd.DataFrame | str | Path] | str | Path | Sequence[str | Path]
 
 
 def default_store_path() -> Path:
@@ -220,24 +216,12 @@ def _write_table(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def _validate(tables: Mapping[str, InputTable]) -> None:
+def _validate(tables: Mapping[str, SubmittedTable]) -> None:
     """Run the standard validation; raise SchemaError with every failure if anything fails."""
-    frames = {name: t.data for name, t in tables.items()}
-    try:
-        from outcomelab.schemas import validate_package  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # pragma: no cover - until cross-table validation is available
-        from outcomelab.schemas import validate
+    from outcomelab.schemas import validate_package
 
-        parts = []
-        for name, frame in frames.items():
-            report = validate(frame, name)
-            if not report.ok:
-                parts.append(report.failures.assign(table=name))
-        failures = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-        ok = not parts
-    else:
-        package = validate_package(frames)
-        failures, ok = package.failures, package.ok
+    package = validate_package({name: t.data for name, t in tables.items()})
+    failures, ok = package.failures, package.ok
     if not ok:
         if "table" in failures.columns:
             failures = failures[["table", *[c for c in failures.columns if c != "table"]]]
@@ -289,7 +273,8 @@ class Store:
         Parameters
         ----------
         tables_or_files
-            A folder, a list of files named after their tables (``participants.csv``,
+            What :func:`outcomelab.schemas.read_submission` reads: a folder, one workbook with
+            a sheet per table, a list of files named after their tables (``participants.csv``,
             ``outcomes.xlsx``, ...), or a mapping of table name to DataFrame or file.
         intervention_id
             The intervention the submission is about; every participants row must name it.
@@ -323,7 +308,7 @@ class Store:
         """
         if not intervention_id or not str(intervention_id).strip():
             raise InputError("`intervention_id` must be a non-empty string.")
-        inputs = collect_inputs(tables_or_files)
+        inputs = read_submission(tables_or_files)
         _validate(inputs)
         _check_intervention(inputs, intervention_id)
         normalised = {name: to_arrow(normalise(name, t.data)) for name, t in inputs.items()}
@@ -349,7 +334,7 @@ class Store:
                 shutil.rmtree(work, ignore_errors=True)
 
     def _write_files(
-        self, work: Path, inputs: Mapping[str, InputTable], normalised: Mapping[str, pa.Table]
+        self, work: Path, inputs: Mapping[str, SubmittedTable], normalised: Mapping[str, pa.Table]
     ) -> list[FileRecord]:
         (work / "tables").mkdir(parents=True)
         (work / "original").mkdir()
@@ -637,7 +622,7 @@ def _remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _check_intervention(inputs: Mapping[str, InputTable], intervention_id: str) -> None:
+def _check_intervention(inputs: Mapping[str, SubmittedTable], intervention_id: str) -> None:
     """Every participants row (and interventions/costs row) must belong to ``intervention_id``."""
     for name in ("participants", "interventions", "costs"):
         if name not in inputs or "intervention_id" not in inputs[name].data.columns:
