@@ -15,8 +15,11 @@ STANDARD = [
     "interventions",
     "participants",
     "outcomes",
+    "units",
+    "unit_outcomes",
     "costs",
     "outcome_catalogue",
+    "covariate_catalogue",
     "unit_values",
 ]
 OUTCOME_CODES = {
@@ -70,6 +73,8 @@ def test_the_required_foreign_keys_are_declared():
     assert ("participants", ("intervention_id",), "interventions") in refs
     assert ("outcomes", ("outcome_code",), "outcome_catalogue") in refs
     assert ("outcomes", ("person_id",), "participants") in refs
+    assert ("unit_outcomes", ("unit_id",), "units") in refs
+    assert ("unit_outcomes", ("outcome_code",), "outcome_catalogue") in refs
 
 
 def test_outcome_catalogue_has_the_eight_standard_outcomes_and_is_valid():

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from outcomelab._checks import check_choice
-from outcomelab.design.sources import PanelSource, register_source
+from outcomelab.design.sources import PanelSource, register_source, unit_of_analysis_of
 from outcomelab.errors import InputError
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
 PANEL_COLUMNS = ("person_id", "unit", "period", "cohort", "rel_time", "treated", "treated_post")
 _KEYS_PARTICIPANTS = ("person_id", "intervention_id", "group", "start_date")
 _KEYS_OUTCOMES = ("person_id", "outcome_code", "period", "value")
-_NOT_COVARIATES = {"person_id", "intervention_id", "group"}
+_NOT_COVARIATES = {"person_id", "intervention_id", "group", "population", "name"}
 _RESERVED = set(PANEL_COLUMNS)
 
 _ORDER = " ORDER BY p.unit, w.t"
@@ -69,6 +69,14 @@ class PanelInfo:
         persons concerned).
     notes
         Remarks that do not drop anything (e.g. starts after the last period).
+    unit_of_analysis
+        ``"person"`` or the aggregate unit the intervention declares (``"municipality"``, ...).
+    weight
+        The panel's weight column (``"weight"``: the persons each aggregate unit covers) or
+        ``None`` for persons.
+    persons_covered
+        Persons behind the kept units by group (``participant``, ``comparison``): the number of
+        persons for a person panel, the sum of the units' populations for aggregate units.
     """
 
     intervention_id: str
@@ -84,9 +92,13 @@ class PanelInfo:
     cohorts: Mapping[int, int] = field(default_factory=dict)
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
     notes: tuple[str, ...] = ()
+    unit_of_analysis: str = "person"
+    weight: str | None = None
+    persons_covered: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cohorts", MappingProxyType(dict(self.cohorts)))
+        object.__setattr__(self, "persons_covered", MappingProxyType(dict(self.persons_covered)))
         frame = self.dropped
         if frame.empty:
             frame = pd.DataFrame({"reason": [], "rows": [], "persons": []})
@@ -111,6 +123,9 @@ class PanelInfo:
                 for r in self.dropped.to_dict(orient="records")
             ],
             "notes": list(self.notes),
+            "unit_of_analysis": self.unit_of_analysis,
+            "weight": self.weight,
+            "persons_covered": {str(k): int(v) for k, v in self.persons_covered.items()},
         }
 
     def summary(self) -> str:
@@ -217,43 +232,57 @@ class _Plan:
     info: PanelInfo
 
 
-def _prepare(
-    con: duckdb.DuckDBPyConnection,
-    source: PanelSource,
-    *,
-    intervention_id: str,
-    outcomes: Sequence[str] | None,
-    periods: Iterable[str | int] | None,
-    covariates: Sequence[str] | None,
-    submission: str | None,
-    period_type: PeriodType | None,
-) -> _Plan:
-    found = register_source(con, source, intervention_id=intervention_id, submission=submission)
+@dataclass
+class _Build:
+    """The connection and what the steps of :func:`_prepare` report (internal)."""
+
+    con: duckdb.DuckDBPyConnection
+    intervention_id: str
+    dropped: list[tuple[str, int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def one(self, sql: str) -> tuple[Any, ...]:
+        """The first row of a query (the result is fetched whole, so the connection is free)."""
+        rows = self.con.execute(sql).fetchall()
+        return tuple(rows[0]) if rows else ()
+
+    def drop(self, reason: str, sql: str) -> None:
+        """Record ``reason`` when ``sql`` (rows, persons) counts something."""
+        r = self.one(sql)
+        if r and r[0]:
+            self.dropped.append((reason, int(r[0]), int(r[1] or 0)))
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection, unit: str) -> None:
     for view, keys in (("src_participants", _KEYS_PARTICIPANTS), ("src_outcomes", _KEYS_OUTCOMES)):
         have = _columns(con, view)
         missing = [k for k in keys if k not in have]
         if missing:
             table = view.removeprefix("src_")
+            if unit != "person":
+                table = {"participants": "units", "outcomes": "unit_outcomes"}[table]
+                missing = ["unit_id" if k == "person_id" else k for k in missing]
             raise InputError(
                 f"The {table} table lacks the column(s) {', '.join(missing)}; it has "
                 f"{', '.join(have)}. Check the file against the standard schema "
                 f"(`outcomelab validate`)."
             )
-    iid = _lit(intervention_id)
-    dropped: list[tuple[str, int, int]] = []
-    notes: list[str] = []
 
-    # --- period type ---------------------------------------------------------------------------
+
+def _period_type(
+    b: _Build, found: set[str], period_type: PeriodType | None
+) -> tuple[PeriodType, list[tuple[Any, ...]]]:
+    """The periodicity (given, the intervention's, or read off the labels) and code counts."""
     if period_type is None and "interventions" in found:
-        cols = _columns(con, "src_interventions")
+        cols = _columns(b.con, "src_interventions")
         if {"intervention_id", "period_type"} <= set(cols):
-            row = con.execute(
+            row = b.one(
                 "SELECT any_value(period_type) FROM src_interventions "
-                f"WHERE CAST(intervention_id AS VARCHAR) = {iid}"
-            ).fetchone()
+                f"WHERE CAST(intervention_id AS VARCHAR) = {_lit(b.intervention_id)}"
+            )
             if row and row[0] in ("year", "month"):
                 period_type = row[0]
-    code_stats = con.execute(
+    code_stats = b.con.execute(
         "SELECT CAST(outcome_code AS VARCHAR), count(*), min(length(CAST(period AS VARCHAR))), "
         "max(length(CAST(period AS VARCHAR))) FROM src_outcomes GROUP BY 1 ORDER BY 1"
     ).fetchall()
@@ -261,8 +290,12 @@ def _prepare(
         lengths = {r[2] for r in code_stats} | {r[3] for r in code_stats}
         period_type = "month" if lengths and min(lengths) == 7 else "year"
     check_choice("period_type", period_type, ["year", "month"])
+    return period_type, code_stats
 
-    # --- outcomes ------------------------------------------------------------------------------
+
+def _choose_outcomes(
+    code_stats: list[tuple[Any, ...]], outcomes: Sequence[str] | None
+) -> list[str]:
     present = {str(r[0]): int(r[1]) for r in code_stats if r[0] is not None}
     if outcomes is None:
         chosen = sorted(present)
@@ -279,8 +312,12 @@ def _prepare(
     clash = [c for c in chosen if c in _RESERVED]
     if clash:
         raise InputError(f"Outcome code(s) {clash} clash with the panel's design columns.")
+    return chosen
 
-    # --- participants of this intervention -----------------------------------------------------
+
+def _choose_covariates(
+    con: duckdb.DuckDBPyConnection, covariates: Sequence[str] | None, chosen: list[str]
+) -> list[str]:
     pcols = _columns(con, "src_participants")
     if covariates is None:
         covs = [c for c in pcols if c not in _NOT_COVARIATES and c not in chosen]
@@ -292,7 +329,12 @@ def _prepare(
                 f"`covariates` names {', '.join(repr(c) for c in bad)}, which the participants "
                 f"table does not have; it has {', '.join(pcols)}."
             )
-    covs = [c for c in covs if c not in _RESERVED]
+    return [c for c in covs if c not in _RESERVED]
+
+
+def _select_members(b: _Build, period_type: str, covs: list[str], weighted: bool) -> None:
+    """Table ``_p``: the kept participants and comparison candidates, numbered ``_k``."""
+    con = b.con
     start = "TRY_CAST(start_date AS DATE)"
     cohort = (
         f"year({start})" if period_type == "year" else f"year({start}) * 12 + month({start}) - 1"
@@ -301,9 +343,9 @@ def _prepare(
         "CREATE OR REPLACE TEMP TABLE _p_all AS SELECT *, "
         "count(*) OVER (PARTITION BY person_id) AS _n, "
         f'CAST("group" AS VARCHAR) AS _grp, {start} AS _start '
-        f"FROM src_participants WHERE CAST(intervention_id AS VARCHAR) = {iid}"
+        f"FROM src_participants WHERE CAST(intervention_id AS VARCHAR) = {_lit(b.intervention_id)}"
     )
-    n_all = con.execute("SELECT count(*) FROM _p_all").fetchone()
+    n_all = b.one("SELECT count(*) FROM _p_all")
     if not n_all or n_all[0] == 0:
         others = con.execute(
             "SELECT DISTINCT CAST(intervention_id AS VARCHAR) FROM src_participants "
@@ -311,7 +353,7 @@ def _prepare(
         ).fetchall()
         listed = ", ".join(repr(r[0]) for r in others) or "none"
         raise InputError(
-            f"No participants rows for intervention {intervention_id!r}; the table holds "
+            f"No participants rows for intervention {b.intervention_id!r}; the table holds "
             f"intervention ids {listed}. Check `intervention_id`."
         )
     checks = [
@@ -322,28 +364,29 @@ def _prepare(
          "_start IS NULL"),
     ]  # fmt: skip
     for reason, cond in checks:
-        r = con.execute(
-            f"SELECT count(*), count(DISTINCT person_id) FROM _p_all WHERE {cond}"
-        ).fetchone()
-        if r and r[0]:
-            dropped.append((reason, int(r[0]), int(r[1])))
+        b.drop(reason, f"SELECT count(*), count(DISTINCT person_id) FROM _p_all WHERE {cond}")
     cov_select = "".join(f", {_q(c)}" for c in covs)
+    weight = ", CAST(population AS DOUBLE) AS weight" if weighted else ""
     # _k numbers the kept persons in pseudonym order: the outcome rows are joined to it once, so
     # the pivot groups on integers instead of 64-character pseudonyms
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _p AS SELECT person_id, "
         "CAST(row_number() OVER (ORDER BY person_id) AS BIGINT) AS _k, "
         f"CAST(CASE WHEN _grp = 'participant' THEN {cohort} ELSE 0 END AS BIGINT) AS cohort, "
-        f"CAST(_grp = 'participant' AS BIGINT) AS treated{cov_select} FROM _p_all "
+        f"CAST(_grp = 'participant' AS BIGINT) AS treated{weight}{cov_select} FROM _p_all "
         "WHERE _n = 1 AND _grp IN ('participant', 'comparison') "
         "AND (_grp = 'comparison' OR _start IS NOT NULL)"
     )
     con.execute("DROP TABLE _p_all")
 
-    # --- outcome rows: one pass that filters, parses, numbers and pivots -------------------------
+
+def _pivot_outcomes(
+    b: _Build, chosen: list[str], period_type: PeriodType, periods: Iterable[str | int] | None
+) -> str:
+    """Table ``_w``: one row per person and period, one column per outcome; returns the filter
+    of the rows the panel keeps."""
     t_sql = _period_sql(period_type)
-    code_list = ", ".join(_lit(c) for c in chosen)
-    code_filter = f"CAST(outcome_code AS VARCHAR) IN ({code_list})"
+    code_filter = f"CAST(outcome_code AS VARCHAR) IN ({', '.join(_lit(c) for c in chosen)})"
     period_filter = ""
     if periods is not None:
         wanted = sorted({period_to_int(p, period_type) for p in periods})
@@ -355,31 +398,31 @@ def _prepare(
         f", count(*) FILTER (WHERE code = {_lit(c)}) AS {_q('_n_' + c)}"
         for c in chosen
     )
-    con.execute(
+    b.con.execute(
         "CREATE OR REPLACE TEMP TABLE _w AS SELECT p._k, o.t, count(*) AS _rows" + aggs + " "
         f"FROM (SELECT person_id, CAST(outcome_code AS VARCHAR) AS code, {t_sql} AS t, value "
         f"FROM src_outcomes WHERE {code_filter}) o "
         "LEFT JOIN (SELECT person_id, _k FROM _p) p USING (person_id) GROUP BY p._k, o.t"
     )
     kept = f"_k IS NOT NULL AND t IS NOT NULL{period_filter}"
-    r = con.execute("SELECT sum(_rows), count(DISTINCT _k) FROM _w WHERE t IS NULL").fetchone()
-    if r and r[0]:
-        form = "YYYY" if period_type == "year" else "YYYY-MM"
-        dropped.append((f"outcome period not of the form {form}", int(r[0]), int(r[1])))
+    form = "YYYY" if period_type == "year" else "YYYY-MM"
+    b.drop(
+        f"outcome period not of the form {form}",
+        "SELECT sum(_rows), count(DISTINCT _k) FROM _w WHERE t IS NULL",
+    )
     if periods is not None:
-        r = con.execute(
+        b.drop(
+            "outcome period outside `periods`",
             "SELECT sum(_rows), count(DISTINCT _k) FROM _w "
-            f"WHERE _k IS NOT NULL AND t IS NOT NULL AND NOT (TRUE{period_filter})"
-        ).fetchone()
-        if r and r[0]:
-            dropped.append(("outcome period outside `periods`", int(r[0]), int(r[1])))
-    r = con.execute("SELECT sum(_rows) FROM _w WHERE _k IS NULL AND t IS NOT NULL").fetchone()
+            f"WHERE _k IS NOT NULL AND t IS NOT NULL AND NOT (TRUE{period_filter})",
+        )
+    r = b.one("SELECT sum(_rows) FROM _w WHERE _k IS NULL AND t IS NOT NULL")
     if r and r[0]:
-        persons = con.execute(
+        persons = b.one(
             f"SELECT count(DISTINCT person_id) FROM src_outcomes WHERE {code_filter} "
             "AND person_id NOT IN (SELECT person_id FROM _p)"
-        ).fetchone()
-        dropped.append(
+        )
+        b.dropped.append(
             ("outcome rows for persons not among this intervention's kept participants",
              int(r[0]), int(persons[0]) if persons else 0)
         )  # fmt: skip
@@ -387,57 +430,79 @@ def _prepare(
     dup_rows = " + ".join(
         f"CASE WHEN {_q('_n_' + c)} > 1 THEN {_q('_n_' + c)} ELSE 0 END" for c in chosen
     )
-    r = con.execute(
-        f"SELECT sum({dup_rows}), count(DISTINCT _k) FROM _w WHERE {kept} AND ({dup_cond})"
-    ).fetchone()
-    if r and r[0]:
-        dropped.append(
-            ("duplicate outcome rows (same person, outcome and period); the value is set to "
-             "missing", int(r[0]), int(r[1]))
-        )  # fmt: skip
-    con.execute(
+    b.drop(
+        "duplicate outcome rows (same person, outcome and period); the value is set to missing",
+        f"SELECT sum({dup_rows}), count(DISTINCT _k) FROM _w WHERE {kept} AND ({dup_cond})",
+    )
+    return kept
+
+
+def _number_units(b: _Build, kept: str) -> None:
+    """Table ``_pu``: the persons with at least one kept outcome row, numbered 1..N (``unit``)."""
+    b.con.execute(
         "CREATE OR REPLACE TEMP TABLE _pu AS SELECT *, CAST(row_number() OVER (ORDER BY _k) "
         f"AS BIGINT) AS unit FROM _p WHERE _k IN (SELECT DISTINCT _k FROM _w WHERE {kept})"
     )
-    r = con.execute("SELECT (SELECT count(*) FROM _p) - (SELECT count(*) FROM _pu)").fetchone()
+    r = b.one("SELECT (SELECT count(*) FROM _p) - (SELECT count(*) FROM _pu)")
     if r and r[0]:
-        dropped.append(("person without any outcome row in the panel's periods", 0, int(r[0])))
+        b.dropped.append(("person without any outcome row in the panel's periods", 0, int(r[0])))
 
-    # --- the panel ------------------------------------------------------------------------------
+
+def _panel_sql(chosen: list[str], covs: list[str], kept: str, key: str, weighted: bool) -> str:
     outcome_cols = "".join(
         f", CASE WHEN w.{_q('_n_' + c)} > 1 THEN NULL ELSE w.{_q(c)} END AS {_q(c)}" for c in chosen
     )
     cov_cols = "".join(f", p.{_q(c)}" for c in covs)
-    sql = (
-        "SELECT p.person_id, p.unit, CAST(w.t AS BIGINT) AS period" + outcome_cols + ", p.cohort, "
+    weight = ", p.weight" if weighted else ""
+    return (
+        f"SELECT p.person_id AS {_q(key)}, p.unit, CAST(w.t AS BIGINT) AS period"
+        + outcome_cols
+        + ", p.cohort, "
         "CAST(CASE WHEN p.cohort > 0 THEN w.t - p.cohort END AS DOUBLE) AS rel_time, p.treated, "
-        "CAST(p.cohort > 0 AND w.t >= p.cohort AS BIGINT) AS treated_post" + cov_cols + " "
+        "CAST(p.cohort > 0 AND w.t >= p.cohort AS BIGINT) AS treated_post" + weight + cov_cols + " "
         f"FROM (SELECT * FROM _w WHERE {kept}) w "
         "JOIN _pu p USING (_k)"
     )
 
-    stats = con.execute("SELECT count(*), count(*) FILTER (WHERE treated = 1) FROM _pu").fetchone()
+
+def _panel_facts(
+    b: _Build,
+    kept: str,
+    period_type: str,
+    chosen: list[str],
+    covs: list[str],
+    unit: str,
+    weighted: bool,
+) -> PanelInfo:
+    stats = b.one("SELECT count(*), count(*) FILTER (WHERE treated = 1) FROM _pu")
     n_persons, n_part = (int(stats[0]), int(stats[1])) if stats else (0, 0)
-    span = con.execute(f"SELECT min(t), max(t), count(*) FROM _w WHERE {kept}").fetchone()
+    span = b.one(f"SELECT min(t), max(t), count(*) FROM _w WHERE {kept}")
     first, last, n_rows = (span[0], span[1], int(span[2])) if span else (None, None, 0)
     cohorts = {
         int(k): int(v)
-        for k, v in con.execute(
+        for k, v in b.con.execute(
             "SELECT cohort, count(*) FROM _pu GROUP BY cohort ORDER BY cohort"
         ).fetchall()
     }
+    persons: dict[str, int] = {"participant": n_part, "comparison": n_persons - n_part}
+    if weighted:
+        covered = b.one(
+            "SELECT CAST(coalesce(sum(weight) FILTER (WHERE treated = 1), 0) AS BIGINT), "
+            "CAST(coalesce(sum(weight) FILTER (WHERE treated = 0), 0) AS BIGINT) FROM _pu"
+        )
+        persons = {"participant": int(covered[0]), "comparison": int(covered[1])}
     if last is not None:
         late = sum(v for k, v in cohorts.items() if k > last)
         if late:
-            notes.append(
+            b.notes.append(
                 f"{late} participants start after the last period in the panel "
                 f"({format_period(int(last), period_type)}); they contribute only pre-start "
                 "periods."
             )
     if n_part == 0:
-        notes.append("The panel has no participants left; no effect can be estimated from it.")
-    info = PanelInfo(
-        intervention_id=intervention_id,
+        b.notes.append("The panel has no participants left; no effect can be estimated from it.")
+    return PanelInfo(
+        intervention_id=b.intervention_id,
         period_type=period_type,
         outcomes=tuple(chosen),
         covariates=tuple(covs),
@@ -448,10 +513,39 @@ def _prepare(
         first_period=None if first is None else int(first),
         last_period=None if last is None else int(last),
         cohorts=cohorts,
-        dropped=pd.DataFrame(dropped, columns=["reason", "rows", "persons"]),
-        notes=tuple(notes),
+        dropped=pd.DataFrame(b.dropped, columns=["reason", "rows", "persons"]),
+        notes=tuple(b.notes),
+        unit_of_analysis=unit,
+        weight="weight" if weighted else None,
+        persons_covered=persons,
     )
-    return _Plan(sql=sql, info=info)
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    source: PanelSource,
+    *,
+    intervention_id: str,
+    outcomes: Sequence[str] | None,
+    periods: Iterable[str | int] | None,
+    covariates: Sequence[str] | None,
+    submission: str | None,
+    period_type: PeriodType | None,
+) -> _Plan:
+    found = register_source(con, source, intervention_id=intervention_id, submission=submission)
+    unit = unit_of_analysis_of(con, found, intervention_id)
+    _check_columns(con, unit)
+    b = _Build(con, intervention_id)
+    kind, code_stats = _period_type(b, found, period_type)
+    chosen = _choose_outcomes(code_stats, outcomes)
+    covs = _choose_covariates(con, covariates, chosen)
+    weighted = unit != "person" and "population" in _columns(con, "src_participants")
+    _select_members(b, kind, covs, weighted)
+    kept = _pivot_outcomes(b, chosen, kind, periods)
+    _number_units(b, kept)
+    key = "person_id" if unit == "person" else "unit_id"
+    sql = _panel_sql(chosen, covs, kept, key, weighted)
+    return _Plan(sql=sql, info=_panel_facts(b, kept, kind, chosen, covs, unit, weighted))
 
 
 def _connect(
@@ -694,4 +788,7 @@ def panel_info(panel: pd.DataFrame | pa.Table) -> PanelInfo:
         cohorts={int(k): v for k, v in data["cohorts"].items()},
         dropped=pd.DataFrame(data["dropped"], columns=["reason", "rows", "persons"]),
         notes=tuple(data["notes"]),
+        unit_of_analysis=data.get("unit_of_analysis", "person"),
+        weight=data.get("weight"),
+        persons_covered=data.get("persons_covered", {}),
     )

@@ -18,13 +18,15 @@ import pandas as pd
 
 from outcomelab.errors import InputError, ReadError
 
-__all__ = ["PanelSource", "register_source"]
+__all__ = ["PanelSource", "register_source", "unit_of_analysis_of"]
 
 #: what ``build_panel`` accepts as its first argument
 PanelSource = Any
 
-_TABLES = ("participants", "outcomes", "interventions")
+_TABLES = ("participants", "outcomes", "interventions", "units", "unit_outcomes")
 _REQUIRED = ("participants", "outcomes")
+#: an aggregate-unit submission's tables, seen by the panel as participants and outcomes
+_AGGREGATE = {"units": "participants", "unit_outcomes": "outcomes"}
 
 
 def _sql_string(value: str) -> str:
@@ -82,7 +84,9 @@ def register_source(
     Returns
     -------
     set of str
-        Names of the tables found (always includes ``participants`` and ``outcomes``).
+        Names of the tables found (always includes ``participants`` and ``outcomes``; an
+        aggregate-unit submission's ``units`` and ``unit_outcomes`` are also registered as those,
+        with ``unit_id`` renamed ``person_id``).
 
     Raises
     ------
@@ -132,6 +136,13 @@ def register_source(
             "`source` must be a stored Submission, a Store (with `submission=`), a dict of "
             f"DataFrames or a folder; got {type(source).__name__}."
         )
+    for table, as_table in _AGGREGATE.items():
+        if table in found and as_table not in found:
+            con.execute(
+                f"CREATE OR REPLACE VIEW src_{as_table} AS "
+                f"SELECT * RENAME (unit_id AS person_id) FROM src_{table}"
+            )
+            found.add(as_table)
     missing = [n for n in _REQUIRED if n not in found]
     if missing:
         raise InputError(
@@ -139,3 +150,22 @@ def register_source(
             "participants and outcomes."
         )
     return found
+
+
+def unit_of_analysis_of(
+    con: duckdb.DuckDBPyConnection, found: set[str], intervention_id: str
+) -> str:
+    """The intervention's unit of analysis: its ``unit_of_analysis`` or, without one, ``person``
+    for person tables and ``unit`` for an aggregate-unit submission's tables."""
+    default = "unit" if "units" in found else "person"
+    if "interventions" not in found:
+        return default
+    columns = {str(r[0]) for r in con.execute("DESCRIBE src_interventions").fetchall()}
+    if not {"unit_of_analysis", "intervention_id"} <= columns:
+        return default
+    row = con.execute(
+        "SELECT any_value(CAST(unit_of_analysis AS VARCHAR)) FROM src_interventions "
+        "WHERE CAST(intervention_id AS VARCHAR) = " + _sql_string(intervention_id)
+    ).fetchall()
+    value = str(row[0][0]).strip() if row and row[0][0] is not None else ""
+    return value or default

@@ -15,12 +15,21 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.errors import InputError
+from outcomelab.schemas.extensions import (
+    EXTENSION_CHECKS,
+    catalogue_clash_failures,
+    covariate_failures,
+    declared_covariates,
+    lab_catalogue_text,
+    member_table,
+    outcome_table,
+    unit_tables_failures,
+)
 from outcomelab.schemas.model import TableSchema, list_schemas, load_schema
 from outcomelab.schemas.reading import source_rows
 from outcomelab.schemas.report import ValidationReport, empty_failures, make_failures
-from outcomelab.schemas.submission import REQUIRED_TABLES, SubmissionSource, read_submission
+from outcomelab.schemas.submission import SubmissionSource, read_submission
 from outcomelab.schemas.validation import ExtraColumns, validate_frame
-from outcomelab.vocabulary import lab_catalogue
 
 __all__ = ["PACKAGE_CHECKS", "validate_package"]
 
@@ -36,7 +45,9 @@ PACKAGE_CHECKS = {
     "period_form": "An outcome period is written as a year where the intervention reports months, "
     "or the other way round.",
     "outcome_value": "An outcome value is impossible for the outcome's kind (a rate not 0/1, "
-    "negative days or amounts, more days than the period has).",
+    "or for an aggregate unit a share outside 0 to 1, negative days or amounts, more days than "
+    "the period has).",
+    **EXTENSION_CHECKS,
 }
 
 
@@ -109,7 +120,12 @@ def _foreign_key_failures(
         if fk.reference_table == "participants":
             advice = "submit the person in participants or drop these rows"
         elif fk.reference_table == "outcome_catalogue":
-            advice = "use a code from the outcome catalogue (`outcomelab schemas docs`)"
+            advice = (
+                "use a code of the lab's outcome catalogue (`outcomelab schemas docs`) or "
+                "declare your own outcome in the submission's outcome_catalogue.csv"
+            )
+        elif fk.reference_table == "units":
+            advice = "submit the unit in units or drop these rows"
         else:
             advice = f"add it to {fk.reference_table} or correct the value"
         messages = (
@@ -133,7 +149,10 @@ def _foreign_key_failures(
 
 
 def _participant_date_failures(
-    data: pd.DataFrame, participants: pd.DataFrame, interventions: pd.DataFrame
+    data: pd.DataFrame,
+    participants: pd.DataFrame,
+    interventions: pd.DataFrame,
+    table: str = "participants",
 ) -> list[pd.DataFrame]:
     iv = interventions.dropna(subset=["intervention_id"]).drop_duplicates("intervention_id")
     iv = iv.set_index("intervention_id")
@@ -174,7 +193,7 @@ def _participant_date_failures(
                     "participant_dates",
                     messages.to_numpy(dtype=object),
                 ),
-                "participants",
+                table,
             )
         )
     return out
@@ -188,10 +207,14 @@ def _outcome_failures(
     interventions: pd.DataFrame | None,
     catalogue: pd.DataFrame,
     lookback_years: int,
+    *,
+    aggregate: bool = False,
 ) -> list[pd.DataFrame]:
+    key = "unit_id" if aggregate else "person_id"
+    table = "unit_outcomes" if aggregate else "outcomes"
     rows_all = source_rows(data)
     found: list[pd.DataFrame] = []
-    usable = ok["period"] & ok["outcome_code"] & ok["person_id"]
+    usable = ok["period"] & ok["outcome_code"] & ok[key]
     first, last, form = _period_bounds(outcomes["period"].where(usable, "1900"))
     code = outcomes["outcome_code"]
     # values against the catalogue's kind
@@ -199,13 +222,21 @@ def _outcome_failures(
     kind = code.map(kinds).to_numpy(dtype=object)
     value = outcomes["value"].to_numpy(dtype=float, na_value=np.nan)
     days_in_period = ((last - first) / np.timedelta64(1, "D")) + 1
+    total = np.zeros(len(value), dtype=bool)
+    if aggregate and "statistic" in outcomes.columns:
+        total = (outcomes["statistic"] == "total").to_numpy(dtype=bool, na_value=False)
     with np.errstate(invalid="ignore"):
-        not_rate = (kind == "rate") & ~np.isin(value, (0.0, 1.0))
+        if aggregate:  # a unit's mean of a 0/1 outcome is a share
+            not_rate = (kind == "rate") & ~total & ((value < 0) | (value > 1))
+            rate_text = "is the share of a 0/1 outcome for the unit; write a number from 0 to 1"
+        else:
+            not_rate = (kind == "rate") & ~np.isin(value, (0.0, 1.0))
+            rate_text = "is a rate (0 or 1 per person and period); write 0 or 1"
         negative = np.isin(kind, ["count", "days", "amount_sek", "time_to_event"]) & (value < 0)
-        too_many_days = (kind == "days") & (value > days_in_period)
+        too_many_days = (kind == "days") & ~total & (value > days_in_period)
     has_value = ok["value"] & ok["outcome_code"]
     for mask, text in (
-        (not_rate, "is a rate (0 or 1 per person and period); write 0 or 1"),
+        (not_rate, rate_text),
         (negative, "cannot be negative"),
         (too_many_days, "counts days but is more than the days in the period"),
     ):
@@ -221,14 +252,14 @@ def _outcome_failures(
                 make_failures(
                     rows_all[pos], "value", cells.to_numpy(dtype=object), "outcome_value", messages
                 ),
-                "outcomes",
+                table,
             )
         )
     if participants is None or interventions is None:
         return found
     # each person's intervention window (hull over their interventions) and periodicities
     iv = interventions.dropna(subset=["intervention_id"]).drop_duplicates("intervention_id")
-    links = participants[["person_id", "intervention_id"]].dropna()
+    links = participants[[key, "intervention_id"]].dropna()
     links = links.merge(
         iv[["intervention_id", "start_date", "end_date", "period_type"]],
         on="intervention_id",
@@ -241,7 +272,7 @@ def _outcome_failures(
         open_ended=open_ended,
         is_year=links["period_type"] == "year",
         is_month=links["period_type"] == "month",
-    ).groupby("person_id", sort=False)
+    ).groupby(key, sort=False)
     summary = pd.DataFrame(
         {
             "start": per_person["start_date"].min(),
@@ -251,7 +282,7 @@ def _outcome_failures(
             "is_month": per_person["is_month"].any(),
         }
     )
-    where = pd.Index(summary.index).get_indexer(outcomes["person_id"])
+    where = pd.Index(summary.index).get_indexer(outcomes[key])
     known = usable & (where >= 0)
     take = np.maximum(where, 0)
     p_start = summary["start"].to_numpy(dtype="datetime64[ns]")[take]
@@ -291,7 +322,7 @@ def _outcome_failures(
                         dtype=object
                     ),
                 ),
-                "outcomes",
+                table,
             )
         )
     is_year = summary["is_year"].to_numpy(dtype=bool)[take]
@@ -317,7 +348,7 @@ def _outcome_failures(
                     "period_form",
                     messages.to_numpy(dtype=object),
                 ),
-                "outcomes",
+                table,
             )
         )
     return found
@@ -326,7 +357,7 @@ def _outcome_failures(
 def validate_package(
     tables: Mapping[str, pd.DataFrame] | SubmissionSource,
     *,
-    required: Sequence[str] = REQUIRED_TABLES,
+    required: Sequence[str] | None = None,
     extra_columns: ExtraColumns = "fail",
     lookback_years: int = 10,
 ) -> ValidationReport:
@@ -340,7 +371,8 @@ def validate_package(
         a list of files). When ``outcome_catalogue`` is not given, the bundled standard
         catalogue is used.
     required
-        Tables that must be present (default interventions, participants, outcomes).
+        Tables that must be present; default interventions and, by the unit of analysis,
+        participants and outcomes (persons) or units and unit_outcomes (aggregate units).
     extra_columns
         ``"fail"`` or ``"ignore"`` columns the standard does not define (see :func:`validate`).
     lookback_years
@@ -393,7 +425,10 @@ def validate_package(
             f"Not standard tables: {', '.join(map(repr, unknown))}; the standard tables are "
             f"{', '.join(known)}."
         )
-    found: list[pd.DataFrame] = []
+    found: list[pd.DataFrame] = unit_tables_failures(frames)
+    members, outcome_name = member_table(frames), outcome_table(frames)
+    if required is None:
+        required = ("interventions", members, outcome_name)
     for name in required:
         if name not in frames:
             found.append(
@@ -408,27 +443,45 @@ def validate_package(
                     name,
                 )
             )
-    if "outcome_catalogue" not in frames:
-        frames_for_refs = {
-            **frames,
-            "outcome_catalogue": lab_catalogue().to_frame(),
-        }
-        own_catalogue = False
-    else:
-        frames_for_refs = frames
-        own_catalogue = True
+    # the lab's catalogue is always there; a submission's own catalogue adds codes of its own
+    lab = lab_catalogue_text()
+    own = frames.get("outcome_catalogue")
+    if own is not None:
+        found.append(catalogue_clash_failures(own, lab))
+    declared = declared_covariates(frames.get("covariate_catalogue"))
     typed_tables: dict[str, pd.DataFrame] = {}
     ok_tables: dict[str, dict[str, np.ndarray]] = {}
     schemas: dict[str, TableSchema] = {}
     rows: dict[str, int] = {}
-    for name, data in frames_for_refs.items():
+    for name, data in frames.items():
         schema = load_schema(name)
-        report, typed, ok = validate_frame(data, schema, extra_columns=extra_columns)
-        if name in frames and (name != "outcome_catalogue" or own_catalogue):
-            rows[name] = len(data)
-            if not report.ok:
-                found.append(_with_table(report.failures, name))
+        own_columns = [c for c in declared if c in data.columns and name == members]
+        report, typed, ok = validate_frame(
+            data.drop(columns=own_columns) if own_columns else data,
+            schema,
+            extra_columns=extra_columns,
+        )
+        rows[name] = len(data)
+        if not report.ok:
+            found.append(_with_table(report.failures, name))
         typed_tables[name], ok_tables[name], schemas[name] = typed, ok, schema
+    if "covariate_catalogue" in frames and members in frames:
+        found.extend(
+            covariate_failures(members, frames[members], frames["covariate_catalogue"], declared)
+        )
+    _, lab_typed, lab_ok = validate_frame(lab, "outcome_catalogue")
+    if own is not None:
+        keep = ~typed_tables["outcome_catalogue"]["code"].isin(set(lab["code"])).to_numpy(
+            dtype=bool
+        )
+        own_typed = typed_tables["outcome_catalogue"].loc[keep]
+        typed_tables["outcome_catalogue"] = pd.concat([lab_typed, own_typed], ignore_index=True)
+        own_ok = ok_tables["outcome_catalogue"]
+        ok_tables["outcome_catalogue"] = {
+            k: np.concatenate([lab_ok[k], v[keep]]) for k, v in own_ok.items()
+        }
+    else:
+        typed_tables["outcome_catalogue"], ok_tables["outcome_catalogue"] = lab_typed, lab_ok
     for name in frames:
         found.extend(
             _foreign_key_failures(
@@ -441,22 +494,23 @@ def validate_package(
                 ok_tables,
             )
         )
-    if "participants" in frames and "interventions" in frames:
+    if members in frames and "interventions" in frames:
         found.extend(
             _participant_date_failures(
-                frames["participants"], typed_tables["participants"], typed_tables["interventions"]
+                frames[members], typed_tables[members], typed_tables["interventions"], members
             )
         )
-    if "outcomes" in frames:
+    if outcome_name in frames:
         found.extend(
             _outcome_failures(
-                frames["outcomes"],
-                typed_tables["outcomes"],
-                ok_tables["outcomes"],
-                typed_tables.get("participants"),
+                frames[outcome_name],
+                typed_tables[outcome_name],
+                ok_tables[outcome_name],
+                typed_tables.get(members),
                 typed_tables.get("interventions"),
                 typed_tables["outcome_catalogue"],
                 lookback_years,
+                aggregate=outcome_name == "unit_outcomes",
             )
         )
     found = [f for f in found if not f.empty]

@@ -95,13 +95,19 @@ def _organisation_code_length(typed: pd.DataFrame, present: dict[str, np.ndarray
     length = code.str.len().to_numpy()
     bad_m = municipality & has_code & (length != 4)
     bad_r = region & has_code & (length != 2)
-    pos = np.flatnonzero(bad_m | bad_r)
+    no_code = (municipality | region) & ~has_code
+    pos = np.flatnonzero(bad_m | bad_r | no_code)
     messages = np.where(
-        bad_m[pos],
-        "A municipality's organisation_code has 4 digits with its leading zero (e.g. '0581'); "
-        "a 2-digit code belongs to a region.",
-        "A region's organisation_code has 2 digits (e.g. '05'); "
-        "a 4-digit code belongs to a municipality.",
+        no_code[pos],
+        "A municipality or region needs its organisation_code (4 digits for a municipality, "
+        "e.g. '0581'; 2 for a region, e.g. '05').",
+        np.where(
+            bad_m[pos],
+            "A municipality's organisation_code has 4 digits with its leading zero (e.g. "
+            "'0581'); a 2-digit code belongs to a region.",
+            "A region's organisation_code has 2 digits (e.g. '05'); "
+            "a 4-digit code belongs to a municipality.",
+        ),
     )
     return RowFinding(pos, "organisation_code", pd.Series(messages, dtype=object))
 
@@ -129,7 +135,8 @@ TABLE_RULES: dict[str, tuple[RowRule, ...]] = {
         _END,
         RowRule(
             "organisation_code_length",
-            "organisation_code has 4 digits for a municipality and 2 digits for a region.",
+            "organisation_code is given, with 4 digits for a municipality and 2 digits for a "
+            "region.",
             ("organisation_type", "organisation_code"),
             _organisation_code_length,
         ),
@@ -160,6 +167,21 @@ TABLE_RULES: dict[str, tuple[RowRule, ...]] = {
             ("birth_year", "start_date"),
             _born_after_start,
         ),
+    ),
+    "units": (
+        RowRule(
+            "participant_needs_start_date",
+            "A participating unit (group = participant) has a start_date.",
+            ("group", "start_date"),
+            _participant_needs_start,
+        ),
+        RowRule(
+            "comparison_without_dates",
+            "A comparison unit (group = comparison) has neither start_date nor end_date.",
+            ("group", "start_date", "end_date"),
+            _comparison_without_dates,
+        ),
+        _END,
     ),
 }
 

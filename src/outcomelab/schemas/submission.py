@@ -36,9 +36,18 @@ __all__ = [
 ]
 
 #: the tables a submission may hold, in the order they are stored and reported
-SUBMISSION_TABLES = ("interventions", "participants", "outcomes", "costs", "outcome_catalogue")
+SUBMISSION_TABLES = (
+    "interventions",
+    "participants",
+    "outcomes",
+    "units",
+    "unit_outcomes",
+    "costs",
+    "outcome_catalogue",
+    "covariate_catalogue",
+)
 
-#: the tables every submission must hold
+#: the tables a person-level submission must hold (an aggregate one: units, unit_outcomes)
 REQUIRED_TABLES = ("interventions", "participants", "outcomes")
 
 #: what :func:`read_submission` accepts
