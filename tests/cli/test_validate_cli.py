@@ -122,6 +122,9 @@ def test_schemas_commands(tmp_path):
     assert stale.exit_code == 1 and "stale: README.md" in stale.output
     written = runner.invoke(app, ["schemas", "docs", "--out", str(tmp_path)])
     assert written.exit_code == 0 and (tmp_path / "outcomes.md").is_file()
+    # the terminal shows the fields and the lab's outcome codes, not only file names
+    assert "employment" in written.output and "higher_is_better" in written.output
+    assert "unit_of_analysis" in written.output and "population" in written.output
     template = runner.invoke(app, ["schemas", "template", "costs", "-o", str(tmp_path / "c.xlsx")])
     assert template.exit_code == 0 and (tmp_path / "c.xlsx").is_file()
     wrong = runner.invoke(app, ["schemas", "template", "people", "-o", str(tmp_path / "x.xlsx")])

@@ -50,5 +50,5 @@ def test_same_failures_as_frictionless_with_the_same_row_numbers():
         field = "" if row["check"] == "primary_key" else row["column"]
         ours.add((int(row["row"]), field, kind, name))
     assert ours == theirs
-    assert len(theirs) == 18  # the fixture as generated
+    assert len(theirs) == 16  # the fixture as generated (background columns optional)
     assert re.search(r"5\.\d+\.\d+", (CASE / "SOURCE.md").read_text(encoding="utf-8"))

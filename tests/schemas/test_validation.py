@@ -56,12 +56,12 @@ def test_valid_files_pass(tmp_path):
 
 
 def test_missing_required_column_and_extra_column_are_reported_on_the_header_row(tmp_path):
-    header = PARTICIPANTS_HEADER.replace("sex,", "") + ",notes"
-    row = GOOD_PARTICIPANT.replace(",female", "") + ",ok"
+    header = PARTICIPANTS_HEADER.replace("group,", "") + ",notes"
+    row = GOOD_PARTICIPANT.replace(",participant", "") + ",ok"
     report = validate(csv_file(tmp_path, "p", header, row), "participants")
     missing = failures_of(report, "missing_column")
     extra = failures_of(report, "extra_column")
-    assert missing[["row", "column"]].values.tolist() == [[1, "sex"]]
+    assert missing[["row", "column"]].values.tolist() == [[1, "group"]]
     assert extra[["row", "column"]].values.tolist() == [[1, "notes"]]
     assert validate(
         csv_file(tmp_path, "p", header, row), "participants", extra_columns="ignore"
@@ -72,6 +72,16 @@ def test_optional_column_may_be_absent(tmp_path):
     header = PARTICIPANTS_HEADER.replace(",home_municipality_code", "")
     row = GOOD_PARTICIPANT.rsplit(",", 1)[0]
     assert validate(csv_file(tmp_path, "p", header, row), "participants").ok
+
+
+def test_the_recommended_background_columns_are_optional(tmp_path):
+    # issue 10: a submission without the lab's fixed background columns was invalid
+    header = "person_id,intervention_id,group,start_date"
+    row = f"{PID},iv1,participant,2024-02-01"
+    empty = f"{PID2},iv1,comparison,"
+    assert validate(csv_file(tmp_path, "p", header, row, empty), "participants").ok
+    unknown = GOOD_COMPARISON.replace(",1998,", ",,").replace(",true,", ",,")
+    assert validate(csv_file(tmp_path, "p", PARTICIPANTS_HEADER, unknown), "participants").ok
 
 
 @pytest.mark.parametrize(
@@ -87,8 +97,8 @@ def test_optional_column_may_be_absent(tmp_path):
         (PID, PID.upper(), "person_id", "pattern", "64 lower-case hexadecimal"),
         (",3,2,", ",13,2,", "employed_months_prev_year", "maximum", "above the allowed range"),
         (",12.5,", ",-1,", "dosage", "minimum", "below the allowed range"),
-        (",upper_secondary,", ",,", "education_level", "required", "is required but empty"),
-        (",1999,", ",NA,", "birth_year", "required", "is required but empty"),
+        (",iv1,", ",,", "intervention_id", "required", "is required but empty"),
+        (",participant,", ",NA,", "group", "required", "is required but empty"),
     ],
 )
 def test_each_field_rule_reports_the_right_row_column_and_message(

@@ -30,8 +30,8 @@ def docs_command(
     out: Path | None = typer.Option(None, "--out", help="Folder (default data_schemas/docs)."),
     check: bool = typer.Option(False, "--check", help="Only report stale files (exit 1 if any)."),
 ) -> None:
-    """Write the Markdown description of every standard table (field by field)."""
-    from outcomelab.schemas.docs import stale_docs, write_docs
+    """Print every standard table's fields and the lab's outcome codes; write the Markdown docs."""
+    from outcomelab.schemas.docs import render_overview, stale_docs, write_docs
 
     if check:
         stale = stale_docs(out)
@@ -40,8 +40,11 @@ def docs_command(
         if not stale:
             typer.echo("The schema docs are up to date.")
         raise typer.Exit(1 if stale else 0)
-    for path in write_docs(out):
-        typer.echo(str(path))
+    typer.echo(render_overview())
+    written = write_docs(out)
+    typer.echo(f"Field-by-field descriptions written to {written[0].parent}:")
+    for path in written:
+        typer.echo(f"  {path.name}")
 
 
 @schemas_app.command("template")

@@ -136,9 +136,7 @@ def load_inputs(
         interventions = stored.table("interventions") if "interventions" in names else None
         participants = stored.table("participants")
         costs = stored.table("costs") if "costs" in names else None
-        own_catalogue = (
-            stored.table("outcome_catalogue") if "outcome_catalogue" in names else None
-        )
+        own_catalogue = stored.table("outcome_catalogue") if "outcome_catalogue" in names else None
         source = stored
         submission_id = str(stored.info.submission_id)
         version_hash = _stored_hash(stored)
