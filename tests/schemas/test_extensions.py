@@ -158,11 +158,15 @@ def test_background_columns_are_optional_and_own_covariates_are_declared(tmp_pat
         ("earnings_prior", "type"),
         ("married", "enum"),
     }
-    panel = build_panel(
-        {"participants": persons(earnings_prior=["1"] * 8), "outcomes": outcomes()},
-        intervention_id=IID,
-    )
-    assert "earnings_prior" in panel_info(panel).covariates
+    stored = Store(tmp_path / "store")
+    info = stored.submit(tables, intervention_id=IID)
+    panel = build_panel(stored.get(info.short_id), intervention_id=IID)
+    assert {"earnings_prior", "married"} <= set(panel_info(panel).covariates)
+    persons_ = panel.drop_duplicates("person_id").set_index("person_id")
+    assert persons_["earnings_prior"].dtype == float
+    assert persons_.loc[PERSONS[1], "earnings_prior"] == 1200.5  # decimal comma read
+    assert np.isnan(persons_.loc[PERSONS[2], "earnings_prior"])  # empty = unknown
+    assert persons_.loc[PERSONS[2], "married"] == "unknown"
 
 
 def test_a_declared_covariate_must_exist_and_not_shadow_a_standard_column():

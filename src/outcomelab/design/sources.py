@@ -127,10 +127,19 @@ def register_source(
                 f"{folder} is not a folder; pass a folder with participants and outcomes files, "
                 "a dict of DataFrames, a stored Submission or a Store."
             )
-        for name, path in locate_tables(folder).items():
-            if name in _TABLES:
+        files = {n: p for n, p in locate_tables(folder).items() if n in _TABLES}
+        if all(p.suffix.lower() in {".parquet", ".pq"} for p in files.values()):
+            for name, path in files.items():  # large panels: DuckDB reads Parquet directly
                 _register_path(con, f"src_{name}", path)
                 found.add(name)
+        else:
+            from outcomelab.schemas import read_submission, typed_tables
+
+            frames = typed_tables(read_submission(folder))
+            for name in _TABLES:
+                if name in frames:
+                    con.register(f"src_{name}", frames[name])
+                    found.add(name)
     else:
         raise InputError(
             "`source` must be a stored Submission, a Store (with `submission=`), a dict of "

@@ -30,6 +30,7 @@ __all__ = [
     "EXTENSION_CHECKS",
     "PERSON_TABLES",
     "catalogue_clash_failures",
+    "coerce_covariates",
     "covariate_failures",
     "declared_covariates",
     "lab_catalogue_text",
@@ -229,6 +230,30 @@ def covariate_failures(
                     )
                 )
     return found
+
+
+def coerce_covariates(
+    data: pd.DataFrame, declared: Mapping[str, Mapping[str, object]]
+) -> pd.DataFrame:
+    """Convert the declared covariate columns of ``data``: numeric -> float, categorical -> text.
+
+    A numeric cell that is empty, ``NA`` or ``unknown`` becomes missing (decimal comma accepted);
+    a categorical cell that is empty or ``NA`` becomes ``"unknown"``. Other columns are kept.
+    """
+    out = data.copy()
+    for name, spec in declared.items():
+        if name not in out.columns:
+            continue
+        if spec["type"] == "numeric":
+            field = Field(name=name, type="number")
+            parsed = parse_field(out[name], field, ("", "NA", "unknown"))
+            values = parsed.values.to_numpy(dtype=float, na_value=np.nan)
+            out[name] = np.where(parsed.bad, np.nan, values)
+        else:
+            text = out[name].where(out[name].notna(), "").astype(str).str.strip()
+            out[name] = text.where(~text.isin(["", "NA"]), "unknown")
+    out.attrs = dict(data.attrs)
+    return out
 
 
 def unit_of_analysis(interventions: pd.DataFrame | None) -> str:

@@ -236,8 +236,13 @@ def read_submission(source: SubmissionSource) -> dict[str, SubmittedTable]:
     return {n: tables[n] for n in SUBMISSION_TABLES if n in tables}
 
 
-def typed_tables(tables: Mapping[str, SubmittedTable]) -> dict[str, pd.DataFrame]:
+def typed_tables(
+    tables: Mapping[str, SubmittedTable] | Mapping[str, pd.DataFrame],
+) -> dict[str, pd.DataFrame]:
     """Each table converted to its standard schema's types (see :func:`coerce`).
+
+    The covariates a ``covariate_catalogue`` declares are converted too: numeric ones to
+    numbers, categorical ones to text with ``"unknown"`` for an empty cell.
 
     Raises
     ------
@@ -245,5 +250,14 @@ def typed_tables(tables: Mapping[str, SubmittedTable]) -> dict[str, pd.DataFrame
         If a value cannot be converted (validate the submission first).
     """
     from outcomelab.schemas.conversion import coerce
+    from outcomelab.schemas.extensions import coerce_covariates, declared_covariates
 
-    return {name: coerce(t.data, name) for name, t in tables.items()}
+    frames = {n: t.data if isinstance(t, SubmittedTable) else t for n, t in tables.items()}
+    declared = declared_covariates(frames.get("covariate_catalogue"))
+    out = {}
+    for name, frame in frames.items():
+        typed = coerce(frame, name)
+        if declared and name in ("participants", "units"):
+            typed = coerce_covariates(typed, declared)
+        out[name] = typed
+    return out

@@ -33,14 +33,15 @@ def file_sha256(path: Path) -> str:
 
 
 def normalise(name: str, data: pd.DataFrame) -> pd.DataFrame:
-    """Convert a table to the standard schema's types, column order and primary-key row order.
+    """Order a table typed by :func:`outcomelab.schemas.typed_tables`: schema columns in schema
+    order, rows in primary-key order.
 
     Parameters
     ----------
     name
         Standard table name.
     data
-        The table as read (text) or built in Python; it must be valid.
+        The table converted to its schema's types (and its declared covariates); it must be valid.
 
     Returns
     -------
@@ -48,10 +49,10 @@ def normalise(name: str, data: pd.DataFrame) -> pd.DataFrame:
         Schema columns first in schema order (others after, by name), rows sorted by the primary
         key (or by every column when there is none), index reset.
     """
-    from outcomelab.schemas import coerce, load_schema
+    from outcomelab.schemas import load_schema
 
     schema = load_schema(name)
-    typed = coerce(data, schema)
+    typed = data
     fields = [f for f in schema.field_names if f in typed.columns]
     others = sorted(c for c in typed.columns if c not in fields)
     typed = typed[fields + others]

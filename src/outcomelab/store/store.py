@@ -41,6 +41,7 @@ from outcomelab.schemas.submission import (
     SubmissionSource,
     SubmittedTable,
     read_submission,
+    typed_tables,
 )
 from outcomelab.store.catalogue import catalogue
 from outcomelab.store.content import content_hash, file_sha256, normalise, to_arrow
@@ -311,7 +312,8 @@ class Store:
         inputs = read_submission(tables_or_files)
         _validate(inputs)
         _check_intervention(inputs, intervention_id)
-        normalised = {name: to_arrow(normalise(name, t.data)) for name, t in inputs.items()}
+        typed = typed_tables(inputs)
+        normalised = {name: to_arrow(normalise(name, frame)) for name, frame in typed.items()}
         sid = content_hash(intervention_id, normalised)
 
         existing = self._find(sid)
