@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomelab.did.cluster_vcov import fixef_dof, is_nested
 from outcomelab.did.within import TwoWayIndex, demean_two_way, factorize, singleton_mask
+from outcomelab.numerics import fixef_dof, is_nested
 
 
 def _dummy_residuals(x: np.ndarray, unit: np.ndarray, time: np.ndarray) -> np.ndarray:

@@ -2,8 +2,8 @@
 
 Numeric columns are kept as they are, booleans become 0/1, and a categorical (or text) column is
 expanded into one 0/1 indicator per level, all levels kept, as R's ``model.matrix`` does for
-MatchIt's and cobalt's balance tables. Levels come in the order of a pandas ``Categorical``'s
-categories, otherwise sorted.
+MatchIt's and cobalt's balance tables (:func:`outcomelab.numerics.expand_categorical`: levels in
+the order of a pandas ``Categorical``'s categories, otherwise sorted).
 """
 
 from __future__ import annotations
@@ -13,15 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from outcomelab.numerics import expand_categorical, is_categorical
+
 __all__ = ["expand_covariates"]
-
-
-def _is_categorical(column: pd.Series) -> bool:
-    return bool(
-        isinstance(column.dtype, pd.CategoricalDtype)
-        or pd.api.types.is_object_dtype(column)
-        or pd.api.types.is_string_dtype(column)
-    )
 
 
 def expand_covariates(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[pd.DataFrame, dict]:
@@ -44,14 +38,11 @@ def expand_covariates(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[pd
     source: dict[str, str] = {}
     for name in covariates:
         column = data[name]
-        if _is_categorical(column):
-            if isinstance(column.dtype, pd.CategoricalDtype):
-                levels = [lv for lv in column.cat.categories if (column == lv).any()]
-            else:
-                levels = sorted(column.unique(), key=str)
-            for level in levels:
+        if is_categorical(column):
+            indicators = expand_categorical(column)
+            for j, level in enumerate(indicators.levels):
                 term = f"{name}_{level}"
-                columns[term] = (column == level).to_numpy(dtype=np.float64)
+                columns[term] = indicators.matrix[:, j]
                 source[term] = name
         else:
             columns[name] = column.to_numpy(dtype=np.float64)

@@ -29,6 +29,8 @@ import numpy as np
 from scipy.special import expit
 
 from outcomelab.errors import EmptyGroupError, NoOverlapError, SingularDesignError
+from outcomelab.numerics import fit_binomial
+from outcomelab.numerics.logistic import information_inverse
 
 __all__ = [
     "DiDEstimate",
@@ -46,6 +48,20 @@ __all__ = [
 TRIM_LEVEL = 0.995
 #: a propensity score this close to 0 or 1 means the groups do not overlap
 _PS_EDGE = 1e-6
+#: convergence tolerance of the logit propensity score: R's deviance rule with fastglm's ``tol``
+#: (IRLS converges quadratically, so the estimates agree with R and its ports to about 1e-10)
+PS_EPSILON = 1e-8
+
+
+def _check_design(x: np.ndarray) -> None:
+    gram = x.T @ x
+    scale = np.sqrt(np.clip(np.diag(gram), 1e-300, None))
+    eig = np.linalg.eigvalsh(gram / np.outer(scale, scale))
+    if eig.min() <= 1e-10 * max(eig.max(), 1.0):
+        raise SingularDesignError(
+            "The propensity-score design is singular: covariates are collinear. "
+            "Drop redundant covariates."
+        )
 
 
 @dataclass(frozen=True)
@@ -124,7 +140,8 @@ def _check_ps(ps: np.ndarray, d: np.ndarray) -> None:
 
 
 def pscore_logit(d: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted logistic regression by Newton-Raphson.
+    """Weighted logit propensity score (the shared fit, :func:`outcomelab.numerics.fit_binomial`,
+    with ``fastglm``'s limit of 100 iterations as R ``DRDID`` uses it).
 
     Returns
     -------
@@ -133,31 +150,15 @@ def pscore_logit(d: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[np.ndarra
 
     Raises
     ------
+    SingularDesignError
+        When the covariates are collinear.
     NoOverlapError
-        When Newton's method diverges (perfect separation).
+        When scores reach 0 or 1 (separation).
     """
-    n, k = x.shape
-    beta = np.zeros(k)
-    for _ in range(100):
-        p = expit(x @ beta)
-        h = (x * (w * p * (1 - p))[:, None]).T @ x
-        g = x.T @ (w * (d - p))
-        try:
-            step = np.linalg.solve(h, g)
-        except np.linalg.LinAlgError as err:
-            raise SingularDesignError(
-                "The propensity-score design is singular: covariates are collinear. "
-                "Drop redundant covariates."
-            ) from err
-        beta += step
-        if np.max(np.abs(step)) < 1e-10 * (1 + np.max(np.abs(beta))):
-            break
-        if np.max(np.abs(beta)) > 50:
-            break
-    p = expit(x @ beta)
-    _check_ps(p, d)
-    h = (x * (w * p * (1 - p))[:, None]).T @ x / n
-    return p, np.linalg.inv(h)
+    _check_design(x)
+    fit = fit_binomial(x, d, weights=w, maxit=100, epsilon=PS_EPSILON)
+    _check_ps(fit.score, d)
+    return fit.score, information_inverse(x, fit.score, w)
 
 
 def pscore_ipt(d: np.ndarray, x: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.special import expit
 
+from outcomelab.did.drdid import PS_EPSILON, TRIM_LEVEL
 from outcomelab.errors import NoOverlapError, SingularDesignError
+from outcomelab.numerics import fit_binomial
 
-__all__ = ["CellEstimates", "estimate_cells", "logit_newton"]
-
-#: comparison units with a propensity score at or above this are trimmed (as DRDID does)
-TRIM_LEVEL = 0.995
+__all__ = ["CellEstimates", "estimate_cells"]
 
 
 @dataclass(frozen=True)
@@ -66,46 +64,6 @@ def _check_rank(x: np.ndarray, names: Sequence[str], where: str) -> None:
         f"The covariates are collinear in {where}{which if culprits else ''}; the design matrix "
         "is singular. Drop the redundant covariate or one that is constant in that sample."
     )
-
-
-def logit_newton(
-    x: np.ndarray, d: np.ndarray, *, max_iter: int = 50, tol: float = 1e-10
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Logistic regression of ``d`` on ``x`` by Newton-Raphson (IRLS).
-
-    Parameters
-    ----------
-    x
-        Design with an intercept column first, shape ``(n, k)``.
-    d
-        0/1 outcome.
-    max_iter, tol
-        Iteration limit and convergence tolerance on the largest coefficient step.
-
-    Returns
-    -------
-    beta, fitted probabilities, converged
-    """
-    p = float(d.mean())
-    beta = np.zeros(x.shape[1])
-    beta[0] = np.log(p / (1 - p))
-    converged = False
-    for _ in range(max_iter):
-        mu = expit(x @ beta)
-        w = mu * (1 - mu)
-        hess = (x * w[:, None]).T @ x
-        grad = x.T @ (d - mu)
-        try:
-            step = np.linalg.solve(hess, grad)
-        except np.linalg.LinAlgError:
-            break
-        beta = beta + step
-        if not np.all(np.isfinite(beta)):
-            break
-        if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(beta))):
-            converged = True
-            break
-    return beta, expit(x @ beta), converged
 
 
 def estimate_cells(
@@ -204,8 +162,9 @@ def estimate_cells(
         inf_cont = (d[:, None] * (out - eta_c) + (c * a1)[:, None] * resid) / p1
         return CellEstimates(att=eta_t - eta_c, influence=inf_treat - inf_cont, n_trimmed=0)
 
-    _, ps, converged = logit_newton(xi, d)
-    if not converged:
+    fit = fit_binomial(xi, d, maxit=100, epsilon=PS_EPSILON)
+    ps = fit.score
+    if not fit.converged:
         raise NoOverlapError(
             f"The propensity score model did not converge in {where}: the covariates (nearly) "
             "separate treated from comparison units, so there is no overlap. Use fewer or coarser "

@@ -2,7 +2,7 @@
 
 ``y_it = alpha_i + lambda_t + beta * D_it + X_it' gamma + e_it``, estimated by least squares after
 the exact within transformation (:mod:`outcomelab.did.within`), with cluster-robust CR1 standard
-errors (:mod:`outcomelab.did.cluster_vcov`).
+errors (:mod:`outcomelab.numerics.cluster_vcov`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import pandas as pd
 from scipy import stats
 
 from outcomelab._checks import as_float_array
-from outcomelab.did.cluster_vcov import crv1_vcov, fixef_dof
 from outcomelab.did.panel_checks import check_panel_frame, check_unique_unit_time
 from outcomelab.did.within import TwoWayIndex, demean_two_way, factorize, singleton_mask
 from outcomelab.errors import InputError, SingularDesignError
+from outcomelab.numerics import cr1_vcov, fixef_dof
 from outcomelab.results import EffectResult
 
 __all__ = ["staggered_timing", "twfe"]
@@ -269,7 +269,7 @@ def twfe(
 
     fe = [(index.unit, index.n_units), (index.time, index.n_times)]
     df_k = len(names) + fixef_dof(fe, cl_codes)
-    vcov, n_clusters = crv1_vcov(x, resid, bread, cl_codes, df_k=df_k)
+    vcov, n_clusters = cr1_vcov(x * resid[:, None], bread, cl_codes, df_k=df_k)
     se = np.sqrt(np.diag(vcov))
     ssc = n_clusters / (n_clusters - 1) * (y_t.size - 1) / (y_t.size - df_k)
     tq = stats.t.ppf(1 - alpha / 2, n_clusters - 1)

@@ -1,8 +1,9 @@
 """Covariate design for matching: column names or an R-style formula -> numeric design matrix.
 
-Categorical covariates (strings, categories, booleans) are expanded with treatment contrasts and
-the first level (in sorted order) as reference, exactly as R's ``model.matrix`` does, so the
-propensity model has the same design as MatchIt's ``glm``. Column names follow R's convention
+Categorical covariates (text or pandas categories) are expanded with treatment contrasts and the
+first level as reference (:func:`outcomelab.numerics.expand_categorical`), exactly as R's
+``model.matrix`` does, so the propensity model has the same design as MatchIt's ``glm``; booleans
+are 0/1 columns. Column names follow R's convention
 (``raceblack``, ``racehispan``) rather than patsy's (``race[T.hispan]``).
 """
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from outcomelab._checks import check_no_missing, require_columns
 from outcomelab.errors import InputError
+from outcomelab.numerics import expand_categorical, is_categorical
 
 __all__ = ["CovariateDesign", "build_design", "check_binary_treatment", "covariate_variables"]
 
@@ -44,10 +46,6 @@ class CovariateDesign:
     names: tuple[str, ...]
     variables: tuple[str, ...]
     formula: str
-
-
-def _is_categorical(series: pd.Series) -> bool:
-    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
 
 
 def covariate_variables(data: pd.DataFrame, covariates: str | Sequence[str]) -> list[str]:
@@ -130,18 +128,15 @@ def _fast_design(data: pd.DataFrame, variables: list[str]) -> CovariateDesign:
     names: list[str] = []
     for c in variables:
         col = data[c]
-        if not _is_categorical(col):
+        if not is_categorical(col):
             blocks.append(col.to_numpy(dtype=np.float64)[:, None])
             names.append(c)
             continue
-        codes, levels = pd.factorize(col.astype(str), sort=True)
-        if len(levels) < 2:
+        dummies = expand_categorical(col, drop_first=True)
+        if not dummies.levels:
             continue
-        dummies = np.zeros((len(col), len(levels) - 1))
-        rows = np.flatnonzero(codes > 0)
-        dummies[rows, codes[rows] - 1] = 1.0
-        blocks.append(dummies)
-        names.extend(f"{c}{lev}" for lev in levels[1:])
+        blocks.append(dummies.matrix)
+        names.extend(f"{c}{lev}" for lev in dummies.levels)
     if not blocks:
         raise InputError(f"The covariates {variables!r} produce no columns to match on.")
     return CovariateDesign(
@@ -187,8 +182,12 @@ def build_design(data: pd.DataFrame, covariates: str | Sequence[str]) -> Covaria
         return _fast_design(data, simple)
     frame = data[variables].copy()
     for c in variables:
-        if _is_categorical(frame[c]):
+        if isinstance(frame[c].dtype, pd.CategoricalDtype):
+            frame[c] = frame[c].cat.remove_unused_categories()
+        elif is_categorical(frame[c]):
             frame[c] = frame[c].astype(str)
+        elif pd.api.types.is_bool_dtype(frame[c]):
+            frame[c] = frame[c].astype(np.float64)
     if isinstance(covariates, str) and _looks_like_formula(covariates, data):
         rhs = covariates.split("~", 1)[-1].strip()
     else:

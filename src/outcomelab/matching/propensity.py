@@ -1,74 +1,24 @@
-"""Propensity score model: a binomial GLM fitted the way R's ``glm.fit`` fits it.
+"""Propensity score model for matching and weighting: the shared binomial GLM fit
+(:func:`outcomelab.numerics.fit_binomial`, iterated as R's ``glm.fit``) plus the separation checks
+that say which covariates leave treated units without counterparts.
 
-The iteration (starting values, convergence rule, link clamps) follows R's ``glm.fit`` and
-``binomial()`` so the scores agree with MatchIt's ``distance = "glm"`` to rounding error, and
-nearest-neighbour matches (which can hinge on tiny differences) are the same.
+The scores agree with MatchIt's ``distance = "glm"`` to rounding error, so nearest-neighbour
+matches (which can hinge on tiny differences) are the same.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import special, stats
 
 from outcomelab.errors import NoOverlapError
+from outcomelab.numerics import BinomialFit, fit_binomial
 
-__all__ = ["PropensityFit", "fit_propensity"]
+__all__ = ["fit_propensity"]
 
 _EPS = np.finfo(float).eps
-_PROBIT_THRESH = -stats.norm.ppf(_EPS)
-
-
-@dataclass(frozen=True)
-class PropensityFit:
-    """Fitted propensity model.
-
-    Attributes
-    ----------
-    score
-        Fitted probabilities of treatment.
-    linear
-        Linear predictor (the logit or probit index of the score).
-    coef
-        Coefficients (intercept first), minimum-norm solution if the design is rank deficient.
-    converged, iterations
-        Whether the IRLS iteration met R's convergence rule, and after how many steps.
-    """
-
-    score: np.ndarray
-    linear: np.ndarray
-    coef: np.ndarray
-    converged: bool
-    iterations: int
-
-
-def _linkinv(eta: np.ndarray, link: str) -> np.ndarray:
-    if link == "logit":
-        # R: binomial()$linkinv clamps at +-30 to eps / 1 - eps
-        mu = special.expit(eta)
-        return np.where(eta < -30, _EPS, np.where(eta > 30, 1 - _EPS, mu))
-    return stats.norm.cdf(np.clip(eta, -_PROBIT_THRESH, _PROBIT_THRESH))
-
-
-def _mu_eta(eta: np.ndarray, link: str) -> np.ndarray:
-    if link == "logit":
-        opexp = np.exp(-np.abs(eta))
-        return np.maximum(opexp / (1 + opexp) ** 2, _EPS)
-    return np.maximum(stats.norm.pdf(eta), _EPS)
-
-
-def _linkfun(mu: np.ndarray, link: str) -> np.ndarray:
-    return special.logit(mu) if link == "logit" else stats.norm.ppf(mu)
-
-
-def _deviance(y: np.ndarray, mu: np.ndarray) -> float:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.where(y == 1, np.log(1.0 / mu), 0.0)
-        b = np.where(y == 0, np.log(1.0 / (1.0 - mu)), 0.0)
-    return float(2 * np.sum(a + b))
 
 
 def fit_propensity(
@@ -79,7 +29,7 @@ def fit_propensity(
     names: tuple[str, ...] = (),
     maxit: int = 25,
     epsilon: float = 1e-8,
-) -> PropensityFit:
+) -> BinomialFit:
     """Fit ``P(treat = 1 | X)`` by a binomial GLM with IRLS, as R's ``glm.fit`` does.
 
     Parameters
@@ -98,7 +48,8 @@ def fit_propensity(
 
     Returns
     -------
-    PropensityFit
+    BinomialFit
+        From :func:`outcomelab.numerics.fit_binomial` (the one logistic fit of the code base).
 
     Raises
     ------
@@ -111,53 +62,11 @@ def fit_propensity(
     -----
     UserWarning
         Quasi-separation (fitted probabilities numerically 0 or 1), as R warns.
-
-    Notes
-    -----
-    IRLS: ``z = eta + (y - mu) / mu'(eta)``, weights ``mu'(eta)^2 / (mu (1 - mu))``, solve the
-    weighted least squares problem, repeat. Starting values ``mu = (y + 0.5) / 2`` as in
-    ``binomial()``.
     """
-    n = len(treat)
-    y = treat.astype(float)
-    Xd = np.column_stack([np.ones(n), X])
-    scale = np.sqrt(np.einsum("ij,ij->j", Xd, Xd))
-    scale[scale == 0] = 1.0
-    Xs = Xd / scale
-    mu = (y + 0.5) / 2.0
-    eta = _linkfun(mu, link)
-    dev_old = _deviance(y, mu)
-    coef = np.zeros(Xd.shape[1])
-    converged = False
-    it = 0
-    for it in range(1, maxit + 1):  # noqa: B007
-        mu_eta = _mu_eta(eta, link)
-        var = mu * (1 - mu)
-        z = eta + (y - mu) / mu_eta
-        w2 = mu_eta**2 / var
-        coef = _weighted_ls(Xs, scale, z, w2)
-        eta = Xd @ coef
-        mu = _linkinv(eta, link)
-        dev = _deviance(y, mu)
-        if abs(dev - dev_old) / (abs(dev) + 0.1) < epsilon:
-            converged = True
-            break
-        dev_old = dev
-    _check_separation(X, treat, eta, mu, names)
-    return PropensityFit(score=mu, linear=eta, coef=coef, converged=converged, iterations=it)
-
-
-def _weighted_ls(Xs: np.ndarray, scale: np.ndarray, z: np.ndarray, w2: np.ndarray) -> np.ndarray:
-    """Weighted least squares by normal equations on column-scaled data ``Xs = X / scale`` (fast
-    for millions of rows); an SVD solution when the scaled cross-product is ill-conditioned.
-    Returns coefficients on the unscaled columns."""
-    A = Xs.T @ (Xs * w2[:, None])
-    b = Xs.T @ (w2 * z)
-    if np.linalg.cond(A) < 1e10:
-        return np.linalg.solve(A, b) / scale
-    w = np.sqrt(w2)
-    beta, *_ = np.linalg.lstsq(Xs * w[:, None], z * w, rcond=None)
-    return beta / scale
+    xd = np.column_stack([np.ones(len(treat)), X])
+    fit = fit_binomial(xd, treat, link=link, maxit=maxit, epsilon=epsilon)
+    _check_separation(X, treat, fit.linear, fit.score, names)
+    return fit
 
 
 def _separating_columns(X: np.ndarray, treat: np.ndarray, names: tuple[str, ...]) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from outcomelab.errors import SingularDesignError
+from outcomelab.numerics import cr1_vcov
 
 __all__ = ["AIEstimate", "WLSEstimate", "abadie_imbens", "wls_cluster"]
 
@@ -109,14 +110,8 @@ def wls_cluster(
     Binv = np.linalg.inv(B)
     beta = Binv @ (Z.T @ (w * y))
     e = y - Z @ beta
-    scores = Z * (w * e)[:, None]
     _, g = np.unique(cluster, return_inverse=True)
-    G = int(g.max()) + 1
-    U = np.zeros((G, k))
-    np.add.at(U, g, scores)
-    meat = U.T @ U
-    adj = G / (G - 1) * (n - 1) / (n - k)
-    V = adj * Binv @ meat @ Binv
+    V, G = cr1_vcov(Z * (w * e)[:, None], Binv, [np.asarray(g, dtype=np.intp)], df_k=k)
     return WLSEstimate(float(beta[1] / scale[1]), float(np.sqrt(V[1, 1]) / scale[1]), n, G)
 
 

@@ -1,4 +1,8 @@
-"""Cluster-robust (CR1) covariance of least-squares coefficients, one-way and two-way.
+"""The one cluster-robust (CR1) covariance of least-squares coefficients, one-way and two-way.
+
+Used by :func:`outcomelab.did.twfe` (pyfixest's defaults) and by the regression on a matched sample
+(:func:`outcomelab.matching.variance.wls_cluster`, ``sandwich::vcovCL(type = "HC1")``), which are
+the same formula: ``c * B (sum_g u_g u_g') B`` with ``u_g`` the score sums of cluster ``g``.
 
 Two-way clustering follows Cameron, Gelbach and Miller (2011): ``V = V_1 + V_2 - V_12`` with
 ``V_12`` clustered on the intersection of the two. The small-sample factor is pyfixest's default
@@ -18,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["crv1_vcov", "fixef_dof", "is_nested"]
+__all__ = ["cr1_vcov", "fixef_dof", "is_nested"]
 
 
 def is_nested(inner: np.ndarray, outer: np.ndarray) -> bool:
@@ -64,9 +68,8 @@ def _meat(scores: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
     return sums.T @ sums
 
 
-def crv1_vcov(
-    x: np.ndarray,
-    resid: np.ndarray,
+def cr1_vcov(
+    scores: np.ndarray,
     bread: np.ndarray,
     clusters: Sequence[np.ndarray],
     *,
@@ -76,12 +79,11 @@ def crv1_vcov(
 
     Parameters
     ----------
-    x
-        Regressors (n x k) after the within transformation.
-    resid
-        Residuals (n,).
+    scores
+        Per-observation scores ``x_i w_i e_i`` (n x k): regressors (after any within
+        transformation) times weights times residuals.
     bread
-        ``(X'X)^{-1}`` (k x k).
+        ``(X'WX)^{-1}`` (k x k).
     clusters
         One or two arrays of integer cluster codes (0..G-1).
     df_k
@@ -90,10 +92,15 @@ def crv1_vcov(
     Returns
     -------
     vcov, G
-        The covariance matrix and the number of clusters used in ``G / (G - 1)``.
+        The covariance matrix and the number of clusters used in ``G / (G - 1)`` (the smaller
+        of the two for two-way clustering).
+
+    Notes
+    -----
+    ``V = G/(G-1) (n-1)/(n-k) B (sum_g u_g u_g') B``; with two cluster variables
+    ``meat = M_1 + M_2 - M_12`` (Cameron, Gelbach and Miller 2011), one factor for all three.
     """
-    n = resid.size
-    scores = x * resid[:, None]
+    n = scores.shape[0]
     parts: list[tuple[np.ndarray, int, int]] = []
     counts = [int(c.max()) + 1 for c in clusters]
     for codes, g in zip(clusters, counts, strict=True):
@@ -104,7 +111,7 @@ def crv1_vcov(
         parts.append((inter, int(inter.max()) + 1, -1))
     g_min = min(counts)
     factor = g_min / (g_min - 1) * (n - 1) / (n - df_k)
-    meat = np.zeros((x.shape[1], x.shape[1]))
+    meat = np.zeros((scores.shape[1], scores.shape[1]))
     for codes, g, sign in parts:
         meat += sign * _meat(scores, codes, g)
     return factor * (bread @ meat @ bread), g_min
