@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-import numpy as np
 import pandas as pd
 
 from outcomelab._checks import check_choice
 from outcomelab.balance.plots import love_plot
 from outcomelab.balance.wwc import WWCVerdict, cox_index, decide, hedges_g, wwc_band
+from outcomelab.numerics import json_safe
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -24,14 +24,6 @@ VAR_RATIO_LIMITS = (0.5, 2.0)
 #: statistics reported for each sample ("before" and, when weights were given, "after")
 STATISTICS = ("mean_treated", "mean_control", "smd", "var_ratio", "ecdf_mean", "ecdf_max")
 DISPLAY_COLUMNS = ("type", *(f"{s}_{when}" for when in ("before", "after") for s in STATISTICS))
-
-
-def _json_safe_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    clean = frame.astype(object).where(frame.notna(), None)
-    return [
-        {str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-        for row in clean.to_dict(orient="records")
-    ]
 
 
 @dataclass(frozen=True)
@@ -231,6 +223,6 @@ class BalanceTable:
             "threshold": self.threshold,
             "balanced": self.balanced,
             "max_abs_smd": self.max_abs_smd("after" if self.adjusted else "before"),
-            "terms": _json_safe_frame(frame),
-            "sample_sizes": _json_safe_frame(sizes),
+            "terms": json_safe(frame),
+            "sample_sizes": json_safe(sizes),
         }

@@ -21,7 +21,7 @@ from outcomelab.did.panel_checks import check_binary, check_panel_frame, check_u
 from outcomelab.did.twfe import staggered_timing
 from outcomelab.did.within import TwoWayIndex, factorize
 from outcomelab.errors import InputError, SingularDesignError
-from outcomelab.results.effect import _json_safe
+from outcomelab.numerics import json_safe
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -77,7 +77,7 @@ class BaconDecomposition:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict."""
-        return _json_safe(
+        return json_safe(
             {
                 "twfe_estimate": self.twfe_estimate,
                 "outcome": self.outcome,

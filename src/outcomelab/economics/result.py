@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.economics.labels import Lang, column_label, payer_label, text
+from outcomelab.numerics import json_safe
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,26 +31,6 @@ PAYER_ORDER: tuple[str, ...] = (
     "investor",
     "other",
 )
-
-
-def _plain(value: Any) -> Any:
-    """JSON-safe copy: NumPy scalars to Python, NaN/inf to None, frames to lists of records."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, pd.DataFrame):
-        return [_plain(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in list(value)]
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if value is pd.NA or value is None:
-        return None
-    return value
 
 
 def _fmt_sek(x: float, lang: Lang) -> str:
@@ -351,7 +332,7 @@ class ValueResult:
     # -- serialisation --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of every table, setting and note (NaN becomes ``None``)."""
-        return _plain(
+        return json_safe(
             {
                 "npv_sek": self.npv,
                 "bcr": self.bcr,

@@ -8,7 +8,6 @@ source of truth for the table; ``to_dict()`` is JSON-safe; results never change 
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -17,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
+
+from outcomelab.numerics import json_safe
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -50,28 +51,6 @@ def normal_inference(
     with np.errstate(divide="ignore", invalid="ignore"):
         p = 2 * ndtr(-np.abs(est / se))
     return est - z * se, est + z * se, p
-
-
-def _json_safe(value: Any) -> Any:
-    """Convert NumPy/pandas scalars and containers to plain JSON types (NaN -> None)."""
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_json_safe(v) for v in value.tolist()]
-    if isinstance(value, pd.DataFrame):
-        return [_json_safe(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        f = float(value)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return value
 
 
 @dataclass(frozen=True)
@@ -206,7 +185,7 @@ class EffectResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of everything in the result (NaN becomes ``None``)."""
-        return _json_safe(
+        return json_safe(
             {
                 **self.headline(),
                 "method": self.method,

@@ -26,6 +26,7 @@ from outcomelab._checks import (
     rows_preview,
 )
 from outcomelab.errors import EmptyGroupError, InputError, ParameterError
+from outcomelab.numerics import finite_or_none
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -120,7 +121,7 @@ class RosenbaumBounds:
             "statistic": float(self.statistic),
             "n_pairs": self.n_pairs,
             "n_zero": self.n_zero,
-            "gamma_critical": float(g) if np.isfinite(g) else None,
+            "gamma_critical": finite_or_none(g),
             "alpha": self.alpha,
             "method": self.method,
             "interpretation": self.interpretation(),
