@@ -37,7 +37,7 @@ import json, resource, sys, warnings
 import pandas as pd
 from outcomelab.did import twfe
 data = pd.read_parquet(sys.argv[1])
-res = twfe(data, outcome="y", unit="id", time="t", treatment="d", cluster="unit")
+res = twfe(data, outcome="y", unit="id", time="t", treatment="d")
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"estimate": res.estimate, "se": res.std_error, "maxrss_kb": rss}))
 """

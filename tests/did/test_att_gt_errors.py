@@ -103,20 +103,39 @@ def test_constant_covariate_is_singular() -> None:
         att_gt(df, **ARGS, covariates=["c"])
 
 
-def test_separation_raises_no_overlap() -> None:
+def test_overlap_guard_drops_the_cells_of_a_separated_cohort() -> None:
+    """R did 2.5: a cell whose largest propensity score reaches 0.999 is NA with the warning
+    "overlap condition violated"; here it is left out and listed with the reason."""
     df = panel(n=400)
-    # covariate perfectly separates cohort 2003 from the never treated
+    # the covariate perfectly separates cohort 2003 from the never treated, not cohort 2005
     df["x_sep"] = np.where(df.g == 2003, 1.0, 0.0) + 0.01 * df["x1"]
-    with pytest.raises(NoOverlapError, match=r"no overlap|separate"):
+    with pytest.warns(UserWarning, match="could not be estimated"):
+        res = att_gt(df, **ARGS, covariates=["x_sep"])
+    dropped = res.diagnostics["dropped_cells"]
+    assert [c["cell"] for c in dropped] == [f"ATT(2003,{t})" for t in range(2002, 2007)]
+    assert all("overlap condition is violated" in c["reason"] for c in dropped)
+    assert "0.999" in dropped[0]["reason"]
+    assert set(res.tidy()["group"]) == {2005.0}
+    assert any("could not be estimated" in n for n in res.notes)
+    # the aggregates use the estimable cells only
+    assert np.isfinite(res.aggregate("dynamic").estimate)
+
+
+def test_overlap_violated_everywhere_raises_no_overlap() -> None:
+    df = panel(n=400, cohorts=(0, 2003))
+    df["x_sep"] = np.where(df.g == 2003, 1.0, 0.0) + 0.01 * df["x1"]
+    with pytest.raises(NoOverlapError, match=r"overlap condition is violated.*0\.999"):
         att_gt(df, **ARGS, covariates=["x_sep"])
 
 
-def test_extreme_scores_are_trimmed_with_a_warning() -> None:
+def test_scores_between_trim_and_overlap_limits_are_trimmed_with_a_warning() -> None:
+    """Comparison units with a score in [0.995, 0.999) get weight zero (DRDID's trimming) while
+    the cell stays estimable (R did's guard needs a score of 0.999)."""
     rng = np.random.default_rng(3)
-    n = 3000
-    x = rng.normal(size=n) * 2.5
-    treat = rng.random(n) < 1 / (1 + np.exp(-(x - 1) * 3))
-    years = np.arange(2001, 2005)
+    # x = 1: 997 treated and 3 comparison units (score 0.997); x = 0: 200 and 200
+    x = np.r_[np.ones(1000), np.zeros(400)]
+    treat = np.r_[np.ones(997), np.zeros(3), np.ones(200), np.zeros(200)].astype(bool)
+    n, years = x.size, np.arange(2001, 2005)
     df = pd.DataFrame(
         {
             "id": np.repeat(np.arange(n), 4),
@@ -128,7 +147,8 @@ def test_extreme_scores_are_trimmed_with_a_warning() -> None:
     df["y"] = rng.normal(size=len(df))
     with pytest.warns(UserWarning, match="trimmed"):
         res = att_gt(df, **ARGS, covariates=["x1"])
-    assert res.diagnostics["n_trimmed"] > 0
+    assert res.diagnostics["n_trimmed"] == 3  # the three comparison units with x = 1
+    assert res.diagnostics["dropped_cells"] == []
 
 
 @pytest.mark.parametrize(

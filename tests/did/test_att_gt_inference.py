@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from outcomelab.did import GroupTimeResult, att_gt, event_study_plot
-from outcomelab.did.aggregation import LinearInfluence, _combine
+from outcomelab.did.aggregation import _combine
 from outcomelab.did.bootstrap import gaussian_uniform_critical_value, multiplier_bootstrap
+from outcomelab.did.influence import LinearInfluence
 from outcomelab.errors import InputError
 
 matplotlib.use("Agg")

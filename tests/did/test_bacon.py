@@ -39,7 +39,7 @@ def test_weighted_sum_equals_twfe(groups: list[int]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         fe = twfe(df, outcome="y", unit="id", time="year", treatment="d")
-    table = res.to_frame()
+    table = res.tidy()
     assert list(table.columns) == ["type", "treated", "control", "estimate", "weight"]
     assert (table["weight"] > 0).all()
     np.testing.assert_allclose(table["weight"].sum(), 1.0, atol=1e-10)
@@ -49,7 +49,7 @@ def test_weighted_sum_equals_twfe(groups: list[int]) -> None:
 
 def test_comparisons_listed_and_estimates_are_2x2s() -> None:
     df = _panel([-1, 3, 6])
-    table = bacon_decomposition(df, outcome="y", unit="id", time="year", treatment="d").to_frame()
+    table = bacon_decomposition(df, outcome="y", unit="id", time="year", treatment="d").tidy()
     kinds = table.groupby("type").size().to_dict()
     assert kinds == {
         "treated vs never treated": 2,
@@ -76,7 +76,7 @@ def test_homogeneous_constant_effect_all_comparisons_near_truth() -> None:
     df["y"] = rng.normal(size=len(df)) + 2.0 * df["d"] + 0.2 * df["year"]
     res = bacon_decomposition(df, outcome="y", unit="id", time="year", treatment="d")
     # every 2x2 is unbiased for 2 here; each has at least ~500 x 2 units: SE well below 0.2
-    assert np.all(np.abs(res.to_frame()["estimate"] - 2.0) < 0.3)
+    assert np.all(np.abs(res.tidy()["estimate"] - 2.0) < 0.3)
 
 
 def test_result_api() -> None:
@@ -91,9 +91,9 @@ def test_result_api() -> None:
     assert "Goodman-Bacon" in res.summary()
     fig = res.plot()
     assert len(fig.axes[0].collections) == 3
-    copy = res.to_frame()
+    copy = res.tidy()
     copy.loc[0, "weight"] = 99.0
-    assert res.to_frame().loc[0, "weight"] != 99.0
+    assert res.tidy().loc[0, "weight"] != 99.0
 
 
 def test_unbalanced_panel_raises() -> None:
@@ -143,7 +143,7 @@ def test_on_the_example_submission_panel() -> None:
         panel, outcome="employment", unit="unit", time="period", treatment="treated_post"
     )
     np.testing.assert_allclose(res.twfe_estimate, fe.estimate, atol=1e-8)
-    assert set(res.to_frame()["type"]) == {
+    assert set(res.tidy()["type"]) == {
         "treated vs never treated",
         "earlier vs later treated",
         "later vs earlier treated",
@@ -157,7 +157,7 @@ def test_matches_diff_diff_reference() -> None:
     panel = pd.read_csv(ref / "panel.csv")
     expected = pd.read_csv(ref / "expected.csv")
     res = bacon_decomposition(panel, outcome="y", unit="id", time="year", treatment="d")
-    ours = res.to_frame()
+    ours = res.tidy()
     ours["control_group"] = ours["control"].replace({"never treated": "never_treated"}).astype(str)
     ours["treated_group"] = ours["treated"].astype(str)
     expected["control_group"] = expected["control_group"].astype(str)

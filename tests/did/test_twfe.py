@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from outcomelab.did import twfe
-from outcomelab.errors import InputError, SingularDesignError
+from outcomelab.errors import InputError, ParameterError, SingularDesignError
 
 REF = Path(__file__).parents[1] / "reference" / "twfe_pyfixest"
 CLUSTERS = {
-    "id": "unit",
+    "id": None,
     "region": "region",
     "id+year": ["id", "year"],
     "region+year": ["region", "year"],
@@ -145,7 +145,7 @@ def test_time_invariant_covariate_raises() -> None:
 
 def test_three_cluster_columns_raise() -> None:
     df = _small()
-    with pytest.raises(InputError, match="one or two"):
+    with pytest.raises(ParameterError, match="at most 2 columns"):
         twfe(df, outcome="y", unit="id", time="t", treatment="d", cluster=["id", "t", "x"])
 
 

@@ -16,6 +16,8 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from outcomelab.did.bootstrap import gaussian_uniform_critical_value, multiplier_bootstrap
+from outcomelab.did.event_study_plot import event_study_plot
+from outcomelab.did.influence import GroupTimeState, LinearInfluence
 from outcomelab.errors import EmptyGroupError, ParameterError
 from outcomelab.results import EffectResult
 from outcomelab.results.effect import normal_inference
@@ -25,8 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AggregatedEffectResult",
-    "GroupTimeState",
-    "LinearInfluence",
+    "AggregationType",
     "aggregate_group_time",
     "group_time_table",
 ]
@@ -40,149 +41,6 @@ _ESTIMANDS = {
     "group": "ATT, average over cohorts of the cohort effects ATT(g), weighted by cohort size",
     "calendar": "ATT, average over periods of the calendar-time effects ATT(t)",
 }
-
-
-@dataclass(frozen=True)
-class GroupTimeState:
-    """Arrays behind a group-time result, kept for aggregation and tests (read-only by use).
-
-    Attributes
-    ----------
-    group, time, base
-        Cohort, period and base period of each of the ``K`` cells.
-    att
-        ATT(g,t), shape ``(K,)``.
-    influence
-        Influence functions on the full balanced panel, shape ``(n, K)``, scaled so that the
-        covariance of the estimates is ``influence.T @ influence / n**2`` (R ``did``'s
-        ``inffunc``).
-    unit_cohort
-        Cohort of each unit (0 = never treated), shape ``(n,)``.
-    periods
-        Observed periods.
-    anticipation
-        Periods of anticipation.
-    bootstrap, bootstrap_weights, seed
-        Multiplier bootstrap settings (``bootstrap=None``: analytic standard errors).
-    n_control
-        Units used as comparison in at least one cell.
-    cluster_codes
-        Cluster index of each unit (``None``: every unit is its own cluster).
-    gram
-        ``A.T @ A`` with ``A`` the influence functions summed within clusters, shape ``(K, K)``.
-    cohort_values
-        Sorted distinct cohorts (0 first when present), shape ``(C,)``.
-    cohort_cross
-        ``M.T @ M`` with ``M`` the number of units of each cohort in each cluster, ``(C, C)``
-        (the diagonal matrix of cohort sizes without clustering).
-    cohort_sums
-        ``A.T @ M``: cluster-summed influence against cohort counts, shape ``(K, C)``.
-    """
-
-    group: np.ndarray
-    time: np.ndarray
-    base: np.ndarray
-    att: np.ndarray
-    influence: np.ndarray
-    unit_cohort: np.ndarray
-    periods: np.ndarray
-    anticipation: int
-    bootstrap: int | None
-    bootstrap_weights: Literal["mammen", "rademacher"]
-    seed: int | None
-    n_control: int
-    cluster_codes: np.ndarray | None
-    gram: np.ndarray
-    cohort_values: np.ndarray
-    cohort_cross: np.ndarray
-    cohort_sums: np.ndarray
-
-    @classmethod
-    def build(cls, **kwargs: Any) -> GroupTimeState:
-        """Make a state and the sufficient statistics of its influence functions."""
-        inf = kwargs["influence"]
-        coh = kwargs["unit_cohort"]
-        values, codes = np.unique(coh, return_inverse=True)
-        onehot = np.zeros((coh.shape[0], values.shape[0]))
-        onehot[np.arange(coh.shape[0]), codes] = 1.0
-        clusters = kwargs.get("cluster_codes")
-        if clusters is None:
-            a, m = inf, onehot
-        else:
-            a, m = _cluster_sums(inf, clusters), _cluster_sums(onehot, clusters)
-        return cls(
-            **kwargs,
-            gram=a.T @ a,
-            cohort_values=values,
-            cohort_cross=m.T @ m,
-            cohort_sums=a.T @ m,
-        )
-
-    def bootstrap_input(self, psi: np.ndarray) -> np.ndarray:
-        """Rows for the multiplier bootstrap: units, or cluster sums rescaled to the same
-        normalisation (``Var = mean(rows**2) / n_rows``)."""
-        if self.cluster_codes is None:
-            return psi
-        sums = _cluster_sums(psi, self.cluster_codes)
-        return sums * (sums.shape[0] / psi.shape[0])
-
-    @property
-    def n_units(self) -> int:
-        """Units in the balanced panel."""
-        return int(self.influence.shape[0])
-
-    def rng(self, stream: int) -> np.random.Generator:
-        """Random generator for one use (``stream`` keeps uses independent and reproducible).
-
-        With ``seed=None`` the bootstrap is random but the Gaussian uniform critical value uses a
-        fixed seed so that analytic results are reproducible.
-        """
-        if self.seed is None:
-            if self.bootstrap is not None:
-                return np.random.default_rng()
-            return np.random.default_rng([20210601, stream])
-        return np.random.default_rng([self.seed, stream])
-
-
-def _cluster_sums(values: np.ndarray, clusters: np.ndarray) -> np.ndarray:
-    """Sum the rows of ``values`` (n x k) within clusters ``clusters`` (codes 0..G-1)."""
-    order = np.argsort(clusters, kind="stable")
-    sorted_codes = clusters[order]
-    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-    return np.add.reduceat(np.asarray(values)[order], starts, axis=0)
-
-
-@dataclass(frozen=True)
-class LinearInfluence:
-    """Influence functions of ``m`` aggregated parameters as linear maps of the cell ones.
-
-    ``psi_j(i) = influence[i] @ w[:, j] + h[cohort_code(i), j]``: a weighted sum of the ATT(g,t)
-    influence functions plus a function of the unit's cohort (from estimating cohort shares).
-    Variances then need only ``gram``, ``cohort_sums`` and ``cohort_cross``, never the ``n``-long
-    vectors, except for the bootstrap.
-    """
-
-    w: np.ndarray  # (K, m)
-    h: np.ndarray  # (C, m)
-
-    def covariance(self, state: GroupTimeState) -> np.ndarray:
-        """Covariance matrix of the ``m`` parameters, ``psi' psi / n**2``."""
-        w, h = self.w, self.h
-        cross = w.T @ state.cohort_sums @ h
-        gram = w.T @ state.gram @ w + cross + cross.T + h.T @ state.cohort_cross @ h
-        return np.asarray(gram / state.n_units**2)
-
-    def materialise(self, state: GroupTimeState) -> np.ndarray:
-        """The ``(n, m)`` influence functions (for the bootstrap)."""
-        codes = np.searchsorted(state.cohort_values, state.unit_cohort)
-        return np.asarray(state.influence @ self.w + self.h[codes])
-
-    @staticmethod
-    def stack(parts: list[LinearInfluence]) -> LinearInfluence:
-        """Columns of several into one."""
-        return LinearInfluence(
-            np.column_stack([p.w for p in parts]), np.column_stack([p.h for p in parts])
-        )
 
 
 @dataclass(frozen=True)
@@ -203,8 +61,6 @@ class AggregatedEffectResult(EffectResult):
     def plot(self, ax: Any = None) -> Figure:
         """Event-study plot for ``dynamic``; a coefficient plot otherwise."""
         if self.aggregation == "dynamic":
-            from outcomelab.did.event_study_plot import event_study_plot
-
             return event_study_plot(self, ax=ax)
         return super().plot(ax=ax)
 

@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from outcomelab._checks import check_choice, check_probability
-from outcomelab.did._panel_arrays import panel_arrays
-from outcomelab.did.aggregation import GroupTimeState, aggregate_group_time, group_time_table
+from outcomelab._checks import (
+    check_alpha,
+    check_choice,
+    cluster_columns,
+    covariate_columns,
+    require_dataframe,
+)
+from outcomelab.did._panel_arrays import PanelArrays, panel_arrays
+from outcomelab.did.aggregation import aggregate_group_time, group_time_table
 from outcomelab.did.drdid_core import estimate_cells
 from outcomelab.did.group_time import GroupTimeResult
+from outcomelab.did.influence import GroupTimeState
 from outcomelab.did.pretest import wald_pretest
-from outcomelab.errors import EmptyGroupError, ParameterError
+from outcomelab.errors import (
+    EmptyGroupError,
+    EstimationError,
+    NoOverlapError,
+    ParameterError,
+    SingularDesignError,
+)
 
 __all__ = ["att_gt"]
 
@@ -43,6 +57,251 @@ def _cells(
     return cells
 
 
+@dataclass(frozen=True)
+class _Options:
+    """The checked options of one ``att_gt`` call."""
+
+    control_group: ControlGroup
+    method: Method
+    anticipation: int
+    base_period: BasePeriod
+    alpha: float
+    bootstrap: int | None
+    bootstrap_weights: Literal["mammen", "rademacher"]
+    seed: int | None
+
+
+def _whole_number(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _check_options(
+    *,
+    control_group: object,
+    method: object,
+    anticipation: object,
+    base_period: object,
+    alpha: object,
+    bootstrap: object,
+    bootstrap_weights: object,
+    seed: object,
+) -> _Options:
+    """Check every option up front; each error names its argument."""
+    check_choice("control_group", control_group, ("never_treated", "not_yet_treated"))
+    check_choice("method", method, ("dr", "ipw", "reg"))
+    check_choice("base_period", base_period, ("varying", "universal"))
+    check_choice("bootstrap_weights", bootstrap_weights, ("mammen", "rademacher"))
+    level = check_alpha(alpha)
+    if not _whole_number(anticipation) or int(anticipation) < 0:  # type: ignore[call-overload]
+        raise ParameterError(f"`anticipation` must be a whole number >= 0; got {anticipation!r}.")
+    if bootstrap is not None and (not _whole_number(bootstrap) or int(bootstrap) < 50):  # type: ignore[call-overload]
+        raise ParameterError(
+            f"`bootstrap` must be None (analytic standard errors) or a number of draws of at "
+            f"least 50, e.g. 999; got {bootstrap!r}."
+        )
+    if seed is not None and not _whole_number(seed):
+        raise ParameterError(f"`seed` must be None or a whole number; got {seed!r}.")
+    return _Options(
+        control_group=control_group,  # type: ignore[arg-type]
+        method=method,  # type: ignore[arg-type]
+        anticipation=int(anticipation),  # type: ignore[call-overload]
+        base_period=base_period,  # type: ignore[arg-type]
+        alpha=level,
+        bootstrap=None if bootstrap is None else int(bootstrap),  # type: ignore[call-overload]
+        bootstrap_weights=bootstrap_weights,  # type: ignore[arg-type]
+        seed=None if seed is None else int(seed),  # type: ignore[call-overload]
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which cells are estimated, and on which samples.
+
+    Attributes
+    ----------
+    cells
+        ``(group, time, base)`` of every cell.
+    samples
+        ``(cohort, comparison cohorts, covariate period index) -> cell indices`` sharing one
+        estimation sample (``-1``: covariates do not vary over time).
+    valid
+        Cells with comparison units.
+    skipped
+        Labels of the cells without comparison units.
+    codes_list
+        ``0`` then the treated cohorts; ``ucode`` indexes it per unit.
+    """
+
+    cells: list[tuple[float, float, float]]
+    samples: dict[tuple[float, tuple[float, ...], int], list[int]]
+    valid: np.ndarray
+    skipped: list[str]
+    codes_list: np.ndarray
+    ucode: np.ndarray
+    cohort_size: dict[float, int]
+
+
+def _plan(pa: PanelArrays, opts: _Options) -> _Plan:
+    coh = pa.cohort
+    glist = np.unique(coh[coh > 0])
+    values, counts = np.unique(coh, return_counts=True)
+    cohort_size = {float(v): int(c) for v, c in zip(values, counts, strict=True)}
+    codes_list = np.concatenate([[0.0], glist])
+    tindex = {float(p): i for i, p in enumerate(pa.periods)}
+    cells = _cells(pa.periods, glist, opts.anticipation, opts.base_period)
+    samples: dict[tuple[float, tuple[float, ...], int], list[int]] = {}
+    skipped: list[str] = []
+    valid = np.ones(len(cells), dtype=bool)
+    for k, (g, t, b) in enumerate(cells):
+        if t == b:
+            continue  # reference cell of a universal base: effect 0 by construction
+        if opts.control_group == "never_treated":
+            ctrl: tuple[float, ...] = (0.0,)
+        else:
+            limit = max(t, b) + opts.anticipation
+            ctrl = tuple(float(c) for c in codes_list if c == 0 or (c > limit and c != g))
+        if not any(cohort_size.get(c, 0) for c in ctrl):
+            skipped.append(f"ATT({g:g},{t:g})")
+            valid[k] = False
+            continue
+        xper = tindex[b] if pa.x_time_varying else -1
+        samples.setdefault((g, ctrl, xper), []).append(k)
+    return _Plan(
+        cells=cells,
+        samples=samples,
+        valid=valid,
+        skipped=skipped,
+        codes_list=codes_list,
+        ucode=np.searchsorted(codes_list, coh),
+        cohort_size=cohort_size,
+    )
+
+
+@dataclass(frozen=True)
+class _Estimates:
+    """ATT and influence function of every planned cell.
+
+    ``dropped`` maps the index of each cell that could not be estimated on its sample (no
+    overlap, singular covariates) to the reason; ``first_error`` is the first such error, raised
+    when no cell at all can be estimated.
+    """
+
+    att: np.ndarray
+    influence: np.ndarray
+    used_as_control: np.ndarray
+    n_trimmed: int
+    dropped: dict[int, str]
+    first_error: EstimationError | None
+
+
+def _estimate(pa: PanelArrays, plan: _Plan, method: Method, covs: list[str]) -> _Estimates:
+    """Estimate every planned cell, one sample (propensity score, regression) at a time."""
+    n = pa.n_units
+    tindex = {float(p): i for i, p in enumerate(pa.periods)}
+    k_cells = len(plan.cells)
+    att = np.zeros(k_cells)
+    # column-major: each cell's influence function is contiguous
+    influence = np.zeros((n, k_cells), order="F")
+    used_as_control = np.zeros(n, dtype=bool)
+    n_trimmed = 0
+    dropped: dict[int, str] = {}
+    first_error: EstimationError | None = None
+    for (g, ctrl, xper), ks in plan.samples.items():
+        gcode = int(np.searchsorted(plan.codes_list, g))
+        allowed = np.zeros(len(plan.codes_list), dtype=bool)
+        allowed[gcode] = True
+        allowed[np.searchsorted(plan.codes_list, np.asarray(ctrl))] = True
+        idx = np.flatnonzero(allowed[plan.ucode])
+        d = (plan.ucode[idx] == gcode).astype(np.float64)
+        used_as_control[idx[d == 0]] = True
+        ti = [tindex[plan.cells[k][1]] for k in ks]
+        bi = [tindex[plan.cells[k][2]] for k in ks]
+        ysub = pa.y[idx]
+        dy = ysub[:, ti] - ysub[:, bi]
+        x = None
+        if pa.x is not None:
+            x = pa.x[idx] if not pa.x_time_varying else pa.x[idx, xper, :]
+        listed = ", ".join(f"{c:g}" for c in ctrl)
+        where = f"the sample of cohort {g:g} and comparison cohorts {listed}"
+        try:
+            est = estimate_cells(dy, d, x, method=method, covariate_names=covs, where=where)
+        except (NoOverlapError, SingularDesignError) as err:
+            # R did: the cell is NA with a warning; here it is left out and listed with the reason
+            first_error = first_error or err
+            dropped.update(dict.fromkeys(ks, str(err)))
+            continue
+        n_trimmed += est.n_trimmed
+        att[ks] = est.att
+        scale = n / idx.size
+        for j, k in enumerate(ks):
+            influence[idx, k] = est.influence[:, j] * scale
+    return _Estimates(att, influence, used_as_control, n_trimmed, dropped, first_error)
+
+
+def _notes(
+    pa: PanelArrays,
+    plan: _Plan,
+    est: _Estimates,
+    covs: list[str],
+    cluster: str | None,
+    n_clusters: int,
+    dropped_cells: list[dict[str, Any]],
+) -> list[str]:
+    """Plain-language notes (and warnings) about dropped units, skipped cells, small groups."""
+    notes: list[str] = []
+    if pa.dropped:
+        total = sum(pa.dropped.values())
+        reasons = "; ".join(f"{v} {k}" for k, v in pa.dropped.items())
+        notes.append(
+            f"Dropped {total} of {pa.n_units_input} units to balance the panel ({reasons}); "
+            "estimates use the remaining units."
+        )
+    if plan.skipped:
+        shown = ", ".join(plan.skipped[:8])
+        notes.append(
+            f"{len(plan.skipped)} group-time cells have no comparison units and are not "
+            f"estimated: {shown}{' ...' if len(plan.skipped) > 8 else ''}."
+        )
+    if dropped_cells:
+        shown = ", ".join(str(c["cell"]) for c in dropped_cells[:8])
+        msg = (
+            f"{len(dropped_cells)} group-time cells could not be estimated and are left out of "
+            f"the table and every aggregate: {shown}{' ...' if len(dropped_cells) > 8 else ''}. "
+            f"Reason (first cell): {dropped_cells[0]['reason']} "
+            "diagnostics['dropped_cells'] lists each cell with its reason."
+        )
+        notes.append(msg)
+        warnings.warn(msg, stacklevel=3)
+    small = [
+        f"{c:g} ({plan.cohort_size[float(c)]})"
+        for c in plan.codes_list
+        if 0 < plan.cohort_size.get(float(c), 0) < len(covs) + 5
+    ]
+    if small:
+        msg = (
+            f"Some groups are small (first treated period and units: {', '.join(small)}; "
+            f"0 = never treated): fewer than {len(covs) + 5} units, as R did also warns. Their "
+            "effects and standard errors are imprecise; consider merging adjacent cohorts."
+        )
+        notes.append(msg)
+        warnings.warn(msg, stacklevel=3)
+    if est.n_trimmed:
+        msg = (
+            f"{est.n_trimmed} comparison-unit observations (summed over cells) had a propensity "
+            "score of at least 0.995 and were trimmed, as in R did/DRDID; overlap is weak."
+        )
+        notes.append(msg)
+        warnings.warn(msg, stacklevel=3)
+    if cluster is not None:
+        notes.append(f"Standard errors are clustered by {cluster!r} ({n_clusters} clusters).")
+        if n_clusters < 30:
+            notes.append(
+                f"Only {n_clusters} clusters: cluster-robust standard errors can be too small "
+                "with few clusters; interpret intervals with care."
+            )
+    return notes
+
+
 def att_gt(
     data: pd.DataFrame,
     *,
@@ -51,7 +310,7 @@ def att_gt(
     time: str,
     cohort: str,
     control_group: ControlGroup = "never_treated",
-    covariates: Sequence[str] | None = None,
+    covariates: Sequence[str] | str | None = None,
     method: Method = "dr",
     anticipation: int = 0,
     base_period: BasePeriod = "varying",
@@ -59,7 +318,7 @@ def att_gt(
     bootstrap: int | None = None,
     bootstrap_weights: Literal["mammen", "rademacher"] = "mammen",
     seed: int | None = None,
-    cluster: str | None = None,
+    cluster: str | Sequence[str] | None = None,
 ) -> GroupTimeResult:
     """Group-time average treatment effects ATT(g,t) with staggered adoption (panel data).
 
@@ -80,8 +339,10 @@ def att_gt(
         compare with never-treated units and units first treated after ``max(t, base) +
         anticipation``.
     covariates
-        Baseline covariates for conditional parallel trends (values of the base period are used
-        when they vary over time); ``None`` for unconditional parallel trends.
+        Baseline covariates for conditional parallel trends, a list of column names or a plain
+        sum ``"x1 + x2"`` (a bare string is a formula; ``"x1"`` is the column ``x1``); values of
+        the base period are used when they vary over time; ``None`` for unconditional parallel
+        trends.
     method
         ``"dr"`` doubly robust (default, as R ``did``), ``"ipw"`` inverse probability weighting or
         ``"reg"`` outcome regression.
@@ -101,9 +362,11 @@ def att_gt(
     seed
         Seed of the bootstrap and of the simulated uniform critical value.
     cluster
-        Column of a cluster that contains whole units (e.g. municipality) to cluster standard
-        errors on instead of the unit; influence functions are summed within clusters (CR0) and
-        the bootstrap draws one multiplier per cluster.
+        ``None`` (default): each unit is its own cluster. A column of a cluster that contains
+        whole units (e.g. municipality) to cluster standard errors on instead; influence
+        functions are summed within clusters (CR0) and the bootstrap draws one multiplier per
+        cluster. A list ``[unit, column]`` means the same as ``column`` (R ``did``'s
+        ``clustervars``); two columns besides the unit are refused.
 
     Returns
     -------
@@ -118,7 +381,7 @@ def att_gt(
         Missing or non-numeric columns, duplicate unit-period rows, cohorts that change within a
         unit, cohorts after the last period or without a pre-treatment period.
     ParameterError
-        An option outside its allowed values.
+        An option outside its allowed values or of the wrong type (each named).
     EmptyGroupError
         No never-treated units with ``control_group="never_treated"``; no usable cell.
     SingularDesignError
@@ -163,187 +426,103 @@ def att_gt(
     >>> res.aggregate("dynamic").tidy()["term"].tolist()[:2]
     ['e=-3', 'e=-2']
     """
-    check_choice("control_group", control_group, ("never_treated", "not_yet_treated"))
-    check_choice("method", method, ("dr", "ipw", "reg"))
-    check_choice("base_period", base_period, ("varying", "universal"))
-    check_choice("bootstrap_weights", bootstrap_weights, ("mammen", "rademacher"))
-    check_probability("alpha", alpha)
-    if not isinstance(anticipation, int | np.integer) or anticipation < 0:
-        raise ParameterError(f"`anticipation` must be a whole number >= 0; got {anticipation!r}.")
-    if bootstrap is not None and (not isinstance(bootstrap, int | np.integer) or bootstrap < 50):
-        raise ParameterError(
-            f"`bootstrap` must be None (analytic standard errors) or a number of draws of at "
-            f"least 50, e.g. 999; got {bootstrap!r}."
-        )
-    covs = list(covariates or [])
-    if isinstance(covariates, str):
-        covs = [covariates]
+    opts = _check_options(
+        control_group=control_group,
+        method=method,
+        anticipation=anticipation,
+        base_period=base_period,
+        alpha=alpha,
+        bootstrap=bootstrap,
+        bootstrap_weights=bootstrap_weights,
+        seed=seed,
+    )
+    frame = require_dataframe(data)
+    covs = covariate_columns(frame, covariates)
+    cl_names = cluster_columns(frame, cluster, unit=unit)
+    cluster_col = cl_names[0] if cl_names and cl_names[0] != unit else None
     pa = panel_arrays(
-        data,
+        frame,
         outcome=outcome,
         unit=unit,
         time=time,
         cohort=cohort,
         covariates=covs,
-        anticipation=int(anticipation),
-        cluster=cluster,
+        anticipation=opts.anticipation,
+        cluster=cluster_col,
     )
-    periods, y, coh = pa.periods, pa.y, pa.cohort
-    n = pa.n_units
-    glist = np.unique(coh[coh > 0])
-    never = coh == 0
-    sizes_values, sizes_counts = np.unique(coh, return_counts=True)
-    cohort_size = {float(v): int(c) for v, c in zip(sizes_values, sizes_counts, strict=True)}
-    if control_group == "never_treated" and not never.any():
+    coh = pa.cohort
+    if opts.control_group == "never_treated" and not (coh == 0).any():
         raise EmptyGroupError(
             "There are no never-treated units (cohort 0 or missing) to compare with, so "
             "control_group='never_treated' cannot be used; use control_group='not_yet_treated'."
         )
-    # cohort code of every unit: 0 = never treated, j = glist[j-1]
-    codes_list = np.concatenate([[0.0], glist])
-    ucode = np.searchsorted(codes_list, coh)
-    tindex = {float(p): i for i, p in enumerate(periods)}
-
-    cells = _cells(periods, glist, int(anticipation), base_period)
-    # group cells sharing one estimation sample (cohort, comparison cohorts, covariate period)
-    samples: dict[tuple[float, tuple[float, ...], int], list[int]] = {}
-    skipped: list[str] = []
-    valid = np.ones(len(cells), dtype=bool)
-    for k, (g, t, b) in enumerate(cells):
-        if t == b:
-            continue  # reference cell of a universal base: effect 0 by construction
-        if control_group == "never_treated":
-            ctrl: tuple[float, ...] = (0.0,)
-        else:
-            limit = max(t, b) + anticipation
-            ctrl = tuple(float(c) for c in codes_list if c == 0 or (c > limit and c != g))
-        if not any(cohort_size.get(c, 0) for c in ctrl):
-            skipped.append(f"ATT({g:g},{t:g})")
-            valid[k] = False
-            continue
-        xper = tindex[b] if pa.x_time_varying else -1
-        samples.setdefault((g, ctrl, xper), []).append(k)
-
-    K = len(cells)
-    att = np.zeros(K)
-    # column-major: each cell's influence function is contiguous
-    influence = np.zeros((n, K), order="F")
-    used_as_control = np.zeros(n, dtype=bool)
-    n_trimmed = 0
-    for (g, ctrl, xper), ks in samples.items():
-        gcode = int(np.searchsorted(codes_list, g))
-        allowed = np.zeros(len(codes_list), dtype=bool)
-        allowed[gcode] = True
-        allowed[np.searchsorted(codes_list, np.asarray(ctrl))] = True
-        mask = allowed[ucode]
-        idx = np.flatnonzero(mask)
-        d = (ucode[idx] == gcode).astype(np.float64)
-        used_as_control[idx[d == 0]] = True
-        ti = [tindex[cells[k][1]] for k in ks]
-        bi = [tindex[cells[k][2]] for k in ks]
-        ysub = y[idx]
-        dy = ysub[:, ti] - ysub[:, bi]
-        x = None
-        if pa.x is not None:
-            x = pa.x[idx] if not pa.x_time_varying else pa.x[idx, xper, :]
-        listed = ", ".join(f"{c:g}" for c in ctrl)
-        where = f"the sample of cohort {g:g} and comparison cohorts {listed}"
-        est = estimate_cells(dy, d, x, method=method, covariate_names=covs, where=where)
-        n_trimmed += est.n_trimmed
-        att[ks] = est.att
-        scale = n / idx.size
-        for j, k in enumerate(ks):
-            influence[idx, k] = est.influence[:, j] * scale
-    if not valid.any():
+    plan = _plan(pa, opts)
+    if not plan.valid.any():
         raise EmptyGroupError(
             "No group-time cell has comparison units; add never-treated units or use a panel "
             "in which some cohorts start later."
         )
-    cell_arr = np.asarray(cells)[valid]
+    est = _estimate(pa, plan, opts.method, covs)
+    valid = plan.valid.copy()
+    valid[list(est.dropped)] = False
+    if not valid.any():
+        if est.first_error is not None:
+            raise est.first_error
+        raise EmptyGroupError("No group-time cell can be estimated.")
+    dropped_cells = [
+        {
+            "cell": f"ATT({plan.cells[k][0]:g},{plan.cells[k][1]:g})",
+            "group": plan.cells[k][0],
+            "time": plan.cells[k][1],
+            "reason": reason,
+        }
+        for k, reason in sorted(est.dropped.items())
+    ]
+    cell_arr = np.asarray(plan.cells)[valid]
     state = GroupTimeState.build(
         group=cell_arr[:, 0],
         time=cell_arr[:, 1],
         base=cell_arr[:, 2],
-        att=att[valid],
-        influence=influence[:, valid] if not valid.all() else influence,
+        att=est.att[valid],
+        influence=est.influence[:, valid] if not valid.all() else est.influence,
         unit_cohort=coh,
-        periods=periods,
-        anticipation=int(anticipation),
-        bootstrap=None if bootstrap is None else int(bootstrap),
-        bootstrap_weights=bootstrap_weights,
-        seed=seed,
-        n_control=int(used_as_control.sum()),
+        periods=pa.periods,
+        anticipation=opts.anticipation,
+        bootstrap=opts.bootstrap,
+        bootstrap_weights=opts.bootstrap_weights,
+        seed=opts.seed,
+        n_control=int(est.used_as_control.sum()),
         cluster_codes=pa.cluster,
     )
-
-    notes: list[str] = []
-    if pa.dropped:
-        total = sum(pa.dropped.values())
-        reasons = "; ".join(f"{v} {k}" for k, v in pa.dropped.items())
-        notes.append(
-            f"Dropped {total} of {pa.n_units_input} units to balance the panel ({reasons}); "
-            "estimates use the remaining units."
-        )
-    if skipped:
-        notes.append(
-            f"{len(skipped)} group-time cells have no comparison units and are not estimated: "
-            f"{', '.join(skipped[:8])}{' ...' if len(skipped) > 8 else ''}."
-        )
-    small = [
-        f"{c:g} ({cohort_size[float(c)]})"
-        for c in codes_list
-        if 0 < cohort_size.get(float(c), 0) < len(covs) + 5
-    ]
-    if small:
-        msg = (
-            f"Some groups are small (first treated period and units: {', '.join(small)}; "
-            f"0 = never treated): fewer than {len(covs) + 5} units, as R did also warns. Their "
-            "effects and standard errors are imprecise; consider merging adjacent cohorts."
-        )
-        notes.append(msg)
-        warnings.warn(msg, stacklevel=2)
-    if n_trimmed:
-        msg = (
-            f"{n_trimmed} comparison-unit observations (summed over cells) had a propensity "
-            "score of at least 0.995 and were trimmed, as in R did/DRDID; overlap is weak."
-        )
-        notes.append(msg)
-        warnings.warn(msg, stacklevel=2)
-    n_clusters = n if pa.cluster is None else int(pa.cluster.max()) + 1
-    if cluster is not None:
-        notes.append(f"Standard errors are clustered by {cluster!r} ({n_clusters} clusters).")
-        if n_clusters < 30:
-            notes.append(
-                f"Only {n_clusters} clusters: cluster-robust standard errors can be too small "
-                "with few clusters; interpret intervals with care."
-            )
-    notes_t = tuple(notes)
-    method_label = f"att_gt/{method}"
+    n_clusters = pa.n_units if pa.cluster is None else int(pa.cluster.max()) + 1
+    notes_t = tuple(_notes(pa, plan, est, covs, cluster_col, n_clusters, dropped_cells))
+    method_label = f"att_gt/{opts.method}"
     headline = aggregate_group_time(
-        state, "simple", alpha=alpha, outcome=outcome, method=method_label, notes=notes_t
+        state, "simple", alpha=opts.alpha, outcome=outcome, method=method_label, notes=notes_t
     )
-    table, crit = group_time_table(state, alpha)
-    pre = wald_pretest(state)
+    table, crit = group_time_table(state, opts.alpha)
+    glist = plan.codes_list[1:]
     diagnostics = {
-        "n_units": n,
+        "n_units": pa.n_units,
         "n_units_input": pa.n_units_input,
         "dropped_units": dict(pa.dropped),
         "n_cells": int(valid.sum()),
-        "cells_without_controls": skipped,
+        "cells_without_controls": plan.skipped,
+        "dropped_cells": dropped_cells,
         "cohorts": [float(c) for c in glist],
         "cohort_sizes": {f"{c:g}": int((coh == c).sum()) for c in glist},
-        "n_never_treated": int(never.sum()),
-        "control_group": control_group,
-        "base_period": base_period,
-        "anticipation": int(anticipation),
+        "n_never_treated": int((coh == 0).sum()),
+        "control_group": opts.control_group,
+        "base_period": opts.base_period,
+        "anticipation": opts.anticipation,
         "covariates": covs,
         "covariates_time_varying": pa.x_time_varying,
-        "n_trimmed": n_trimmed,
-        "bootstrap": bootstrap,
-        "cluster": cluster,
+        "n_trimmed": est.n_trimmed,
+        "bootstrap": opts.bootstrap,
+        "cluster": cluster_col,
         "n_clusters": n_clusters,
         "uniform_critical_value": crit,
-        "pretest": pre._asdict(),
+        "pretest": wald_pretest(state).to_dict(),
     }
     return GroupTimeResult(
         estimate=headline.estimate,
@@ -359,7 +538,7 @@ def att_gt(
             "cohort-size weighted average over post-treatment cells"
         ),
         outcome=outcome,
-        alpha=alpha,
+        alpha=opts.alpha,
         terms=table,
         diagnostics=diagnostics,
         notes=notes_t,

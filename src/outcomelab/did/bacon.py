@@ -47,7 +47,7 @@ class BaconDecomposition:
         Outcome column.
     table
         One row per comparison: ``type, treated, control, estimate, weight`` (read through
-        :meth:`to_frame`, which returns a copy).
+        :meth:`tidy`, which returns a copy).
     """
 
     twfe_estimate: float
@@ -57,7 +57,7 @@ class BaconDecomposition:
     def __post_init__(self) -> None:
         object.__setattr__(self, "table", self.table.reset_index(drop=True).copy())
 
-    def to_frame(self) -> pd.DataFrame:
+    def tidy(self) -> pd.DataFrame:
         """Copy of the comparisons table (``type, treated, control, estimate, weight``)."""
         return self.table.copy()
 
@@ -166,7 +166,7 @@ def bacon_decomposition(
     Returns
     -------
     BaconDecomposition
-        ``to_frame()`` gives ``type, treated, control, estimate, weight``; the weights sum to 1
+        ``tidy()`` gives ``type, treated, control, estimate, weight``; the weights sum to 1
         and ``sum(weight * estimate)`` equals the TWFE coefficient (``twfe_estimate``).
 
     Raises
@@ -211,7 +211,7 @@ def bacon_decomposition(
     >>> panel["d"] = (panel["t"] >= start).astype(int)
     >>> panel["y"] = panel["t"] + 2.0 * panel["d"] + np.sin(panel["id"])
     >>> res = bacon_decomposition(panel, outcome="y", unit="id", time="t", treatment="d")
-    >>> round(res.twfe_estimate, 6), len(res.to_frame())
+    >>> round(res.twfe_estimate, 6), len(res.tidy())
     (2.0, 4)
     """
     frame = check_panel_frame(data, outcome=outcome, unit=unit, time=time, treatment=treatment)

@@ -15,7 +15,16 @@ import numpy as np
 import pandas as pd
 
 import outcomelab.did.drdid as drdid
-from outcomelab._checks import as_float_array, check_choice, rows_preview
+from outcomelab._checks import (
+    as_float_array,
+    check_alpha,
+    check_choice,
+    cluster_columns,
+    covariate_columns,
+    require_dataframe,
+    rows_preview,
+    weight_values,
+)
 from outcomelab.did.panel_checks import check_binary, check_panel_frame, check_unique_unit_time
 from outcomelab.did.within import factorize
 from outcomelab.errors import InputError
@@ -69,34 +78,69 @@ def _constant_within_unit(
         )
 
 
-def _check_weights(
-    frame: pd.DataFrame, weights: str, unit_codes: np.ndarray, unit: str, panel: bool
-) -> np.ndarray:
-    if not pd.api.types.is_numeric_dtype(frame[weights]):
+def _constant_weights(
+    frame: pd.DataFrame, w: np.ndarray, unit_codes: np.ndarray, weights: str, unit: str
+) -> None:
+    n = int(unit_codes.max()) + 1
+    lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
+    np.minimum.at(lo, unit_codes, w)
+    np.maximum.at(hi, unit_codes, w)
+    varying = (lo != hi)[unit_codes]
+    if varying.any():
         raise InputError(
-            f"`weights` column {weights!r} must be numeric; it is {frame[weights].dtype}."
+            f"`weights` column {weights!r} must be constant within a unit for panel data; "
+            f"it changes within {int((lo != hi).sum())} units (rows "
+            f"{rows_preview(frame.index[varying])}). Use the first-period weight for both "
+            f"rows of each {unit!r}."
         )
-    w = as_float_array(frame[weights])
-    bad = ~np.isfinite(w) | (w < 0)
-    if bad.any() or w.sum() <= 0:
+
+
+def _panel_estimate(
+    frame: pd.DataFrame,
+    method: str,
+    unit_codes: np.ndarray,
+    time_codes: np.ndarray,
+    y_all: np.ndarray,
+    d_all: np.ndarray,
+    x_cov: np.ndarray,
+    w_all: np.ndarray | None,
+    cl_all: np.ndarray | None,
+    unit: str,
+) -> tuple[drdid.DiDEstimate, np.ndarray, np.ndarray | None]:
+    """The panel estimate on one row per unit; also the group and cluster of every unit."""
+    n_units = int(unit_codes.max()) + 1
+    seen = np.bincount(unit_codes, minlength=n_units)
+    once = seen[unit_codes] < 2
+    if once.any():
         raise InputError(
-            f"`weights` column {weights!r} must hold finite, non-negative values with a positive "
-            f"sum; {int(bad.sum())} rows do not (rows {rows_preview(frame.index[bad])})."
+            f"{int((seen < 2).sum())} units appear in one period only (rows "
+            f"{rows_preview(frame.index[once])}); a panel 2x2 needs every unit in both "
+            "periods. Drop them, or pass panel=False to treat the data as repeated "
+            "cross-sections."
         )
-    if panel:
-        n = int(unit_codes.max()) + 1
-        lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
-        np.minimum.at(lo, unit_codes, w)
-        np.maximum.at(hi, unit_codes, w)
-        varying = (lo != hi)[unit_codes]
-        if varying.any():
+    pre, post = time_codes == 0, time_codes == 1
+    y0 = np.empty(n_units)
+    y1 = np.empty(n_units)
+    y0[unit_codes[pre]] = y_all[pre]
+    y1[unit_codes[post]] = y_all[post]
+    d = np.empty(n_units)
+    d[unit_codes] = d_all
+    x = np.ones((n_units, 1 + x_cov.shape[1]))
+    x[unit_codes[pre], 1:] = x_cov[pre]
+    w_unit = None
+    if w_all is not None:
+        w_unit = np.empty(n_units)
+        w_unit[unit_codes] = w_all
+    clusters = None
+    if cl_all is not None:
+        clusters = np.empty(n_units, dtype=np.intp)
+        clusters[unit_codes] = cl_all
+        if not np.array_equal(clusters[unit_codes], cl_all):
             raise InputError(
-                f"`weights` column {weights!r} must be constant within a unit for panel data; "
-                f"it changes within {int((lo != hi).sum())} units (rows "
-                f"{rows_preview(frame.index[varying])}). Use the first-period weight for both "
-                f"rows of each {unit!r}."
+                f"`cluster` changes within units of {unit!r}; clusters must contain whole units "
+                "(e.g. the municipality at the start of the intervention)."
             )
-    return w
+    return _PANEL[method][1](y1, y0, d, x, w_unit), d, clusters
 
 
 def did_2x2(
@@ -106,10 +150,11 @@ def did_2x2(
     unit: str,
     time: str,
     treatment: str,
-    covariates: Sequence[str] | None = None,
+    covariates: Sequence[str] | str | None = None,
     method: Method = "dr",
     panel: bool = True,
     weights: str | None = None,
+    cluster: str | None = None,
     alpha: float = 0.05,
 ) -> EffectResult:
     """Two-group, two-period DiD estimate of the ATT, with or without covariates.
@@ -128,7 +173,9 @@ def did_2x2(
         Group indicator: 1 for units treated in the second period, constant within a unit (so 1
         in the first period too), 0 for the comparison group.
     covariates
-        Numeric pre-treatment covariates. For panels their first-period values are used.
+        Numeric pre-treatment covariates: a list of column names or a plain sum ``"age + educ"``
+        (a bare string is a formula; ``"age"`` is the column ``age``). For panels their
+        first-period values are used.
     method
         ``"dr"`` (default) improved doubly robust, ``"reg"`` outcome regression, ``"ipw"``
         normalised inverse probability weighting.
@@ -138,6 +185,10 @@ def did_2x2(
     weights
         Optional column of non-negative sampling weights (DRDID's ``i.weights``; normalised to
         mean one). For panels they must be constant within a unit.
+    cluster
+        ``None`` (default): each unit (panel) or row (cross-sections) is its own cluster, as in
+        DRDID. A column that is constant within units (e.g. municipality): the influence
+        functions are summed within its clusters (CR0).
     alpha
         1 - confidence level.
 
@@ -203,25 +254,29 @@ def did_2x2(
     True
     """
     check_choice("method", method, ("reg", "ipw", "dr"))
-    covs = list(covariates or [])
+    check_choice("panel", panel, (True, False))
+    alpha = check_alpha(alpha)
+    frame = require_dataframe(data)
+    covs = covariate_columns(frame, covariates)
+    cl_names = cluster_columns(frame, cluster, unit=unit)
     frame = check_panel_frame(
-        data,
+        frame,
         outcome=outcome,
         unit=unit,
         time=time,
         treatment=treatment,
         covariates=covs,
-        extra=[weights] if weights else (),
+        extra=cl_names,
     )
     time_codes, periods = _two_periods(frame, time)
     d_all = check_binary(frame, treatment)
-    unit_codes, n_units = factorize(frame[unit].to_numpy())
+    unit_codes, _ = factorize(frame[unit].to_numpy())
     _constant_within_unit(frame, unit_codes, d_all, treatment, unit)
     y_all = as_float_array(frame[outcome])
     x_cov = frame[covs].to_numpy(dtype=np.float64) if covs else np.empty((len(frame), 0))
-    w_all = None
-    if weights:
-        w_all = _check_weights(frame, weights, unit_codes, unit, panel)
+    w_all = weight_values(frame, weights)
+    if w_all is not None and panel:
+        _constant_weights(frame, w_all, unit_codes, str(weights), unit)
 
     notes: list[str] = []
     kind = frame[time].dtype
@@ -230,38 +285,26 @@ def did_2x2(
             f"`time` is text; sorted, {periods[0]!r} was taken as the first (pre) period and "
             f"{periods[1]!r} as the second (post). Use years or dates if that order is wrong."
         )
+    cl_all = factorize(frame[cl_names[0]].to_numpy())[0] if cl_names else None
     if panel:
         check_unique_unit_time(frame, unit_codes, time_codes, 2, unit=unit, time=time)
-        seen = np.bincount(unit_codes, minlength=n_units)
-        once = seen[unit_codes] < 2
-        if once.any():
-            raise InputError(
-                f"{int((seen < 2).sum())} units appear in one period only (rows "
-                f"{rows_preview(frame.index[once])}); a panel 2x2 needs every unit in both "
-                "periods. Drop them, or pass panel=False to treat the data as repeated "
-                "cross-sections."
-            )
-        y0 = np.empty(n_units)
-        y1 = np.empty(n_units)
-        pre, post = time_codes == 0, time_codes == 1
-        y0[unit_codes[pre]] = y_all[pre]
-        y1[unit_codes[post]] = y_all[post]
-        d = np.empty(n_units)
-        d[unit_codes] = d_all
-        x = np.ones((n_units, 1 + len(covs)))
-        x[unit_codes[pre], 1:] = x_cov[pre]
-        name, fn = _PANEL[method]
-        w_unit = None
-        if w_all is not None:
-            w_unit = np.empty(n_units)
-            w_unit[unit_codes] = w_all
-        est = fn(y1, y0, d, x, w_unit)
-        n_treated, n_control = int(d.sum()), int(n_units - d.sum())
+        est, d, clusters = _panel_estimate(
+            frame, method, unit_codes, time_codes, y_all, d_all, x_cov, w_all, cl_all, unit
+        )
+        n_treated, n_control = int(d.sum()), int(d.size - d.sum())
     else:
         x = np.column_stack([np.ones(len(frame)), x_cov])
-        name, fn = _RC[method]
-        est = fn(y_all, time_codes.astype(np.float64), d_all, x, w_all)
+        est = _RC[method][1](y_all, time_codes.astype(np.float64), d_all, x, w_all)
+        clusters = cl_all
         n_treated, n_control = int(d_all.sum()), int(len(frame) - d_all.sum())
+    name = (_PANEL if panel else _RC)[method][0]
+    std_error = est.std_error
+    n_clusters = None
+    if clusters is not None:
+        sums = np.bincount(clusters, weights=est.influence)
+        n_clusters = int(sums.size)
+        std_error = float(np.sqrt(sums @ sums)) / est.influence.size
+        notes.append(f"Standard errors are clustered by {cl_names[0]!r} ({n_clusters} clusters).")
     if est.n_trimmed:
         notes.append(
             f"{est.n_trimmed} comparison observations with a propensity score of at least "
@@ -269,7 +312,7 @@ def did_2x2(
         )
     return EffectResult.from_estimate(
         est.att,
-        est.std_error,
+        std_error,
         n_treated=n_treated,
         n_control=n_control,
         method=f"did_2x2/{method}",
@@ -287,6 +330,8 @@ def did_2x2(
             "n_trimmed": est.n_trimmed,
             "covariates": covs,
             "weights": weights,
+            "cluster": cl_names[0] if cl_names else None,
+            "n_clusters": n_clusters,
         },
         notes=tuple(notes),
     )

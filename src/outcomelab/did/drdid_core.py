@@ -21,7 +21,11 @@ from outcomelab.did.drdid import PS_EPSILON, TRIM_LEVEL
 from outcomelab.errors import NoOverlapError, SingularDesignError
 from outcomelab.numerics import fit_binomial
 
-__all__ = ["CellEstimates", "estimate_cells"]
+__all__ = ["OVERLAP_LIMIT", "CellEstimates", "estimate_cells"]
+
+#: a sample whose largest propensity score reaches this violates overlap: R ``did`` 2.5 sets the
+#: cell to NA with the warning "overlap condition violated" (``overlap_check_fail``)
+OVERLAP_LIMIT = 0.999
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,9 @@ def estimate_cells(
     SingularDesignError
         Collinear covariates in the sample or among the comparison units.
     NoOverlapError
-        The propensity score separates the groups (no convergence) or every comparison unit has a
-        score of at least 0.995.
+        The largest propensity score in the sample is at least 0.999 (R ``did``'s overlap
+        guard), the score model does not converge, or every comparison unit has a score of at
+        least 0.995 and is trimmed.
 
     Notes
     -----
@@ -164,6 +169,13 @@ def estimate_cells(
 
     fit = fit_binomial(xi, d, maxit=100, epsilon=PS_EPSILON)
     ps = fit.score
+    top = float(ps.max())
+    if top >= OVERLAP_LIMIT:
+        raise NoOverlapError(
+            f"The overlap condition is violated in {where}: the largest propensity score is "
+            f"{top:.6f}, at or above {OVERLAP_LIMIT} (R did's rule), so some "
+            "treated units have no comparable comparison units."
+        )
     if not fit.converged:
         raise NoOverlapError(
             f"The propensity score model did not converge in {where}: the covariates (nearly) "

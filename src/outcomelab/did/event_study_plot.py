@@ -13,8 +13,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from outcomelab.did.group_time import GroupTimeResult
-    from outcomelab.results import EffectResult
+    from outcomelab.results import EffectLike
 
 __all__ = ["event_study_plot", "group_time_plot"]
 
@@ -48,7 +47,7 @@ def _draw(ax: Axes, x: np.ndarray, table: pd.DataFrame, post: np.ndarray, level:
     ax.axhline(0, color="black", lw=0.8)
 
 
-def event_study_plot(result: EffectResult, *, ax: Any = None, title: str | None = None) -> Figure:
+def event_study_plot(result: EffectLike, *, ax: Any = None, title: str | None = None) -> Figure:
     """Event-study plot: effect by time since treatment with pointwise and uniform bands.
 
     Parameters
@@ -74,10 +73,9 @@ def event_study_plot(result: EffectResult, *, ax: Any = None, title: str | None 
     """
     import matplotlib.pyplot as plt
 
-    from outcomelab.did.group_time import GroupTimeResult
-
-    if isinstance(result, GroupTimeResult):
-        result = result.aggregate("dynamic")
+    aggregate = getattr(result, "aggregate", None)
+    if callable(aggregate) and "group" in result.tidy().columns:
+        result = aggregate("dynamic")  # a GroupTimeResult: plot its event study
     table = result.tidy()
     if "event_time" not in table.columns or "group" in table.columns:
         raise InputError(
@@ -94,14 +92,15 @@ def event_study_plot(result: EffectResult, *, ax: Any = None, title: str | None 
     ax.axvline(-0.5, color="grey", ls="--", lw=0.8)
     ax.set_xticks(e, [f"{v:g}" for v in e])
     ax.set_xlabel("Periods since treatment start (event time)")
-    ax.set_ylabel(f"Effect on {result.outcome}" if result.outcome else "Effect")
+    outcome = getattr(result, "outcome", None)
+    ax.set_ylabel(f"Effect on {outcome}" if outcome else "Effect")
     ax.set_title(title or "Event study (Callaway & Sant'Anna)")
     ax.legend(fontsize=7, frameon=False)
     fig.tight_layout()
     return fig
 
 
-def group_time_plot(result: GroupTimeResult) -> Figure:
+def group_time_plot(result: EffectLike) -> Figure:
     """ATT(g,t) by period, one panel per cohort, pre-treatment cells in grey.
 
     Parameters

@@ -11,9 +11,10 @@ from outcomelab._checks import check_choice
 from outcomelab.did.aggregation import (
     AggregatedEffectResult,
     AggregationType,
-    GroupTimeState,
     aggregate_group_time,
 )
+from outcomelab.did.event_study_plot import group_time_plot
+from outcomelab.did.influence import GroupTimeState
 from outcomelab.did.pretest import PreTest, wald_pretest
 from outcomelab.errors import ParameterError
 from outcomelab.results import EffectResult
@@ -141,6 +142,4 @@ class GroupTimeResult(EffectResult):
         -------
         matplotlib.figure.Figure
         """
-        from outcomelab.did.event_study_plot import group_time_plot
-
         return group_time_plot(self)

@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from outcomelab._checks import as_float_array
+from outcomelab._checks import (
+    as_float_array,
+    check_alpha,
+    cluster_columns,
+    covariate_columns,
+    require_dataframe,
+)
 from outcomelab.did.panel_checks import check_panel_frame, check_unique_unit_time
 from outcomelab.did.within import TwoWayIndex, demean_two_way, factorize, singleton_mask
 from outcomelab.errors import InputError, SingularDesignError
@@ -65,10 +71,9 @@ def staggered_timing(
 def _cluster_codes(
     frame: pd.DataFrame, cluster: Sequence[str], unit: str, unit_codes: np.ndarray
 ) -> list[np.ndarray]:
-    out = []
-    for name in cluster:
-        out.append(unit_codes if name == unit else factorize(frame[name].to_numpy())[0])
-    return out
+    return [
+        unit_codes if name == unit else factorize(frame[name].to_numpy())[0] for name in cluster
+    ]
 
 
 def twfe(
@@ -78,8 +83,8 @@ def twfe(
     unit: str,
     time: str,
     treatment: str,
-    covariates: Sequence[str] | None = None,
-    cluster: str | Sequence[str] | None = "unit",
+    covariates: Sequence[str] | str | None = None,
+    cluster: str | Sequence[str] | None = None,
     alpha: float = 0.05,
 ) -> EffectResult:
     """Two-way fixed effects estimate of a treatment effect with cluster-robust standard errors.
@@ -96,9 +101,11 @@ def twfe(
         Treatment indicator per row, ``D_it`` (1 in the periods a unit is treated). A numeric
         non-binary dose is accepted too; the staggering check then is skipped.
     covariates
-        Time-varying numeric controls (time-invariant ones are absorbed by the unit effects).
+        Time-varying numeric controls (time-invariant ones are absorbed by the unit effects): a
+        list of column names or a plain sum ``"x1 + x2"`` (a bare string is a formula; ``"x1"``
+        is the column ``x1``).
     cluster
-        ``"unit"`` (default: cluster on ``unit``), a column name, or a list of two column names
+        ``None`` (default): cluster on ``unit``. A column name, or a list of two column names
         for two-way clustering (Cameron, Gelbach and Miller 2011).
     alpha
         1 - confidence level.
@@ -161,20 +168,12 @@ def twfe(
     >>> bool(abs(res.estimate - 2.0) < 0.5)
     True
     """
-    covs = list(covariates or [])
-    if cluster is None or cluster == "unit":
-        cl_names = [unit]
-    elif isinstance(cluster, str):
-        cl_names = [cluster]
-    else:
-        cl_names = [unit if c == "unit" else c for c in cluster]
-    if not 1 <= len(cl_names) <= 2:
-        raise InputError(
-            f"`cluster` must name one or two columns; got {len(cl_names)} ({cl_names!r}). "
-            "Use 'unit', a column name, or a list of two column names."
-        )
+    alpha = check_alpha(alpha)
+    frame = require_dataframe(data)
+    covs = covariate_columns(frame, covariates)
+    cl_names = cluster_columns(frame, cluster, unit=unit, max_columns=2) or [unit]
     frame = check_panel_frame(
-        data,
+        frame,
         outcome=outcome,
         unit=unit,
         time=time,
