@@ -82,3 +82,50 @@ def test_counts_rounded_small_groups_merged_and_subgroups_withheld() -> None:
     # the input is not modified and the output is JSON-serialisable
     assert original["sample_flow"]["submitted"] == 233
     json.dumps(out.results)
+
+
+def _state_panel(persons_analysed: int, smallest: int = 500_000) -> dict[str, Any]:
+    """21 treated states against 29: few units, many persons behind each number."""
+    results = _results(analysed=21)
+    results["sample_flow"].update(
+        {"submitted": 21, "valid": 21, "eligible": 20, "analysed": 20, "comparison_pool": 29,
+         "comparison_analysed": 29}
+    )  # fmt: skip
+    results["sample_flow"]["dropped"] = [
+        {"stage": "eligible", "reason": "too little follow-up", "count": 1}
+    ]
+    results["outcomes"] = [
+        dict(results["outcomes"][0], code="log_homicide_rate", n_treated=20, n_control=29,
+             persons_treated=persons_analysed),
+        dict(results["outcomes"][1], code="local.other", n_treated=2, n_control=29,
+             persons_treated=45),
+    ]  # fmt: skip
+    results["unit_of_analysis"] = {
+        "unit": "state",
+        "weight": "population",
+        "persons_analysed": persons_analysed,
+        "min_unit_persons": smallest,
+    }
+    return results
+
+
+def test_a_panel_of_few_states_is_published_by_the_persons_behind_them():
+    # issue 10: the 60-person minimum blocked a 50-state panel because it counted states
+    published = publishable_results(_state_panel(persons_analysed=120_000_000))
+    out = published.results
+    assert out["sample_flow"]["analysed"] == 20  # unit counts are not person counts
+    assert out["sample_flow"]["dropped"][0]["count"] == 1
+    assert out["outcomes"][0]["estimate"] == 0.08
+    # an outcome whose treated units cover too few persons is withheld
+    assert out["outcomes"][1]["estimate"] is None
+    assert out["outcomes"][1]["verdict"] == "withheld"
+    assert [(s.row, s.reason, s.detail) for s in published.log] == [
+        ("local.other", "cohort", "treated units cover fewer than 60 persons")
+    ]
+
+
+def test_units_covering_too_few_persons_are_not_published():
+    with pytest.raises(DisclosureError, match="cover 40 persons"):
+        publishable_results(_state_panel(persons_analysed=40))
+    with pytest.raises(DisclosureError, match="stand for 3 persons"):
+        publishable_results(_state_panel(persons_analysed=5000, smallest=3))

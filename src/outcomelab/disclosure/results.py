@@ -10,6 +10,15 @@ Rules (from the policy):
   persons are merged into one line per stage, and that line is hidden if it is still small, so a
   small group cannot be recovered by subtraction either (the stage totals are rounded);
 * every change is logged and the log travels with the published file (``disclosure`` key).
+
+Aggregate units (``unit_of_analysis.unit`` other than ``person``: municipalities, schools, states)
+follow the persons behind each number, not the number of units: the cohort minimum applies to the
+persons the analysed treated units cover (``unit_of_analysis.persons_analysed``), an estimate is
+withheld when its treated units cover fewer than ``min_cohort`` persons
+(``persons_treated``), and the published statistic of every unit must stand for at least
+``min_cell`` persons (``unit_of_analysis.min_unit_persons``). Counts of units are not counts of
+persons and are published as they are. A panel of 50 states can therefore be published, a
+panel of municipalities whose treated units cover 40 persons cannot.
 """
 
 from __future__ import annotations
@@ -128,6 +137,54 @@ def _protect_flow(
     flow["dropped"] = kept
 
 
+def _aggregate_unit(published: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The ``unit_of_analysis`` block of an aggregate-unit evaluation (None for persons)."""
+    unit = published.get("unit_of_analysis")
+    if not isinstance(unit, Mapping) or unit.get("unit") in (None, "", "person"):
+        return None
+    return dict(unit)
+
+
+def _check_unit_persons(unit: Mapping[str, Any], evaluation: str, policy: DisclosurePolicy) -> None:
+    persons = unit.get("persons_analysed")
+    if not isinstance(persons, int | float) or persons < policy.min_cohort:
+        raise DisclosureError(
+            f"Evaluation {evaluation} analysed {unit.get('unit')} units that cover {persons} "
+            f"persons; the publication policy requires at least {policy.min_cohort} persons "
+            "behind the treated units. It stays unpublished."
+        )
+    smallest = unit.get("min_unit_persons")
+    if not isinstance(smallest, int | float) or smallest < policy.min_cell:
+        raise DisclosureError(
+            f"Evaluation {evaluation} has a {unit.get('unit')} whose numbers stand for "
+            f"{smallest} persons; every unit must cover at least {policy.min_cell} persons to be "
+            "published. It stays unpublished; leave out or merge the smallest units."
+        )
+
+
+def _withhold_small_unit_estimates(
+    entries: list[dict[str, Any]], section: str, policy: DisclosurePolicy, log: list[Suppression]
+) -> None:
+    for entry in entries:
+        persons = entry.get("persons_treated")
+        if isinstance(persons, int | float) and persons < policy.min_cohort:
+            for key in (*_ESTIMATE_FIELDS, "comparison_mean"):
+                if key in entry:
+                    entry[key] = None
+            if "verdict" in entry:
+                entry["verdict"] = "withheld"
+            label = str(entry.get("code") or entry.get("label") or entry.get("outcome") or "?")
+            log.append(
+                Suppression(
+                    section,
+                    label,
+                    "estimate",
+                    "cohort",
+                    f"treated units cover fewer than {policy.min_cohort} persons",
+                )
+            )
+
+
 def publishable_results(
     results: Mapping[str, Any], policy: DisclosurePolicy | None = None
 ) -> PublishedResults:
@@ -149,13 +206,30 @@ def publishable_results(
     Raises
     ------
     DisclosureError
-        The analysed cohort is smaller than ``policy.min_cohort``.
+        The analysed cohort is smaller than ``policy.min_cohort`` (for aggregate units: the
+        persons the analysed treated units cover), or an aggregate unit covers fewer than
+        ``policy.min_cell`` persons.
     """
     policy = policy or DisclosurePolicy()
     published = copy.deepcopy(dict(results))
     flow = published.get("sample_flow") or {}
     analysed = flow.get("analysed")
     evaluation = published.get("evaluation_id", "?")
+    unit = _aggregate_unit(published)
+    if unit is not None:
+        _check_unit_persons(unit, str(evaluation), policy)
+        log_units: list[Suppression] = []
+        _withhold_small_unit_estimates(
+            published.get("outcomes") or [], "outcomes", policy, log_units
+        )
+        _withhold_small_unit_estimates(
+            published.get("robustness") or [], "robustness", policy, log_units
+        )
+        published["disclosure"] = {
+            "policy": policy.to_dict(),
+            "log": [s.__dict__ for s in log_units],
+        }
+        return PublishedResults(results=published, log=tuple(log_units))
     if not isinstance(analysed, int | float) or analysed < policy.min_cohort:
         raise DisclosureError(
             f"Evaluation {evaluation} analysed {analysed} participants; the publication policy "
