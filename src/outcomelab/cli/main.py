@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "demo",
     "evaluate",
     "example",
+    "plan",
     "publish",
     "pseudonymise",
     "schemas",

@@ -1,0 +1,86 @@
+"""``outcomelab plan``: template, plain words in both languages, JSON, registration, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from outcomelab.cli.main import run
+from outcomelab.planning import DESIGN_TEMPLATE
+from outcomelab.store import Store, read_plans
+
+
+def _run(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(sys, "argv", ["outcomelab", *args])
+    with pytest.raises(SystemExit) as caught:
+        run()
+        raise SystemExit(0)
+    return int(caught.value.code or 0)
+
+
+def test_template_then_plan_in_swedish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["plan", "--template"], monkeypatch) == 0
+    assert capsys.readouterr().out == DESIGN_TEMPLATE
+    design = tmp_path / "design.yaml"
+    design.write_text(DESIGN_TEMPLATE, encoding="utf-8")
+    report = tmp_path / "plan.json"
+    assert _run(["plan", str(design), "--json", str(report)], monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "minsta effekt" in out and "Går insatsen att utvärdera?" in out
+    saved = json.loads(report.read_text())
+    assert saved["n_treated"] == 108 and saved["publishable"] is True
+
+
+def test_register_stores_a_signed_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = tmp_path / "design.yaml"
+    design.write_text(DESIGN_TEMPLATE, encoding="utf-8")
+    store = tmp_path / "store"
+    args = ["plan", str(design), "--lang", "en", "--register", "--store", str(store),
+            "--secondary", "social_assistance_receipt, sick_leave_days"]  # fmt: skip
+    assert _run(args, monkeypatch) == 0
+    assert "signed" in capsys.readouterr().out
+    (plan,) = read_plans(Store(store), "0581-UNGA-2027")
+    assert plan["secondary_outcomes"] == ["social_assistance_receipt", "sick_leave_days"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["plan"], 1, "Give the design file"),
+        (["plan", "missing.yaml"], 2, "does not exist"),
+        (["plan", "DESIGN", "--lang", "de"], 1, "`--lang` must be sv or en"),
+    ],
+)
+def test_errors_are_one_line_and_exit_non_zero(
+    args: list[str],
+    code: int,
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    design = tmp_path / "design.yaml"
+    design.write_text(DESIGN_TEMPLATE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = [str(design) if a == "DESIGN" else a for a in args]
+    assert _run(args, monkeypatch) == code
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_bad_design_lists_every_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = tmp_path / "design.yaml"
+    text = DESIGN_TEMPLATE.replace("icc: 0.5", "icc: 2").replace("unit: person", "unit: town")
+    design.write_text(text, encoding="utf-8")
+    assert _run(["plan", str(design)], monkeypatch) == 1
+    err = capsys.readouterr().err
+    assert "2 problem(s)" in err and "`icc`" in err and "`unit`" in err
