@@ -73,7 +73,10 @@ def test_hoped_effect_needs_more_participants_and_the_numbers_agree() -> None:
     per = result.participants_per_cohort_needed
     assert per is not None and per * 3 * 0.9 >= result.treated_needed
     text = render_plan(result, "sv")
-    assert "13,2" in text and f"{per} deltagare per startgrupp" in text
+    assert (
+        "13,2 fler eller färre förvärvsarbetande" in text
+        and f"{per} deltagare per startgrupp" in text
+    )
 
 
 def test_matching_compares_with_one_matched_person_each() -> None:

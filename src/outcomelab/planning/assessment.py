@@ -22,24 +22,12 @@ from outcomelab.planning.power import (
     solve_treated,
 )
 from outcomelab.results.effect import _json_safe
+from outcomelab.vocabulary import lab_catalogue
 
 __all__ = ["CheckItem", "PlanAssessment", "assess"]
 
 Status = Literal["yes", "no", "unknown"]
 
-#: outcomes that come from national registers (the standard outcome list)
-REGISTER_OUTCOMES = frozenset(
-    {
-        "employment",
-        "social_assistance_receipt",
-        "social_assistance_amount",
-        "sick_leave_days",
-        "upper_secondary_eligibility",
-        "out_of_home_care_days",
-        "reoffending",
-        "psychiatric_inpatient_days",
-    }
-)
 #: fewest treated municipalities for which a t-based closed form is a fair guide (below: simulate)
 MIN_TREATED_UNITS_CLOSED_FORM = 5
 
@@ -136,12 +124,14 @@ class PlanAssessment:
 
 
 def _checklist(d: PlannedDesign, publishable: bool, detectable: bool) -> tuple[CheckItem, ...]:
+    # the lab's standard outcomes are all defined on national registers
+    standard = d.outcome in lab_catalogue()
     if d.outcome_source == "unknown":
-        in_registers: Status = "yes" if d.outcome in REGISTER_OUTCOMES else "unknown"
+        in_registers: Status = "yes" if standard else "unknown"
     else:
         in_registers = "no" if d.outcome_source == "own_records" else "yes"
     source = d.outcome_source
-    if source == "unknown" and d.outcome in REGISTER_OUTCOMES:
+    if source == "unknown" and standard:
         source = "register"
     items = [
         CheckItem("comparison_group", "yes" if d.comparison_group and d.comparison_pool else "no"),
@@ -219,7 +209,7 @@ def assess(design: PlannedDesign, policy: DisclosurePolicy | None = None) -> Pla
         notes.append("pool_too_small")
     publishable = d.participants >= policy.min_cohort
     events = None
-    if d.outcome_kind == "binary" and d.base_rate is not None:
+    if d.is_share and d.base_rate is not None:
         events = d.participants * d.base_rate
         if min(events, d.participants - events) < policy.min_cell:
             notes.append("small_cells")

@@ -14,11 +14,11 @@ from typing import Any, Literal
 import yaml
 
 from outcomelab.errors import ParameterError, ReadError
+from outcomelab.vocabulary import KINDS, Kind, lab_catalogue
 
 __all__ = ["DESIGN_TEMPLATE", "PlannedDesign", "design_from_dict", "load_design"]
 
 Unit = Literal["person", "aggregate"]
-Kind = Literal["binary", "continuous"]
 Source = Literal["register", "municipal_statistics", "own_records", "unknown"]
 Design = Literal["did", "matching", "sdid"]
 
@@ -36,7 +36,7 @@ periods_after: 2             # years (periods) of outcome data after the last st
 comparison_pool: 2000        # comparable persons (or municipalities) who do not take part
 treated_units: 1             # aggregate only: municipalities (or districts) with the intervention
 outcome: employment          # primary outcome code from the standard outcome list
-outcome_kind: binary         # binary (a share, e.g. in work) or continuous (days, kronor)
+outcome_kind: rate           # rate (a share, e.g. in work), count, days, amount_sek, continuous
 base_rate: 0.35              # binary: expected share in the comparison group
 # mean: 40.0                 # continuous: expected mean ...
 # sd: 55.0                   # ... and standard deviation per person (or unit) and period
@@ -75,11 +75,12 @@ class PlannedDesign:
     treated_units
         Treated municipalities (``unit="aggregate"``; 1 for person-level designs).
     outcome, outcome_kind
-        Primary outcome code and ``"binary"`` or ``"continuous"``.
+        Primary outcome code and its kind in the lab's vocabulary (``rate`` for a share; taken
+        from the outcome catalogue when left out for a standard outcome).
     base_rate
-        Binary outcomes: the expected share in the comparison group.
+        ``rate`` outcomes: the expected share in the comparison group.
     mean, sd
-        Continuous outcomes: expected mean and standard deviation per unit and period.
+        Other kinds: expected mean and standard deviation per unit and period.
     icc
         Correlation of a unit's outcome between two periods.
     hoped_effect
@@ -125,10 +126,15 @@ class PlannedDesign:
         return math.floor(self.participants_per_cohort * self.cohorts * (1.0 - self.attrition))
 
     @property
+    def is_share(self) -> bool:
+        """Whether the outcome is a 0/1 share (kind ``rate``)."""
+        return self.outcome_kind == "rate"
+
+    @property
     def outcome_sd(self) -> float:
         """Standard deviation of the outcome per unit and period (sqrt(p(1-p)) for a person-level
         binary outcome; the stated ``sd`` otherwise)."""
-        if self.outcome_kind == "binary" and self.unit == "person":
+        if self.is_share and self.unit == "person":
             p = float(self.base_rate or 0.0)
             return math.sqrt(p * (1.0 - p))
         return float(self.sd or 0.0)
@@ -163,7 +169,7 @@ def _problems(raw: dict[str, Any]) -> list[str]:
     for name, allowed in (
         ("unit", ("person", "aggregate")),
         ("design", ("did", "matching", "sdid")),
-        ("outcome_kind", ("binary", "continuous")),
+        ("outcome_kind", KINDS),
         ("outcome_source", ("register", "municipal_statistics", "own_records", "unknown")),
     ):
         if raw.get(name) not in allowed:
@@ -186,18 +192,18 @@ def _problems(raw: dict[str, Any]) -> list[str]:
     effect = raw.get("hoped_effect")
     if isinstance(effect, bool) or not isinstance(effect, int | float) or effect == 0:
         out.append(f"`hoped_effect` must be a non-zero number; got {effect!r}")
-    if raw.get("outcome_kind") == "binary":
+    if raw.get("outcome_kind") == "rate":
         share("base_rate", 0.0, 1.0)
         if isinstance(effect, int | float) and abs(effect) >= 1:
             out.append(
-                f"`hoped_effect` is a share for a binary outcome (0.08 = 8 more per 100); "
+                f"`hoped_effect` is a share for a rate outcome (0.08 = 8 more per 100); "
                 f"got {effect!r}"
             )
-    elif raw.get("outcome_kind") == "continuous":
+    elif raw.get("outcome_kind") in KINDS:
         sd = raw.get("sd")
         if isinstance(sd, bool) or not isinstance(sd, int | float) or not sd > 0:
             out.append(f"`sd` (standard deviation of the outcome) must be positive; got {sd!r}")
-    if raw.get("unit") == "aggregate" and raw.get("outcome_kind") == "binary":
+    if raw.get("unit") == "aggregate" and raw.get("outcome_kind") == "rate":
         sd = raw.get("sd")
         if isinstance(sd, bool) or not isinstance(sd, int | float) or not sd > 0:
             out.append(
@@ -229,6 +235,9 @@ def design_from_dict(raw: dict[str, Any]) -> PlannedDesign:
     unknown = sorted(set(raw) - set(known))
     defaults = {f.name: f.default for f in fields(PlannedDesign) if f.default is not MISSING}
     filled = {**defaults, **raw}
+    standard = lab_catalogue().get(str(filled.get("outcome")))
+    if "outcome_kind" not in filled and standard is not None:
+        filled["outcome_kind"] = standard.kind
     problems = [f"unknown field `{u}`" for u in unknown]
     missing = [n for n in known if n not in filled]
     problems += [f"`{m}` is missing" for m in missing]

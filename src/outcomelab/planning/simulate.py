@@ -75,7 +75,7 @@ def _replicate(design: dict[str, Any], estimator: str, effect: float, seed: int)
         periods_before=design["periods_before"],
         periods_after=design["periods_after"],
         n_comparison=design["comparison_pool"],
-        kind=design["outcome_kind"],
+        kind="binary" if design["outcome_kind"] == "rate" else "continuous",
         effect=effect,
         icc=design["icc"],
         base_rate=design["base_rate"],

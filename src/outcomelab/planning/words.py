@@ -10,8 +10,8 @@ from typing import Any
 from outcomelab.errors import ParameterError
 from outcomelab.planning.assessment import PlanAssessment
 from outcomelab.planning.simulate import SimulatedPower
-from outcomelab.reports.i18n import fmt_int, fmt_num
-from outcomelab.reports.outcomes import outcome_info
+from outcomelab.vocabulary import lab_catalogue
+from outcomelab.vocabulary.numbers import fmt_int, fmt_num
 
 __all__ = ["PLAN_TEXT", "render_plan"]
 
@@ -35,15 +35,15 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
         "municipalities, the smallest effect the evaluation can reliably detect ({power}% power, "
         "{alpha}% significance level) is:",
     },
-    "mde_binary": {
-        "sv": "{x} fler eller färre av varje 100 deltagare med utfallet {outcome} (från {base} av "
-        "100 i jämförelsegruppen).",
-        "en": "{x} more or fewer of every 100 participants with the outcome {outcome} (from "
-        "{base} of 100 in the comparison group).",
+    "mde_rate": {
+        "sv": "{x} fler eller färre {outcome} av varje 100 deltagare (jämfört med {base} av 100 i "
+        "jämförelsegruppen).",
+        "en": "{x} more or fewer participants {outcome} out of every 100 (compared with {base} "
+        "of 100 in the comparison group).",
     },
-    "mde_continuous": {
-        "sv": "{x} i utfallet {outcome} per deltagare och år (standardavvikelse {sd}).",
-        "en": "{x} in the outcome {outcome} per participant and year (standard deviation {sd}).",
+    "mde_level": {
+        "sv": "en skillnad på {x} {outcome} per deltagare och år (standardavvikelse {sd}).",
+        "en": "a difference of {x} {outcome} per participant and year (standard deviation {sd}).",
     },
     "hoped_yes": {
         "sv": "Ni hoppas på {hoped}. Det är större än den minsta upptäckbara effekten: "
@@ -172,7 +172,7 @@ def _t(key: str, lang: str, **values: Any) -> str:
 
 
 def _effect_words(value: float, kind: str, lang: str) -> str:
-    if kind == "binary":
+    if kind == "rate":
         per100 = fmt_num(100 * abs(value), lang, 1)
         return f"{per100} {'av 100' if lang == 'sv' else 'per 100'}"
     return fmt_num(abs(value), lang, 1)
@@ -192,7 +192,8 @@ def render_plan(
         raise ParameterError(f"`lang` must be 'sv' or 'en'; got {lang!r}.")
     a = assessment
     d = a.design
-    outcome = outcome_info(d.outcome).name(lang).lower()
+    standard = lab_catalogue().get(d.outcome)
+    outcome = standard.phrase(lang) if standard is not None else d.outcome
     pct = {"power": fmt_num(100 * d.power, lang, 0), "alpha": fmt_num(100 * d.alpha, lang, 0)}
     lines = [_t("title", lang, id=d.intervention_id), ""]
     if d.unit == "person":
@@ -213,11 +214,11 @@ def render_plan(
             _t("sizes_aggregate", lang, n=d.treated_units, pool=fmt_int(d.comparison_pool, lang),
                **pct)
         )  # fmt: skip
-    if d.outcome_kind == "binary":
+    if d.is_share:
         lines.append(
             "  "
             + _t(
-                "mde_binary",
+                "mde_rate",
                 lang,
                 x=fmt_num(100 * a.mde, lang, 1),
                 outcome=outcome,
@@ -227,7 +228,7 @@ def render_plan(
     else:
         lines.append(
             "  "
-            + _t("mde_continuous", lang, x=fmt_num(a.mde, lang, 1), outcome=outcome,
+            + _t("mde_level", lang, x=fmt_num(a.mde, lang, 1), outcome=outcome,
                  sd=fmt_num(a.sigma, lang, 1))
         )  # fmt: skip
     hoped = _effect_words(d.hoped_effect, d.outcome_kind, lang)
@@ -280,9 +281,7 @@ def render_plan(
                 effect=_effect_words(simulated.effect, d.outcome_kind, lang),
                 power=fmt_num(100 * simulated.power, lang, 0),
                 se=fmt_num(100 * simulated.power_se, lang, 0),
-                mean=fmt_num(
-                    simulated.mean_estimate * (100 if d.outcome_kind == "binary" else 1), lang, 1
-                ),
+                mean=fmt_num(simulated.mean_estimate * (100 if d.is_share else 1), lang, 1),
                 coverage=fmt_num(100 * simulated.coverage, lang, 0),
             ),
         ]
