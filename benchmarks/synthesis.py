@@ -149,9 +149,14 @@ def main() -> None:
             r = metafor_fit(data, args.repeats)
             if r is not None:
                 rows.append(
-                    ("metafor", r[0], float("nan"), float(np.max(np.abs(r[1] - est))),
-                     float(np.mean(r[1] - mu)))
-                )  # fmt: skip
+                    (
+                        "metafor",
+                        r[0],
+                        float("nan"),
+                        float(np.max(np.abs(r[1] - est))),
+                        float(np.mean(r[1] - mu)),
+                    )
+                )
         for tool, seconds, peak, diff, bias in rows:
             print(
                 f"{total:>11,} {args.outcomes:>8} {tool:>9} {seconds:>9.4f} "

@@ -42,8 +42,17 @@ def test_register_stores_a_signed_plan(
     design = tmp_path / "design.yaml"
     design.write_text(DESIGN_TEMPLATE, encoding="utf-8")
     store = tmp_path / "store"
-    args = ["plan", str(design), "--lang", "en", "--register", "--store", str(store),
-            "--secondary", "social_assistance_receipt, sick_leave_days"]  # fmt: skip
+    args = [
+        "plan",
+        str(design),
+        "--lang",
+        "en",
+        "--register",
+        "--store",
+        str(store),
+        "--secondary",
+        "social_assistance_receipt, sick_leave_days",
+    ]
     assert _run(args, monkeypatch) == 0
     assert "signed" in capsys.readouterr().out
     (plan,) = read_plans(Store(store), "0581-UNGA-2027")

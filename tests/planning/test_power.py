@@ -79,9 +79,19 @@ def test_variance_factor_holds_in_simulated_panels(kind: str, icc: float) -> Non
     """Known truth: the SD of a unit's before-after change is sigma sqrt(2 (1 - icc)), and the
     correlation between two periods is icc, in the planned-panel generator."""
     panel = generate_planned_panel(
-        n_per_cohort=10, cohorts=1, periods_before=1, periods_after=1, n_comparison=40_000,
-        kind=kind, effect=0.0, icc=icc, base_rate=0.3, mean=10.0, sd=4.0, seed=3,
-    )  # fmt: skip
+        n_per_cohort=10,
+        cohorts=1,
+        periods_before=1,
+        periods_after=1,
+        n_comparison=40_000,
+        kind=kind,
+        effect=0.0,
+        icc=icc,
+        base_rate=0.3,
+        mean=10.0,
+        sd=4.0,
+        seed=3,
+    )
     wide = panel[panel["cohort"] == 0].pivot(index="unit", columns="period", values="y")
     first, last = wide.iloc[:, 0], wide.iloc[:, -1]
     sigma = np.sqrt(0.3 * 0.7) if kind == "binary" else 4.0

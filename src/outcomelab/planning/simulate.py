@@ -96,9 +96,11 @@ def _replicate(design: dict[str, Any], estimator: str, effect: float, seed: int)
             ).effect
         else:
             sample, match_on = matching_sample(
-                panel, outcomes=["y"], follow_up_months=design["follow_up_months"],
+                panel,
+                outcomes=["y"],
+                follow_up_months=design["follow_up_months"],
                 covariates=["cov_x"],
-            )  # fmt: skip
+            )
             res = matching_effect(
                 sample.dropna(), outcomes=["y"], covariates=match_on, alpha=alpha, seed=seed
             ).effects["y"]

@@ -211,9 +211,14 @@ def render_plan(
         )
     else:
         lines.append(
-            _t("sizes_aggregate", lang, n=d.treated_units, pool=fmt_int(d.comparison_pool, lang),
-               **pct)
-        )  # fmt: skip
+            _t(
+                "sizes_aggregate",
+                lang,
+                n=d.treated_units,
+                pool=fmt_int(d.comparison_pool, lang),
+                **pct,
+            )
+        )
     if d.is_share:
         lines.append(
             "  "
@@ -228,9 +233,14 @@ def render_plan(
     else:
         lines.append(
             "  "
-            + _t("mde_level", lang, x=fmt_num(a.mde, lang, 1), outcome=outcome,
-                 sd=fmt_num(a.sigma, lang, 1))
-        )  # fmt: skip
+            + _t(
+                "mde_level",
+                lang,
+                x=fmt_num(a.mde, lang, 1),
+                outcome=outcome,
+                sd=fmt_num(a.sigma, lang, 1),
+            )
+        )
     hoped = _effect_words(d.hoped_effect, d.outcome_kind, lang)
     power_hoped = fmt_num(100 * a.power_at_hoped, lang, 0)
     lines += ["", _t("hoped_yes" if a.detectable else "hoped_no", lang, hoped=hoped, p=power_hoped)]
@@ -239,15 +249,25 @@ def render_plan(
             lines.append(_t("pool_too_small", lang))
         elif d.unit == "person":
             lines.append(
-                _t("needed_person", lang, hoped=hoped, power=pct["power"],
-                   need=fmt_int(int(-(-a.treated_needed // 1)), lang),
-                   per=fmt_int(a.participants_per_cohort_needed, lang))
-            )  # fmt: skip
+                _t(
+                    "needed_person",
+                    lang,
+                    hoped=hoped,
+                    power=pct["power"],
+                    need=fmt_int(int(-(-a.treated_needed // 1)), lang),
+                    per=fmt_int(a.participants_per_cohort_needed, lang),
+                )
+            )
         else:
             lines.append(
-                _t("needed_aggregate", lang, hoped=hoped, power=pct["power"],
-                   need=fmt_int(int(-(-a.treated_needed // 1)), lang))
-            )  # fmt: skip
+                _t(
+                    "needed_aggregate",
+                    lang,
+                    hoped=hoped,
+                    power=pct["power"],
+                    need=fmt_int(int(-(-a.treated_needed // 1)), lang),
+                )
+            )
     lines += [
         "",
         _t(
@@ -287,9 +307,13 @@ def render_plan(
         ]
         if simulated.failures:
             lines.append(
-                _t("simulated_failures", lang, n=simulated.failures,
-                   reasons="; ".join(simulated.failure_reasons[:3]))
-            )  # fmt: skip
+                _t(
+                    "simulated_failures",
+                    lang,
+                    n=simulated.failures,
+                    reasons="; ".join(simulated.failure_reasons[:3]),
+                )
+            )
     lines += ["", _t("h_checklist", lang)]
     for item in a.checklist:
         values = dict(item.values)
