@@ -50,7 +50,7 @@ def test_site_pages_downloads_and_no_small_cells(evaluations: Path, tmp_path: Pa
             for src in re.findall(r'<img src="([^"]+)" alt="[^"]+', page):
                 assert (root / lang / "evaluations" / src).resolve().is_file()
         assert (root / lang / "outcomes" / "employment.html").is_file()
-        assert (root / "assets" / f"forest_employment_{lang}.png").stat().st_size > 1000
+        assert (root / "assets" / f"whatworks_employment_24_{lang}.png").stat().st_size > 1000
         # no asset from a network
         assert not re.search(r'(src|href)="(https?:)?//', index)
     rows = list(csv.DictReader((root / "data" / "headline_results.csv").open()))

@@ -21,8 +21,8 @@ import jinja2
 from outcomelab.disclosure import DisclosurePolicy, scan_tree
 from outcomelab.errors import DisclosureError
 from outcomelab.publish.catalogue import Catalogue, CatalogueEntry, collect
-from outcomelab.publish.forest import forest_plot, forest_rows
 from outcomelab.publish.i18n import LANGUAGES, label
+from outcomelab.publish.what_works import what_works_figure, what_works_pages
 from outcomelab.vocabulary.numbers import ShownEffect, fmt_int, fmt_p, show_effect
 
 __all__ = ["SiteInfo", "build_site"]
@@ -176,15 +176,15 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
         figures[entry.id] = _copy_figures(entry, assets / "figures" / entry.id)
 
     rows = [e.summary_row() for e in catalogue.entries]
-    outcome_codes = sorted({c for r in rows for c in r["outcomes"].split(";") if c})
-    forest: dict[str, bool] = {}
-    for code in outcome_codes:
-        plot_rows = forest_rows(catalogue.entries, code)
-        forest[code] = bool(plot_rows)
-        for language in LANGUAGES:
-            if plot_rows:
-                fig = forest_plot(plot_rows, code, language)
-                fig.savefig(assets / f"forest_{code}_{language}.png", dpi=110)
+    # "what works" pages: only the disclosure-controlled results of the published entries
+    published = [e.results for e in catalogue.entries]
+    what_works = {language: what_works_pages(published, language) for language in LANGUAGES}
+    for language, pages in what_works.items():
+        for ww in pages:
+            if ww.figure_name:
+                fig = what_works_figure(ww.evidence, language)
+                fig.savefig(assets / ww.figure_name, dpi=110)
+    outcome_codes = sorted({ww.code for ww in what_works["sv"]})
 
     policy = catalogue.policy
     for language in LANGUAGES:
@@ -202,7 +202,7 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
             rows=rows,
             filters=_filter_options(rows),
             filter_keys=_FILTERS,
-            outcome_codes=[c for c in outcome_codes if forest[c]],
+            outcome_codes=outcome_codes,
         )
         (folder / "index.html").write_text(index, encoding="utf-8")
         for entry in catalogue.entries:
@@ -215,10 +215,9 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
             )
             (folder / "evaluations" / f"{entry.id}.html").write_text(page, encoding="utf-8")
         for code in outcome_codes:
-            if not forest[code]:
-                continue
-            page = env.get_template("outcome.html.j2").render(
-                **common, code=code, rows=forest_rows(catalogue.entries, code)
+            sections = [ww for ww in what_works[language] if ww.code == code]
+            page = env.get_template("what_works.html.j2").render(
+                **common, code=code, sections=sections
             )
             (folder / "outcomes" / f"{code}.html").write_text(page, encoding="utf-8")
     landing = env.get_template("landing.html.j2").render(t=label, count=len(rows))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,6 +26,7 @@ def forest_plot(
     labels: list[str] | None = None,
     scale: float = 1.0,
     decimals: int = 2,
+    number: Callable[[float], str] | None = None,
 ) -> Figure:
     """Draw the studies of ``result`` with their intervals, the pooled diamond and the prediction
     interval (a bar under the diamond), with the numbers printed on the right.
@@ -43,6 +45,8 @@ def forest_plot(
         Factor applied to every number shown (e.g. 100 to show shares per 100 persons).
     decimals
         Decimals of the numbers printed beside the rows.
+    number
+        Formatter for those numbers (e.g. a Swedish decimal comma); ``decimals`` when ``None``.
 
     Returns
     -------
@@ -55,7 +59,7 @@ def forest_plot(
     k = len(s)
     names = labels if labels is not None else [str(x) for x in s["study"]]
     if ax is None:
-        fig = _Figure(figsize=(8.0, 0.42 * k + 2.0))
+        fig = _Figure(figsize=(9.5, 0.42 * k + 2.0))
         ax = fig.subplots()
     else:
         fig = ax.figure  # type: ignore[assignment]
@@ -88,15 +92,15 @@ def forest_plot(
     ax.axvline(mu, color="#b35806", lw=0.6, ls=":")
     ticks = [*list(y), 1.0] + ([0.0] if has_pi else [])
     ax.set_yticks(ticks, [*names, pooled_label] + ([prediction_label] if has_pi else []))
-    ax.set_ylim(-0.8 if has_pi else 0.3, k + 2.7)
-    fmt = f"{{:.{decimals}f}}"
+    ax.set_ylim(-0.8 if has_pi else 0.3, k + 2.0)
+    fmt = number or (lambda x: f"{x:.{decimals}f}")
     text_rows = [
-        (yi, f"{fmt.format(e)} [{fmt.format(lo)}; {fmt.format(hi)}]")
+        (yi, f"{fmt(e)} [{fmt(lo)}; {fmt(hi)}]")
         for yi, e, lo, hi in zip(y, est, low, high, strict=True)
     ]
-    text_rows.append((1.0, f"{fmt.format(mu)} [{fmt.format(ci_lo)}; {fmt.format(ci_hi)}]"))
+    text_rows.append((1.0, f"{fmt(mu)} [{fmt(ci_lo)}; {fmt(ci_hi)}]"))
     if has_pi:
-        text_rows.append((0.0, f"[{fmt.format(pi_lo)}; {fmt.format(pi_hi)}]"))
+        text_rows.append((0.0, f"[{fmt(pi_lo)}; {fmt(pi_hi)}]"))
     for yi, text in text_rows:
         ax.annotate(
             text,
@@ -109,5 +113,7 @@ def forest_plot(
     ax.set_xlabel(xlabel)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.tight_layout()
+    # labels on the left, the numbers in the right fifth of the figure
+    height = 0.42 * k + 2.0
+    fig.subplots_adjust(left=0.36, right=0.78, bottom=0.7 / height, top=1.0 - 0.1 / height)
     return fig
