@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from outcomelab.disclosure import DisclosurePolicy
+from outcomelab.numerics import json_safe
 from outcomelab.planning.design import PlannedDesign
 from outcomelab.planning.power import (
     did_variance_factor,
@@ -21,7 +22,6 @@ from outcomelab.planning.power import (
     solve_effect_size,
     solve_treated,
 )
-from outcomelab.results.effect import _json_safe
 from outcomelab.vocabulary import lab_catalogue
 
 __all__ = ["CheckItem", "PlanAssessment", "assess"]
@@ -97,7 +97,7 @@ class PlanAssessment:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the assessment."""
-        return _json_safe(
+        return json_safe(
             {
                 "design": self.design.to_dict(),
                 "sigma": self.sigma,

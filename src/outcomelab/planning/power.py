@@ -32,7 +32,7 @@ import math
 
 from scipy import optimize, stats
 
-from outcomelab._checks import check_choice, check_probability
+from outcomelab._checks import check_alpha, check_choice, check_probability
 from outcomelab.errors import ParameterError
 
 __all__ = [
@@ -78,7 +78,7 @@ def power_two_group(
     >>> round(power_two_group(0.5, 64, 64), 3)
     0.801
     """
-    check_probability("alpha", alpha)
+    check_alpha(alpha)
     _check_sizes(n1, n0, test)
     nc = abs(effect_size) * math.sqrt(n1 * n0 / (n1 + n0))
     if test == "z":

@@ -21,8 +21,8 @@ import numpy as np
 
 from outcomelab._checks import check_choice
 from outcomelab.errors import OutcomelabError, ParameterError
+from outcomelab.numerics import json_safe
 from outcomelab.planning.design import PlannedDesign
-from outcomelab.results.effect import _json_safe
 
 __all__ = ["SIMULATED_ESTIMATORS", "SimulatedPower", "simulate_power"]
 
@@ -60,7 +60,7 @@ class SimulatedPower:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the result."""
-        return _json_safe(dict(self.__dict__))
+        return json_safe(dict(self.__dict__))
 
 
 def _replicate(design: dict[str, Any], estimator: str, effect: float, seed: int) -> dict[str, Any]:

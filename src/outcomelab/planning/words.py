@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from outcomelab.errors import ParameterError
+from outcomelab._checks import check_lang
 from outcomelab.planning.assessment import PlanAssessment
 from outcomelab.planning.simulate import SimulatedPower
 from outcomelab.vocabulary import lab_catalogue
@@ -188,8 +188,7 @@ def render_plan(
     ParameterError
         For a language other than ``sv`` or ``en``.
     """
-    if lang not in ("sv", "en"):
-        raise ParameterError(f"`lang` must be 'sv' or 'en'; got {lang!r}.")
+    check_lang(lang)
     a = assessment
     d = a.design
     standard = lab_catalogue().get(d.outcome)

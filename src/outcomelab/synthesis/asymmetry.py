@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from outcomelab._checks import check_choice, check_probability
+from outcomelab._checks import check_alpha, check_choice
 from outcomelab.errors import ParameterError
-from outcomelab.results.effect import _json_safe
+from outcomelab.numerics import json_safe
 from outcomelab.synthesis.inputs import require_studies, study_arrays
 from outcomelab.synthesis.regression import fit_regression
 
@@ -76,7 +76,7 @@ class AsymmetryResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the result."""
-        return _json_safe({**self.__dict__, "asymmetric": self.asymmetric})
+        return json_safe({**self.__dict__, "asymmetric": self.asymmetric})
 
     def summary(self) -> str:
         """One-paragraph summary."""
@@ -145,7 +145,7 @@ def egger_test(
     """
     check_choice("model", model, ("lm", "rma"))
     check_choice("method", method, ("reml", "dl"))
-    check_probability("alpha", alpha)
+    check_alpha(alpha)
     if isinstance(min_studies, bool) or not isinstance(min_studies, int) or min_studies < 3:
         raise ParameterError(
             f"`min_studies` must be a whole number of at least 3 (the regression has two "

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.errors import InputError, ReadError
-from outcomelab.results.effect import _json_safe
+from outcomelab.numerics import json_safe
 from outcomelab.synthesis.asymmetry import EGGER_MIN_STUDIES, AsymmetryResult, egger_test
 from outcomelab.synthesis.pooling import meta_analysis
 from outcomelab.synthesis.result import MetaResult
@@ -248,7 +248,7 @@ class OutcomeEvidence:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the synthesis."""
-        return _json_safe(
+        return json_safe(
             {
                 "outcome": self.outcome,
                 "follow_up_months": self.follow_up_months,

@@ -10,10 +10,10 @@ import pandas as pd
 
 from outcomelab._checks import (
     as_float_array,
+    check_alpha,
     check_choice,
     check_no_missing,
     check_numeric,
-    check_probability,
     require_columns,
     require_dataframe,
     rows_preview,
@@ -61,7 +61,7 @@ def check_options(method: str, ci: str, prediction: str, alpha: float) -> None:
     check_choice("method", method, TAU2_METHODS)
     check_choice("ci", ci, CI_METHODS)
     check_choice("prediction", prediction, PREDICTION_METHODS)
-    check_probability("alpha", alpha)
+    check_alpha(alpha)
 
 
 def study_arrays(

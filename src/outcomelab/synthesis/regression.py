@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from outcomelab._checks import check_choice, check_probability, rows_preview
+from outcomelab._checks import check_alpha, check_choice, rows_preview
 from outcomelab.errors import EstimationError, InputError, SingularDesignError
-from outcomelab.results.effect import _json_safe
+from outcomelab.numerics import expand_categorical, json_safe
 from outcomelab.synthesis.inputs import require_studies, study_arrays
 from outcomelab.synthesis.pooling import pool_arrays
 from outcomelab.synthesis.segments import Segments
@@ -173,13 +173,9 @@ def _design(frame: pd.DataFrame, moderators: list[str]) -> tuple[np.ndarray, lis
             columns.append(column.to_numpy(dtype=np.float64))
             names.append(name)
         else:
-            if isinstance(column.dtype, pd.CategoricalDtype):
-                levels = [lv for lv in column.cat.categories if (column == lv).any()]
-            else:
-                levels = sorted(column.unique(), key=str)
-            for level in levels[1:]:
-                columns.append((column == level).to_numpy(dtype=np.float64))
-                names.append(f"{name}[{level}]")
+            expansion = expand_categorical(column, drop_first=True)
+            columns.extend(expansion.matrix.T)
+            names.extend(f"{name}[{level}]" for level in expansion.levels)
     return np.column_stack(columns), names
 
 
@@ -243,7 +239,7 @@ class MetaRegressionResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the result."""
-        return _json_safe(
+        return json_safe(
             {
                 "coefficients": self.coefficients,
                 "tau2": self.tau2,
@@ -385,7 +381,7 @@ def meta_regression(
     """
     check_choice("method", method, ("reml", "dl"))
     check_choice("ci", ci, ("hksj", "wald"))
-    check_probability("alpha", alpha)
+    check_alpha(alpha)
     names = [moderators] if isinstance(moderators, str) else list(moderators)
     if not names:
         raise InputError("`moderators` must name at least one column.")

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from outcomelab.results.effect import TIDY_COLUMNS, _json_safe
+from outcomelab.numerics import json_safe
+from outcomelab.results.effect import TIDY_COLUMNS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -134,7 +135,7 @@ class MetaResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the result (NaN becomes ``None``)."""
-        return _json_safe(
+        return json_safe(
             {
                 **self.headline(),
                 "method": self.method,

@@ -23,7 +23,7 @@ from scipy import stats
 
 from outcomelab._checks import rows_preview
 from outcomelab.errors import InputError
-from outcomelab.results.effect import _json_safe
+from outcomelab.numerics import json_safe
 from outcomelab.synthesis.inputs import require_studies
 from outcomelab.synthesis.pooling import meta_analysis_by
 
@@ -66,7 +66,7 @@ class SubgroupResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the result."""
-        return _json_safe(
+        return json_safe(
             {
                 "by": self.by,
                 "subgroups": self.table,
