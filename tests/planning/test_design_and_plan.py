@@ -13,6 +13,7 @@ from outcomelab.planning import (
     DESIGN_TEMPLATE,
     EvaluationPlan,
     assess,
+    compare_plan,
     design_from_dict,
     load_design,
 )
@@ -150,3 +151,42 @@ def test_primary_outcome_cannot_also_be_secondary() -> None:
     result = assess(design_from_dict(_form()))
     with pytest.raises(InputError, match="list it once"):
         EvaluationPlan.from_assessment(result, secondary_outcomes=["employment"])
+
+
+def _results_like(plan: EvaluationPlan, **design: object) -> dict:
+    return {
+        "intervention": {"id": plan.intervention_id},
+        "design": {
+            "chosen": "did",
+            "estimator": "att_gt",
+            "control_group": "never_treated",
+            "follow_up_months": 12,
+            "alpha": 0.05,
+            **design,
+        },
+        "outcomes": [
+            {"code": "sick_leave_days", "primary": False},
+            {"code": "employment", "primary": True},
+        ],
+        "sample_flow": {"analysed": 95},
+    }
+
+
+def test_planned_versus_done() -> None:
+    plan = EvaluationPlan.from_assessment(assess(design_from_dict(_form()))).signed()
+    rows = {r.item: r for r in compare_plan(plan, _results_like(plan))}
+    assert all(r.same for r in rows.values() if r.same is not None)
+    assert (rows["participants"].planned, rows["participants"].done) == (108, 95)
+    changed = {r.item: r for r in compare_plan(plan, _results_like(plan, follow_up_months=24))}
+    assert changed["follow_up_months"].same is False
+    assert changed["follow_up_months"].done == 24
+
+
+def test_a_plan_compares_only_with_its_own_intervention() -> None:
+    plan = EvaluationPlan.from_assessment(assess(design_from_dict(_form()))).signed()
+    other = _results_like(plan)
+    other["intervention"]["id"] = "0180-OTHER"
+    with pytest.raises(InputError, match="compare each evaluation with its own plan"):
+        compare_plan(plan, other)
+    with pytest.raises(InputError, match="signed"):
+        compare_plan(EvaluationPlan.from_assessment(assess(design_from_dict(_form()))), other)

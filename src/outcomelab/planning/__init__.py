@@ -7,6 +7,7 @@ design; ``EvaluationPlan`` is the signed pre-registration stored with the interv
 """
 
 from outcomelab.planning.assessment import CheckItem, PlanAssessment, assess
+from outcomelab.planning.comparison import PlanComparison, compare_plan
 from outcomelab.planning.design import (
     DESIGN_TEMPLATE,
     PlannedDesign,
@@ -29,9 +30,11 @@ __all__ = [
     "CheckItem",
     "EvaluationPlan",
     "PlanAssessment",
+    "PlanComparison",
     "PlannedDesign",
     "SimulatedPower",
     "assess",
+    "compare_plan",
     "design_from_dict",
     "did_variance_factor",
     "load_design",
