@@ -35,7 +35,9 @@ COMMAND_MODULES = (
     "publish",
     "pseudonymise",
     "schemas",
+    "serve",
     "submit",
+    "users",
     "validate",
 )
 

@@ -21,7 +21,7 @@ from outcomelab.schemas.submission import (
     read_submission,
     typed_tables,
 )
-from outcomelab.schemas.template import write_excel_template
+from outcomelab.schemas.template import write_excel_template, write_excel_workbook
 from outcomelab.schemas.validation import CHECKS, validate
 from outcomelab.schemas.writing import write_table
 
@@ -46,5 +46,6 @@ __all__ = [
     "validate",
     "validate_package",
     "write_excel_template",
+    "write_excel_workbook",
     "write_table",
 ]

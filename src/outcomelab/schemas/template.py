@@ -1,4 +1,6 @@
-"""An Excel template for a standard table: the header, drop-down lists and a sheet of field help.
+"""Excel templates of the standard tables: one table, or a workbook with a sheet per table.
+
+Each table sheet has the header, drop-down lists and number checks; a help sheet describes it.
 
 Municipalities often fill tables in Excel. The template's first sheet has the standard header
 (required columns in bold), list validation for fields with allowed values, whole-number and
@@ -8,12 +10,14 @@ sheet describes every field. A filled template is read back by :func:`read_table
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from outcomelab.errors import InputError
 from outcomelab.schemas.model import TableSchema, load_schema
 
-__all__ = ["write_excel_template"]
+__all__ = ["write_excel_template", "write_excel_workbook"]
 
 _HELP_HEADER = ("field", "title", "type", "required", "allowed values / constraints", "description")
 
@@ -24,47 +28,11 @@ def _column_letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def write_excel_template(
-    schema: str | TableSchema, path: str | Path, *, rows: int = 5000, overwrite: bool = False
-) -> Path:
-    """Write an ``.xlsx`` template for a standard table.
-
-    Parameters
-    ----------
-    schema
-        A standard table name or schema.
-    path
-        The ``.xlsx`` file to write.
-    rows
-        How many rows the drop-down lists and number checks cover.
-    overwrite
-        Replace an existing file.
-
-    Returns
-    -------
-    pathlib.Path
-        The file written.
-
-    Raises
-    ------
-    InputError
-        If ``path`` does not end in ``.xlsx`` or exists and ``overwrite`` is false.
-    """
-    from openpyxl import Workbook
+def _fill_table_sheet(sheet: Any, table: TableSchema, rows: int) -> None:
+    """Header, column widths, drop-down lists and number checks of one table's sheet."""
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from outcomelab.schemas.docs import _constraints
-
-    table = load_schema(schema)
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise InputError(f"Name the template .xlsx (got {target.name}).")
-    if target.exists() and not overwrite:
-        raise InputError(f"{target} already exists; choose another name or allow overwriting.")
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.name[:31]
     bold = Font(bold=True)
     last = rows + 1
     for col, field in enumerate(table.fields, start=1):
@@ -102,12 +70,19 @@ def write_excel_template(
             sheet.add_data_validation(validation)
             validation.add(area)
     sheet.freeze_panes = "A2"
-    help_sheet = workbook.create_sheet("fields")
-    help_sheet.append(list(_HELP_HEADER))
-    for cell in help_sheet[1]:
-        cell.font = bold
+
+
+def _fill_help_sheet(sheet: Any, table: TableSchema) -> None:
+    """One row per field: name, title, type, required, constraints, description."""
+    from openpyxl.styles import Font
+
+    from outcomelab.schemas.docs import _constraints
+
+    sheet.append(list(_HELP_HEADER))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     for field in table.fields:
-        help_sheet.append(
+        sheet.append(
             [
                 field.name,
                 field.title,
@@ -118,6 +93,95 @@ def write_excel_template(
             ]
         )
     for letter, width in zip("ABCDEF", (28, 30, 10, 9, 50, 90), strict=True):
-        help_sheet.column_dimensions[letter].width = width
+        sheet.column_dimensions[letter].width = width
+
+
+def _target(path: str | Path, overwrite: bool) -> Path:
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(f"Name the template .xlsx (got {target.name}).")
+    if target.exists() and not overwrite:
+        raise InputError(f"{target} already exists; choose another name or allow overwriting.")
+    return target
+
+
+def write_excel_template(
+    schema: str | TableSchema, path: str | Path, *, rows: int = 5000, overwrite: bool = False
+) -> Path:
+    """Write an ``.xlsx`` template for a standard table.
+
+    Parameters
+    ----------
+    schema
+        A standard table name or schema.
+    path
+        The ``.xlsx`` file to write.
+    rows
+        How many rows the drop-down lists and number checks cover.
+    overwrite
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        If ``path`` does not end in ``.xlsx`` or exists and ``overwrite`` is false.
+    """
+    from openpyxl import Workbook
+
+    table = load_schema(schema)
+    target = _target(path, overwrite)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.name[:31]
+    _fill_table_sheet(sheet, table, rows)
+    _fill_help_sheet(workbook.create_sheet("fields"), table)
+    workbook.save(target)
+    return target
+
+
+def write_excel_workbook(
+    tables: Sequence[str], path: str | Path, *, rows: int = 5000, overwrite: bool = False
+) -> Path:
+    """Write one ``.xlsx`` workbook with a sheet per standard table (and a help sheet for each).
+
+    The sheets are named after the tables, so the filled workbook is read back whole by
+    :func:`~outcomelab.schemas.read_package` (``outcomelab validate --package book.xlsx``).
+
+    Parameters
+    ----------
+    tables
+        Standard table names, in sheet order.
+    path
+        The ``.xlsx`` file to write.
+    rows
+        How many rows the drop-down lists and number checks cover.
+    overwrite
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        If ``path`` does not end in ``.xlsx`` or exists and ``overwrite`` is false.
+    """
+    from openpyxl import Workbook
+
+    target = _target(path, overwrite)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    schemas = [load_schema(name) for name in tables]
+    for table in schemas:
+        _fill_table_sheet(workbook.create_sheet(table.name[:31]), table, rows)
+    for table in schemas:
+        _fill_help_sheet(workbook.create_sheet(f"{table.name[:24]} fields"), table)
     workbook.save(target)
     return target
