@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from urllib.parse import quote
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.routing import APIRoute

@@ -75,9 +75,19 @@ class SecurityMiddleware:
             return
         limit = self._limit(scope["path"])
         started = False
+        exceeded = False
+        replaced = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal started
+            nonlocal started, replaced
+            if exceeded and not started:
+                # the framework turned the cut-off body into its own error (FastAPI answers 400
+                # for any failure while parsing a form): answer 413 instead, once
+                started = replaced = True
+                await self._refuse(scope, send_plain)
+                return
+            if replaced:
+                return
             if message["type"] == "http.response.start":
                 started = True
                 headers = list(message.get("headers", []))
@@ -108,12 +118,18 @@ class SecurityMiddleware:
                 return
         seen = 0
 
+        async def send_plain(message: Message) -> None:
+            await send(message)
+
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
+            if exceeded:
+                raise BodyTooLargeError
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise BodyTooLargeError
             return message
 
@@ -121,7 +137,8 @@ class SecurityMiddleware:
             await self.app(scope, counting_receive, send_with_headers)
         except BodyTooLargeError:
             if not started:
-                await self._refuse(scope, send_with_headers)
+                started = True
+                await self._refuse(scope, send_plain)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         body, content_type = self.on_too_large(scope)
@@ -133,6 +150,9 @@ class SecurityMiddleware:
                     (b"content-type", content_type.encode()),
                     (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"content-security-policy", PAGE_CSP.encode()),
+                    (b"cache-control", b"no-store"),
                 ],
             }
         )
