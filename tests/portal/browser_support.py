@@ -70,6 +70,8 @@ def browser_page(base: str, downloads: Path) -> Iterator[Any]:
                 route.abort()
 
         context.route("**/*", only_localhost)
+        # generous: the example's 26 MB upload and its validation on a loaded two-core machine
+        context.set_default_timeout(600_000)
         try:
             yield context.new_page()
         finally:

@@ -164,3 +164,18 @@ def test_hostile_file_names_and_lying_content(
     # a file that names no table
     page = _upload(client, [("files", ("data.csv", b"a,b\n1,2\n", "text/csv"))])
     assert "cannot tell which table" in page.text
+
+
+def test_stale_uploads_are_removed_but_submissions_stay(world: PortalWorld, tmp_path: Path) -> None:
+    from outcomelab.portal.intake import IncomingFile, receive, remove_stale_uploads
+
+    home = world.config.home
+    upload = receive(
+        home, [IncomingFile("participants.csv", io.BytesIO(b"a\n1\n"))], user_id=None,
+        organisation="0581",
+    )  # fmt: skip
+    assert (home / "uploads" / upload.id).is_dir()
+    assert remove_stale_uploads(home, max_age_seconds=3600) == 0
+    assert remove_stale_uploads(home, max_age_seconds=0) >= 1
+    assert not (home / "uploads" / upload.id).exists()
+    assert len(Store(world.config.store).list()) >= 2

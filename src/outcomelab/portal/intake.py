@@ -35,6 +35,7 @@ __all__ = [
     "Upload",
     "get_upload",
     "receive",
+    "remove_stale_uploads",
     "safe_display_name",
     "sniff",
     "submit_upload",
@@ -284,6 +285,26 @@ def receive(
     upload = get_upload(home, upload_id)
     assert upload is not None
     return upload
+
+
+def remove_stale_uploads(home: Path, max_age_seconds: float = 24 * 3600) -> int:
+    """Delete the files of uploads older than ``max_age_seconds`` (the record stays).
+
+    Uploads are the portal's own folders (``<home>/uploads/<id>``, named by the portal), so only
+    folders with a record in the database are removed. Returns how many were removed.
+    """
+    cutoff = now() - max_age_seconds
+    with connect(home / "portal.sqlite3") as con:
+        ids = [
+            r["id"] for r in con.execute("SELECT id FROM uploads WHERE created_at < ?", [cutoff])
+        ]
+    removed = 0
+    for upload_id in ids:
+        folder = home / "uploads" / upload_id
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def get_upload(home: Path, upload_id: str) -> Upload | None:

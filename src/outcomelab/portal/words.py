@@ -193,9 +193,10 @@ WORDS: dict[str, dict[str, str]] = {
     "progress": {"sv": "Förlopp", "en": "Progress"},
     "started": {"sv": "Startad", "en": "Started"},
     "refresh_note": {
-        "sv": "Sidan uppdateras av sig själv medan utvärderingen pågår.",
-        "en": "The page refreshes itself while the evaluation runs.",
+        "sv": "Sidan följer jobbet av sig själv; utan JavaScript, ladda om den.",
+        "en": "The page follows the job by itself; without JavaScript, reload it.",
     },
+    "refresh": {"sv": "Uppdatera", "en": "Refresh"},
     "read_report": {"sv": "Läs rapporten", "en": "Read the report"},
     "headline": {"sv": "Huvudresultat", "en": "Headline"},
     "error": {"sv": "Fel", "en": "Error"},

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from outcomelab.portal.accounts.identity_provider import IdentityProvider
 from outcomelab.portal.config import PortalConfig
+from outcomelab.portal.intake import remove_stale_uploads
 from outcomelab.portal.jobs import JobRunner
 from outcomelab.portal.web import admin, api, auth, evaluate, submit
 from outcomelab.portal.web.context import (
@@ -76,6 +77,7 @@ def create_app(
         # read the report template's parameters once, off the request path (Papermill is slow
         # to import); the evaluation form needs them
         threading.Thread(target=evaluate.declared_parameters, daemon=True).start()
+        remove_stale_uploads(config.home)
         if run_jobs:
             portal.runner = JobRunner(
                 config.database, config.home, config.store, workers=config.workers
