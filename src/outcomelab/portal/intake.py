@@ -5,7 +5,8 @@ An upload is kept in ``<store>/portal/uploads/<id>/`` under names the portal cho
 kept as text for display only. The content must be what its name says (a ``.xlsx`` is a zip
 workbook, a ``.parquet`` starts with ``PAR1``, a ``.csv`` is text): the browser's content type
 is ignored. Validation is :func:`outcomelab.schemas.validate_package`, the function behind
-``outcomelab validate --package``; storing is :meth:`outcomelab.store.Store.submit`, the
+``outcomelab validate --package``, reading with the one submission reader
+(:func:`outcomelab.schemas.read_submission`); storing is :meth:`outcomelab.store.Store.submit`, the
 function behind ``outcomelab submit``. Only a valid upload of the submitter's own organisation
 can be submitted.
 """
@@ -25,10 +26,11 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
-from outcomelab.errors import InputError, OutcomelabError, SchemaError
+from outcomelab.errors import InputError, OutcomelabError
 from outcomelab.portal import audit
 from outcomelab.portal.db import connect, now, transaction
-from outcomelab.store import SUBMISSION_TABLES, Store
+from outcomelab.schemas import SUBMISSION_TABLES
+from outcomelab.store import Store
 
 __all__ = [
     "IncomingFile",
@@ -200,13 +202,17 @@ def _organisation_failures(tables: dict[str, pd.DataFrame], organisation: str) -
     )
 
 
-def _check(folder: Path, records: list[dict[str, Any]], organisation: str) -> dict[str, Any]:
-    from outcomelab.schemas import read_package, validate_package
+def _source(folder: Path) -> Path:
+    """What the one submission reader reads: the workbook, or the folder of table files."""
+    workbook = folder / "submission.xlsx"
+    return workbook if workbook.exists() else folder
 
-    source = folder / "submission.xlsx" if (folder / "submission.xlsx").exists() else folder
+
+def _check(folder: Path, records: list[dict[str, Any]], organisation: str) -> dict[str, Any]:
+    from outcomelab.schemas import read_submission, validate_package
+
     try:
-        tables = read_package(source)
-        tables = {k: v for k, v in tables.items() if k in SUBMISSION_TABLES}
+        tables = {k: t.data for k, t in read_submission(_source(folder)).items()}
         report = validate_package(tables)
     except OutcomelabError as err:
         return _refuse(str(err))
@@ -335,28 +341,17 @@ def submit_upload(home: Path, store: Store, upload: Upload, *, submitted_by: str
     InputError
         If the upload is not valid or was already submitted.
     SchemaError
-        If the store's validation refuses it (the same validation; kept as a safety net).
+        If the store's validation refuses it (the same validation, run again by the store).
     """
     if not upload.ok or upload.intervention_id is None:
         raise InputError("This upload has failures; correct the files and upload them again.")
     folder = home / "uploads" / upload.id
     if upload.submission_id is not None or not folder.exists():
         raise InputError("This upload was already submitted; its receipt is in the submissions.")
-    workbook = folder / "submission.xlsx"
-    source: Any
-    if workbook.exists():
-        from outcomelab.schemas import read_package
-
-        source = {k: v for k, v in read_package(workbook).items() if k in SUBMISSION_TABLES}
-    else:
-        source = folder
-    try:
-        info = store.submit(
-            source, intervention_id=upload.intervention_id, submitted_by=submitted_by,
-            note=f"portal upload {upload.id}",
-        )  # fmt: skip
-    except SchemaError:
-        raise
+    info = store.submit(
+        _source(folder), intervention_id=upload.intervention_id, submitted_by=submitted_by,
+        note=f"portal upload {upload.id}",
+    )  # fmt: skip
     receipt = {
         "receipt_id": secrets.token_urlsafe(12),
         "submission_id": info.submission_id,

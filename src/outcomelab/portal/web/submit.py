@@ -15,12 +15,13 @@ from outcomelab.portal.access import can_see_submission, owner_of, visible_submi
 from outcomelab.portal.db import connect
 from outcomelab.portal.web.context import Ctx, NotVisibleError, load_ctx
 from outcomelab.portal.web.forms import check_form
-from outcomelab.store import SUBMISSION_TABLES
 
 __all__ = ["router"]
 
 router = APIRouter()
 _TEMPLATE_LOCK = threading.Lock()
+#: the sheets of the template workbook: a person-level submission's tables
+TEMPLATE_TABLES = ("interventions", "participants", "outcomes", "costs")
 
 
 @router.get("/{lang}/")
@@ -38,7 +39,7 @@ def template(ctx: Ctx = Depends(load_ctx)) -> Response:
     with _TEMPLATE_LOCK:
         if not path.exists():
             tmp = path.with_name(f".{path.name}.{threading.get_ident()}.xlsx")
-            write_excel_workbook(SUBMISSION_TABLES, tmp, rows=2000, overwrite=True)
+            write_excel_workbook(TEMPLATE_TABLES, tmp, rows=2000, overwrite=True)
             tmp.replace(path)
     ctx.audit("download", target="template")
     return FileResponse(
