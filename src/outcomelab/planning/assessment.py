@@ -92,8 +92,9 @@ class PlanAssessment:
 
     @property
     def detectable(self) -> bool:
-        """Whether the hoped-for effect is at least the minimum detectable effect."""
-        return abs(self.design.hoped_effect) >= self.mde
+        """Whether the hoped-for effect reaches the wanted power (to the half percentage point
+        the plan shows, so the words never say "only 80 %" of an 80 % target)."""
+        return self.power_at_hoped >= self.design.power - 0.005
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the assessment."""
@@ -217,7 +218,7 @@ def assess(design: PlannedDesign, policy: DisclosurePolicy | None = None) -> Pla
         notes.append("few_treated_units")
     if d.cohorts > 1:
         notes.append("staggered")
-    detectable = abs(d.hoped_effect) >= mde
+    detectable = power_hoped >= d.power - 0.005
     return PlanAssessment(
         design=d,
         sigma=sigma,

@@ -277,7 +277,7 @@ def render_plan(
         ),
     ]
     for note in a.notes:
-        if note == "pool_too_small":
+        if note == "pool_too_small" or (note == "staggered" and simulated is not None):
             continue
         lines.append(
             _t(
