@@ -93,3 +93,30 @@ def test_bad_design_lists_every_problem(
     assert _run(["plan", str(design)], monkeypatch) == 1
     err = capsys.readouterr().err
     assert "2 problem(s)" in err and "`icc`" in err and "`unit`" in err
+
+
+def test_simulate_runs_the_lab_estimator_and_reports_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = tmp_path / "design.yaml"
+    small = DESIGN_TEMPLATE.replace("comparison_pool: 2000", "comparison_pool: 300")
+    design.write_text(small, encoding="utf-8")
+    report = tmp_path / "plan.json"
+    args = [
+        "plan",
+        str(design),
+        "--lang",
+        "en",
+        "--simulate",
+        "--replications",
+        "10",
+        "--workers",
+        "1",
+        "--json",
+        str(report),
+    ]
+    assert _run(args, monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "Simulation (10 data sets with group-time DiD" in out
+    simulation = json.loads(report.read_text())["simulation"]
+    assert simulation["replications"] == 10 and simulation["failures"] == 0
