@@ -119,14 +119,15 @@ def test_att_aipw_sandwich_matches_numerical_jacobian() -> None:
     """Analytic Jacobian of the ATT-AIPW stack (not in statsmodels) against finite differences."""
     from statsmodels.tools.numdiff import approx_fprime
 
-    from outcomelab.matching.weighting import _stacked
+    from outcomelab.matching.weighting_moments import aipw_moments
 
     df = simulate(800, seed=3)
     X = sm.add_constant(df[["x1", "x2"]].to_numpy())
     t, y = df["t"].to_numpy(dtype=float), df["y"].to_numpy()
     beta = sm.Logit(t, X).fit(disp=0, tol=1e-12).params
     e = 1 / (1 + np.exp(-X @ beta))
-    _, G, A, _, _ = _stacked("aipw", "ATT", X, t, y, e)
+    stacked = aipw_moments("ATT", X, t, y, e, np.ones(len(t)))
+    G, A = stacked.G, stacked.A
     # parameter vector: (beta, gamma0, mu1, a, b) -> rebuild the mean moments as a function of it
     p = X.shape[1]
     gamma0 = np.linalg.lstsq(X[t == 0], y[t == 0], rcond=None)[0]

@@ -33,6 +33,87 @@ def _find(parent: np.ndarray, j: int) -> int:  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
+def _side(c_score: np.ndarray, d: float, left: int, right: int, caliper: float) -> tuple[int, bool]:
+    """Which neighbour a unit at score ``d`` takes: -1 the left one, 1 the right one, 0 neither
+    (outside the caliper or none left); and whether both lay at the same distance. The left one
+    wins a tie, as in MatchIt."""  # pragma: no cover - compiled
+    n0 = c_score.shape[0]
+    lok = left >= 0 and abs(c_score[left] - d) <= caliper
+    rok = right < n0 and abs(c_score[right] - d) <= caliper
+    if lok and rok:
+        dl, dr = abs(c_score[left] - d), abs(c_score[right] - d)
+        return (-1 if dl <= dr else 1), dl == dr
+    if lok:
+        return -1, False
+    return (1 if rok else 0), False
+
+
+@numba.njit(cache=True)
+def _scalar_with_replacement(
+    c_score: np.ndarray,
+    t_score: np.ndarray,
+    t_pos: np.ndarray,
+    order: np.ndarray,
+    caliper: float,
+    mm: np.ndarray,
+    tied: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Each treated unit takes its ``ratio`` nearest comparison units, walking outwards."""
+    n0 = c_score.shape[0]
+    for idx in range(order.shape[0]):
+        i = order[idx]
+        left, right = t_pos[i] - 1, t_pos[i]
+        for r in range(mm.shape[1]):
+            side, tie = _side(c_score, t_score[i], left, right, caliper)
+            if side == 0:
+                break
+            k = left if side < 0 else right
+            beyond = k - 1 if side < 0 else k + 1
+            mm[i, r] = k
+            tied[i, r] = tie or (0 <= beyond < n0 and c_score[beyond] == c_score[k])
+            if side < 0:
+                left -= 1
+            else:
+                right += 1
+
+
+@numba.njit(cache=True)
+def _scalar_without_replacement(
+    c_score: np.ndarray,
+    t_score: np.ndarray,
+    t_pos: np.ndarray,
+    order: np.ndarray,
+    caliper: float,
+    mm: np.ndarray,
+    tied: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Rounds of one match per treated unit; a used comparison unit leaves the sorted array
+    (union-find links to the nearest available unit on either side)."""
+    n0 = c_score.shape[0]
+    # nxt[j]: smallest available index >= j (n0 = none); prv[j + 1]: largest available <= j
+    nxt = np.arange(n0 + 1)
+    prv = np.arange(n0 + 1)
+    remaining = n0
+    for r in range(mm.shape[1]):
+        for idx in range(order.shape[0]):
+            i = order[idx]
+            if remaining == 0:
+                return
+            if r > 0 and mm[i, r - 1] < 0:
+                continue
+            left, right = _find(prv, t_pos[i]) - 1, _find(nxt, t_pos[i])
+            side, tie = _side(c_score, t_score[i], left, right, caliper)
+            if side == 0:
+                continue
+            k = left if side < 0 else right
+            beyond = _find(prv, left) - 1 if side < 0 else _find(nxt, right + 1)
+            tied[i, r] = tie or (0 <= beyond < n0 and c_score[beyond] == c_score[k])
+            mm[i, r] = k
+            nxt[k] = k + 1
+            prv[k + 1] = k
+            remaining -= 1
+
+
 def _greedy_scalar_kernel(
     c_score: np.ndarray,
     t_score: np.ndarray,
@@ -41,77 +122,15 @@ def _greedy_scalar_kernel(
     ratio: int,
     caliper: float,
     replace: bool,
-) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    n0 = c_score.shape[0]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Match matrix (positions into the sorted comparison scores, -1 = none) and tie flags."""
     n1 = t_score.shape[0]
     mm = np.full((n1, ratio), -1, dtype=np.int64)
     tied = np.zeros((n1, ratio), dtype=np.bool_)
-    if n0 == 0:
+    if c_score.shape[0] == 0:
         return mm, tied
-    if replace:
-        for idx in range(order.shape[0]):
-            i = order[idx]
-            d = t_score[i]
-            left = t_pos[i] - 1
-            right = t_pos[i]
-            for r in range(ratio):
-                lok = left >= 0 and abs(c_score[left] - d) <= caliper
-                rok = right < n0 and abs(c_score[right] - d) <= caliper
-                if lok and rok:
-                    if abs(c_score[left] - d) == abs(c_score[right] - d):
-                        tied[i, r] = True
-                    if abs(c_score[left] - d) <= abs(c_score[right] - d):
-                        rok = False
-                    else:
-                        lok = False
-                if lok:
-                    mm[i, r] = left
-                    tied[i, r] |= left > 0 and c_score[left - 1] == c_score[left]
-                    left -= 1
-                elif rok:
-                    mm[i, r] = right
-                    tied[i, r] |= right + 1 < n0 and c_score[right + 1] == c_score[right]
-                    right += 1
-                else:
-                    break
-        return mm, tied
-    # nxt[j]: smallest available index >= j (n0 = none); prv[j + 1]: largest available <= j
-    nxt = np.arange(n0 + 1)
-    prv = np.arange(n0 + 1)
-    remaining = n0
-    for r in range(ratio):
-        for idx in range(order.shape[0]):
-            if remaining == 0:
-                return mm, tied
-            i = order[idx]
-            if r > 0 and mm[i, r - 1] < 0:
-                continue
-            d = t_score[i]
-            p = t_pos[i]
-            left = _find(prv, p) - 1
-            right = _find(nxt, p)
-            lok = left >= 0 and abs(c_score[left] - d) <= caliper
-            rok = right < n0 and abs(c_score[right] - d) <= caliper
-            if lok and rok:
-                if abs(c_score[left] - d) == abs(c_score[right] - d):
-                    tied[i, r] = True
-                if abs(c_score[left] - d) <= abs(c_score[right] - d):
-                    rok = False
-                else:
-                    lok = False
-            if lok:
-                k = left
-                beyond = _find(prv, left) - 1
-            elif rok:
-                k = right
-                beyond = _find(nxt, right + 1)
-            else:
-                continue
-            tied[i, r] |= 0 <= beyond < n0 and c_score[beyond] == c_score[k]
-            mm[i, r] = k
-            nxt[k] = k + 1
-            prv[k + 1] = k
-            remaining -= 1
+    run = _scalar_with_replacement if replace else _scalar_without_replacement
+    run(c_score, t_score, t_pos, order, caliper, mm, tied)
     return mm, tied
 
 
@@ -207,6 +226,56 @@ def greedy_scalar(
 
 
 @numba.njit(cache=True)
+def _best_candidate(
+    i: int,
+    r: int,
+    Xt: np.ndarray,
+    Xc: np.ndarray,
+    Ct: np.ndarray,
+    Cc: np.ndarray,
+    widths: np.ndarray,
+    used: np.ndarray,
+    mm: np.ndarray,
+) -> tuple[int, bool]:  # pragma: no cover - compiled
+    """The nearest comparison unit for treated unit ``i`` in round ``r`` that is available and
+    inside every caliper (-1 if none), and whether another lay at the same distance. Distances
+    equal up to a relative 1e-10 count as ties (the first in row order wins), as they would in
+    exact arithmetic."""
+    best, best_d, tie = -1, np.inf, False
+    for j in range(Xc.shape[0]):
+        if used[j] or _already_matched(mm, i, r, j):
+            continue
+        if not _inside_calipers(Ct, Cc, widths, i, j):
+            continue
+        d = 0.0
+        for c in range(Xt.shape[1]):
+            diff = Xt[i, c] - Xc[j, c]
+            d += diff * diff
+        if best < 0 or d < best_d - 1e-10 * best_d:
+            best, best_d, tie = j, d, False
+        elif d <= best_d + 1e-10 * best_d:
+            tie = True
+    return best, tie
+
+
+@numba.njit(cache=True)
+def _already_matched(mm: np.ndarray, i: int, r: int, j: int) -> bool:  # pragma: no cover
+    for s in range(r):  # noqa: SIM110 - numba compiles loops, not generator expressions
+        if mm[i, s] == j:
+            return True
+    return False
+
+
+@numba.njit(cache=True)
+def _inside_calipers(Ct: np.ndarray, Cc: np.ndarray, widths: np.ndarray, i: int,
+                     j: int) -> bool:  # pragma: no cover - compiled  # fmt: skip
+    for c in range(Ct.shape[1]):  # noqa: SIM110 - numba compiles loops, not generators
+        if abs(Ct[i, c] - Cc[j, c]) > widths[c]:
+            return False
+    return True
+
+
+@numba.njit(cache=True)
 def _greedy_matrix_kernel(
     Xt: np.ndarray,
     Xc: np.ndarray,
@@ -219,8 +288,6 @@ def _greedy_matrix_kernel(
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     n1 = Xt.shape[0]
     n0 = Xc.shape[0]
-    p = Xt.shape[1]
-    q = Ct.shape[1]
     mm = np.full((n1, ratio), -1, dtype=np.int64)
     tied = np.zeros((n1, ratio), dtype=np.bool_)
     used = np.zeros(n0, dtype=np.bool_)
@@ -232,38 +299,7 @@ def _greedy_matrix_kernel(
                 return mm, tied
             if r > 0 and mm[i, r - 1] < 0:
                 continue
-            best = -1
-            best_d = np.inf
-            tie = False
-            for j in range(n0):
-                if used[j]:
-                    continue
-                if replace:
-                    taken = False
-                    for s in range(r):
-                        if mm[i, s] == j:
-                            taken = True
-                    if taken:
-                        continue
-                inside = True
-                for c in range(q):
-                    if abs(Ct[i, c] - Cc[j, c]) > widths[c]:
-                        inside = False
-                        break
-                if not inside:
-                    continue
-                d = 0.0
-                for c in range(p):
-                    diff = Xt[i, c] - Xc[j, c]
-                    d += diff * diff
-                # distances equal up to rounding count as ties (the first comparison unit in row
-                # order wins), as they would in exact arithmetic
-                if best < 0 or d < best_d - 1e-10 * best_d:
-                    best_d = d
-                    best = j
-                    tie = False
-                elif d <= best_d + 1e-10 * best_d:
-                    tie = True
+            best, tie = _best_candidate(i, r, Xt, Xc, Ct, Cc, widths, used, mm)
             if best < 0:
                 continue
             mm[i, r] = best

@@ -29,6 +29,7 @@ def fit_propensity(
     names: tuple[str, ...] = (),
     maxit: int = 25,
     epsilon: float = 1e-8,
+    weights: np.ndarray | None = None,
 ) -> BinomialFit:
     """Fit ``P(treat = 1 | X)`` by a binomial GLM with IRLS, as R's ``glm.fit`` does.
 
@@ -45,6 +46,9 @@ def fit_propensity(
     maxit, epsilon
         R's ``glm.control`` defaults: at most 25 iterations; stop when
         ``|dev - dev_old| / (|dev| + 0.1) < epsilon``.
+    weights
+        Prior (sampling) weights, as R's ``glm(weights = )`` takes them (MatchIt's
+        ``s.weights``); None for unit weights.
 
     Returns
     -------
@@ -64,7 +68,7 @@ def fit_propensity(
         Quasi-separation (fitted probabilities numerically 0 or 1), as R warns.
     """
     xd = np.column_stack([np.ones(len(treat)), X])
-    fit = fit_binomial(xd, treat, link=link, maxit=maxit, epsilon=epsilon)
+    fit = fit_binomial(xd, treat, weights=weights, link=link, maxit=maxit, epsilon=epsilon)
     _check_separation(X, treat, fit.linear, fit.score, names)
     return fit
 

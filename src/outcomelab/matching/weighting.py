@@ -1,10 +1,12 @@
-"""Inverse-probability weighting (IPW) and augmented IPW (doubly robust) effect estimators.
+"""Weighting estimators: inverse-probability weighting (IPW, with ATE, ATT or overlap weights),
+augmented IPW (doubly robust) and entropy balancing.
 
-Both estimate the propensity score by a logit model and obtain standard errors from the sandwich
-covariance of the stacked estimating equations (M-estimation): the logit score equations, the
-outcome-regression normal equations (AIPW) and the equations of the potential-outcome means are
-solved jointly, so the uncertainty of the estimated propensity score (and outcome models) is
-accounted for. This is the same stacking statsmodels' ``TreatmentEffect`` uses (HC0 sandwich).
+Each obtains standard errors from the sandwich covariance of the stacked estimating equations
+(M-estimation, :mod:`outcomelab.matching.weighting_moments`): the logit score equations (or the
+balancing conditions), the outcome-regression normal equations (AIPW) and the equations of the
+potential-outcome means are solved jointly, so the uncertainty of the estimated propensity score
+(and outcome models, and balancing weights) is accounted for -- the stacking statsmodels'
+``TreatmentEffect`` uses (HC0 sandwich).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -25,23 +27,32 @@ from outcomelab._checks import (
     require_dataframe,
 )
 from outcomelab.balance.compute import balance as balance_table
-from outcomelab.balance.compute import treatment_indicator
+from outcomelab.balance.compute import treatment_indicator, unit_weights
 from outcomelab.balance.plots import overlap_plot
 from outcomelab.balance.statistics import effective_sample_size
 from outcomelab.balance.table import BalanceTable
 from outcomelab.errors import EmptyGroupError, NoOverlapError, ParameterError, SingularDesignError
-from outcomelab.matching.design import build_design
+from outcomelab.matching.design import CovariateDesign, build_design
+from outcomelab.matching.entropy import entropy_moments
 from outcomelab.matching.estimability import check_outcome_varies, check_standard_error
 from outcomelab.matching.propensity import fit_propensity
+from outcomelab.matching.weighting_moments import (
+    Stacked,
+    aipw_moments,
+    ipw_moments,
+    sandwich_covariance,
+    tilt_weights,
+)
+from outcomelab.numerics import BinomialFit
 from outcomelab.results.effect import EffectResult, normal_inference
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["WeightingResult", "weighting"]
+__all__ = ["WeightingResult", "sandwich_covariance", "weighting"]
 
-Estimand = Literal["ATT", "ATE"]
-Method = Literal["ipw", "aipw"]
+Estimand = Literal["ATT", "ATE", "ATO"]
+Method = Literal["ipw", "aipw", "entropy"]
 
 #: propensity scores closer than this to 0 or 1 count as "at the boundary" (no overlap)
 OVERLAP_EPS = 1e-6
@@ -57,7 +68,9 @@ class WeightingResult(EffectResult):
     ----------
     weights
         The unit weights (indexed like the input rows kept after trimming): ``1/e`` and
-        ``1/(1-e)`` for the ATE, ``1`` and ``e/(1-e)`` for the ATT (stabilised if asked).
+        ``1/(1-e)`` for the ATE, ``1`` and ``e/(1-e)`` for the ATT, ``1-e`` and ``e`` for the
+        ATO (stabilised if asked); entropy balancing's weights. Sampling weights (``weights=``)
+        multiply these in every estimate and in the balance table.
     propensity
         Estimated propensity scores for the rows kept.
     treated
@@ -101,144 +114,6 @@ class WeightingResult(EffectResult):
         return self.balance_table
 
 
-def _ols(Z: np.ndarray, y: np.ndarray, what: str) -> np.ndarray:
-    if np.linalg.matrix_rank(Z) < Z.shape[1]:
-        raise SingularDesignError(
-            f"The outcome regression in the {what} group is rank deficient ({Z.shape[0]} units, "
-            f"{Z.shape[1]} terms): a covariate is constant or collinear in that group. Drop it "
-            "or use method='ipw'."
-        )
-    coef, *_ = np.linalg.lstsq(Z, y, rcond=None)
-    return np.asarray(coef)
-
-
-def _stacked(
-    method: str, estimand: str, X: np.ndarray, t: np.ndarray, y: np.ndarray, e: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Estimates, per-unit moments ``G`` (n x k), mean Jacobian ``A`` (k x k) and the contrast
-    vectors giving the effect and the two potential-outcome means as ``c @ theta``.
-
-    ``X`` includes the intercept and serves both the logit and the outcome regressions.
-    """
-    n, p = X.shape
-    c = 1.0 - t
-    ps_score = X * (t - e)[:, None]
-    ps_jac = -(X * (e * (1 - e))[:, None]).T @ X / n
-    odds = e / (1 - e)
-
-    if method == "ipw" and estimand == "ATE":
-        w1, w0 = t / e, c / (1 - e)
-        mu1, mu0 = np.sum(w1 * y) / np.sum(w1), np.sum(w0 * y) / np.sum(w0)
-        G = np.column_stack([ps_score, w1 * (y - mu1), w0 * (y - mu0)])
-        A = np.zeros((p + 2, p + 2))
-        A[:p, :p] = ps_jac
-        A[p, :p] = np.mean((-t * (1 - e) / e * (y - mu1))[:, None] * X, axis=0)
-        A[p, p] = -np.mean(w1)
-        A[p + 1, :p] = np.mean((c * odds * (y - mu0))[:, None] * X, axis=0)
-        A[p + 1, p + 1] = -np.mean(w0)
-        k = p + 2
-        effect, pom1, pom0 = np.zeros(k), np.zeros(k), np.zeros(k)
-        effect[p], effect[p + 1] = 1.0, -1.0
-        pom1[p], pom0[p + 1] = 1.0, 1.0
-        return np.r_[mu1, mu0], G, A, np.vstack([effect, pom1, pom0]), np.r_[mu1 - mu0, mu1, mu0]
-
-    if method == "ipw":  # ATT
-        w0 = c * odds
-        mu1, mu0 = np.sum(t * y) / np.sum(t), np.sum(w0 * y) / np.sum(w0)
-        G = np.column_stack([ps_score, t * (y - mu1), w0 * (y - mu0)])
-        A = np.zeros((p + 2, p + 2))
-        A[:p, :p] = ps_jac
-        A[p, p] = -np.mean(t)
-        A[p + 1, :p] = np.mean((w0 * (y - mu0))[:, None] * X, axis=0)
-        A[p + 1, p + 1] = -np.mean(w0)
-        k = p + 2
-        effect, pom1, pom0 = np.zeros(k), np.zeros(k), np.zeros(k)
-        effect[p], effect[p + 1] = 1.0, -1.0
-        pom1[p], pom0[p + 1] = 1.0, 1.0
-        return np.r_[mu1, mu0], G, A, np.vstack([effect, pom1, pom0]), np.r_[mu1 - mu0, mu1, mu0]
-
-    treated = t == 1
-    g0 = _ols(X[~treated], y[~treated], "comparison")
-    m0 = X @ g0
-    if estimand == "ATE":
-        g1 = _ols(X[treated], y[treated], "treated")
-        m1 = X @ g1
-        mu1 = np.mean(m1 + t * (y - m1) / e)
-        mu0 = np.mean(m0 + c * (y - m0) / (1 - e))
-        G = np.column_stack(
-            [
-                ps_score,
-                X * (t * (y - m1))[:, None],
-                X * (c * (y - m0))[:, None],
-                m1 + t * (y - m1) / e - mu1,
-                m0 + c * (y - m0) / (1 - e) - mu0,
-            ]
-        )
-        k = 3 * p + 2
-        A = np.zeros((k, k))
-        b1, b0, i1, i0 = slice(p, 2 * p), slice(2 * p, 3 * p), 3 * p, 3 * p + 1
-        A[:p, :p] = ps_jac
-        A[b1, b1] = -(X * t[:, None]).T @ X / n
-        A[b0, b0] = -(X * c[:, None]).T @ X / n
-        A[i1, :p] = np.mean((-t * (y - m1) * (1 - e) / e)[:, None] * X, axis=0)
-        A[i1, b1] = np.mean((1 - t / e)[:, None] * X, axis=0)
-        A[i1, i1] = -1.0
-        A[i0, :p] = np.mean((c * (y - m0) * odds)[:, None] * X, axis=0)
-        A[i0, b0] = np.mean((1 - c / (1 - e))[:, None] * X, axis=0)
-        A[i0, i0] = -1.0
-        effect, pom1, pom0 = np.zeros(k), np.zeros(k), np.zeros(k)
-        effect[i1], effect[i0] = 1.0, -1.0
-        pom1[i1], pom0[i0] = 1.0, 1.0
-        return np.r_[mu1, mu0], G, A, np.vstack([effect, pom1, pom0]), np.r_[mu1 - mu0, mu1, mu0]
-
-    # AIPW for the ATT: treated mean minus [mean of m0 over the treated + odds-weighted
-    # (normalised) mean of the comparison residuals]
-    w0 = c * odds
-    mu1 = np.sum(t * y) / np.sum(t)
-    a = np.sum(w0 * (y - m0)) / np.sum(w0)
-    b = np.sum(t * m0) / np.sum(t)
-    G = np.column_stack(
-        [ps_score, X * (c * (y - m0))[:, None], t * (y - mu1), w0 * (y - m0 - a), t * (m0 - b)]
-    )
-    k = 2 * p + 3
-    A = np.zeros((k, k))
-    b0, i1, ia, ib = slice(p, 2 * p), 2 * p, 2 * p + 1, 2 * p + 2
-    A[:p, :p] = ps_jac
-    A[b0, b0] = -(X * c[:, None]).T @ X / n
-    A[i1, i1] = -np.mean(t)
-    A[ia, :p] = np.mean((w0 * (y - m0 - a))[:, None] * X, axis=0)
-    A[ia, b0] = -np.mean(w0[:, None] * X, axis=0)
-    A[ia, ia] = -np.mean(w0)
-    A[ib, b0] = np.mean(t[:, None] * X, axis=0)
-    A[ib, ib] = -np.mean(t)
-    effect, pom1, pom0 = np.zeros(k), np.zeros(k), np.zeros(k)
-    effect[i1], effect[ia], effect[ib] = 1.0, -1.0, -1.0
-    pom1[i1] = 1.0
-    pom0[ia], pom0[ib] = 1.0, 1.0
-    return np.r_[mu1, a + b], G, A, np.vstack([effect, pom1, pom0]), np.r_[mu1 - a - b, mu1, a + b]
-
-
-def sandwich_covariance(G: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """HC0 sandwich ``A^-1 B A^-T / n`` with ``B = G'G / n`` (``A`` the mean Jacobian).
-
-    Parameters
-    ----------
-    G
-        ``n x k`` estimating-function values at the estimate.
-    A
-        ``k x k`` mean derivative of the estimating functions.
-
-    Returns
-    -------
-    numpy.ndarray
-        Covariance matrix of the stacked parameters.
-    """
-    n = G.shape[0]
-    B = G.T @ G / n
-    A_inv = np.linalg.inv(A)
-    return np.asarray(A_inv @ B @ A_inv.T / n)
-
-
 def _trim_bounds(trim: float | tuple[float, float], e: np.ndarray) -> tuple[float, float]:
     if isinstance(trim, tuple | list):
         if len(trim) != 2 or not (0 <= trim[0] < trim[1] <= 1):
@@ -265,6 +140,7 @@ def weighting(
     method: Method = "ipw",
     trim: float | tuple[float, float] | None = None,
     stabilize: bool = False,
+    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
     alpha: float = 0.05,
 ) -> WeightingResult:
     """Effect of a treatment by inverse-probability weighting or augmented IPW.
@@ -282,10 +158,15 @@ def weighting(
         names (categoricals become dummies) or a right-hand-side formula such as
         ``"age + I(age**2) + educ + race"``.
     estimand
-        ``"ATT"`` (effect on the treated; default) or ``"ATE"`` (average effect).
+        ``"ATT"`` (effect on the treated; default), ``"ATE"`` (average effect) or ``"ATO"``
+        (average effect in the overlap population, weights ``1 - e`` and ``e``: Li, Morgan &
+        Zaslavsky 2018; ``method="ipw"`` only).
     method
         ``"ipw"``: normalised (Hajek) inverse-probability weighting; ``"aipw"``: augmented IPW,
-        doubly robust (consistent if either the propensity or the outcome model is right).
+        doubly robust (consistent if either the propensity or the outcome model is right);
+        ``"entropy"``: entropy balancing (Hainmueller 2012): comparison units (ATT) or both
+        groups (ATE) reweighted so that the means of the expanded covariates equal the target
+        exactly, with weights closest to uniform in Kullback-Leibler divergence.
     trim
         ``None`` (default: propensity scores at 0 or 1 raise :class:`NoOverlapError`), a pair
         ``(low, high)`` of propensity bounds, or a quantile ``q`` (bounds at the ``q`` and
@@ -296,6 +177,12 @@ def weighting(
         Multiply the reported weights by the marginal treatment shares (ATE: ``P(T=1)``,
         ``P(T=0)``; ATT: comparison weights by ``P(T=1) / P(T=0)``). The normalised estimates and
         standard errors do not change; the weights are easier to read.
+    weights
+        Sampling or population weights (a column name or one value per row; MatchIt's and
+        WeightIt's ``s.weights``): they weight the propensity model (as ``glm(weights=)``), the
+        outcome regressions, the balancing conditions and every mean, and multiply the estimator
+        weights in the balance table. The standard errors treat them as fixed probability
+        weights (the meat of the sandwich has their squares).
     alpha
         1 - confidence level.
 
@@ -348,6 +235,16 @@ def weighting(
     Stefanski, L. A. and Boos, D. D. (2002). The calculus of M-estimation. The American
     Statistician, 56(1), 29-38.
 
+    Hainmueller, J. (2012). Entropy balancing for causal effects: a multivariate reweighting
+    method to produce balanced samples in observational studies. Political Analysis, 20(1),
+    25-46.
+
+    Li, F., Morgan, K. L. and Zaslavsky, A. M. (2018). Balancing covariates via propensity score
+    weighting. JASA, 113(521), 390-400.
+
+    Zhao, Q. and Percival, D. (2017). Entropy balancing is doubly robust. Journal of Causal
+    Inference, 5(1).
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -360,107 +257,173 @@ def weighting(
     True
     """
     data = require_dataframe(data)
-    check_choice("estimand", estimand, ["ATT", "ATE"])
-    check_choice("method", method, ["ipw", "aipw"])
+    check_choice("estimand", estimand, ["ATT", "ATE", "ATO"])
+    check_choice("method", method, ["ipw", "aipw", "entropy"])
+    if estimand == "ATO" and method != "ipw":
+        raise ParameterError(
+            "estimand='ATO' (overlap weights) is estimated with method='ipw'; its weights are "
+            "already bounded, so neither augmentation nor entropy balancing is offered for it."
+        )
+    if method == "entropy" and trim is not None:
+        raise ParameterError(
+            "`trim` acts on propensity scores, which entropy balancing does not estimate; leave "
+            "it out or use method='ipw'."
+        )
     require_columns(data, outcome=outcome, treatment=treatment)
     check_no_missing(data, "outcome", outcome)
     check_numeric(data, "outcome", outcome)
     t_all = treatment_indicator(data, treatment)
+    s_all = unit_weights(data, "weights", weights, t_all)
     design = build_design(data, covariates)
-    names = design.names
-    fit = fit_propensity(design.matrix, t_all, names=names)
-    e_all = fit.score
     notes: list[str] = []
-    keep = np.ones(len(data), dtype=bool)
-    bounds: tuple[float, float] | None = None
-
-    def check_overlap(e: np.ndarray, advice: str) -> None:
-        at_one = e > 1 - OVERLAP_EPS
-        at_zero = (e < OVERLAP_EPS) if estimand == "ATE" else np.zeros_like(at_one)
-        if at_one.any() or at_zero.any():
-            raise NoOverlapError(
-                f"{int(at_one.sum())} units have a propensity score of (nearly) 1 and "
-                f"{int(at_zero.sum())} of (nearly) 0, so their inverse-probability weights are "
-                f"unbounded and the groups do not overlap there. {advice}"
-            )
-
-    if trim is None:
-        check_overlap(
-            e_all,
-            "Pass trim=(0.01, 0.99) (bounds) or trim=0.01 (quantiles) to drop them, or narrow "
-            "the comparison pool.",
-        )
+    if method == "entropy":
+        keep = np.ones(len(data), dtype=bool)
+        fit, bounds = None, None
     else:
-        bounds = _trim_bounds(trim, e_all)
-        keep = (e_all >= bounds[0]) & (e_all <= bounds[1])
-        dropped = int((~keep).sum())
-        for value, name in ((1.0, "treated"), (0.0, "comparison")):
-            if not (keep & (t_all == value)).any():
-                raise EmptyGroupError(
-                    f"Trimming at propensity bounds {bounds[0]:.4g}-{bounds[1]:.4g} leaves no "
-                    f"{name} units; widen `trim`."
-                )
-        if dropped:
-            note = (
-                f"{dropped} units with propensity scores outside {bounds[0]:.4g}-"
-                f"{bounds[1]:.4g} were dropped (trimmed) and the propensity model was refitted; "
-                "the estimate refers to the population with overlapping scores."
-            )
-            warnings.warn(note, UserWarning, stacklevel=2)
-            notes.append(note)
-            fit = fit_propensity(design.matrix[keep], t_all[keep], names=names)
-            check_overlap(
-                fit.score,
-                "This happens after trimming and refitting the propensity model; trim more "
-                "narrowly or drop the covariates that separate the groups.",
-            )
-
-    t = t_all[keep]
+        fit, keep, bounds = _propensity(design, t_all, s_all, estimand, trim, notes)
+    t, s = t_all[keep], s_all[keep]
     y = data[outcome].to_numpy(dtype=np.float64)[keep]
-    e = fit.score
-    spread = check_outcome_varies(y, outcome, "units kept")
+    spread = check_outcome_varies(y[s > 0], outcome, "units kept")
     X = np.column_stack([np.ones(int(keep.sum())), design.matrix[keep]])
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise SingularDesignError(
-            f"The covariate design ({', '.join(names)}) is rank deficient after expansion: a "
-            "covariate is constant or a linear combination of others. Drop the redundant ones."
+            f"The covariate design ({', '.join(design.names)}) is rank deficient after expansion: "
+            "a covariate is constant or a linear combination of others. Drop the redundant ones."
         )
-    if trim is None and not fit.converged:
+    if fit is not None and trim is None and not fit.converged:
         notes.append("The propensity model did not converge; check for separation.")
-
-    _, G, A, contrasts, estimates = _stacked(method, estimand, X, t, y, e)
-    cov = sandwich_covariance(G, A)
-    ses = np.sqrt(np.einsum("ij,jk,ik->i", contrasts, cov, contrasts))
+    if method == "entropy":
+        stacked, w = entropy_moments(estimand, design.matrix[keep], t, y, s)
+    else:
+        if fit is None:  # pragma: no cover - fitted above for every method but entropy
+            raise EmptyGroupError("No propensity model was fitted.")
+        moments = ipw_moments if method == "ipw" else aipw_moments
+        stacked = moments(estimand, X, t, y, fit.score, s)
+        w = _reported_weights(estimand, t, fit.score, stabilize)
+    cov = sandwich_covariance(stacked.G, stacked.A)
+    ses = np.sqrt(np.einsum("ij,jk,ik->i", stacked.contrasts, cov, stacked.contrasts))
     check_standard_error(float(ses[0]), spread, outcome)
+    return _result(data, keep, treatment, outcome, design, method, estimand, fit, bounds, t, s, w,
+                   stacked, ses, alpha, notes)  # fmt: skip
 
-    treated = t == 1
-    w = np.where(treated, 1.0 / e, 1.0 / (1.0 - e)) if estimand == "ATE" else np.where(
-        treated, 1.0, e / (1.0 - e)
-    )  # fmt: skip
+
+def _propensity(
+    design: CovariateDesign,
+    t_all: np.ndarray,
+    s_all: np.ndarray,
+    estimand: str,
+    trim: float | tuple[float, float] | None,
+    notes: list[str],
+) -> tuple[BinomialFit, np.ndarray, tuple[float, float] | None]:
+    """Fit the (sampling-weighted) logit, check overlap, trim and refit if asked."""
+    fit = fit_propensity(design.matrix, t_all, names=design.names, weights=s_all)
+    keep = np.ones(len(t_all), dtype=bool)
+    if trim is None:
+        _check_overlap(
+            fit.score,
+            estimand,
+            "Pass trim=(0.01, 0.99) (bounds) or trim=0.01 (quantiles) to drop them, use "
+            "estimand='ATO' (overlap weights), or narrow the comparison pool.",
+        )
+        return fit, keep, None
+    bounds = _trim_bounds(trim, fit.score)
+    keep = (fit.score >= bounds[0]) & (fit.score <= bounds[1])
+    for value, name in ((1.0, "treated"), (0.0, "comparison")):
+        if not (keep & (t_all == value)).any():
+            raise EmptyGroupError(
+                f"Trimming at propensity bounds {bounds[0]:.4g}-{bounds[1]:.4g} leaves no "
+                f"{name} units; widen `trim`."
+            )
+    dropped = int((~keep).sum())
+    if dropped:
+        note = (
+            f"{dropped} units with propensity scores outside {bounds[0]:.4g}-{bounds[1]:.4g} were "
+            "dropped (trimmed) and the propensity model was refitted; the estimate refers to the "
+            "population with overlapping scores."
+        )
+        warnings.warn(note, UserWarning, stacklevel=3)
+        notes.append(note)
+        fit = fit_propensity(
+            design.matrix[keep], t_all[keep], names=design.names, weights=s_all[keep]
+        )
+        _check_overlap(
+            fit.score,
+            estimand,
+            "This happens after trimming and refitting the propensity model; trim more narrowly "
+            "or drop the covariates that separate the groups.",
+        )
+    return fit, keep, bounds
+
+
+def _check_overlap(e: np.ndarray, estimand: str, advice: str) -> None:
+    """Scores at 1 make ATT and ATE weights unbounded, scores at 0 ATE weights; overlap weights
+    stay bounded (ATO needs no check)."""
+    if estimand == "ATO":
+        return
+    at_one = e > 1 - OVERLAP_EPS
+    at_zero = (e < OVERLAP_EPS) if estimand == "ATE" else np.zeros_like(at_one)
+    if at_one.any() or at_zero.any():
+        raise NoOverlapError(
+            f"{int(at_one.sum())} units have a propensity score of (nearly) 1 and "
+            f"{int(at_zero.sum())} of (nearly) 0, so their inverse-probability weights are "
+            f"unbounded and the groups do not overlap there. {advice}"
+        )
+
+
+def _reported_weights(estimand: str, t: np.ndarray, e: np.ndarray, stabilize: bool) -> np.ndarray:
+    w = tilt_weights(estimand, t, e)
     if stabilize:
+        treated = t == 1
         share = float(np.mean(treated))
         if estimand == "ATE":
             w = w * np.where(treated, share, 1.0 - share)
-        else:
+        elif estimand == "ATT":
             w = w * np.where(treated, 1.0, share / (1.0 - share))
+    return w
+
+
+_ESTIMAND_TEXT = {
+    "ATT": "ATT, average effect on the treated",
+    "ATE": "ATE, average effect in the whole population",
+    "ATO": "ATO, average effect in the overlap population (weights 1 - e and e)",
+}
+
+
+def _result(
+    data: pd.DataFrame,
+    keep: np.ndarray,
+    treatment: str,
+    outcome: str,
+    design: CovariateDesign,
+    method: str,
+    estimand: str,
+    fit: BinomialFit | None,
+    bounds: tuple[float, float] | None,
+    t: np.ndarray,
+    s: np.ndarray,
+    w: np.ndarray,
+    stacked: Stacked,
+    ses: np.ndarray,
+    alpha: float,
+    notes: list[str],
+) -> WeightingResult:
+    """Assemble the terms table, balance table, diagnostics and notes."""
+    treated = t == 1
     index = data.index[keep]
-    weights = pd.Series(w, index=index, name="weights")
-    propensity = pd.Series(e, index=index, name="propensity")
-    kept = data.loc[keep]
     table = balance_table(
-        kept,
+        data.loc[keep],
         treatment=treatment,
         covariates=list(design.variables),
-        weights=weights.to_numpy(),
-        estimand=estimand,
+        weights=w,
+        estimand="ATE" if estimand == "ATO" else estimand,  # type: ignore[arg-type]
+        weights_before=s,
     )
-
+    estimates = stacked.estimates
     low, high, pval = normal_inference(estimates, ses, alpha)
-    label = "ATT" if estimand == "ATT" else "ATE"
-    suffix = " | T=1" if estimand == "ATT" else ""
+    suffix = {"ATT": " | T=1", "ATE": "", "ATO": " | overlap"}[estimand]
     terms = pd.DataFrame(
         {
-            "term": [label, f"E[Y(1){suffix}]", f"E[Y(0){suffix}]"],
+            "term": [estimand, f"E[Y(1){suffix}]", f"E[Y(0){suffix}]"],
             "estimate": estimates,
             "std_error": ses,
             "conf_low": low,
@@ -468,8 +431,9 @@ def weighting(
             "p_value": pval,
         }
     )
+    ws = w * s
     shares = {
-        name: float(w[mask].max() / w[mask].sum())
+        name: float(ws[mask].max() / ws[mask].sum())
         for name, mask in (("treated", treated), ("control", ~treated))
     }
     for name, share in shares.items():
@@ -477,30 +441,31 @@ def weighting(
             notes.append(
                 f"One {'comparison' if name == 'control' else 'treated'} unit carries "
                 f"{100 * share:.0f}% of its group's total weight; the estimate leans heavily on "
-                "a few units with extreme propensity scores (consider trimming)."
+                "a few units with extreme weights (consider trimming or estimand='ATO')."
             )
-    diagnostics = {
-        "propensity_model": "logit",
-        "propensity_coef": dict(zip(("(Intercept)", *names), fit.coef.tolist(), strict=True)),
-        "propensity_min": float(e.min()),
-        "propensity_max": float(e.max()),
-        "ess_treated": effective_sample_size(w[treated]),
-        "ess_control": effective_sample_size(w[~treated]),
+    diagnostics: dict[str, Any] = {
+        "ess_treated": effective_sample_size(ws[treated]),
+        "ess_control": effective_sample_size(ws[~treated]),
         "max_weight_treated": float(w[treated].max()),
         "max_weight_control": float(w[~treated].max()),
         "max_weight_share_treated": shares["treated"],
         "max_weight_share_control": shares["control"],
         "trim_bounds": list(bounds) if bounds is not None else None,
         "n_trimmed": int((~keep).sum()),
-        "std_error_method": "M-estimation sandwich (HC0) stacking the logit score"
-        + (" and the outcome regressions" if method == "aipw" else ""),
+        "sampling_weights": bool(np.any(s != 1.0)),
+        "std_error_method": _SE_TEXT[method],
         "max_abs_smd_after": table.max_abs_smd("after"),
     }
-    estimand_text = (
-        "ATT, average effect on the treated"
-        if estimand == "ATT"
-        else "ATE, average effect in the whole population"
-    )
+    if fit is not None:
+        diagnostics.update(
+            propensity_model="logit",
+            propensity_coef=dict(
+                zip(("(Intercept)", *design.names), fit.coef.tolist(), strict=True)
+            ),
+            propensity_min=float(fit.score.min()),
+            propensity_max=float(fit.score.max()),
+        )
+    estimand_text = _ESTIMAND_TEXT[estimand]
     if bounds is not None and int((~keep).sum()):
         estimand_text += " with overlapping propensity scores (trimmed)"
     result = WeightingResult.from_estimate(
@@ -508,16 +473,26 @@ def weighting(
         float(ses[0]),
         n_treated=int(treated.sum()),
         n_control=int((~treated).sum()),
-        method=f"{method}/logit",
+        method=f"{method}/logit" if method != "entropy" else "entropy",
         estimand=estimand_text,
         alpha=alpha,
         outcome=outcome,
         terms=terms,
         diagnostics=diagnostics,
         notes=tuple(notes),
-        weights=weights,
-        propensity=propensity,
+        weights=pd.Series(w, index=index, name="weights"),
+        propensity=pd.Series(
+            fit.score if fit is not None else np.full(len(index), np.nan), index=index,
+            name="propensity",
+        ),
         treated=pd.Series(t, index=index, name=treatment),
         balance_table=table,
-    )
+    )  # fmt: skip
     return cast(WeightingResult, result)
+
+
+_SE_TEXT = {
+    "ipw": "M-estimation sandwich (HC0) stacking the logit score",
+    "aipw": "M-estimation sandwich (HC0) stacking the logit score and the outcome regressions",
+    "entropy": "M-estimation sandwich (HC0) stacking the target means and balancing conditions",
+}
