@@ -182,7 +182,7 @@ def assess(design: PlannedDesign, policy: DisclosurePolicy | None = None) -> Pla
     >>> import yaml
     >>> result = assess(design_from_dict(yaml.safe_load(DESIGN_TEMPLATE)))
     >>> result.publishable, round(result.mde, 3)
-    (True, 0.061)
+    (True, 0.132)
     """
     policy = policy or DisclosurePolicy()
     d = design

@@ -224,7 +224,7 @@ def meta_analysis(
     ...                         "std_error": [0.03, 0.02, 0.04, 0.03]})
     >>> res = meta_analysis(studies)
     >>> round(res.estimate, 3), res.k
-    (0.055, 4)
+    (0.061, 4)
     """
     check_options(method, ci, prediction, alpha)
     arrays = study_arrays(
