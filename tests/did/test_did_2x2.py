@@ -20,6 +20,7 @@ from outcomelab.errors import (
 REF = Path(__file__).parents[1] / "reference" / "drdid_nsw"
 COVS = ["age", "educ", "black", "married", "nodegree", "hisp", "re74"]
 EXPECTED = json.loads((REF / "expected.json").read_text())
+EXPECTED_WEIGHTED = json.loads((REF / "expected_weighted.json").read_text())
 METHODS = {"drdid_imp": "dr", "reg_did": "reg", "std_ipw_did": "ipw"}
 
 
@@ -62,6 +63,30 @@ def test_matches_moderndid(nsw: pd.DataFrame, stem: str, panel: bool) -> None:
     )
     n = expected["n"]
     assert res.diagnostics["estimator"] == key and res.diagnostics["n_obs"] == n
+    np.testing.assert_allclose(res.estimate, expected["att"], rtol=1e-6)
+    np.testing.assert_allclose(res.std_error, expected["se"] * np.sqrt(n / (n - 1)), rtol=5e-5)
+
+
+@pytest.mark.parametrize("panel", [True, False])
+@pytest.mark.parametrize("stem", sorted(METHODS))
+def test_weighted_matches_moderndid(nsw: pd.DataFrame, stem: str, panel: bool) -> None:
+    """Sampling weights as DRDID's i.weights (tests/reference/drdid_nsw/expected_weighted.json)."""
+    key = f"{stem}_{'panel' if panel else 'rc'}"
+    expected = EXPECTED_WEIGHTED["panel" if panel else "rc"][key]
+    data = nsw.assign(w=0.5 + (nsw["id"] * 37 % 17) / 8)
+    res = did_2x2(
+        data,
+        outcome="re",
+        unit="id",
+        time="year",
+        treatment="experimental",
+        covariates=COVS,
+        method=METHODS[stem],
+        panel=panel,
+        weights="w",
+    )
+    n = expected["n"]
+    assert res.diagnostics["weights"] == "w"
     np.testing.assert_allclose(res.estimate, expected["att"], rtol=1e-6)
     np.testing.assert_allclose(res.std_error, expected["se"] * np.sqrt(n / (n - 1)), rtol=5e-5)
 

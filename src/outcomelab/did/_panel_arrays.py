@@ -11,11 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from outcomelab._checks import check_numeric, require_columns, require_dataframe, rows_preview
+from outcomelab._checks import (
+    check_numeric,
+    require_columns,
+    require_dataframe,
+    rows_preview,
+    weight_values,
+)
 from outcomelab.errors import EmptyGroupError, InputError
 
 __all__ = ["PanelArrays", "panel_arrays"]
@@ -48,6 +55,8 @@ class PanelArrays:
         The original cluster values, one per index.
     dropped
         Reason -> number of units dropped.
+    weights
+        Sampling weight of each unit (constant within units), or ``None``.
     """
 
     unit_ids: np.ndarray
@@ -60,6 +69,7 @@ class PanelArrays:
     dropped: dict[str, int] = field(default_factory=dict)
     cluster: np.ndarray | None = None
     cluster_labels: np.ndarray | None = None
+    weights: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
@@ -135,6 +145,25 @@ def _cluster_per_unit(
     return per_unit, np.asarray(labels)
 
 
+def _weights_per_unit(
+    data: pd.DataFrame, weights: str, ucode: np.ndarray, n_units: int, units: np.ndarray
+) -> np.ndarray:
+    """Weight of every unit; the weight must not change within a unit."""
+    values = cast("np.ndarray", weight_values(data, weights))  # a column name: never None
+    per_unit = np.zeros(n_units)
+    per_unit[ucode] = values
+    changing = values != per_unit[ucode]
+    if changing.any():
+        bad = pd.unique(np.asarray(units)[ucode[changing]])
+        raise InputError(
+            f"`weights` ({weights!r}) changes within {len(bad)} units ({rows_preview(bad)}); "
+            "att_gt needs one weight per unit (e.g. the population at the start of the "
+            "intervention). R did would use each cell's earlier period's weight; fix one weight "
+            "per unit instead so every cell weights the unit the same."
+        )
+    return per_unit
+
+
 def panel_arrays(
     data: pd.DataFrame,
     *,
@@ -145,6 +174,7 @@ def panel_arrays(
     covariates: Sequence[str] | None,
     anticipation: int,
     cluster: str | None = None,
+    weights: str | None = None,
 ) -> PanelArrays:
     """Check long panel data and reshape it to balanced wide arrays.
 
@@ -160,6 +190,8 @@ def panel_arrays(
         Periods of anticipation; a cohort needs a period before ``cohort - anticipation``.
     cluster
         Column with a cluster identifier that is constant within each unit, or ``None``.
+    weights
+        Column of non-negative sampling weights, constant within each unit, or ``None``.
 
     Returns
     -------
@@ -293,6 +325,9 @@ def panel_arrays(
         if xw is not None:
             xw = xw[keep]
     ids = np.asarray(uniques)[keep]
+    unit_w = None
+    if weights is not None:
+        unit_w = _weights_per_unit(data, weights, ucode, n_all, uniques)[keep]
     cl_codes = cl_labels = None
     if cluster is not None:
         cl_codes, cl_labels = _cluster_per_unit(data[cluster], ucode, n_all, uniques)
@@ -328,4 +363,5 @@ def panel_arrays(
         dropped=dropped,
         cluster=cl_codes,
         cluster_labels=cl_labels,
+        weights=unit_w,
     )

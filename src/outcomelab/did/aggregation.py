@@ -178,7 +178,7 @@ def aggregate_group_time(
     g, t = state.group, state.time
     n = state.n_units
     glist = np.unique(g)
-    share = {float(c): float(np.mean(state.unit_cohort == c)) for c in glist}
+    share = {float(c): state.cohort_share(float(c)) for c in glist}
     pg = np.array([share[float(c)] for c in g])
     post = (g <= t) & (t <= g + max_e)
     extra: dict[str, Any] = {}

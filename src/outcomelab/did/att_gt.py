@@ -223,8 +223,11 @@ def _estimate(pa: PanelArrays, plan: _Plan, method: Method, covs: list[str]) -> 
             x = pa.x[idx] if not pa.x_time_varying else pa.x[idx, xper, :]
         listed = ", ".join(f"{c:g}" for c in ctrl)
         where = f"the sample of cohort {g:g} and comparison cohorts {listed}"
+        w = None if pa.weights is None else pa.weights[idx]
         try:
-            est = estimate_cells(dy, d, x, method=method, covariate_names=covs, where=where)
+            est = estimate_cells(
+                dy, d, x, method=method, weights=w, covariate_names=covs, where=where
+            )
         except (NoOverlapError, SingularDesignError) as err:
             # R did: the cell is NA with a warning; here it is left out and listed with the reason
             first_error = first_error or err
@@ -319,6 +322,7 @@ def att_gt(
     bootstrap_weights: Literal["mammen", "rademacher"] = "mammen",
     seed: int | None = None,
     cluster: str | Sequence[str] | None = None,
+    weights: str | None = None,
 ) -> GroupTimeResult:
     """Group-time average treatment effects ATT(g,t) with staggered adoption (panel data).
 
@@ -367,6 +371,13 @@ def att_gt(
         functions are summed within clusters (CR0) and the bootstrap draws one multiplier per
         cluster. A list ``[unit, column]`` means the same as ``column`` (R ``did``'s
         ``clustervars``); two columns besides the unit are refused.
+    weights
+        ``None`` or a column of non-negative sampling or population weights, constant within a
+        unit (R ``did``'s ``weightsname``): each cell's 2x2 estimator is weighted (DRDID's
+        ``i.weights``, normalised to mean one in the cell's sample) and so are the cohort shares
+        that weight cells in the aggregates and the influence of estimating them. Weights that
+        change over time are refused (R ``did`` 2.5 would take each cell's earlier period's
+        weight, ``fix_weights``); fix one weight per unit.
 
     Returns
     -------
@@ -449,6 +460,7 @@ def att_gt(
         covariates=covs,
         anticipation=opts.anticipation,
         cluster=cluster_col,
+        weights=weights,
     )
     coh = pa.cohort
     if opts.control_group == "never_treated" and not (coh == 0).any():
@@ -493,6 +505,7 @@ def att_gt(
         seed=opts.seed,
         n_control=int(est.used_as_control.sum()),
         cluster_codes=pa.cluster,
+        unit_weights=None if pa.weights is None else pa.weights / pa.weights.mean(),
     )
     n_clusters = pa.n_units if pa.cluster is None else int(pa.cluster.max()) + 1
     notes_t = tuple(_notes(pa, plan, est, covs, cluster_col, n_clusters, dropped_cells))
@@ -521,6 +534,7 @@ def att_gt(
         "bootstrap": opts.bootstrap,
         "cluster": cluster_col,
         "n_clusters": n_clusters,
+        "weights": weights,
         "uniform_critical_value": crit,
         "pretest": wald_pretest(state).to_dict(),
     }

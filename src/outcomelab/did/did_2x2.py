@@ -9,6 +9,7 @@ outcome-regression, normalised-IPW and doubly robust estimators of Sant'Anna and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -25,6 +26,7 @@ from outcomelab._checks import (
     rows_preview,
     weight_values,
 )
+from outcomelab.did.drdid_core import panel_2x2
 from outcomelab.did.panel_checks import check_binary, check_panel_frame, check_unique_unit_time
 from outcomelab.did.within import factorize
 from outcomelab.errors import InputError
@@ -36,8 +38,8 @@ Method = Literal["reg", "ipw", "dr"]
 
 _PANEL: dict[str, tuple[str, Callable[..., drdid.DiDEstimate]]] = {
     "dr": ("drdid_imp_panel", drdid.drdid_imp_panel),
-    "reg": ("reg_did_panel", drdid.reg_did_panel),
-    "ipw": ("std_ipw_did_panel", drdid.std_ipw_did_panel),
+    "reg": ("reg_did_panel", partial(panel_2x2, "reg")),
+    "ipw": ("std_ipw_did_panel", partial(panel_2x2, "ipw")),
 }
 _RC: dict[str, tuple[str, Callable[..., drdid.DiDEstimate]]] = {
     "dr": ("drdid_imp_rc", drdid.drdid_imp_rc),

@@ -1,14 +1,10 @@
 """Sant'Anna-Zhao (2020) 2x2 DiD estimators on plain NumPy arrays, with influence functions.
 
-The six estimators of R ``DRDID`` that :func:`outcomelab.did.did_2x2` offers:
-
-============================  ===================  =========================================
-estimator                     panel                repeated cross-sections
-============================  ===================  =========================================
-doubly robust, improved       ``drdid_imp_panel``  ``drdid_imp_rc`` (locally efficient)
-outcome regression            ``reg_did_panel``    ``reg_did_rc``
-normalised IPW (Abadie 2005)  ``std_ipw_did_panel``  ``std_ipw_did_rc``
-============================  ===================  =========================================
+Four of the six estimators of R ``DRDID`` that :func:`outcomelab.did.did_2x2` offers: the improved
+doubly robust ones (``drdid_imp_panel``, ``drdid_imp_rc``, locally efficient) and the
+repeated-cross-section regression and normalised IPW ones (``reg_did_rc``, ``std_ipw_did_rc``).
+The panel regression and IPW estimators are the ones ``att_gt`` uses
+(:func:`outcomelab.did.drdid_core.panel_2x2`), so they exist once.
 
 Every function takes ``x`` with an intercept column first, optional sampling weights (normalised
 to mean one), and returns a :class:`DiDEstimate` whose influence function ``psi`` is normalised as
@@ -38,16 +34,14 @@ __all__ = [
     "drdid_imp_rc",
     "pscore_ipt",
     "pscore_logit",
-    "reg_did_panel",
     "reg_did_rc",
-    "std_ipw_did_panel",
     "std_ipw_did_rc",
 ]
 
 #: comparison units with a propensity score at or above this get weight zero (DRDID's default)
 TRIM_LEVEL = 0.995
 #: a propensity score this close to 0 or 1 means the groups do not overlap
-_PS_EDGE = 1e-6
+PS_EDGE = 1e-6
 #: convergence tolerance of the logit propensity score: R's deviance rule with fastglm's ``tol``
 #: (IRLS converges quadratically, so the estimates agree with R and its ports to about 1e-10)
 PS_EPSILON = 1e-8
@@ -96,7 +90,7 @@ def _weights(w: np.ndarray | None, n: int) -> np.ndarray:
     return w / w.mean()
 
 
-def _finish(att: float, psi: np.ndarray, **kw: object) -> DiDEstimate:
+def finish(att: float, psi: np.ndarray, **kw: object) -> DiDEstimate:
     n = psi.size
     se = float(np.std(psi, ddof=1) / np.sqrt(n))
     return DiDEstimate(att=float(att), std_error=se, influence=psi, **kw)  # type: ignore[arg-type]
@@ -127,8 +121,8 @@ def _wls(y: np.ndarray, x: np.ndarray, w: np.ndarray, where: str) -> np.ndarray:
 
 
 def _check_ps(ps: np.ndarray, d: np.ndarray) -> None:
-    top = ps >= 1 - _PS_EDGE
-    bottom = (ps <= _PS_EDGE) & (d == 1)
+    top = ps >= 1 - PS_EDGE
+    bottom = (ps <= PS_EDGE) & (d == 1)
     if top.any() or bottom.any():
         raise NoOverlapError(
             f"The propensity score is at 1 for {int(top.sum())} observations and at 0 for "
@@ -255,70 +249,9 @@ def drdid_imp_panel(
     mean_d = np.mean(w * d)
     att = np.mean(w * summand) / mean_d
     psi = w * keep * (summand - d * att) / mean_d
-    return _finish(att, psi, n_trimmed=int((~keep).sum()), pscore=ps)
+    return finish(att, psi, n_trimmed=int((~keep).sum()), pscore=ps)
 
 
-def reg_did_panel(
-    y1: np.ndarray,
-    y0: np.ndarray,
-    d: np.ndarray,
-    x: np.ndarray,
-    weights: np.ndarray | None = None,
-) -> DiDEstimate:
-    """Outcome-regression DiD for panel data (Heckman, Ichimura and Todd 1997; DRDID
-    ``reg_did_panel``): ``ATT = mean_{d=1}(dY) - mean_{d=1}(x'b)``, ``b`` by OLS on comparison
-    units; the influence function includes the OLS estimation effect."""
-    n = d.size
-    w = _weights(weights, n)
-    _require_groups({"treated units": int(d.sum()), "comparison units": int((1 - d).sum())})
-    dy = y1 - y0
-    cont = d == 0
-    beta = _wls(dy[cont], x[cont], w[cont], "the comparison group")
-    out = x @ beta
-    w_treat = w * d
-    mean_t = np.mean(w_treat)
-    eta_treat = np.mean(w_treat * dy) / mean_t
-    eta_cont = np.mean(w_treat * out) / mean_t
-    w_ols = w * (1 - d)
-    xpx_inv = np.linalg.inv((x * w_ols[:, None]).T @ x / n)
-    lin_ols = (x * (w_ols * (dy - out))[:, None]) @ xpx_inv
-    inf_treat = (w_treat * dy - w_treat * eta_treat) / mean_t
-    m1 = np.mean(x * w_treat[:, None], axis=0)
-    inf_cont = (w_treat * out - w_treat * eta_cont + lin_ols @ m1) / mean_t
-    return _finish(eta_treat - eta_cont, inf_treat - inf_cont)
-
-
-def std_ipw_did_panel(
-    y1: np.ndarray,
-    y0: np.ndarray,
-    d: np.ndarray,
-    x: np.ndarray,
-    weights: np.ndarray | None = None,
-    trim_level: float = TRIM_LEVEL,
-) -> DiDEstimate:
-    """Normalised (Hajek) inverse-probability-weighted DiD for panel data (Abadie 2005; DRDID
-    ``std_ipw_did_panel``); logit propensity score, its estimation effect in the influence
-    function."""
-    n = d.size
-    w = _weights(weights, n)
-    _require_groups({"treated units": int(d.sum()), "comparison units": int((1 - d).sum())})
-    dy = y1 - y0
-    ps, hess_inv = pscore_logit(d, x, w)
-    keep = _trim(ps, d, trim_level)
-    w_treat = keep * w * d
-    w_cont = keep * w * ps * (1 - d) / (1 - ps)
-    eta_treat = np.mean(w_treat * dy) / np.mean(w_treat)
-    eta_cont = np.mean(w_cont * dy) / np.mean(w_cont)
-    lin_ps = (x * (w * (d - ps))[:, None]) @ hess_inv
-    inf_treat = (w_treat * dy - w_treat * eta_treat) / np.mean(w_treat)
-    m2 = np.mean(x * (w_cont * (dy - eta_cont))[:, None], axis=0)
-    inf_cont = (w_cont * dy - w_cont * eta_cont + lin_ps @ m2) / np.mean(w_cont)
-    return _finish(
-        eta_treat - eta_cont, inf_treat - inf_cont, n_trimmed=int((~keep).sum()), pscore=ps
-    )
-
-
-# -- repeated cross-sections -------------------------------------------------------------------
 def _rc_groups(d: np.ndarray, post: np.ndarray) -> None:
     _require_groups(
         {
@@ -385,7 +318,7 @@ def drdid_imp_rc(
     a_dt0, i_dt0 = part(w_dt0, y_t0 - y_c0)
     att = (a_t1 - a_t0) - (a_c1 - a_c0) + (a_d1 - a_dt1) - (a_d0 - a_dt0)
     psi = (i_t1 - i_t0) - (i_c1 - i_c0) + (i_d1 - i_dt1) - (i_d0 - i_dt0)
-    return _finish(att, psi, n_trimmed=int((~keep).sum()), pscore=ps)
+    return finish(att, psi, n_trimmed=int((~keep).sum()), pscore=ps)
 
 
 def reg_did_rc(
@@ -418,7 +351,7 @@ def reg_did_rc(
     inf_c = (
         w_c * (out1 - out0) - w_c * eta_c + lin_rep(c1, out1) @ m1 - lin_rep(c0, out0) @ m1
     ) / np.mean(w_c)
-    return _finish((eta_t1 - eta_t0) - eta_c, (inf_t1 - inf_t0) - inf_c)
+    return finish((eta_t1 - eta_t0) - eta_c, (inf_t1 - inf_t0) - inf_c)
 
 
 def std_ipw_did_rc(
@@ -455,4 +388,4 @@ def std_ipw_did_rc(
     m2_1 = np.mean(x * (w_c1 * (y - a_c1))[:, None], axis=0) / np.mean(w_c1)
     inf_c = (i_c1 - i_c0) + lin_ps @ (m2_1 - m2_0)
     att = (a_t1 - a_t0) - (a_c1 - a_c0)
-    return _finish(att, (i_t1 - i_t0) - inf_c, n_trimmed=int((~keep).sum()), pscore=ps)
+    return finish(att, (i_t1 - i_t0) - inf_c, n_trimmed=int((~keep).sum()), pscore=ps)

@@ -17,11 +17,12 @@ from typing import Literal
 
 import numpy as np
 
-from outcomelab.did.drdid import PS_EPSILON, TRIM_LEVEL
+from outcomelab.did.drdid import PS_EDGE, PS_EPSILON, TRIM_LEVEL, DiDEstimate, finish
 from outcomelab.errors import NoOverlapError, SingularDesignError
 from outcomelab.numerics import fit_binomial
+from outcomelab.numerics.logistic import information_inverse
 
-__all__ = ["OVERLAP_LIMIT", "CellEstimates", "estimate_cells"]
+__all__ = ["OVERLAP_LIMIT", "CellEstimates", "estimate_cells", "panel_2x2"]
 
 #: a sample whose largest propensity score reaches this violates overlap: R ``did`` 2.5 sets the
 #: cell to NA with the warning "overlap condition violated" (``overlap_check_fail``)
@@ -76,6 +77,8 @@ def estimate_cells(
     x: np.ndarray | None,
     *,
     method: Literal["dr", "ipw", "reg"],
+    weights: np.ndarray | None = None,
+    overlap_limit: float = OVERLAP_LIMIT,
     covariate_names: Sequence[str] = (),
     where: str = "the sample",
 ) -> CellEstimates:
@@ -91,6 +94,12 @@ def estimate_cells(
         Covariates without intercept, shape ``(n_s, k)``, or ``None``.
     method
         ``"dr"`` (doubly robust), ``"ipw"`` or ``"reg"``.
+    weights
+        Sampling weights of the units (DRDID's ``i.weights``; normalised here to mean one), or
+        ``None``.
+    overlap_limit
+        The sample violates overlap when the largest (unweighted) propensity score reaches this:
+        R ``did``'s guard, 0.999. The 2x2 estimator passes ``1 - 1e-6`` (scores at 1).
     covariate_names
         For error messages.
     where
@@ -105,19 +114,21 @@ def estimate_cells(
     SingularDesignError
         Collinear covariates in the sample or among the comparison units.
     NoOverlapError
-        The largest propensity score in the sample is at least 0.999 (R ``did``'s overlap
-        guard), the score model does not converge, or every comparison unit has a score of at
-        least 0.995 and is trimmed.
+        The largest propensity score in the sample reaches ``overlap_limit`` (R ``did``'s
+        overlap guard), the score model does not converge, or every comparison unit has a score
+        of at least 0.995 and is trimmed.
 
     Notes
     -----
-    With ``w_1 = D`` and ``w_0 = p(X)(1 - D) / (1 - p(X))`` and outcome regression
-    ``m(X) = X'b`` fitted on comparison units, the doubly robust estimate is
-    ``E[w_1 (dY - m(X))] / E[w_1] - E[w_0 (dY - m(X))] / E[w_0]``; IPW sets ``m = 0`` and
-    regression uses ``E[D (dY - m(X))] / E[D]``. The influence functions include the estimation
-    of the propensity score and of the regression (Sant'Anna & Zhao 2020, Theorem 3.1).
-    Without covariates all three reduce to the difference in mean outcome changes, with influence
-    function ``D (dY - m_1) / p_1 - (1 - D)(dY - m_0) / p_0``.
+    These are R ``DRDID``'s panel estimators as R ``did`` calls them: ``drdid_panel`` (locally
+    efficient doubly robust), ``std_ipw_did_panel`` and ``reg_did_panel``. With sampling weights
+    ``w``, ``w_1 = w D``, ``w_0 = w p(X)(1 - D) / (1 - p(X))`` (weighted logit ``p``) and the
+    outcome regression ``m(X) = X'b`` fitted by weighted least squares on comparison units, the
+    doubly robust estimate is ``E[w_1 (dY - m(X))] / E[w_1] - E[w_0 (dY - m(X))] / E[w_0]``; IPW
+    sets ``m = 0`` and regression uses ``E[w D (dY - m(X))] / E[w D]``. The influence functions
+    include the estimation of the propensity score and of the regression (Sant'Anna & Zhao 2020,
+    Theorem 3.1). Without covariates all three reduce to the difference in weighted mean outcome
+    changes, with influence function ``w D (dY - m_1) / p_1 - w (1 - D)(dY - m_0) / p_0``.
 
     References
     ----------
@@ -125,28 +136,34 @@ def estimate_cells(
     Journal of Econometrics 219(1), 101-122.
     """
     n_s = d.shape[0]
+    w = np.ones(n_s) if weights is None else weights / weights.mean()
     c = 1.0 - d
-    p1 = float(d.mean())
+    wd, wc = w * d, w * c
+    p1 = float(wd.mean())
     if x is None or x.shape[1] == 0:
-        if p1 >= TRIM_LEVEL and method != "reg":
+        share = float(d.mean())
+        if method != "reg" and share >= overlap_limit:
+            raise NoOverlapError(
+                f"The overlap condition is violated in {where}: {100 * share:.2f}% of the units "
+                f"are treated, at or above {overlap_limit} (R did's rule); use more comparison "
+                "units."
+            )
+        if method != "reg" and p1 >= TRIM_LEVEL:
             raise NoOverlapError(
                 f"In {where} {100 * p1:.2f}% of the units are treated, so every comparison unit "
                 "has a propensity score above 0.995 and is trimmed; use more comparison units."
             )
-        n1 = d.sum()
-        n0 = n_s - n1
-        m1 = (d @ dy) / n1
-        m0 = (c @ dy) / n0
-        inf = (d[:, None] * (dy - m1)) / p1 - (c[:, None] * (dy - m0)) / (1 - p1)
+        m1 = (wd @ dy) / wd.sum()
+        m0 = (wc @ dy) / wc.sum()
+        inf = (wd[:, None] * (dy - m1)) / p1 - (wc[:, None] * (dy - m0)) / (1 - p1)
         return CellEstimates(att=m1 - m0, influence=inf, n_trimmed=0)
 
     xi = np.empty((n_s, x.shape[1] + 1))
     xi[:, 0] = 1.0
     xi[:, 1:] = x
     _check_rank(xi, covariate_names, where)
-    n_trimmed = 0
     if method in ("dr", "reg"):
-        xc = xi * c[:, None]
+        xc = xi * wc[:, None]
         xtx_c = xc.T @ xi / n_s
         if np.linalg.eigvalsh(xtx_c).min() <= 1e-12 * max(1.0, np.abs(xtx_c).max()):
             _check_rank(xi[c > 0], covariate_names, f"the comparison units of {where}")
@@ -159,39 +176,23 @@ def estimate_cells(
         xtx_c_inv = np.empty((0, 0))
 
     if method == "reg":
-        eta_t = (d @ dy) / n_s / p1
-        eta_c = (d @ out) / n_s / p1
-        inf_treat = d[:, None] * (dy - eta_t) / p1
-        m1v = (xi * d[:, None]).mean(axis=0)
+        eta_t = (wd @ dy) / n_s / p1
+        eta_c = (wd @ out) / n_s / p1
+        inf_treat = wd[:, None] * (dy - eta_t) / p1
+        m1v = (xi * wd[:, None]).mean(axis=0)
         a1 = xi @ (xtx_c_inv @ m1v)
-        inf_cont = (d[:, None] * (out - eta_c) + (c * a1)[:, None] * resid) / p1
+        inf_cont = (wd[:, None] * (out - eta_c) + (wc * a1)[:, None] * resid) / p1
         return CellEstimates(att=eta_t - eta_c, influence=inf_treat - inf_cont, n_trimmed=0)
 
-    fit = fit_binomial(xi, d, maxit=100, epsilon=PS_EPSILON)
-    ps = fit.score
-    top = float(ps.max())
-    if top >= OVERLAP_LIMIT:
-        raise NoOverlapError(
-            f"The overlap condition is violated in {where}: the largest propensity score is "
-            f"{top:.6f}, at or above {OVERLAP_LIMIT} (R did's rule), so some "
-            "treated units have no comparable comparison units."
-        )
-    if not fit.converged:
-        raise NoOverlapError(
-            f"The propensity score model did not converge in {where}: the covariates (nearly) "
-            "separate treated from comparison units, so there is no overlap. Use fewer or coarser "
-            "covariates, or method='reg'."
-        )
-    w_ps = ps * (1 - ps)
-    hess_inv = np.linalg.inv((xi * w_ps[:, None]).T @ xi / n_s)
+    ps = _propensity(xi, d, None if weights is None else w, overlap_limit, where)
+    hess_inv = information_inverse(xi, ps, w)
     ps = np.minimum(ps, 1 - 1e-6)
     trim = np.ones(n_s)
-    ctrl = c > 0
-    trimmed = ctrl & (ps >= TRIM_LEVEL)
+    trimmed = (c > 0) & (ps >= TRIM_LEVEL)
     n_trimmed = int(trimmed.sum())
     trim[trimmed] = 0.0
-    w_t = trim * d
-    w_c = trim * ps * c / (1 - ps)
+    w_t = trim * wd
+    w_c = trim * wc * ps / (1 - ps)
     mean_wt = w_t.mean()
     mean_wc = w_c.mean()
     if mean_wc <= 0:
@@ -203,14 +204,66 @@ def estimate_cells(
     eta_c = (w_c @ resid) / n_s / mean_wc
     inf_cont = w_c[:, None] * (resid - eta_c)
     m2 = xi.T @ inf_cont / n_s  # (k+1, m)
-    inf_cont += (d - ps)[:, None] * (xi @ (hess_inv @ m2))
+    inf_cont += (w * (d - ps))[:, None] * (xi @ (hess_inv @ m2))
     inf_treat = w_t[:, None] * (resid - eta_t)
     if method == "dr":
         m1v = (xi * w_t[:, None]).mean(axis=0)
         m3v = (xi * w_c[:, None]).mean(axis=0)
-        a1 = c * (xi @ (xtx_c_inv @ m1v))
-        a3 = c * (xi @ (xtx_c_inv @ m3v))
+        a1 = wc * (xi @ (xtx_c_inv @ m1v))
+        a3 = wc * (xi @ (xtx_c_inv @ m3v))
         inf_treat -= a1[:, None] * resid
         inf_cont -= a3[:, None] * resid
     inf = inf_treat / mean_wt - inf_cont / mean_wc
     return CellEstimates(att=eta_t - eta_c, influence=inf, n_trimmed=n_trimmed)
+
+
+def _propensity(
+    xi: np.ndarray, d: np.ndarray, weights: np.ndarray | None, overlap_limit: float, where: str
+) -> np.ndarray:
+    """The (weighted) logit score after R did's overlap guard, which fits without weights.
+
+    ``weights`` must be normalised to mean one (as DRDID does before ``glm``): R's starting values
+    ``(w y + 0.5) / (w + 1)`` depend on their scale and large raw weights start IRLS at the edge.
+    """
+    guard = fit_binomial(xi, d, maxit=100, epsilon=PS_EPSILON)
+    top = float(guard.score.max())
+    if top >= overlap_limit:
+        rule = " (R did's overlap rule)" if overlap_limit == OVERLAP_LIMIT else ""
+        raise NoOverlapError(
+            f"The overlap condition is violated in {where}: the largest propensity score is "
+            f"{top:.6f}, at or above {overlap_limit}{rule}; the covariates (nearly) separate "
+            "treated from comparison units, so some treated units have no comparable comparison "
+            "units."
+        )
+    fit = guard if weights is None else fit_binomial(xi, d, weights=weights, maxit=100)
+    if not fit.converged:
+        raise NoOverlapError(
+            f"The propensity score model did not converge in {where}: the covariates (nearly) "
+            "separate treated from comparison units, so there is no overlap. Use fewer or coarser "
+            "covariates, or method='reg'."
+        )
+    return fit.score
+
+
+def panel_2x2(
+    method: Literal["ipw", "reg"],
+    y1: np.ndarray,
+    y0: np.ndarray,
+    d: np.ndarray,
+    x: np.ndarray,
+    weights: np.ndarray | None = None,
+) -> DiDEstimate:
+    """One 2x2 panel cell as DRDID's ``std_ipw_did_panel`` / ``reg_did_panel`` (``x`` with the
+    intercept first): :func:`estimate_cells` on one column, with DRDID's overlap rule (scores at 1)
+    instead of R ``did``'s 0.999 guard, and DRDID's standard error ``sd(psi) / sqrt(n)``."""
+    est = estimate_cells(
+        (y1 - y0)[:, None],
+        d,
+        x[:, 1:],
+        method=method,
+        weights=weights,
+        overlap_limit=1 - PS_EDGE,
+        covariate_names=[f"covariate {j}" for j in range(1, x.shape[1])],
+        where="the 2x2 sample",
+    )
+    return finish(float(est.att[0]), est.influence[:, 0], n_trimmed=est.n_trimmed)

@@ -43,13 +43,18 @@ class GroupTimeState:
         Units used as comparison in at least one cell.
     cluster_codes
         Cluster index of each unit (``None``: every unit is its own cluster).
+    unit_weights
+        Sampling weight of each unit normalised to mean one (``None``: unweighted). The cohort
+        shares that weight cells in aggregates are weighted shares, and the influence of
+        estimating them is ``w_i h(cohort_i)`` (R ``did::aggte``'s ``wif`` with
+        ``weights.ind``).
     gram
         ``A.T @ A`` with ``A`` the influence functions summed within clusters, shape ``(K, K)``.
     cohort_values
         Sorted distinct cohorts (0 first when present), shape ``(C,)``.
     cohort_cross
-        ``M.T @ M`` with ``M`` the number of units of each cohort in each cluster, ``(C, C)``
-        (the diagonal matrix of cohort sizes without clustering).
+        ``M.T @ M`` with ``M`` the (weighted) number of units of each cohort in each cluster,
+        ``(C, C)`` (the diagonal matrix of cohort sizes without clustering and weights).
     cohort_sums
         ``A.T @ M``: cluster-summed influence against cohort counts, shape ``(K, C)``.
     """
@@ -67,6 +72,7 @@ class GroupTimeState:
     seed: int | None
     n_control: int
     cluster_codes: np.ndarray | None
+    unit_weights: np.ndarray | None
     gram: np.ndarray
     cohort_values: np.ndarray
     cohort_cross: np.ndarray
@@ -79,7 +85,8 @@ class GroupTimeState:
         coh = kwargs["unit_cohort"]
         values, codes = np.unique(coh, return_inverse=True)
         onehot = np.zeros((coh.shape[0], values.shape[0]))
-        onehot[np.arange(coh.shape[0]), codes] = 1.0
+        weights = kwargs.get("unit_weights")
+        onehot[np.arange(coh.shape[0]), codes] = 1.0 if weights is None else weights
         clusters = kwargs.get("cluster_codes")
         if clusters is None:
             a, m = inf, onehot
@@ -106,6 +113,13 @@ class GroupTimeState:
         """Units in the balanced panel."""
         return int(self.influence.shape[0])
 
+    def cohort_share(self, cohort: float) -> float:
+        """``P(G = cohort)``: the (weighted) share of units in ``cohort``."""
+        member = self.unit_cohort == cohort
+        if self.unit_weights is None:
+            return float(np.mean(member))
+        return float(np.mean(self.unit_weights * member))
+
     def rng(self, stream: int) -> np.random.Generator:
         """Random generator for one use (``stream`` keeps uses independent and reproducible).
 
@@ -131,8 +145,9 @@ def cluster_sums(values: np.ndarray, clusters: np.ndarray) -> np.ndarray:
 class LinearInfluence:
     """Influence functions of ``m`` aggregated parameters as linear maps of the cell ones.
 
-    ``psi_j(i) = influence[i] @ w[:, j] + h[cohort_code(i), j]``: a weighted sum of the ATT(g,t)
-    influence functions plus a function of the unit's cohort (from estimating cohort shares).
+    ``psi_j(i) = influence[i] @ w[:, j] + w_i h[cohort_code(i), j]``: a weighted sum of the
+    ATT(g,t) influence functions plus a function of the unit's cohort (from estimating cohort
+    shares) times its sampling weight ``w_i`` (1 without weights).
     Variances then need only ``gram``, ``cohort_sums`` and ``cohort_cross``, never the ``n``-long
     vectors, except for the bootstrap.
     """
@@ -150,7 +165,10 @@ class LinearInfluence:
     def materialise(self, state: GroupTimeState) -> np.ndarray:
         """The ``(n, m)`` influence functions (for the bootstrap)."""
         codes = np.searchsorted(state.cohort_values, state.unit_cohort)
-        return np.asarray(state.influence @ self.w + self.h[codes])
+        share_part = self.h[codes]
+        if state.unit_weights is not None:
+            share_part = share_part * state.unit_weights[:, None]
+        return np.asarray(state.influence @ self.w + share_part)
 
     @staticmethod
     def stack(parts: list[LinearInfluence]) -> LinearInfluence:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from outcomelab._checks import (
     cluster_columns,
     covariate_columns,
     require_dataframe,
+    weight_values,
 )
 from outcomelab.did.panel_checks import check_panel_frame, check_unique_unit_time
 from outcomelab.did.within import TwoWayIndex, demean_two_way, factorize, singleton_mask
@@ -76,6 +78,147 @@ def _cluster_codes(
     ]
 
 
+@dataclass(frozen=True)
+class _Panel:
+    """The rows TWFE uses, as arrays (after dropping zero-weight rows and singletons)."""
+
+    y: np.ndarray
+    d: np.ndarray
+    xs: list[np.ndarray]
+    w: np.ndarray | None
+    clusters: list[np.ndarray]
+    index: TwoWayIndex
+    time_labels: np.ndarray
+    n_singletons: int
+    n_zero_weight: int
+
+
+def _panel(
+    frame: pd.DataFrame,
+    *,
+    outcome: str,
+    unit: str,
+    time: str,
+    treatment: str,
+    covs: list[str],
+    cl_names: list[str],
+    w: np.ndarray | None,
+) -> _Panel:
+    unit_codes, _ = factorize(frame[unit].to_numpy())
+    time_raw, time_labels = pd.factorize(frame[time].to_numpy(), sort=True)
+    time_codes, n_times = np.asarray(time_raw, dtype=np.intp), len(time_labels)
+    check_unique_unit_time(frame, unit_codes, time_codes, n_times, unit=unit, time=time)
+    y = as_float_array(frame[outcome])
+    d = as_float_array(frame[treatment])
+    xs = [as_float_array(frame[c]) for c in covs]
+    cl_codes = _cluster_codes(frame, cl_names, unit, unit_codes)
+    keep = np.ones(y.size, dtype=bool) if w is None else w > 0
+    n_zero = int((~keep).sum())
+    sub = singleton_mask(unit_codes[keep], time_codes[keep])
+    keep[np.flatnonzero(keep)[~sub]] = False
+    n_singletons = int((~sub).sum())
+    if not keep.all():
+        unit_codes = factorize(unit_codes[keep])[0]
+        kept_times = np.unique(time_codes[keep])
+        time_codes = np.searchsorted(kept_times, time_codes[keep])
+        time_labels = np.asarray(time_labels)[kept_times]
+        y, d = y[keep], d[keep]
+        xs = [x[keep] for x in xs]
+        cl_codes = [factorize(c[keep])[0] for c in cl_codes]
+        w = None if w is None else w[keep]
+    if y.size == 0:
+        raise InputError(
+            "Every row is a singleton (its unit or period has a single row) or has weight 0; "
+            "TWFE needs units observed in at least two periods."
+        )
+    return _Panel(
+        y=y,
+        d=d,
+        xs=xs,
+        w=w,
+        clusters=cl_codes,
+        index=TwoWayIndex.from_codes(unit_codes, time_codes),
+        time_labels=np.asarray(time_labels),
+        n_singletons=n_singletons,
+        n_zero_weight=n_zero,
+    )
+
+
+@dataclass(frozen=True)
+class _Timing:
+    n_treated: int
+    n_control: int
+    cohorts: list[object]
+    staggered: bool
+    notes: list[str]
+
+
+def _timing(panel: _Panel) -> _Timing:
+    """Treated and comparison units, cohorts, and the staggering and reversal notes."""
+    index, d = panel.index, panel.d
+    if not bool(np.isin(d, (0.0, 1.0)).all()):
+        n_treated = int(np.unique(index.unit[d != 0]).size)
+        return _Timing(n_treated, index.n_units - n_treated, [], False, [])
+    first, reversals = staggered_timing(d, index.unit, index.time, index.n_units)
+    n_treated = int((first >= 0).sum())
+    starts = np.unique(first[first >= 0])
+    notes: list[str] = []
+    staggered = starts.size > 1
+    if staggered:
+        notes.append(_STAGGER_NOTE)
+        warnings.warn(_STAGGER_NOTE, UserWarning, stacklevel=3)
+    if reversals:
+        notes.append(
+            f"The treatment switches off again in {reversals} unit-period rows after a unit's "
+            "first treated period; TWFE then mixes effects of starting and stopping."
+        )
+    cohorts = panel.time_labels[starts].tolist()
+    return _Timing(n_treated, index.n_units - n_treated, cohorts, staggered, notes)
+
+
+def _weighted_ss(v: np.ndarray, w: np.ndarray | None) -> float:
+    if w is None:
+        return float(np.dot(v, v) - v.sum() ** 2 / v.size)
+    return float(w @ (v * v) - (w @ v) ** 2 / w.sum())
+
+
+def _fit(
+    panel: _Panel, names: list[str], treatment: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Within-transform, check the design and solve: coefficients, bread, regressors, residuals."""
+    raw = [panel.d, *panel.xs]
+    cols = demean_two_way([panel.y, *raw], panel.index, panel.w)
+    y_t = cols[0]
+    x = cols[1][:, None] if len(cols) == 2 else np.column_stack(cols[1:])
+    del cols
+    xw = x if panel.w is None else x * panel.w[:, None]
+    xtx = xw.T @ x
+    raw_ss = np.array([_weighted_ss(v, panel.w) for v in raw])
+    scale = np.sqrt(np.diag(xtx))
+    absorbed = [
+        n for n, s, r in zip(names, scale, raw_ss, strict=True) if s**2 <= 1e-12 * max(r, 1)
+    ]
+    if absorbed:
+        what = "the treatment" if treatment in absorbed else "covariates"
+        raise SingularDesignError(
+            f"After removing unit and period effects, {what} {absorbed!r} no longer vary: they are "
+            "constant within units or within periods (e.g. nobody or everybody is treated). "
+            "Drop time-invariant covariates; check that some units change treatment status."
+        )
+    corr = xtx / np.outer(scale, scale)
+    eig = np.linalg.eigvalsh(corr)
+    if eig.min() < 1e-10 * max(eig.max(), 1.0):
+        raise SingularDesignError(
+            f"The regressors {names!r} are collinear after removing unit and period effects "
+            f"(smallest eigenvalue of their correlation matrix {eig.min():.2e}). Drop the "
+            "covariates that are linear combinations of the others or of the treatment."
+        )
+    bread = np.linalg.inv(xtx)
+    beta = bread @ (xw.T @ y_t)
+    resid = y_t - x @ beta
+    return beta, bread, x, resid
+
+
 def twfe(
     data: pd.DataFrame,
     *,
@@ -85,6 +228,7 @@ def twfe(
     treatment: str,
     covariates: Sequence[str] | str | None = None,
     cluster: str | Sequence[str] | None = None,
+    weights: str | None = None,
     alpha: float = 0.05,
 ) -> EffectResult:
     """Two-way fixed effects estimate of a treatment effect with cluster-robust standard errors.
@@ -107,6 +251,10 @@ def twfe(
     cluster
         ``None`` (default): cluster on ``unit``. A column name, or a list of two column names
         for two-way clustering (Cameron, Gelbach and Miller 2011).
+    weights
+        ``None`` or a column of non-negative analytic (sampling or population) weights: weighted
+        least squares as pyfixest's ``feols(weights=)`` and fixest's ``weights``; they may change
+        within units. Rows with weight 0 are left out.
     alpha
         1 - confidence level.
 
@@ -115,7 +263,7 @@ def twfe(
     EffectResult
         ``estimate`` is the coefficient on ``treatment``; ``tidy()`` lists every slope;
         ``diagnostics`` holds ``n_obs, n_units, n_periods, balanced, singletons_dropped,
-        n_clusters, df_k, ssc, vcov, staggered, cohorts``.
+        n_clusters, df_k, ssc, vcov, staggered, cohorts, weights, zero_weight_rows``.
 
     Raises
     ------
@@ -138,9 +286,11 @@ def twfe(
     and a *common, constant* effect, ``beta`` is the ATT; with staggered timing and heterogeneous
     effects it is a variance-weighted average of 2x2 DiDs (:func:`bacon_decomposition`).
 
-    The fixed effects are removed exactly (balanced: one-pass demeaning; unbalanced: the
-    Frisch-Waugh-Lovell solution, :mod:`outcomelab.did.within`). Singleton units or periods are
-    dropped repeatedly first, as pyfixest does by default (``fixef_rm="singleton"``).
+    The fixed effects are removed exactly (balanced: one-pass demeaning; unbalanced or weighted:
+    the Frisch-Waugh-Lovell solution, :mod:`outcomelab.did.within`). Singleton units or periods
+    are dropped repeatedly first, as pyfixest does by default (``fixef_rm="singleton"``). With
+    weights ``w`` the coefficients are ``(X'WX)^{-1} X'Wy`` on the weighted within-transformed
+    data and the CR1 scores are ``x_i w_i e_i``.
 
     Standard errors follow **pyfixest's defaults** for ``vcov={"CRV1": cluster}``: CR1 with the
     factor ``G/(G-1) * (n-1)/(n-k)``, ``k`` = slopes + fixed-effect parameters not nested in a
@@ -186,91 +336,27 @@ def twfe(
             f"`covariates` must not include the outcome or the treatment ({outcome!r}, "
             f"{treatment!r}); remove them from the list."
         )
-
-    unit_codes, _ = factorize(frame[unit].to_numpy())
-    time_raw, time_labels = pd.factorize(frame[time].to_numpy(), sort=True)
-    time_codes, n_times = np.asarray(time_raw, dtype=np.intp), len(time_labels)
-    check_unique_unit_time(frame, unit_codes, time_codes, n_times, unit=unit, time=time)
-    y = as_float_array(frame[outcome])
-    d = as_float_array(frame[treatment])
-    xs = [as_float_array(frame[c]) for c in covs]
-    cl_codes = _cluster_codes(frame, cl_names, unit, unit_codes)
-
-    keep = singleton_mask(unit_codes, time_codes)
-    n_dropped = int((~keep).sum())
-    if n_dropped:
-        unit_codes = factorize(unit_codes[keep])[0]
-        kept_times = np.unique(time_codes[keep])
-        time_codes = np.searchsorted(kept_times, time_codes[keep])
-        time_labels = np.asarray(time_labels)[kept_times]
-        y, d = y[keep], d[keep]
-        xs = [x[keep] for x in xs]
-        cl_codes = [factorize(c[keep])[0] for c in cl_codes]
-    if y.size == 0:
-        raise InputError(
-            "Every row is a singleton (its unit or period has a single row); TWFE needs units "
-            "observed in at least two periods."
-        )
-    index = TwoWayIndex.from_codes(unit_codes, time_codes)
-
-    binary = bool(np.isin(d, (0.0, 1.0)).all())
-    notes: list[str] = []
-    cohorts: list[object] = []
-    staggered = False
-    if binary:
-        first, reversals = staggered_timing(d, index.unit, index.time, index.n_units)
-        n_treated = int((first >= 0).sum())
-        n_control = index.n_units - n_treated
-        starts = np.unique(first[first >= 0])
-        cohorts = np.asarray(time_labels)[starts].tolist()
-        staggered = starts.size > 1
-        if staggered:
-            notes.append(_STAGGER_NOTE)
-            warnings.warn(_STAGGER_NOTE, UserWarning, stacklevel=2)
-        if reversals:
-            notes.append(
-                f"The treatment switches off again in {reversals} unit-period rows after a unit's "
-                "first treated period; TWFE then mixes effects of starting and stopping."
-            )
-    else:
-        n_treated = int(np.unique(index.unit[d != 0]).size)
-        n_control = index.n_units - n_treated
-
+    panel = _panel(
+        frame,
+        outcome=outcome,
+        unit=unit,
+        time=time,
+        treatment=treatment,
+        covs=covs,
+        cl_names=cl_names,
+        w=weight_values(frame, weights),
+    )
+    timing = _timing(panel)
     names = [treatment, *covs]
-    cols = demean_two_way([y, d, *xs], index)
-    y_t = cols[0]
-    x = cols[1][:, None] if len(cols) == 2 else np.column_stack(cols[1:])
-    del cols
-    raw_ss = np.array([float(np.dot(v, v) - v.sum() ** 2 / v.size) for v in [d, *xs]])
-    xtx = x.T @ x
-    scale = np.sqrt(np.diag(xtx))
-    absorbed = [
-        n for n, s, r in zip(names, scale, raw_ss, strict=True) if s**2 <= 1e-12 * max(r, 1)
-    ]
-    if absorbed:
-        what = "the treatment" if treatment in absorbed else "covariates"
-        raise SingularDesignError(
-            f"After removing unit and period effects, {what} {absorbed!r} no longer vary: they are "
-            "constant within units or within periods (e.g. nobody or everybody is treated). "
-            "Drop time-invariant covariates; check that some units change treatment status."
-        )
-    corr = xtx / np.outer(scale, scale)
-    eig = np.linalg.eigvalsh(corr)
-    if eig.min() < 1e-10 * max(eig.max(), 1.0):
-        raise SingularDesignError(
-            f"The regressors {names!r} are collinear after removing unit and period effects "
-            f"(smallest eigenvalue of their correlation matrix {eig.min():.2e}). Drop the "
-            "covariates that are linear combinations of the others or of the treatment."
-        )
-    bread = np.linalg.inv(xtx)
-    beta = bread @ (x.T @ y_t)
-    resid = y_t - x @ beta
-
+    beta, bread, x, resid = _fit(panel, names, treatment)
+    index = panel.index
     fe = [(index.unit, index.n_units), (index.time, index.n_times)]
-    df_k = len(names) + fixef_dof(fe, cl_codes)
-    vcov, n_clusters = cr1_vcov(x * resid[:, None], bread, cl_codes, df_k=df_k)
+    df_k = len(names) + fixef_dof(fe, panel.clusters)
+    scores = x * (resid if panel.w is None else panel.w * resid)[:, None]
+    vcov, n_clusters = cr1_vcov(scores, bread, panel.clusters, df_k=df_k)
     se = np.sqrt(np.diag(vcov))
-    ssc = n_clusters / (n_clusters - 1) * (y_t.size - 1) / (y_t.size - df_k)
+    n_obs = resid.size
+    ssc = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - df_k)
     tq = stats.t.ppf(1 - alpha / 2, n_clusters - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         pvals = 2 * stats.t.sf(np.abs(beta / se), n_clusters - 1)
@@ -284,38 +370,45 @@ def twfe(
             "p_value": pvals,
         }
     )
-    if n_dropped:
-        notes.append(f"{n_dropped} singleton rows (a unit or period with one row) were dropped.")
-    cl_label = " and ".join(cl_names)
+    notes = list(timing.notes)
+    if panel.n_singletons:
+        notes.append(
+            f"{panel.n_singletons} singleton rows (a unit or period with one row) were dropped."
+        )
+    if panel.n_zero_weight:
+        notes.append(f"{panel.n_zero_weight} rows with weight 0 were left out.")
     return EffectResult(
         estimate=float(beta[0]),
         std_error=float(se[0]),
         conf_low=float(terms["conf_low"].iloc[0]),
         conf_high=float(terms["conf_high"].iloc[0]),
         p_value=float(pvals[0]),
-        n_treated=n_treated,
-        n_control=n_control,
+        n_treated=timing.n_treated,
+        n_control=timing.n_control,
         method="twfe",
         estimand=(
             "ATT if the effect is common and constant: coefficient on the treatment in a "
             "regression with unit and period fixed effects"
+            + (" (weighted least squares)" if weights else "")
         ),
         outcome=outcome,
         alpha=alpha,
         terms=terms,
         diagnostics={
-            "n_obs": int(y_t.size),
+            "n_obs": int(n_obs),
             "n_units": index.n_units,
             "n_periods": index.n_times,
             "balanced": index.balanced,
-            "singletons_dropped": n_dropped,
-            "cluster": cl_label,
+            "singletons_dropped": panel.n_singletons,
+            "cluster": " and ".join(cl_names),
             "n_clusters": int(n_clusters),
             "df_k": int(df_k),
             "ssc": float(ssc),
             "vcov": vcov.tolist(),
-            "staggered": staggered,
-            "cohorts": cohorts,
+            "staggered": timing.staggered,
+            "cohorts": timing.cohorts,
+            "weights": weights,
+            "zero_weight_rows": panel.n_zero_weight,
         },
         notes=tuple(notes),
     )

@@ -158,7 +158,44 @@ def _demean_unbalanced(columns: list[np.ndarray], index: TwoWayIndex) -> list[np
     return out
 
 
-def demean_two_way(columns: list[np.ndarray], index: TwoWayIndex) -> list[np.ndarray]:
+def _demean_weighted(
+    columns: list[np.ndarray], index: TwoWayIndex, weights: np.ndarray
+) -> list[np.ndarray]:
+    """Weighted Frisch-Waugh-Lovell route (balanced or not): the residuals of the weighted least
+    squares projection on unit and period dummies."""
+    if index.n_units >= index.n_times:
+        big, big_n, small, small_n = index.unit, index.n_units, index.time, index.n_times
+    else:
+        big, big_n, small, small_n = index.time, index.n_times, index.unit, index.n_units
+    if small_n > _MAX_DENSE_LEVELS:
+        raise NotImplementedError(
+            f"The weighted within transformation with {index.n_units} units and "
+            f"{index.n_times} periods needs a {small_n} x {small_n} system; more than "
+            f"{_MAX_DENSE_LEVELS} levels in both dimensions is not supported."
+        )
+    big_w = np.bincount(big, weights=weights, minlength=big_n)
+    small_w = np.bincount(small, weights=weights, minlength=small_n)
+    counts = sparse.csr_matrix((weights, (big, small)), shape=(big_n, small_n), dtype=np.float64)
+    scaled = sparse.diags(1.0 / big_w) @ counts
+    a = np.diag(small_w) - (counts.T @ scaled).toarray()
+
+    def big_mean(v: np.ndarray) -> np.ndarray:
+        return np.bincount(big, weights=weights * v, minlength=big_n) / big_w
+
+    tilde = [x - big_mean(x)[big] for x in columns]
+    b = np.column_stack([np.bincount(small, weights=weights * t, minlength=small_n) for t in tilde])
+    tau, *_ = np.linalg.lstsq(a, b, rcond=None)
+    out = []
+    for j, t in enumerate(tilde):
+        fitted = tau[:, j][small]
+        fitted -= big_mean(fitted)[big]
+        out.append(t - fitted)
+    return out
+
+
+def demean_two_way(
+    columns: list[np.ndarray], index: TwoWayIndex, weights: np.ndarray | None = None
+) -> list[np.ndarray]:
     """Remove unit and period fixed effects from each column.
 
     Parameters
@@ -167,17 +204,24 @@ def demean_two_way(columns: list[np.ndarray], index: TwoWayIndex) -> list[np.nda
         1-D float64 arrays, one value per row of the panel.
     index
         The panel's unit and period codes (no duplicate unit-period rows).
+    weights
+        Optional positive row weights: the projection is then weighted least squares (what a
+        weighted TWFE regression needs, pyfixest's ``feols(weights=)``).
 
     Returns
     -------
     list of numpy.ndarray
-        The residuals of each column from its projection on unit and period dummies.
+        The residuals of each column from its (weighted) projection on unit and period dummies.
 
     Notes
     -----
     Balanced: ``x_it - xbar_i - xbar_t + xbar``. Unbalanced: exact Frisch-Waugh-Lovell solution
     (see the module docstring); the result equals the within transformation to rounding error.
+    Weighted: the same Frisch-Waugh-Lovell route with weighted group means and the weighted
+    unit-by-period count matrix, ``A = diag(W_t) - C_w' diag(1/W_i) C_w``.
     """
+    if weights is not None:
+        return _demean_weighted(columns, index, weights)
     if index.balanced:
         order = _grid_order(index)
         if order is not None:
