@@ -164,3 +164,21 @@ def test_plots(result: GroupTimeResult) -> None:
     with pytest.raises(InputError, match="needs an event study"):
         event_study_plot(result.aggregate("group"))
     matplotlib.pyplot.close("all")
+
+
+def test_dynamic_vcov_matches_the_influence_functions(result: GroupTimeResult) -> None:
+    """The event-study covariance HonestDiD needs: diagonal = squared SEs, the off-diagonal from
+    the materialised influence functions of the event-time terms."""
+    dyn = result.aggregate("dynamic")
+    assert dyn.vcov is not None
+    k = len(dyn.tidy())
+    assert dyn.vcov.shape == (k, k)
+    np.testing.assert_allclose(np.sqrt(np.diag(dyn.vcov)), dyn.tidy()["std_error"], rtol=1e-12)
+    state = result.state
+    assert state is not None
+    g, t = state.group, state.time
+    pg = np.array([state.cohort_share(c) for c in g])
+    parts = [_combine(state, (t - g) == e, pg)[1] for e in dyn.tidy()["event_time"]]
+    psi = LinearInfluence.stack(parts).materialise(state)
+    np.testing.assert_allclose(dyn.vcov, psi.T @ psi / state.n_units**2, rtol=1e-10, atol=1e-16)
+    assert result.aggregate("simple").vcov is None

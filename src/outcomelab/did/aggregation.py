@@ -8,7 +8,7 @@ shares used as weights, exactly as R ``did::aggte`` computes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -53,10 +53,16 @@ class AggregatedEffectResult(EffectResult):
         ``"simple"``, ``"dynamic"``, ``"group"`` or ``"calendar"``.
     critical_value
         Critical value of the uniform band in ``cband_low``/``cband_high`` (NaN if not computed).
+    vcov
+        Covariance matrix of the terms' estimates, rows and columns in ``tidy()`` order (the
+        event times of ``dynamic``), from their influence functions (analytic, also when the
+        standard errors are bootstrapped); what HonestDiD needs as ``sigma``. ``None`` for
+        ``simple``, which has no terms. Read-only by use.
     """
 
     aggregation: str = "simple"
     critical_value: float = float("nan")
+    vcov: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def plot(self, ax: Any = None) -> Figure:
         """Event-study plot for ``dynamic``; a coefficient plot otherwise."""
@@ -284,7 +290,7 @@ def aggregate_group_time(
     else:  # pragma: no cover - validated by the caller
         raise ParameterError(f"Unknown aggregation {kind!r}.")
 
-    se_terms, crit, _ = _inference(state, ti, 1, alpha)
+    se_terms, crit, cov_terms = _inference(state, ti, 1, alpha)
     se_overall, _, _ = _inference(state, overall_inf, 2, alpha)
     table = _table(labels, te, se_terms, crit, alpha, extra)
     diagnostics["uniform_critical_value"] = crit
@@ -303,6 +309,7 @@ def aggregate_group_time(
         notes=notes,
         aggregation=kind,
         critical_value=crit,
+        vcov=cov_terms,
     )
 
 
