@@ -61,7 +61,10 @@ def add(
         f"Added {user.username} ({', '.join(sorted(user.roles))}"
         f"{', ' + organisation if organisation else ''})."
     )
-    typer.echo(f"One-time password: {temporary}  (to be changed at the first sign-in)")
+    if temporary is None:
+        typer.echo("Signs in through the identity provider only (no local password).")
+    else:
+        typer.echo(f"One-time password: {temporary}  (to be changed at the first sign-in)")
 
 
 @users_app.command("list")

@@ -105,12 +105,14 @@ def add_user(
         A chosen password (checked for length); None makes a one-time password that must be
         changed at the first sign-in.
     external_subject
-        The user's subject (``sub``) at the deployment's identity provider, when one is used.
+        The user's subject (``sub``) at the deployment's identity provider, when one is used;
+        without a password such a user has no local password at all.
 
     Returns
     -------
     tuple of User and str or None
-        The user and the one-time password (None when a password was given).
+        The user and the one-time password (None when a password was given or the user signs in
+        through the identity provider).
 
     Raises
     ------
@@ -124,13 +126,15 @@ def add_user(
         )
     _check_roles(roles, organisation)
     temporary = None
-    if password is None:
+    hashed: str | None
+    if password is None and external_subject:
+        hashed = None  # signs in through the identity provider only: no local password
+    elif password is None:
         temporary = one_time_password()
-        secret = temporary
+        hashed = hash_password(temporary)
     else:
         check_strength(password, name)
-        secret = password
-    hashed = hash_password(secret)
+        hashed = hash_password(password)
     with transaction(db) as con:
         if (
             organisation is not None
@@ -149,7 +153,7 @@ def add_user(
             "disabled, must_change_password, external_subject, created_at) "
             "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)",
             [name, display_name or name, hashed, ",".join(sorted(set(roles))), organisation,
-             int(password is None), external_subject, now()],
+             int(temporary is not None), external_subject, now()],
         )  # fmt: skip
     user = get_user(db, name)
     assert user is not None  # just inserted in this function
