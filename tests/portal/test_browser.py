@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,8 @@ def test_whole_path_in_the_browser(world: PortalWorld, tmp_path: Path) -> None:
     fixed = example_dir()  # Norrköping's bundled example, large enough for the standard report
     broken = _broken_copy(fixed, tmp_path / "broken")
     names = ["interventions.csv", "participants.csv", "outcomes.csv", "costs.csv"]
-    with live_portal(world.config, run_jobs=True) as base, browser_page(base, tmp_path) as page:
+    config = replace(world.config, max_upload_bytes=256 * 1024**2)  # the example is 27 MB
+    with live_portal(config, run_jobs=True) as base, browser_page(base, tmp_path) as page:
         walk = Walk(page, base)
         walk.login("sub_a")
         # the template
