@@ -153,6 +153,7 @@ def test_whole_path_in_the_browser(world: PortalWorld, tmp_path: Path) -> None:
         page.wait_for_load_state()
         assert "Norrköping" in page.content()
         walk.check()
+        walk.go("/sv/publishing")  # back from the published site to the portal
         walk.logout()
 
         # the administrator's pages and the audit log of all of it
