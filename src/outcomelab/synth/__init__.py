@@ -1,0 +1,23 @@
+"""Designs for a few treated aggregate units (municipalities, regions).
+
+* :func:`synthdid` -- synthetic difference-in-differences (and its synthetic control and DiD
+  special cases) with placebo, bootstrap and jackknife standard errors, one or several cohorts;
+* :func:`synthetic_control` -- Abadie-Diamond-Hainmueller synthetic control with predictors and
+  V-weights, with in-space and in-time placebo tests;
+* :func:`interrupted_time_series` -- segmented regression for a unit with no usable donors.
+"""
+
+from outcomelab.synth.control import SyntheticControlResult, synthetic_control
+from outcomelab.synth.its import MARYLAND_LEVEL_ITS, ITSResult, interrupted_time_series
+from outcomelab.synth.result import SynthResult
+from outcomelab.synth.sdid import synthdid
+
+__all__ = [
+    "MARYLAND_LEVEL_ITS",
+    "ITSResult",
+    "SynthResult",
+    "SyntheticControlResult",
+    "interrupted_time_series",
+    "synthdid",
+    "synthetic_control",
+]
