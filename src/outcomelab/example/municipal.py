@@ -174,11 +174,12 @@ def municipal_panel(
     trend = (years - first_year) / (t - 1)
     f = np.column_stack([cycle, trend])
     loadings = rng.normal([0.02, 0.03], [0.012, 0.02], size=(n, 2))
-    loadings[is_treated] += np.array([0.012, 0.025])
+    loadings[is_treated] += np.array([0.01, 0.015])
     level = rng.normal(0.0, 0.05, n) + np.where(is_treated, -0.03, 0.0)
     year_shock = np.cumsum(rng.normal(0, 0.006, t))
     share = 0.45 + level[:, None] + year_shock[None, :] + loadings @ f.T
-    sd = np.sqrt(0.0035**2 + 0.25 / population)[:, None]
+    # sampling error of a share of n young people (design effect 0.2) plus a municipal component
+    sd = np.sqrt(0.003**2 + 0.05 / population)[:, None]
     noise = np.zeros((n, t))
     innov = rng.normal(0, 1, (n, t)) * sd
     noise[:, 0] = innov[:, 0]

@@ -7,6 +7,7 @@
 * :func:`interrupted_time_series` -- segmented regression for a unit with no usable donors.
 """
 
+from outcomelab.synth.choice import DesignChoice, choose_aggregate_design
 from outcomelab.synth.control import SyntheticControlResult, synthetic_control
 from outcomelab.synth.its import MARYLAND_LEVEL_ITS, ITSResult, interrupted_time_series
 from outcomelab.synth.result import SynthResult
@@ -14,9 +15,11 @@ from outcomelab.synth.sdid import synthdid
 
 __all__ = [
     "MARYLAND_LEVEL_ITS",
+    "DesignChoice",
     "ITSResult",
     "SynthResult",
     "SyntheticControlResult",
+    "choose_aggregate_design",
     "interrupted_time_series",
     "synthdid",
     "synthetic_control",

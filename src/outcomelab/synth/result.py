@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from outcomelab.numerics import json_safe
 from outcomelab.results import EffectResult
 
 if TYPE_CHECKING:
@@ -78,14 +79,12 @@ class SynthResult(EffectResult):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict: the headline and terms, plus weights and trajectory."""
-        from outcomelab.results.effect import _json_safe
-
         out = super().to_dict()
-        out["unit_weights"] = _json_safe(self.unit_weights)
-        out["time_weights"] = _json_safe(self.time_weights)
-        out["trajectory"] = _json_safe(self.trajectory)
+        out["unit_weights"] = json_safe(self.unit_weights)
+        out["time_weights"] = json_safe(self.time_weights)
+        out["trajectory"] = json_safe(self.trajectory)
         if self.event_study is not None:
-            out["event_study"] = _json_safe(self.event_study)
+            out["event_study"] = json_safe(self.event_study)
         return out
 
     def plot(self, ax: Any = None) -> Figure:

@@ -76,7 +76,9 @@ s3.fit(dataprep=dp19, custom_V=equal19)
 out["lags19_weights"] = dict(zip(controls, map(float, s3.W), strict=True))
 out["lags19_loss"] = float(s3.loss_V)
 placebo = PlaceboTest()
-placebo.fit(dataprep=dp19, scm=Synth(), scm_options={"custom_V": equal19}, max_workers=1, verbose=False)
+placebo.fit(
+    dataprep=dp19, scm=Synth(), scm_options={"custom_V": equal19}, max_workers=1, verbose=False
+)
 gaps = placebo.gaps
 post = [y for y in gaps.index if y >= 1989]
 pre_rmspe = np.sqrt((gaps.loc[pre] ** 2).mean())
