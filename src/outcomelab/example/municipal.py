@@ -109,6 +109,7 @@ def municipal_panel(
     last_year: int = 2024,
     start_year: int = 2019,
     effect: float = 0.02,
+    selection: bool = True,
     seed: int = 20261130,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Draw the municipal panel and its truth.
@@ -126,6 +127,11 @@ def municipal_panel(
     effect
         Effect in the first treated year on the share (0.02 = 2 percentage points); it grows by
         a quarter of that each further year.
+    selection
+        Whether the treated municipalities differ from the others in level and in their
+        exposure to the common factors (the default; plain DiD is then biased). ``False`` draws
+        them like every other municipality (the setting in which placebo standard errors are
+        valid by design; used by the simulation tests).
     seed
         Random seed (same seed, same panel).
 
@@ -174,8 +180,10 @@ def municipal_panel(
     trend = (years - first_year) / (t - 1)
     f = np.column_stack([cycle, trend])
     loadings = rng.normal([0.02, 0.03], [0.012, 0.02], size=(n, 2))
-    loadings[is_treated] += np.array([0.01, 0.015])
-    level = rng.normal(0.0, 0.05, n) + np.where(is_treated, -0.03, 0.0)
+    level = rng.normal(0.0, 0.05, n)
+    if selection:
+        loadings[is_treated] += np.array([0.01, 0.015])
+        level += np.where(is_treated, -0.03, 0.0)
     year_shock = np.cumsum(rng.normal(0, 0.006, t))
     share = 0.45 + level[:, None] + year_shock[None, :] + loadings @ f.T
     # sampling error of a share of n young people (design effect 0.2) plus a municipal component
