@@ -85,26 +85,8 @@ def unit_weights(
         w = as_float_array(data[weights])
         label = f"`{argument}` column {weights!r}"
     else:
-        if isinstance(weights, pd.Series) and not weights.index.equals(data.index):
-            if not weights.index.sort_values().equals(data.index.sort_values()):
-                raise InputError(
-                    f"`{argument}` is a Series whose index does not match the data's rows; pass "
-                    "one weight per row with the data's index, or a plain array in row order."
-                )
-            weights = weights.reindex(data.index)
-        w = as_float_array(np.asarray(weights, dtype=np.float64))
         label = f"`{argument}`"
-        if w.shape != (len(data),):
-            raise InputError(
-                f"{label} has {w.size} values but the data have {len(data)} rows; pass one "
-                "weight per row."
-            )
-        if np.isnan(w).any():
-            rows = rows_preview(data.index[np.isnan(w)])
-            raise InputError(
-                f"{label} has {int(np.isnan(w).sum())} missing values (rows {rows}); "
-                "give every row a weight (0 to leave it out)."
-            )
+        w = _weights_array(data, label, weights)
     if not np.isfinite(w).all():
         raise InputError(f"{label} has infinite values; weights must be finite.")
     if (w < 0).any():
@@ -119,6 +101,32 @@ def unit_weights(
                 f"{label} is zero for every {name} unit; at least one {name} unit needs a "
                 "positive weight (did the matching or trimming drop the whole group?)."
             )
+    return w
+
+
+def _weights_array(
+    data: pd.DataFrame, label: str, weights: Sequence[float] | np.ndarray | pd.Series
+) -> np.ndarray:
+    """One weight per row from an array or a Series (aligned on the data's index)."""
+    if isinstance(weights, pd.Series) and not weights.index.equals(data.index):
+        if not weights.index.sort_values().equals(data.index.sort_values()):
+            raise InputError(
+                f"{label} is a Series whose index does not match the data's rows; pass one "
+                "weight per row with the data's index, or a plain array in row order."
+            )
+        weights = weights.reindex(data.index)
+    w = as_float_array(np.asarray(weights, dtype=np.float64))
+    if w.shape != (len(data),):
+        raise InputError(
+            f"{label} has {w.size} values but the data have {len(data)} rows; pass one weight "
+            "per row."
+        )
+    if np.isnan(w).any():
+        rows = rows_preview(data.index[np.isnan(w)])
+        raise InputError(
+            f"{label} has {int(np.isnan(w).sum())} missing values (rows {rows}); give every row "
+            "a weight (0 to leave it out)."
+        )
     return w
 
 

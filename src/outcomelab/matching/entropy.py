@@ -160,24 +160,41 @@ def entropy_moments(estimand: str, C: np.ndarray, t: np.ndarray, y: np.ndarray,
         blocks.append((lam, E, mu))
         unit_w[mask] = E[mask] * mask.sum() / E[mask].sum()
     if estimand == "ATT":
-        mu1 = float(np.sum(s * t * y) / np.sum(s * t))
-        ((lam0, E0, mu0),) = blocks
-        psi_lam, psi_mu0, dm, dl, wE = _reweight_block(U, E0, lam0, y, mu0, s)
-        G = np.column_stack([psi_m, psi_lam, s * t * (y - mu1), psi_mu0])
-        k = 2 * q + 2
-        A = np.zeros((k, k))
-        A[:q, :q] = d_m
-        A[q : 2 * q, :q] = dm[:q]
-        A[q : 2 * q, q : 2 * q] = dl[:q]
-        A[2 * q, 2 * q] = -np.mean(s * t)
-        A[2 * q + 1, :q] = dm[q]
-        A[2 * q + 1, q : 2 * q] = dl[q]
-        A[2 * q + 1, 2 * q + 1] = -wE.sum() / n
-        contrasts = np.zeros((3, k))
-        contrasts[:, 2 * q] = [1.0, 1.0, 0.0]
-        contrasts[:, 2 * q + 1] = [-1.0, 0.0, 1.0]
-        return Stacked(G, A, contrasts, np.r_[mu1 - mu0, mu1, mu0]), unit_w
-    (lam1, E1, mu1), (lam0, E0, mu0) = blocks
+        return _att_stack(U, psi_m, d_m, blocks[0], y, t, s), unit_w
+    return _ate_stack(U, psi_m, d_m, blocks[0], blocks[1], y, s), unit_w
+
+
+def _att_stack(U: np.ndarray, psi_m: np.ndarray, d_m: np.ndarray,
+               block: tuple[np.ndarray, np.ndarray, float], y: np.ndarray, t: np.ndarray,
+               s: np.ndarray) -> Stacked:  # fmt: skip
+    """Parameters (target means m, lambda, E[Y(1) | T=1], E[Y(0) | T=1])."""
+    n, q = U.shape
+    lam0, E0, mu0 = block
+    mu1 = float(np.sum(s * t * y) / np.sum(s * t))
+    psi_lam, psi_mu0, dm, dl, wE = _reweight_block(U, E0, lam0, y, mu0, s)
+    G = np.column_stack([psi_m, psi_lam, s * t * (y - mu1), psi_mu0])
+    k = 2 * q + 2
+    A = np.zeros((k, k))
+    A[:q, :q] = d_m
+    A[q : 2 * q, :q] = dm[:q]
+    A[q : 2 * q, q : 2 * q] = dl[:q]
+    A[2 * q, 2 * q] = -np.mean(s * t)
+    A[2 * q + 1, :q] = dm[q]
+    A[2 * q + 1, q : 2 * q] = dl[q]
+    A[2 * q + 1, 2 * q + 1] = -wE.sum() / n
+    contrasts = np.zeros((3, k))
+    contrasts[:, 2 * q] = [1.0, 1.0, 0.0]
+    contrasts[:, 2 * q + 1] = [-1.0, 0.0, 1.0]
+    return Stacked(G, A, contrasts, np.r_[mu1 - mu0, mu1, mu0])
+
+
+def _ate_stack(U: np.ndarray, psi_m: np.ndarray, d_m: np.ndarray,
+               block1: tuple[np.ndarray, np.ndarray, float],
+               block0: tuple[np.ndarray, np.ndarray, float], y: np.ndarray,
+               s: np.ndarray) -> Stacked:  # fmt: skip
+    """Parameters (target means m, lambda1, lambda0, E[Y(1)], E[Y(0)])."""
+    n, q = U.shape
+    (lam1, E1, mu1), (lam0, E0, mu0) = block1, block0
     pl1, pm1, dm1, dl1, wE1 = _reweight_block(U, E1, lam1, y, mu1, s)
     pl0, pm0, dm0, dl0, wE0 = _reweight_block(U, E0, lam0, y, mu0, s)
     G = np.column_stack([psi_m, pl1, pl0, pm1, pm0])
@@ -192,4 +209,4 @@ def entropy_moments(estimand: str, C: np.ndarray, t: np.ndarray, y: np.ndarray,
     contrasts = np.zeros((3, k))
     contrasts[:, i1] = [1.0, 1.0, 0.0]
     contrasts[:, i0] = [-1.0, 0.0, 1.0]
-    return Stacked(G, A, contrasts, np.r_[mu1 - mu0, mu1, mu0]), unit_w
+    return Stacked(G, A, contrasts, np.r_[mu1 - mu0, mu1, mu0])

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from outcomelab._checks import require_dataframe, rows_preview
+from outcomelab.balance.compute import unit_weights
 from outcomelab.errors import EmptyGroupError, ParameterError
 from outcomelab.matching.design import CovariateDesign, build_design, check_binary_treatment
 from outcomelab.matching.options import MatchOptions, check_match_options, check_option_columns
@@ -54,6 +55,7 @@ def match(
     estimand: Estimand = "ATT",
     subclass: int = 6,
     unit: str | None = None,
+    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
     seed: int | None = None,
 ) -> MatchResult:
     """Match comparison units to treated units and return the matched sample with its weights.
@@ -121,6 +123,11 @@ def match(
     unit
         Column with a unique id per row; default the data's index (which must then be unique).
         Ties are broken by this id, so the result does not depend on the order of the rows.
+    weights
+        Sampling or population weights (a column name or one value per row; MatchIt's
+        ``s.weights``): they weight the propensity model (``glm(weights=)``), the balance table
+        (before and after) and the effect (the regression weights are matching weights times
+        sampling weights, as MatchIt's ``match.data()`` gives them). Not used to choose matches.
     seed
         Seed for ``order="random"``.
 
@@ -212,7 +219,9 @@ def match(
     t = check_binary_treatment(work, treatment)
     design = build_design(work, covariates)
     check_option_columns(work, opts)
-    score = _score(work, t, design, opts)
+    sampling = None if weights is None else unit_weights(data, "weights", weights, ids.rows_back(t))
+    sorted_sampling = sampling if sampling is None or ids.perm is None else sampling[ids.perm]
+    score = _score(work, t, design, opts, sorted_sampling)
     if opts.method in ("exact", "cem", "subclass"):
         draft = _subclass_draft(work, t, design, score, opts)
     else:
@@ -227,16 +236,23 @@ def match(
             f"broken by unit id ({ids.source}), so the matched set does not depend on row order."
         )
     spec = covariates if isinstance(covariates, str) else tuple(covariates)
-    return _result(data, ids, draft, score, opts, spec, treatment)
+    return _result(data, ids, draft, score, opts, spec, treatment, sampling)
 
 
-def _score(data: pd.DataFrame, t: np.ndarray, design: CovariateDesign, opts: MatchOptions) -> Score:
+def _score(
+    data: pd.DataFrame,
+    t: np.ndarray,
+    design: CovariateDesign,
+    opts: MatchOptions,
+    sampling: np.ndarray | None,
+) -> Score:
     """Fit the propensity model, or read the given score column (rows in id order). Exact and
     coarsened exact matching use no score (as in MatchIt) unless a score column is given."""
     if opts.method in ("exact", "cem") and opts.distance in ("logit", "probit", "mahalanobis"):
         return Score(None, None)
     if opts.distance in ("logit", "probit"):
-        fit = fit_propensity(design.matrix, t, link=opts.distance, names=design.names)  # type: ignore[arg-type]
+        link: Literal["logit", "probit"] = "logit" if opts.distance == "logit" else "probit"
+        fit = fit_propensity(design.matrix, t, link=link, names=design.names, weights=sampling)
         return Score(fit.score, fit.linear, fit.converged, fit.iterations)
     if opts.distance == "mahalanobis":
         return Score(None, None)
@@ -331,6 +347,7 @@ def _result(
     opts: MatchOptions,
     spec: str | tuple[str, ...],
     treatment: str,
+    sampling: np.ndarray | None,
 ) -> MatchResult:
     """The MatchResult with every per-row array mapped back to the caller's row order."""
     nearest_like = draft.match_rows is not None
@@ -361,4 +378,5 @@ def _result(
         if draft.pool_rows is not None else np.zeros(0, dtype=np.int64),
         _metric=None if draft.metric is None else ids.rows_back(draft.metric),
         _discarded=ids.rows_back(draft.discarded),
+        _sampling=sampling,
     )  # fmt: skip

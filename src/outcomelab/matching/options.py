@@ -162,6 +162,13 @@ def check_match_options(**options: Any) -> MatchOptions:
 
 
 def _check_combinations(o: MatchOptions) -> None:
+    _check_pair_rules(o)
+    _check_optimal_rules(o)
+    _check_subclass_rules(o)
+    _check_score_rules(o)
+
+
+def _check_pair_rules(o: MatchOptions) -> None:
     nearest_like = o.method in ("nearest", "optimal", "mahalanobis")
     if o.estimand == "ATE" and nearest_like:
         raise ParameterError(
@@ -180,6 +187,9 @@ def _check_combinations(o: MatchOptions) -> None:
             "`mahvars` (Mahalanobis matching within a propensity-score caliper) needs "
             "method='nearest' with a score distance ('logit', 'probit' or a score column)."
         )
+
+
+def _check_optimal_rules(o: MatchOptions) -> None:
     if o.method == "optimal":
         if o.replace:
             raise ParameterError(
@@ -192,6 +202,9 @@ def _check_combinations(o: MatchOptions) -> None:
             )
         if o.order is not None:
             raise ParameterError("`order` has no meaning for optimal matching; leave it out.")
+
+
+def _check_subclass_rules(o: MatchOptions) -> None:
     if o.method in ("exact", "cem", "subclass"):
         if o.score_caliper is not None or o.covariate_calipers:
             raise ParameterError(f"method={o.method!r} takes no caliper; leave `caliper` out.")
@@ -199,6 +212,9 @@ def _check_combinations(o: MatchOptions) -> None:
             raise ParameterError(f"method={o.method!r} takes no `mahvars`.")
     if o.method == "subclass" and o.distance not in ("logit", "probit") and not o.uses_score:
         raise ParameterError("method='subclass' subclassifies on a propensity score.")
+
+
+def _check_score_rules(o: MatchOptions) -> None:
     if not o.uses_score and o.order in ("largest", "smallest"):
         raise ParameterError(
             f"order={o.order!r} sorts units by their score, and Mahalanobis matching has none; "

@@ -122,6 +122,9 @@ class AIEstimate:
     estimate: float
     std_error: float
     bias_corrected: bool
+    #: rows of the matched focal units and the matching estimate of their counterfactual outcome
+    focal_rows: np.ndarray | None = None
+    y0_hat: np.ndarray | None = None
 
 
 def _same_group_neighbour(Z: np.ndarray) -> np.ndarray:
@@ -223,4 +226,97 @@ def abadie_imbens(
     sigma2 = np.zeros(n)
     sigma2[c_rows] = 0.5 * (y_resid[c_rows] - y_resid[c_rows[nb]]) ** 2
     var = (np.sum((diff - tau) ** 2) + np.sum((K**2 - K2) * sigma2)) / n1**2
-    return AIEstimate(tau, float(np.sqrt(var)), bias_corrected)
+    return AIEstimate(tau, float(np.sqrt(var)), bias_corrected, t_rows, y0_hat)
+
+
+def _local_covariance(p: np.ndarray, group: np.ndarray, Xd: np.ndarray, y: np.ndarray,
+                      L: int) -> np.ndarray:  # fmt: skip
+    """For every unit, the covariance of ``(Xd, y)`` among the ``L`` units of ``group`` nearest
+    to it in propensity score (the unit itself among them when it belongs to the group)."""
+    from scipy.spatial import cKDTree
+
+    rows = np.flatnonzero(group)
+    _, idx = cKDTree(p[rows, None]).query(p[:, None], k=L)
+    nb = rows[np.asarray(idx).reshape(len(p), L)]
+    Xn, yn = Xd[nb], y[nb]  # n x L x k, n x L
+    Xc = Xn - Xn.mean(axis=1, keepdims=True)
+    yc = yn - yn.mean(axis=1, keepdims=True)
+    return np.einsum("nlk,nl->nk", Xc, yc) / (L - 1)
+
+
+def ps_estimation_adjustment(
+    y: np.ndarray,
+    focal: np.ndarray,
+    p: np.ndarray,
+    Xd: np.ndarray,
+    y0_hat: np.ndarray,
+    focal_rows: np.ndarray,
+    tau: float,
+    ratio: int,
+    neighbours: int = 2,
+) -> tuple[float, float]:
+    """Abadie & Imbens (2016) change in the variance of the ATT matching estimator when the
+    propensity score is estimated by a logit model instead of known.
+
+    Parameters
+    ----------
+    y
+        Outcome of every unit in the matching sample.
+    focal
+        1 for the focal units (treated for the ATT), 0 for the units they are matched to.
+    p
+        Fitted propensity score of every unit (probability of being *focal*).
+    Xd
+        The logit model's design with intercept (rows as ``y``).
+    y0_hat
+        Matching estimate of each matched focal unit's counterfactual outcome.
+    focal_rows
+        Rows (into ``y``) of the matched focal units, in the order of ``y0_hat``.
+    tau
+        The ATT estimate.
+    ratio
+        Matches per unit (also used to impute the focal outcome of the other units).
+    neighbours
+        ``L``, the units used for each local covariance (2, as Stata's ``teffects psmatch``).
+
+    Returns
+    -------
+    delta, n
+        The variance change to add to the Abadie-Imbens (2006) variance of ``tau`` (it can be
+        negative or positive for the ATT) and the number of units it is computed on.
+
+    Notes
+    -----
+    With ``f = p (1 - p)`` (the logit density), ``I = mean(f X X')`` and, over all ``N`` units,
+
+    ``c = (1/N1) sum_i f_i [cov1_i + p_i / (1 - p_i) cov0_i]``,
+    ``d = (1/N1) sum_i X_i f_i (Yhat_i(1) - Yhat_i(0) - tau)``,
+
+    the variance of ``tau`` changes by ``(d' I^-1 d - c' I^-1 c) / N`` (Abadie & Imbens 2016,
+    Theorem 2 and section 4). ``cov_w_i`` is the covariance of ``(X, Y)`` among the ``L`` units of
+    group ``w`` nearest to ``i`` in the score; ``Yhat_i(w)`` is ``Y_i`` in the unit's own group
+    and the mean of its ``ratio`` nearest units of the other group (by score) otherwise.
+    """
+    from scipy.spatial import cKDTree
+
+    n = len(y)
+    n1 = int(focal.sum())
+    f = p * (1.0 - p)
+    info = (Xd * f[:, None]).T @ Xd / n
+    cov1 = _local_covariance(p, focal == 1, Xd, y, neighbours)
+    cov0 = _local_covariance(p, focal == 0, Xd, y, neighbours)
+    c = (f[:, None] * (cov1 + (p / (1.0 - p))[:, None] * cov0)).sum(axis=0) / n1
+    y1 = y.astype(np.float64).copy()
+    y0 = y.astype(np.float64).copy()
+    others = np.flatnonzero(focal == 0)
+    f_rows = np.flatnonzero(focal == 1)
+    k = min(ratio, len(f_rows))
+    _, idx = cKDTree(p[f_rows, None]).query(p[others, None], k=k)
+    y1[others] = y[f_rows[np.asarray(idx).reshape(len(others), k)]].mean(axis=1)
+    keep = np.zeros(n, dtype=bool)
+    keep[others] = True
+    keep[focal_rows] = True
+    y0[focal_rows] = y0_hat
+    d = (Xd[keep] * (f[keep] * (y1[keep] - y0[keep] - tau))[:, None]).sum(axis=0) / n1
+    inv = np.linalg.pinv(info)
+    return float((d @ inv @ d - c @ inv @ c) / n), n

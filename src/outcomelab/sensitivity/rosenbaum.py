@@ -180,6 +180,40 @@ def _p_exact(T: float, ranks: np.ndarray, prob: float) -> float:
     return float(dist[int(np.rint(2 * T)) :].sum())
 
 
+def _check_options(method: str, alpha: float, gammas: Sequence[float]) -> list[float]:
+    check_choice("method", method, ["normal", "exact"])
+    if not 0 < alpha < 1:
+        raise ParameterError(f"`alpha` must be strictly between 0 and 1; got {alpha!r}.")
+    grid = [float(g) for g in gammas]
+    if not grid or min(grid) < 1:
+        raise ParameterError(
+            f"`gammas` must be values of at least 1 (1 = no hidden bias); got {list(gammas)!r}."
+        )
+    return grid
+
+
+def _pair_differences(
+    treated: Sequence[float] | np.ndarray | pd.Series,
+    control: Sequence[float] | np.ndarray | pd.Series | None,
+) -> np.ndarray:
+    """Treated-minus-control differences (or ``treated`` as given), without missing values."""
+    x = as_float_array(np.asarray(treated, dtype=np.float64))
+    if control is not None:
+        c = as_float_array(np.asarray(control, dtype=np.float64))
+        if c.shape != x.shape:
+            raise InputError(
+                f"`treated` has {x.size} values and `control` {c.size}; pass one treated and one "
+                "control outcome per matched pair, in the same order."
+            )
+        x = x - c
+    if np.isnan(x).any():
+        raise InputError(
+            f"The pair differences have {int(np.isnan(x).sum())} missing values (positions "
+            f"{rows_preview(np.flatnonzero(np.isnan(x)))}); drop those pairs first."
+        )
+    return x
+
+
 def rosenbaum_bounds(
     treated: Sequence[float] | np.ndarray | pd.Series,
     control: Sequence[float] | np.ndarray | pd.Series | None = None,
@@ -249,28 +283,8 @@ def rosenbaum_bounds(
     >>> bool(res.table["p_upper"].iloc[1] > res.table["p_upper"].iloc[0])
     True
     """
-    check_choice("method", method, ["normal", "exact"])
-    if not 0 < alpha < 1:
-        raise ParameterError(f"`alpha` must be strictly between 0 and 1; got {alpha!r}.")
-    grid = [float(g) for g in gammas]
-    if not grid or min(grid) < 1:
-        raise ParameterError(
-            f"`gammas` must be values of at least 1 (1 = no hidden bias); got {list(gammas)!r}."
-        )
-    x = as_float_array(np.asarray(treated, dtype=np.float64))
-    if control is not None:
-        c = as_float_array(np.asarray(control, dtype=np.float64))
-        if c.shape != x.shape:
-            raise InputError(
-                f"`treated` has {x.size} values and `control` {c.size}; pass one treated and one "
-                "control outcome per matched pair, in the same order."
-            )
-        x = x - c
-    if np.isnan(x).any():
-        raise InputError(
-            f"The pair differences have {int(np.isnan(x).sum())} missing values (positions "
-            f"{rows_preview(np.flatnonzero(np.isnan(x)))}); drop those pairs first."
-        )
+    grid = _check_options(method, alpha, gammas)
+    x = _pair_differences(treated, control)
     n_zero = int((x == 0).sum())
     d = x[x != 0]
     if d.size < 2:
