@@ -1,0 +1,227 @@
+"""Benchmark: synthetic DiD, synthetic control and HonestDiD against peer tools, side by side.
+
+Data: the municipal example panel (290 municipalities x 20 years, one treated municipality from
+2019, known effect), ``outcomelab.example.municipal.municipal_panel``.
+
+Tasks (each tool in its own Python subprocess; import time counts):
+
+* ``sdid``: SDID point estimate + placebo standard error (``--reps`` replications) --
+  outcomelab ``synthdid``, diff-diff ``SyntheticDiD(variance_method="placebo")``, synthdid-py
+  ``synthdid_estimate`` + ``placebo_se``.
+* ``sc``: synthetic control with in-space placebos (every donor refitted), all pre-period outcomes
+  as predictors with equal V -- outcomelab ``synthetic_control(outcome_lags=..., v="equal")`` and
+  pysyncon ``Synth`` + ``PlaceboTest(custom_V=...)``.
+* ``honest``: HonestDiD relative-magnitudes sets for 10 values of Mbar (first post period) on the
+  SDID event study (5 pre-periods, 2 post) -- outcomelab ``honest_did`` (C-LF, the method of the
+  paper and R), diff-diff ``HonestDiD(method="relative_magnitude")`` (a conservative shortcut,
+  so less work), honestdid (PyPI port of R, C-LF).
+
+Figures: wall and CPU seconds (user + system of the child), medians over ``--repeats``, the ratio
+peer CPU / our CPU, peak resident memory of the child, and the estimate against the truth. CPU
+time is the steadier figure on a shared machine; absolute times on a loaded machine are
+pessimistic. Run under the shared lock and print ``uptime``::
+
+    flock /work/wt/bench.lock .venv/bin/python benchmarks/synth.py
+
+Peers are test-only, installed in the developer's venv; outcomelab never imports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CHILD = r"""
+import json, resource, sys, time, warnings
+warnings.filterwarnings("ignore")
+t0 = time.perf_counter(); c0 = time.process_time()
+import numpy as np, pandas as pd
+task, tool, path, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+panel = pd.read_parquet(path)
+out = {}
+if task == "sdid":
+    if tool == "outcomelab":
+        from outcomelab.synth import synthdid
+        r = synthdid(panel, outcome="employment", unit="municipality", time="year",
+                     treatment="treated", replications=reps, seed=1)
+        out = {"estimate": r.estimate, "se": r.std_error}
+    elif tool == "diff-diff":
+        from diff_diff import SyntheticDiD
+        p = panel.assign(ever=(panel.groupby("municipality")["treated"].transform("max")))
+        m = SyntheticDiD(variance_method="placebo", n_bootstrap=reps, seed=1)
+        post = sorted(p.loc[p["treated"] == 1, "year"].unique())
+        r = m.fit(p, outcome="employment", treatment="ever", unit="municipality", time="year",
+                  post_periods=post)
+        out = {"estimate": float(r.att), "se": float(r.se)}
+    elif tool == "synthdid-py":
+        import synthdid as sd
+        s = sd.panel_matrices(panel[["municipality", "year", "employment", "treated"]],
+                              unit="municipality", time="year", outcome="employment",
+                              treatment="treated")
+        e = sd.synthdid_estimate(s.Y, s.N0, s.T0)
+        out = {"estimate": float(e), "se": sd.placebo_se(e, replications=reps, random_state=1)}
+elif task == "sc":
+    pre = sorted(panel.loc[panel["year"] < 2019, "year"].unique())
+    if tool == "outcomelab":
+        from outcomelab.synth import synthetic_control
+        r = synthetic_control(panel, outcome="employment", unit="municipality", time="year",
+                              treatment="treated", outcome_lags=pre, v="equal")
+        out = {"estimate": r.estimate, "p": r.p_value}
+    elif tool == "pysyncon":
+        from pysyncon import Dataprep, Synth
+        from pysyncon.utils import PlaceboTest
+        treated = panel.loc[panel["treated"] == 1, "municipality"].iloc[0]
+        donors = sorted(set(panel["municipality"]) - {treated})
+        dp = Dataprep(foo=panel, predictors=[], predictors_op="mean", time_predictors_prior=pre,
+                      special_predictors=[("employment", [y], "mean") for y in pre],
+                      dependent="employment", unit_variable="municipality",
+                      time_variable="year", treatment_identifier=treated,
+                      controls_identifier=donors, time_optimize_ssr=pre)
+        v = np.full(len(pre), 1 / len(pre))
+        s = Synth(); s.fit(dataprep=dp, custom_V=v)
+        pt = PlaceboTest()
+        pt.fit(dataprep=dp, scm=Synth(), scm_options={"custom_V": v}, max_workers=1, verbose=False)
+        gap = pt.treated_gap
+        out = {"estimate": float(gap.loc[gap.index >= 2019].mean()), "p": float(pt.pvalue(2019))}
+elif task == "honest":
+    es = json.loads(open(path.replace(".parquet", "_es.json")).read())
+    b, S = np.array(es["beta"]), np.array(es["sigma"])
+    npre, npost = es["num_pre"], es["num_post"]
+    mbar = list(np.linspace(0, 2, 10))
+    if tool == "outcomelab":
+        from outcomelab.honest import honest_did
+        r = honest_did(b, S, num_pre=npre, num_post=npost, m_values=mbar)
+        out = {"ub_at_2": float(r.table["ub"].iloc[-1]), "breakdown": r.breakdown}
+    elif tool == "honestdid":
+        import honestdid
+        r = honestdid.createSensitivityResults_relativeMagnitudes(b, S, npre, npost, Mbarvec=mbar)
+        out = {"ub_at_2": float(r["ub"].iloc[-1])}
+    elif tool == "diff-diff":
+        from diff_diff import HonestDiD
+        lv = np.eye(npost)[0]
+        ubs = []
+        for m in mbar:
+            h = HonestDiD(method="relative_magnitude", M=m)
+            res = h._compute_rm_bounds(b[:npre], b[npre:], S, S[npre:, npre:], lv, npre, npost,
+                                       m, list(range(npre)), None)
+            ubs.append(res[3])
+        out = {"ub_at_2": float(ubs[-1])}
+out["wall"] = time.perf_counter() - t0
+out["cpu"] = time.process_time() - c0
+out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+TOOLS = {
+    "sdid": ["outcomelab", "diff-diff", "synthdid-py"],
+    "sc": ["outcomelab", "pysyncon"],
+    "honest": ["outcomelab", "diff-diff", "honestdid"],
+}
+
+
+def prepare(folder: Path) -> tuple[Path, float]:
+    """Write the panel (Parquet) and the SDID event study used by the HonestDiD task."""
+    import numpy as np
+
+    from outcomelab.example.municipal import municipal_panel
+    from outcomelab.honest.sensitivity import _event_study_parts
+    from outcomelab.synth import synthdid
+
+    panel, truth = municipal_panel(n_treated=1, seed=20261130)
+    path = folder / "panel.parquet"
+    panel.to_parquet(path)
+    res = synthdid(
+        panel,
+        outcome="employment",
+        unit="municipality",
+        time="year",
+        treatment="treated",
+        replications=200,
+        seed=1,
+    )
+    table, cov = _event_study_parts(res)
+    e = table["event_time"].to_numpy()
+    keep = np.flatnonzero(((e >= -6) & (e < -1)) | ((e >= 0) & (e <= 1)))
+    es = {
+        "beta": table["estimate"].to_numpy()[keep].tolist(),
+        "sigma": cov[np.ix_(keep, keep)].tolist(),
+        "num_pre": int((e[keep] < 0).sum()),
+        "num_post": int((e[keep] >= 0).sum()),
+    }
+    (folder / "panel_es.json").write_text(json.dumps(es))
+    return path, float(truth["att"])
+
+
+def run_child(task: str, tool: str, path: Path, reps: int, timeout: float) -> dict | None:
+    """Run one tool once in a fresh interpreter; ``None`` if it fails or times out."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, task, tool, str(path), str(reps)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env={
+                "OPENBLAS_NUM_THREADS": "1",
+                "OMP_NUM_THREADS": "1",
+                "MKL_NUM_THREADS": "1",
+                "PATH": "/usr/bin:/bin",
+            },
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Run the tasks and print one table per task."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tasks", nargs="+", default=list(TOOLS))
+    parser.add_argument("--reps", type=int, default=200, help="placebo replications (sdid)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--skip", nargs="*", default=[], help="tools to leave out")
+    args = parser.parse_args()
+    print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    with tempfile.TemporaryDirectory() as tmp:
+        path, att = prepare(Path(tmp))
+        print(f"panel: 290 municipalities x 20 years, 1 treated; true ATT {att:.5f}")
+        for task in args.tasks:
+            print(f"\n== {task} ==")
+            print(f"{'tool':<12} {'wall s':>8} {'cpu s':>8} {'ratio':>7} {'peak MB':>8}  result")
+            ours_cpu = None
+            for tool in TOOLS[task]:
+                if tool in args.skip:
+                    continue
+                runs = [
+                    run_child(task, tool, path, args.reps, args.timeout)
+                    for _ in range(args.repeats)
+                ]
+                good = [r for r in runs if r and "error" not in r]
+                if not good:
+                    print(f"{tool:<12} {'-':>8} {'-':>8} {'-':>7} {'-':>8}  {runs[0]}")
+                    continue
+                wall = statistics.median(r["wall"] for r in good)
+                cpu = statistics.median(r["cpu"] for r in good)
+                rss = max(r["rss_mb"] for r in good)
+                if tool == "outcomelab":
+                    ours_cpu = cpu
+                ratio = cpu / ours_cpu if ours_cpu else float("nan")
+                shown = {
+                    k: (round(v, 5) if isinstance(v, float) else v)
+                    for k, v in good[0].items()
+                    if k not in ("wall", "cpu", "rss_mb")
+                }
+                print(f"{tool:<12} {wall:8.2f} {cpu:8.2f} {ratio:7.1f} {rss:8.0f}  {shown}")
+    print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+
+
+if __name__ == "__main__":
+    main()
