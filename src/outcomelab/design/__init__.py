@@ -7,6 +7,7 @@ the same straight to Parquet for panels larger than memory.
 
 from __future__ import annotations
 
+from outcomelab.design.covariates import RECOMMENDED, CovariateSet, analysis_covariates
 from outcomelab.design.followup import followup_windows, in_followup, restrict_to_followup
 from outcomelab.design.panel import (
     PANEL_COLUMNS,
@@ -20,7 +21,10 @@ from outcomelab.design.panel import (
 
 __all__ = [
     "PANEL_COLUMNS",
+    "RECOMMENDED",
+    "CovariateSet",
     "PanelInfo",
+    "analysis_covariates",
     "build_panel",
     "followup_windows",
     "format_period",

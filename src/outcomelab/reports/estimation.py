@@ -32,20 +32,6 @@ __all__ = [
     "matching_sample",
 ]
 
-#: numeric baseline columns used as they are, when present
-NUMERIC_BASELINE = (
-    "birth_year",
-    "employed_months_prev_year",
-    "social_assistance_months_prev_year",
-    "sick_leave_days_prev_year",
-)
-#: categorical baseline columns expanded into 0/1 columns (first level = reference)
-CATEGORICAL_BASELINE = {
-    "sex": ("female", "male", "unknown"),
-    "education_level": ("compulsory_or_less", "upper_secondary", "post_secondary", "unknown"),
-}
-
-
 def event_time(follow_up_months: int, panel: pd.DataFrame | None = None) -> int:
     """Event time at which ``follow_up_months`` is read: years (or months) after the start period.
 
@@ -63,12 +49,8 @@ def event_time(follow_up_months: int, panel: pd.DataFrame | None = None) -> int:
 def baseline_covariates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Add numeric baseline covariates to ``frame`` (panel or one row per person).
 
-    Parameters
-    ----------
-    frame
-        Table with the participants' baseline columns (``birth_year``, ``sex``, ``born_abroad``,
-        ``education_level``, months employed / on social assistance and sick-leave days in the year
-        before, when present).
+    The covariates are the panel's: the recommended person columns present and the submission's
+    declared ones (see :func:`outcomelab.design.analysis_covariates`).
 
     Returns
     -------
@@ -76,29 +58,11 @@ def baseline_covariates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         A copy with ``cov_*`` columns (numbers, 0/1 dummies for categories, reference level left
         out) and the list of their names. Constant columns are left out.
     """
-    out = frame.copy()
-    names: list[str] = []
-    for col in NUMERIC_BASELINE:
-        if col in out.columns:
-            out[f"cov_{col}"] = pd.to_numeric(out[col], errors="coerce").astype(float)
-            names.append(f"cov_{col}")
-    if "born_abroad" in out.columns:
-        raw = out["born_abroad"]
-        if raw.dtype == object or pd.api.types.is_string_dtype(raw):
-            raw = raw.astype(str).str.lower().isin(["true", "1", "yes", "ja"])
-        out["cov_born_abroad"] = raw.astype(float)
-        names.append("cov_born_abroad")
-    for col, levels in CATEGORICAL_BASELINE.items():
-        if col in out.columns:
-            values = out[col].astype(str)
-            for level in levels[1:]:
-                dummy = (values == level).astype(float)
-                # a rare category (< 2 %) separates small cohorts perfectly: leave it out
-                if 0.02 <= dummy.mean() <= 0.98:
-                    out[f"cov_{col}_{level}"] = dummy
-                    names.append(f"cov_{col}_{level}")
-    keep = [n for n in names if out[n].nunique(dropna=True) > 1]
-    return out, keep
+    from outcomelab.design import analysis_covariates
+
+    out, covariates = analysis_covariates(frame)
+    out.attrs["covariate_set"] = covariates.to_dict()
+    return out, list(covariates.columns)
 
 
 @dataclass(frozen=True)

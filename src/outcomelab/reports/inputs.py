@@ -115,14 +115,17 @@ def load_inputs(
 
         folder = Path(data_dir)
         tables = typed_tables(read_submission(folder))
-        missing = [n for n in ("participants", "outcomes") if n not in tables]
+        members, outcome_table = (
+            ("units", "unit_outcomes") if "units" in tables else ("participants", "outcomes")
+        )
+        missing = [n for n in (members, outcome_table) if n not in tables]
         if missing:
             raise ReadError(
                 f"The folder {folder} has no {' or '.join(missing)} table; expected files such as "
                 f"{missing[0]}.csv or {missing[0]}.parquet."
             )
         interventions = tables.get("interventions")
-        participants = tables["participants"]
+        participants = tables[members]
         costs = tables.get("costs")
         own_catalogue = tables.get("outcome_catalogue")
         source: Any = tables
@@ -134,7 +137,8 @@ def load_inputs(
         stored = Store(store_dir or None).get(submission)
         names = set(stored.table_names())
         interventions = stored.table("interventions") if "interventions" in names else None
-        participants = stored.table("participants")
+        members = "units" if "units" in names else "participants"
+        participants = stored.table(members)
         costs = stored.table("costs") if "costs" in names else None
         own_catalogue = stored.table("outcome_catalogue") if "outcome_catalogue" in names else None
         source = stored

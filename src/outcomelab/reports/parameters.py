@@ -132,9 +132,11 @@ def _alpha(name: str, value: Any) -> None:
 
 
 def _follow_up(name: str, value: Any) -> None:
-    if value < 12 or value % 12:
+    # 0 reads the outcome in the start year itself (a two-period design: before and the year of
+    # the start)
+    if value < 0 or value % 12:
         raise ParameterError(
-            f"Parameter `{name}` must be whole years in months (12, 24, 36, ...) because "
+            f"Parameter `{name}` must be whole years in months (0, 12, 24, 36, ...) because "
             f"outcomes are yearly; got {value!r}."
         )
 

