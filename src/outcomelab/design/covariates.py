@@ -101,7 +101,7 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def analysis_covariates(
-    frame: pd.DataFrame, candidates: Sequence[str] | None = None, *, persons: bool = True
+    frame: pd.DataFrame, candidates: Sequence[str] | None = None, *, persons: bool | None = None
 ) -> tuple[pd.DataFrame, CovariateSet]:
     """Add numeric covariate columns for every baseline covariate of a panel (or person table).
 
@@ -114,7 +114,8 @@ def analysis_covariates(
         (``panel.attrs["panel_info"]["covariates"]``), else every column that is not a design
         column.
     persons
-        Whether the units are persons (then the report lists the missing recommended columns).
+        Whether the units are persons (then the report lists the missing recommended columns);
+        default: the panel's unit of analysis (persons when the panel does not say).
 
     Returns
     -------
@@ -133,8 +134,10 @@ def analysis_covariates(
     >>> covs.columns
     ('cov_age', 'cov_married_no', 'cov_married_unknown')
     """
+    info = frame.attrs.get("panel_info") or {}
+    if persons is None:
+        persons = str(info.get("unit_of_analysis") or "person") == "person"
     if candidates is None:
-        info = frame.attrs.get("panel_info") or {}
         listed = info.get("covariates")
         candidates = (
             list(listed)

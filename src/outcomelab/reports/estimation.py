@@ -32,6 +32,7 @@ __all__ = [
     "matching_sample",
 ]
 
+
 def event_time(follow_up_months: int, panel: pd.DataFrame | None = None) -> int:
     """Event time at which ``follow_up_months`` is read: years (or months) after the start period.
 

@@ -519,6 +519,26 @@ class Evaluation:
         )
         return self.flow
 
+    def _unit_of_analysis(self) -> dict[str, Any]:
+        """The unit of analysis and, for aggregate units, the persons behind the analysed units."""
+        info = self._inputs.panel.attrs.get("panel_info") or {}
+        unit = str(info.get("unit_of_analysis") or "person")
+        weight = info.get("weight")
+        if unit == "person" or not weight or weight not in self.panel.columns:
+            return {"unit": unit, "weight": None}
+        persons = self.panel.drop_duplicates("unit")
+        e = event_time(self.follow_up_months, self.panel)
+        last = int(self.panel["period"].max())
+        treated = persons[(persons["cohort"] > 0) & (persons["cohort"] + e <= last)]
+        comparison = persons[persons["cohort"] == 0]
+        return {
+            "unit": unit,
+            "weight": str(weight),
+            "persons_analysed": int(treated[weight].sum()),
+            "persons_comparison": int(comparison[weight].sum()),
+            "min_unit_persons": int(persons[weight].min()),
+        }
+
     # -- results.json ----------------------------------------------------------------------------
     def outcome_records(self) -> list[dict[str, Any]]:
         """The ``outcomes`` array of results.json (primary first, Holm across secondaries)."""
@@ -594,6 +614,11 @@ class Evaluation:
         if self.evidence is not None:
             balance = {"max_abs_smd": evidence.max_abs_smd, "wwc_verdict": evidence.wwc_verdict}
         params = {k: v for k, v in self.params.items() if k not in _PATH_PARAMETERS}
+        unit = self._unit_of_analysis()
+        if unit.get("persons_analysed") is not None:
+            for rec in records:
+                rec["persons_treated"] = unit["persons_analysed"]
+        covariate_set = self.panel.attrs.get("covariate_set") or {}
         return {
             "schema_version": SCHEMA_VERSION,
             "evaluation_id": f"{inputs.intervention_id}-{inputs.version_hash[:12]}",
@@ -624,9 +649,12 @@ class Evaluation:
                 "alpha": self.alpha,
                 "seed": self.seed,
                 "covariates": list(self.covariates),
+                "covariates_missing": list(covariate_set.get("missing_recommended", [])),
+                "covariates_left_out": list(covariate_set.get("left_out", [])),
                 "cohorts": list(design.cohorts),
                 "pre_periods": design.pre_periods,
             },
+            "unit_of_analysis": unit,
             "evidence": evidence.to_dict(),
             "sample_flow": flow.to_dict(),
             "outcomes": records,

@@ -310,6 +310,31 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Test of parallel trends before the start: chi-squared = {stat} with {df} degrees "
         "of freedom, p = {p}. {verdict}",
     },
+    "dg_pretrend_none": {
+        "sv": "Testet av parallella trender före start kan inte beräknas: {reason}. Bedömningen "
+        "av evidensen bygger därför inte på det.",
+        "en": "The test of parallel trends before the start cannot be computed: {reason}. The "
+        "evidence rating therefore does not rest on it.",
+    },
+    "dg_pretrend_reason": {
+        "sv": "för få enheter före start i någon startkohort (en kohort med en eller två enheter "
+        "ger ingen skattbar kovariansmatris)",
+        "en": "too few units before the start in some start cohort (a cohort of one or two units "
+        "gives no estimable covariance matrix)",
+    },
+    "dg_no_covariates": {
+        "sv": "Inlämningen har inga bakgrundsvariabler som varierar, så balansen mellan deltagare "
+        "och jämförelsegrupp före start kan inte kontrolleras. Jämförelsen vilar på antagandet "
+        "att grupperna hade utvecklats lika utan insatsen.",
+        "en": "The submission has no background variables that vary, so the balance between "
+        "participants and the comparison group before the start cannot be checked. The "
+        "comparison rests on the assumption that the groups would have developed alike without "
+        "the intervention.",
+    },
+    "dg_covariates_missing": {
+        "sv": "Rekommenderade bakgrundsvariabler som saknades i inlämningen: {names}.",
+        "en": "Recommended background variables missing from the submission: {names}.",
+    },
     "dg_pretrend_ok": {
         "sv": "Inget tecken på att grupperna utvecklades olika före start.",
         "en": "No sign that the groups developed differently before the start.",

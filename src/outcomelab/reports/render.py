@@ -224,9 +224,13 @@ def section_diagnostics(ev: Evaluation) -> str:
     """Pre-trend test (DiD) and the baseline balance table."""
     lang = ev.lang
     parts = [heading("h_diagnostics", lang)]
-    if ev.pretrend is not None:
+    if ev.pretrend is not None and ev.pretrend["p_value"] is None:
+        reason = ev.pretrend.get("reason") or t("dg_pretrend_reason", lang)
+        parts.append(_p(t("dg_pretrend_none", lang, reason=reason)))
+        parts.append(_p(t("dg_event", lang), "ol-note"))
+    elif ev.pretrend is not None:
         p = ev.pretrend["p_value"]
-        ok = p is None or p >= 0.05
+        ok = p >= 0.05
         parts.append(
             _p(
                 t(
@@ -240,7 +244,16 @@ def section_diagnostics(ev: Evaluation) -> str:
             )
         )
         parts.append(_p(t("dg_event", lang), "ol-note"))
+    missing = (ev.panel.attrs.get("covariate_set") or {}).get("missing_recommended") or []
+    unit = (ev._inputs.panel.attrs.get("panel_info") or {}).get("unit_of_analysis", "person")
+    if ev.equivalence_table.empty or "smd" not in ev.equivalence_table.columns:
+        parts.append(_p(t("dg_no_covariates", lang)))
+        if missing and unit == "person":
+            parts.append(_p(t("dg_covariates_missing", lang, names=", ".join(missing)), "ol-note"))
+        return "".join(parts)
     parts.append(_p(t("dg_balance", lang)))
+    if missing and unit == "person":
+        parts.append(_p(t("dg_covariates_missing", lang, names=", ".join(missing)), "ol-note"))
     rows = [
         (
             covariate_label(r["covariate"], lang, ev._inputs.catalogue),
@@ -417,9 +430,11 @@ def figure_event_study(ev: Evaluation) -> Figure:
     return fig
 
 
-def figure_balance(ev: Evaluation) -> Figure:
-    """Love plot of the baseline differences (matching: before and after)."""
+def figure_balance(ev: Evaluation) -> Figure | None:
+    """Love plot of the baseline differences (matching: before and after); None without any."""
     lang = ev.lang
+    if not ev.covariates:
+        return None
     if ev.matching is not None and not ev._design.uses_did:
         tab = ev.matching.matched.balance()
         fig = tab.love_plot()

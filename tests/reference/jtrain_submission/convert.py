@@ -9,7 +9,8 @@ The two-period design: the firms of 1987 and 1988 are the units (``unit_id`` = `
 that received a grant in 1988 is a participant from ``1988-01-01``, every other firm a comparison
 unit; ``population`` is the firm's employees in 1987 (``employ``; else 1988, else 1989), the
 persons behind its numbers (a firm that reports no employee count in any year has no population
-and is left out: 1 of the 54 firms with scrap rates in both years, so the standard tables hold 53); the outcome is the data's ``lscrap`` (log scrap rate per 100 items),
+and is left out: 1 of the 54 firms with scrap rates in both years, so the standard tables hold
+53); the outcome is the data's ``lscrap`` (log scrap rate per 100 items),
 declared as the submission's own outcome. A firm-year without a scrap rate has no outcome row.
 
 Run ``python convert.py OUT``.
@@ -40,9 +41,7 @@ def convert(out: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     wide = full.pivot(index="fcode", columns="year", values=["grant", "employ"])
     granted = wide[("grant", 1988)] == 1
-    employees = (
-        wide[("employ", 1987)].fillna(wide[("employ", 1988)]).fillna(wide[("employ", 1989)])
-    )
+    employees = wide[("employ", 1987)].fillna(wide[("employ", 1988)]).fillna(wide[("employ", 1989)])
     keep = employees.notna()
     units = pd.DataFrame(
         {
