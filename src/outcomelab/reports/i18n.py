@@ -407,6 +407,14 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The results apply to those who took part and do not automatically carry over to "
         "other groups or municipalities.",
     },
+    "cv_country": {
+        "sv": "Uppgifterna gäller {country}, inte Sverige. Labbets enhetsvärden (kronor per "
+        "utfall, svenska betalare och prisår) passar inte dessa data; ett samhällsekonomiskt "
+        "värde räknat med dem vore missvisande.",
+        "en": "The data describe {country}, not Sweden. The lab's unit values (Swedish kronor "
+        "per outcome, Swedish payers and price years) do not fit these data; a socio-economic "
+        "value computed with them would mislead.",
+    },
     "cv_small": {
         "sv": "Färre än 60 deltagare analyserades; resultaten är osäkra och bör inte publiceras.",
         "en": "Fewer than 60 participants were analysed; the results are uncertain and should "

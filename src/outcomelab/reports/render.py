@@ -331,8 +331,14 @@ def section_caveats(ev: Evaluation) -> str:
     lang = ev.lang
     items = [t("cv_observational", lang), t("cv_population", lang)]
     flow = ev.flow or ev.sample_flow()
-    if flow.analysed < 60:
+    unit = ev._unit_of_analysis()
+    # aggregate units: the 60-person rule counts the persons behind the units, not the units
+    persons = unit.get("persons_analysed")
+    if (flow.analysed if persons is None else persons) < 60:
         items.append(t("cv_small", lang))
+    country = str(ev._inputs.intervention.get("country") or "SE")
+    if country != "SE":
+        items.append(t("cv_country", lang, country=country))
     if ev.outcome_records()[0]["verdict"] == "inconclusive":
         items.append(t("cv_inconclusive", lang))
     if ev.economics is not None:
