@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from outcomelab.identity import luhn_check_digit, write_key
 
@@ -74,7 +75,7 @@ def test_browser_pseudonyms_equal_the_cli_and_nothing_is_sent(
         page.goto(f"{base}/sv/pseudonymise")
         requests_before = len(bodies)
         page.set_input_files("#pseudo-file", str(source))
-        page.wait_for_function("document.querySelectorAll('#pseudo-column option').length === 3")
+        expect(page.locator("#pseudo-column option")).to_have_count(3)
         page.set_input_files("#pseudo-key", str(key_file))
         page.select_option("#pseudo-column", "personnummer")
         page.fill("#pseudo-reference-date", "2026-06-01")
@@ -90,7 +91,7 @@ def test_browser_pseudonyms_equal_the_cli_and_nothing_is_sent(
         bad = tmp_path / "bad.csv"
         bad.write_text("personnummer;grupp\n811218-9875;participant\n", encoding="utf-8")
         page.set_input_files("#pseudo-file", str(bad))
-        page.wait_for_function("document.querySelectorAll('#pseudo-column option').length === 2")
+        expect(page.locator("#pseudo-column option")).to_have_count(2)
         page.click("#pseudo-run")
         page.wait_for_selector("#pseudo-result.error")
         message = page.inner_text("#pseudo-result")
