@@ -108,3 +108,26 @@ def test_read_submission_refuses_an_unknown_file_name(tmp_path: Path):
     path.write_text("a\n1\n")
     with pytest.raises(InputError, match="Cannot tell which table"):
         read_submission([path])
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_the_semicolon_cp1252_folder_is_evaluated_like_the_plain_one(
+    semicolon_folder: Path, plain_folder: Path, tmp_path: Path
+):
+    """The whole evaluation (notebook included) reads what Swedish Excel saves, number for number.
+
+    Before issue 10 this folder passed ``validate`` and ``submit`` and then ``evaluate`` failed
+    with a raw ``KeyError`` in the report's inputs.
+    """
+    from outcomelab.reports import evaluate
+
+    params = {"seed": 1}
+    runs = {
+        name: evaluate(data=folder, out=tmp_path / name, params=params, lang="sv")
+        for name, folder in {"semicolon": semicolon_folder, "plain": plain_folder}.items()
+    }
+    got, expected = runs["semicolon"].results, runs["plain"].results
+    assert any((tmp_path / "semicolon").glob("*.html"))
+    assert got["outcomes"] and got["outcomes"] == expected["outcomes"]
+    assert got["design"] == expected["design"]
