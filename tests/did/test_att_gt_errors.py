@@ -53,18 +53,26 @@ def test_missing_column_lists_available() -> None:
         att_gt(panel(), outcome="y", unit="id", time="year", cohort="first_year")
 
 
-def test_cohort_after_last_period() -> None:
+def test_cohort_after_last_period_counts_as_never_treated() -> None:
+    """R did 2.5: a cohort that starts after the last period is never treated in the panel."""
     df = panel()
     df.loc[df.id == 5, "g"] = 2010
-    with pytest.raises(InputError, match=r"after the last observed period 2006: 2010 \(1 units\)"):
-        att_gt(df, **ARGS)
+    res = att_gt(df, **ARGS)
+    assert any("1 units start treatment after the last period" in n for n in res.notes)
+    recoded = att_gt(df.assign(g=df["g"].replace(2010, 0)), **ARGS)
+    np.testing.assert_array_equal(res.tidy()["estimate"], recoded.tidy()["estimate"])
 
 
-def test_cohort_without_pre_period() -> None:
+def test_cohort_without_pre_period_is_dropped_as_r_does() -> None:
     df = panel()
     df.loc[df.id.isin([1, 2]), "g"] = 2001
-    with pytest.raises(InputError, match=r"2001 \(2 units\) have no pre-treatment period"):
-        att_gt(df, **ARGS)
+    res = att_gt(df, **ARGS)
+    assert res.diagnostics["dropped_units"] == {"already treated in the first period": 2}
+    assert any(
+        "Dropped 2 of 300 units (2 already treated in the first period)" in n for n in res.notes
+    )
+    direct = att_gt(df[~df.id.isin([1, 2])], **ARGS)
+    np.testing.assert_allclose(res.tidy()["estimate"], direct.tidy()["estimate"], rtol=1e-12)
 
 
 def test_cohort_changing_within_unit() -> None:
@@ -74,14 +82,20 @@ def test_cohort_changing_within_unit() -> None:
         att_gt(df, **ARGS)
 
 
-def test_no_never_treated_units() -> None:
+def test_no_never_treated_units_follow_r() -> None:
+    """R did 2.5: without never-treated units the periods from the last cohort's start on are
+    dropped; never_treated makes the last cohort the comparison group (with a warning)."""
     df = panel(cohorts=(2003, 2005))
-    with pytest.raises(EmptyGroupError, match="control_group='not_yet_treated'"):
-        att_gt(df, **ARGS)
-    # the suggested fix works: the last cohort's post periods have no comparison and are reported
-    res = att_gt(df, **ARGS, control_group="not_yet_treated")
-    assert "ATT(2005,2005)" in res.diagnostics["cells_without_controls"]
-    assert any("no comparison units" in n for n in res.notes)
+    with pytest.warns(UserWarning, match="last cohort \\(2005\\) is the comparison group"):
+        res = att_gt(df, **ARGS)
+    assert set(res.tidy()["group"]) == {2003.0}
+    assert res.tidy()["time"].max() == 2004
+    with pytest.warns(UserWarning, match="not-yet-treated comparison group"):
+        notyet = att_gt(df, **ARGS, control_group="not_yet_treated")
+    assert set(notyet.tidy()["group"]) == {2003.0}
+    # one cohort alone: no period before it starts has a comparison group
+    with pytest.raises(EmptyGroupError, match="no never-treated units"):
+        att_gt(panel(cohorts=(2002,)), **ARGS)
 
 
 def test_no_treated_units() -> None:

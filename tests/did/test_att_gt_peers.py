@@ -41,13 +41,10 @@ def mpdta() -> pd.DataFrame:
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_matches_moderndid(mpdta: pd.DataFrame, case: str) -> None:
-    data = mpdta
-    if case == "dr_lpop_never_anticipation1":
-        # cohort 2004 has no period before 2004 - 1; R did and moderndid drop it with a warning,
-        # att_gt raises InputError asking to drop those units, which we do here
-        data = mpdta[mpdta["first.treat"] != 2004]
+    # anticipation 1: cohort 2004 has no period before 2004 - 1; R did, moderndid and att_gt
+    # drop its units with a note
     res = att_gt(
-        data, outcome="lemp", unit="countyreal", time="year", cohort="first.treat", **CASES[case]
+        mpdta, outcome="lemp", unit="countyreal", time="year", cohort="first.treat", **CASES[case]
     )
     assert res.diagnostics["covariates_time_varying"] == (case == "dr_xv_timevarying_never")
     cells = pd.read_csv(REF / "peer_att_gt.csv").query("case == @case").reset_index(drop=True)

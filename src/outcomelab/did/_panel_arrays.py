@@ -1,10 +1,11 @@
 """Wide NumPy arrays (units x periods) for the group-time DiD estimators, built once from long data.
 
-Checks the long table (duplicate unit-period rows, a cohort that changes within a unit, cohorts
-outside the observed periods, cohorts without a pre-period), balances the panel the way R ``did``
-does with ``panel=TRUE`` (units not observed with complete data in every period are dropped, and
-the count is reported) and returns the outcome as a ``units x periods`` array, the cohort of every
-unit and the covariates.
+Checks the long table (duplicate unit-period rows, a cohort that changes within a unit), applies
+R ``did`` 2.5's rules for cohorts outside the panel (a cohort that starts after the last period
+plus anticipation is never treated in it; units already treated in the first period are dropped),
+balances the panel the way R ``did`` does with ``panel=TRUE`` (units not observed with complete
+data in every period are dropped, and the count is reported) and returns the outcome as a
+``units x periods`` array, the cohort of every unit and the covariates.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ class PanelArrays:
     cluster_labels
         The original cluster values, one per index.
     dropped
-        Reason -> number of units dropped.
+        Reason -> number of units dropped (incomplete, or already treated when the panel starts).
+    n_late_never
+        Units whose cohort starts after the last period (plus anticipation), kept as never
+        treated, as R ``did`` does.
     weights
         Sampling weight of each unit (constant within units), or ``None``.
     """
@@ -67,6 +71,7 @@ class PanelArrays:
     x_time_varying: bool
     n_units_input: int
     dropped: dict[str, int] = field(default_factory=dict)
+    n_late_never: int = 0
     cluster: np.ndarray | None = None
     cluster_labels: np.ndarray | None = None
     weights: np.ndarray | None = None
@@ -201,7 +206,7 @@ def panel_arrays(
     ------
     InputError
         Missing or non-numeric columns, duplicate unit-period rows, a cohort that changes within a
-        unit, cohorts outside the observed periods or without a pre-treatment period.
+        unit.
     EmptyGroupError
         No treated units are left after balancing.
     """
@@ -264,25 +269,9 @@ def panel_arrays(
             f"({rows_preview(bad_units)}); the first treated period is a property of the unit and "
             "must be the same in every row of that unit."
         )
-    treated_g = np.unique(g_unit[g_unit > 0])
-    late = treated_g[treated_g > periods[-1]]
-    if late.size:
-        n_late = int(np.isin(g_unit, late).sum())
-        raise InputError(
-            f"`cohort` ({cohort!r}) has start periods after the last observed period "
-            f"{periods[-1]:g}: {', '.join(f'{g:g}' for g in late)} ({n_late} units). They are "
-            "never treated within the panel: recode them to 0 (never treated) or drop them."
-        )
-    no_pre = treated_g[treated_g - anticipation <= periods[0]]
-    if no_pre.size:
-        n_bad = int(np.isin(g_unit, no_pre).sum())
-        raise InputError(
-            f"`cohort` ({cohort!r}) values {', '.join(f'{g:g}' for g in no_pre)} ({n_bad} units) "
-            f"have no pre-treatment period: the panel starts in {periods[0]:g}"
-            + (f" and anticipation is {anticipation}" if anticipation else "")
-            + ". Their effect cannot be identified; drop those units (they were already treated "
-            "when observation began)."
-        )
+    late = g_unit > periods[-1] + anticipation
+    g_unit[late] = 0.0  # R did: cohorts that start after the panel are never treated in it
+    already = (g_unit > 0) & (g_unit <= periods[0] + anticipation)
 
     # wide outcome; missing values (and rows with missing covariates) make the unit incomplete
     yv = data[outcome].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -309,10 +298,16 @@ def panel_arrays(
     missing_rows = (
         np.zeros(n_all, dtype=bool) if dense else (counts.reshape(n_all, n_t) == 0).any(axis=1)
     )
-    missing_y = np.isnan(y).any(axis=1) & ~missing_rows
-    incomplete_x &= ~missing_rows & ~missing_y
-    keep = ~(missing_rows | missing_y | incomplete_x)
+    missing_rows &= ~already
+    missing_y = np.isnan(y).any(axis=1) & ~missing_rows & ~already
+    incomplete_x &= ~missing_rows & ~missing_y & ~already
+    keep = ~(missing_rows | missing_y | incomplete_x | already)
     dropped = {}
+    if already.any():
+        reason = "already treated in the first period" + (
+            f" (anticipation {anticipation})" if anticipation else ""
+        )
+        dropped[reason] = int(already.sum())
     if missing_rows.any():
         dropped["not observed in every period"] = int(missing_rows.sum())
     if missing_y.any():
@@ -364,4 +359,5 @@ def panel_arrays(
         cluster=cl_codes,
         cluster_labels=cl_labels,
         weights=unit_w,
+        n_late_never=int(late.sum()),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -141,12 +141,59 @@ class _Plan:
     cohort_size: dict[float, int]
 
 
-def _plan(pa: PanelArrays, opts: _Options) -> _Plan:
+def _without_never_treated(
+    pa: PanelArrays, opts: _Options
+) -> tuple[PanelArrays, float | None, list[str]]:
+    """R ``did`` 2.5's rule when no unit is never treated.
+
+    The periods from the last cohort's start (less anticipation) on have no comparison units and
+    are dropped. With ``never_treated`` the last cohort becomes the comparison group; with
+    ``not_yet_treated`` it stays a (not yet treated) comparison group and gets no cells of its
+    own. Returns the panel to use, the cohort that gets no cells (or ``None``) and notes.
+    """
     coh = pa.cohort
-    glist = np.unique(coh[coh > 0])
+    if (coh == 0).any():
+        return pa, None, []
+    latest = float(coh.max())
+    keep = pa.periods < latest - opts.anticipation
+    if keep.sum() < 2:
+        raise EmptyGroupError(
+            f"There are no never-treated units, and before the last cohort starts ({latest:g}) "
+            f"there are fewer than two periods, so no cohort has a comparison group. Add "
+            "never-treated units or periods before the last cohort starts."
+        )
+    last_kept = float(pa.periods[keep][-1])
+    x = pa.x
+    if x is not None and pa.x_time_varying:
+        x = x[:, keep, :]
+    if opts.control_group == "never_treated":
+        coh = np.where(coh == latest, 0.0, coh)
+        msg = (
+            f"No unit is never treated, so, as R did does, the last cohort ({latest:g}) is the "
+            f"comparison group and the periods from {latest - opts.anticipation:g} on are "
+            f"dropped (estimates use the periods up to {last_kept:g})."
+        )
+        excluded = None
+    else:
+        msg = (
+            f"No unit is never treated, so, as R did does, the periods from "
+            f"{latest - opts.anticipation:g} on are dropped (no comparison units are left "
+            f"there) and the last cohort ({latest:g}) is only a not-yet-treated comparison group, "
+            "with no effects of its own."
+        )
+        excluded = latest
+    warnings.warn(msg, UserWarning, stacklevel=3)
+    panel = replace(pa, periods=pa.periods[keep], y=pa.y[:, keep], cohort=coh, x=x)
+    return panel, excluded, [msg]
+
+
+def _plan(pa: PanelArrays, opts: _Options, excluded: float | None = None) -> _Plan:
+    coh = pa.cohort
+    cohorts = np.unique(coh[coh > 0])
+    glist = cohorts[cohorts != excluded]
     values, counts = np.unique(coh, return_counts=True)
     cohort_size = {float(v): int(c) for v, c in zip(values, counts, strict=True)}
-    codes_list = np.concatenate([[0.0], glist])
+    codes_list = np.concatenate([[0.0], cohorts])
     tindex = {float(p): i for i, p in enumerate(pa.periods)}
     cells = _cells(pa.periods, glist, opts.anticipation, opts.base_period)
     samples: dict[tuple[float, tuple[float, ...], int], list[int]] = {}
@@ -164,7 +211,8 @@ def _plan(pa: PanelArrays, opts: _Options) -> _Plan:
             skipped.append(f"ATT({g:g},{t:g})")
             valid[k] = False
             continue
-        xper = tindex[b] if pa.x_time_varying else -1
+        # R did 2.5: covariates of the earlier of the base and the current period
+        xper = tindex[min(b, t)] if pa.x_time_varying else -1
         samples.setdefault((g, ctrl, xper), []).append(k)
     return _Plan(
         cells=cells,
@@ -252,11 +300,16 @@ def _notes(
 ) -> list[str]:
     """Plain-language notes (and warnings) about dropped units, skipped cells, small groups."""
     notes: list[str] = []
+    if pa.n_late_never:
+        notes.append(
+            f"{pa.n_late_never} units start treatment after the last period "
+            f"({pa.periods[-1]:g}, plus anticipation); as R did does, they count as never treated."
+        )
     if pa.dropped:
         total = sum(pa.dropped.values())
         reasons = "; ".join(f"{v} {k}" for k, v in pa.dropped.items())
         notes.append(
-            f"Dropped {total} of {pa.n_units_input} units to balance the panel ({reasons}); "
+            f"Dropped {total} of {pa.n_units_input} units ({reasons}), as R did does; "
             "estimates use the remaining units."
         )
     if plan.skipped:
@@ -462,13 +515,9 @@ def att_gt(
         cluster=cluster_col,
         weights=weights,
     )
+    pa, excluded, rule_notes = _without_never_treated(pa, opts)
     coh = pa.cohort
-    if opts.control_group == "never_treated" and not (coh == 0).any():
-        raise EmptyGroupError(
-            "There are no never-treated units (cohort 0 or missing) to compare with, so "
-            "control_group='never_treated' cannot be used; use control_group='not_yet_treated'."
-        )
-    plan = _plan(pa, opts)
+    plan = _plan(pa, opts, excluded)
     if not plan.valid.any():
         raise EmptyGroupError(
             "No group-time cell has comparison units; add never-treated units or use a panel "
@@ -508,7 +557,7 @@ def att_gt(
         unit_weights=None if pa.weights is None else pa.weights / pa.weights.mean(),
     )
     n_clusters = pa.n_units if pa.cluster is None else int(pa.cluster.max()) + 1
-    notes_t = tuple(_notes(pa, plan, est, covs, cluster_col, n_clusters, dropped_cells))
+    notes_t = (*rule_notes, *_notes(pa, plan, est, covs, cluster_col, n_clusters, dropped_cells))
     method_label = f"att_gt/{opts.method}"
     headline = aggregate_group_time(
         state, "simple", alpha=opts.alpha, outcome=outcome, method=method_label, notes=notes_t
