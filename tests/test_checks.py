@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -187,3 +189,18 @@ def test_every_did_result_follows_the_protocols() -> None:
     panel = df.assign(d=df["d"])
     bacon = bacon_decomposition(panel, outcome="y", unit="id", time="year", treatment="d")
     assert isinstance(bacon, Result)
+
+
+@pytest.mark.parametrize("argument", ["outcome", "unit", "time"])
+def test_single_column_arguments_are_named_errors(argument: str) -> None:
+    """Issue 12 item 4: a list where one column is expected is a ParameterError naming it."""
+    df = _panel()
+    args: dict[str, Any] = {"outcome": "y", "unit": "id", "time": "year"}
+    args[argument] = [args[argument], "a"]
+    for call in (
+        lambda: att_gt(df, **args, cohort="g"),
+        lambda: twfe(df, **args, treatment="d"),
+        lambda: did_2x2(df[df.year.isin([2002, 2003])], **args, treatment="treated"),
+    ):
+        with pytest.raises(ParameterError, match=f"`{argument}` must name one column"):
+            call()

@@ -49,6 +49,7 @@ __all__ = [
     "CovariateSpec",
     "check_alpha",
     "check_choice",
+    "check_column_names",
     "check_lang",
     "check_no_missing",
     "check_numeric",
@@ -87,6 +88,30 @@ def require_dataframe(data: object, argument: str = "data") -> pd.DataFrame:
     if data.empty:
         raise InputError(f"`{argument}` has no rows; there is nothing to estimate from.")
     return data
+
+
+def check_column_names(**names: object) -> None:
+    """Raise ParameterError unless every argument names one column (a non-empty string).
+
+    Examples
+    --------
+    >>> check_column_names(outcome="y", unit="id")
+    >>> check_column_names(outcome=["y1", "y2"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    outcomelab.errors.ParameterError: `outcome` must name one column (a string); got list ...
+    """
+    for argument, value in names.items():
+        if not isinstance(value, str) or not value:
+            raise ParameterError(
+                f"`{argument}` must name one column (a string); got {type(value).__name__} "
+                f"{value!r}."
+                + (
+                    " Call the estimator once per column."
+                    if isinstance(value, list | tuple)
+                    else ""
+                )
+            )
 
 
 def require_columns(data: pd.DataFrame, **columns: str | Sequence[str] | None) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from outcomelab._checks import (
+    check_column_names,
     check_numeric,
     require_columns,
     require_dataframe,
@@ -211,6 +212,7 @@ def panel_arrays(
         No treated units are left after balancing.
     """
     data = require_dataframe(data)
+    check_column_names(outcome=outcome, unit=unit, time=time, cohort=cohort)
     covs = list(covariates or [])
     require_columns(
         data,

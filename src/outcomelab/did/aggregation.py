@@ -18,7 +18,7 @@ from scipy.special import ndtr, ndtri
 from outcomelab.did.bootstrap import gaussian_uniform_critical_value, multiplier_bootstrap
 from outcomelab.did.event_study_plot import event_study_plot
 from outcomelab.did.influence import GroupTimeState, LinearInfluence
-from outcomelab.errors import EmptyGroupError, ParameterError
+from outcomelab.errors import EmptyGroupError, EstimationError, ParameterError
 from outcomelab.results import EffectResult
 from outcomelab.results.effect import normal_inference
 
@@ -168,6 +168,16 @@ def _table(
     return table
 
 
+def _require_standard_error(std_error: float, kind: str) -> None:
+    """An aggregate with no variance behind it is not estimable (never a p-value of 0 or NaN)."""
+    if not np.isfinite(std_error):
+        raise EstimationError(
+            f"The {kind} aggregate has no standard error: the group-time effects it averages have "
+            "no variation behind them (a degenerate outcome), so no test is defined and the "
+            "effect is not estimable."
+        )
+
+
 def aggregate_group_time(
     state: GroupTimeState,
     kind: AggregationType,
@@ -194,6 +204,7 @@ def aggregate_group_time(
             raise EmptyGroupError("There are no post-treatment cells ATT(g,t) to aggregate.")
         est, lin = _combine(state, post, pg)
         se, _, _ = _inference(state, lin, 0, alpha)
+        _require_standard_error(float(se[0]), kind)
         treated = np.isin(state.unit_cohort, np.unique(g[post]))
         return _make_result(
             est,
@@ -292,6 +303,7 @@ def aggregate_group_time(
 
     se_terms, crit, cov_terms = _inference(state, ti, 1, alpha)
     se_overall, _, _ = _inference(state, overall_inf, 2, alpha)
+    _require_standard_error(float(se_overall[0]), kind)
     table = _table(labels, te, se_terms, crit, alpha, extra)
     diagnostics["uniform_critical_value"] = crit
     diagnostics["n_units"] = n

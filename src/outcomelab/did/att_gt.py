@@ -30,6 +30,7 @@ from outcomelab.errors import (
     ParameterError,
     SingularDesignError,
 )
+from outcomelab.results.estimability import check_outcome_varies, check_standard_error
 
 __all__ = ["att_gt"]
 
@@ -451,7 +452,11 @@ def att_gt(
     SingularDesignError
         Collinear covariates.
     NoOverlapError
-        Propensity scores separate treated and comparison units.
+        Propensity scores separate treated and comparison units in every cell (a cell where they
+        do is left out and listed in ``diagnostics["dropped_cells"]``).
+    EstimationError
+        A degenerate outcome: constant in every unit and period, or with changes that give the
+        headline a standard error of zero (no test is defined, so no p-value is given).
 
     Notes
     -----
@@ -515,6 +520,7 @@ def att_gt(
         cluster=cluster_col,
         weights=weights,
     )
+    spread = check_outcome_varies(pa.y.ravel(), outcome, "unit-period values")
     pa, excluded, rule_notes = _without_never_treated(pa, opts)
     coh = pa.cohort
     plan = _plan(pa, opts, excluded)
@@ -562,6 +568,7 @@ def att_gt(
     headline = aggregate_group_time(
         state, "simple", alpha=opts.alpha, outcome=outcome, method=method_label, notes=notes_t
     )
+    check_standard_error(headline.std_error, spread, outcome)
     table, crit = group_time_table(state, opts.alpha)
     glist = plan.codes_list[1:]
     diagnostics = {

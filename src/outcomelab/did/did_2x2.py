@@ -31,6 +31,7 @@ from outcomelab.did.panel_checks import check_binary, check_panel_frame, check_u
 from outcomelab.did.within import factorize
 from outcomelab.errors import InputError
 from outcomelab.results import EffectResult
+from outcomelab.results.estimability import check_outcome_varies, check_standard_error
 
 __all__ = ["did_2x2"]
 
@@ -214,6 +215,9 @@ def did_2x2(
         Propensity scores at 0 or 1: covariates separate the groups.
     EmptyGroupError
         A group (or group-period cell for cross-sections) without observations.
+    EstimationError
+        A degenerate outcome: constant in every row, or with changes that give a standard error
+        of zero (no test is defined, so no p-value is given).
 
     Notes
     -----
@@ -275,6 +279,7 @@ def did_2x2(
     unit_codes, _ = factorize(frame[unit].to_numpy())
     _constant_within_unit(frame, unit_codes, d_all, treatment, unit)
     y_all = as_float_array(frame[outcome])
+    spread = check_outcome_varies(y_all, outcome, "rows")
     x_cov = frame[covs].to_numpy(dtype=np.float64) if covs else np.empty((len(frame), 0))
     w_all = weight_values(frame, weights)
     if w_all is not None and panel:
@@ -307,6 +312,7 @@ def did_2x2(
         n_clusters = int(sums.size)
         std_error = float(np.sqrt(sums @ sums)) / est.influence.size
         notes.append(f"Standard errors are clustered by {cl_names[0]!r} ({n_clusters} clusters).")
+    check_standard_error(std_error, spread, outcome)
     if est.n_trimmed:
         notes.append(
             f"{est.n_trimmed} comparison observations with a propensity score of at least "

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from outcomelab._checks import (
+    check_column_names,
     check_no_missing,
     check_numeric,
     require_columns,
@@ -35,6 +36,7 @@ def check_panel_frame(
 ) -> pd.DataFrame:
     """Check columns exist, are numeric where they must be and have no missing values."""
     frame = require_dataframe(data)
+    check_column_names(outcome=outcome, unit=unit, time=time, treatment=treatment)
     require_columns(
         frame,
         outcome=outcome,

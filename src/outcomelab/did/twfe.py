@@ -28,6 +28,7 @@ from outcomelab.did.within import TwoWayIndex, demean_two_way, factorize, single
 from outcomelab.errors import InputError, SingularDesignError
 from outcomelab.numerics import cr1_vcov, fixef_dof
 from outcomelab.results import EffectResult
+from outcomelab.results.estimability import check_outcome_varies, check_standard_error
 
 __all__ = ["staggered_timing", "twfe"]
 
@@ -273,6 +274,9 @@ def twfe(
     SingularDesignError
         No variation in the treatment after removing unit and period effects, or covariates that
         are collinear with each other, the treatment or the fixed effects.
+    EstimationError
+        A degenerate outcome: constant in every row, or explained exactly by the fixed effects
+        (a standard error of zero: no test is defined, so no p-value is given).
 
     Warns
     -----
@@ -346,6 +350,7 @@ def twfe(
         cl_names=cl_names,
         w=weight_values(frame, weights),
     )
+    spread = check_outcome_varies(panel.y, outcome, "rows")
     timing = _timing(panel)
     names = [treatment, *covs]
     beta, bread, x, resid = _fit(panel, names, treatment)
@@ -355,6 +360,7 @@ def twfe(
     scores = x * (resid if panel.w is None else panel.w * resid)[:, None]
     vcov, n_clusters = cr1_vcov(scores, bread, panel.clusters, df_k=df_k)
     se = np.sqrt(np.diag(vcov))
+    check_standard_error(float(se[0]), spread, outcome)
     n_obs = resid.size
     ssc = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - df_k)
     tq = stats.t.ppf(1 - alpha / 2, n_clusters - 1)

@@ -12,7 +12,6 @@ import pandas as pd
 from outcomelab._checks import check_choice, check_no_missing, check_numeric, require_columns
 from outcomelab.errors import EmptyGroupError, EstimationError, ParameterError
 from outcomelab.matching.design import build_design
-from outcomelab.matching.estimability import check_outcome_varies, check_standard_error
 from outcomelab.matching.variance import (
     AIEstimate,
     abadie_imbens,
@@ -20,6 +19,7 @@ from outcomelab.matching.variance import (
     wls_cluster,
 )
 from outcomelab.results import EffectResult
+from outcomelab.results.estimability import check_outcome_varies, check_standard_error
 
 if TYPE_CHECKING:
     from outcomelab.balance import BalanceTable

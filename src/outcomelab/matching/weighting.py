@@ -34,7 +34,6 @@ from outcomelab.balance.table import BalanceTable
 from outcomelab.errors import EmptyGroupError, NoOverlapError, ParameterError, SingularDesignError
 from outcomelab.matching.design import CovariateDesign, build_design
 from outcomelab.matching.entropy import entropy_moments
-from outcomelab.matching.estimability import check_outcome_varies, check_standard_error
 from outcomelab.matching.propensity import fit_propensity
 from outcomelab.matching.weighting_moments import (
     Stacked,
@@ -45,6 +44,7 @@ from outcomelab.matching.weighting_moments import (
 )
 from outcomelab.numerics import BinomialFit
 from outcomelab.results.effect import EffectResult, normal_inference
+from outcomelab.results.estimability import check_outcome_varies, check_standard_error
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -1,5 +1,8 @@
 """Guards against degenerate outcomes: an effect with no variation behind it is not estimable.
 
+Shared by every estimator (matching, weighting, the DiD estimators): "degenerate is not
+significant".
+
 A constant outcome (or one that is constant within each group) gives a difference with a standard
 error of zero or of rounding size, which a normal test turns into a p-value of 0. That is not a
 significant effect, it is an undefined test; these checks raise :class:`EstimationError` with the
