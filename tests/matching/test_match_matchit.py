@@ -66,26 +66,14 @@ def test_column_list_and_formula_give_the_same_design(lalonde, nearest):
         ("caliper_logit", {"caliper": 0.2, "caliper_scale": "logit_sd"}),
     ],
 )
-def test_matched_sets_equal_matchit(lalonde, nearest, case, kwargs):
-    """Same treated units matched, to the same control (or to one with the identical covariate
-    row and score, which MatchIt's matrix path breaks ties between differently)."""
+def test_matched_sets_equal_matchit(lalonde, case, kwargs):
+    """The same treated units matched to the same controls, slot by slot: MatchIt's matrix path
+    takes the first column on a tie, we the smallest id (ids in data order here)."""
     m = match(lalonde, treatment="treat", covariates=FORMULA, **kwargs)
     ref = pd.read_csv(REF / f"matrix_{case}_pairs.csv", index_col="treated")
     ours = m.match_matrix.reindex(ref.index)
-    ps = nearest.propensity
-    identical = 0
-    for j in range(ref.shape[1]):
-        for a, b in zip(ours.iloc[:, j], ref.iloc[:, j], strict=True):
-            assert pd.isna(a) == pd.isna(b)
-            if pd.isna(a):
-                continue
-            identical += a == b
-            if a != b:
-                assert ps[a] == pytest.approx(ps[b], abs=1e-12)
-                pd.testing.assert_series_equal(
-                    lalonde.loc[a, COLUMNS], lalonde.loc[b, COLUMNS], check_names=False
-                )
-    assert identical >= 0.8 * ref.notna().to_numpy().sum()
+    assert ours.fillna("").to_numpy().tolist() == ref.fillna("").to_numpy().tolist()
+    assert m.n_tied > 0  # lalonde has tied controls: the tie rule is exercised
 
 
 @pytest.mark.parametrize(("case", "scale", "value"), [

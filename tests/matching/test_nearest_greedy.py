@@ -9,9 +9,10 @@ from outcomelab.matching.nearest import greedy_mahalanobis, greedy_scalar
 
 
 def brute_force(t_score, c_score, order, ratio, caliper, replace, t_index, c_index):
-    """MatchIt's greedy rule by full search: the nearest available comparison unit; on equal
-    distance the one below the treated unit in the stable (score, row) order, and among equal
-    scores the one adjacent in that order."""
+    """MatchIt's greedy rule as its matrix code path runs it, by full search: the nearest
+    available comparison unit inside the caliper; on an equal distance the smallest id
+    (``which.min`` over the columns in id order). Distances within 1e-10 times the scores'
+    magnitude are equal (on this grid equidistant scores differ only by rounding)."""
     n1 = len(t_score)
     mm = np.full((n1, ratio), -1)
     used = np.zeros(len(c_score), bool)
@@ -20,19 +21,17 @@ def brute_force(t_score, c_score, order, ratio, caliper, replace, t_index, c_ind
         for i in order:
             if r > 0 and mm[i, r - 1] < 0:
                 continue
-            best, best_key = -1, None
-            for j in range(len(c_score)):
-                if (not replace and used[j]) or (replace and j in mm[i, :r]):
-                    continue
-                diff = abs(c_score[j] - t_score[i])
-                if diff > cal:
-                    continue
-                left = (c_score[j], c_index[j]) < (t_score[i], t_index[i])
-                key = (diff, 0 if left else 1, -c_index[j] if left else c_index[j])
-                # among equal scores on one side, the sorted neighbour wins
-                key = (diff, key[1], (-c_score[j], key[2]) if left else (c_score[j], key[2]))
-                if best_key is None or key < best_key:
-                    best, best_key = j, key
+            free = [
+                j for j in range(len(c_score))
+                if not ((not replace and used[j]) or (replace and j in mm[i, :r]))
+                and abs(c_score[j] - t_score[i]) <= cal
+            ]  # fmt: skip
+            best = -1
+            if free:
+                dist = {j: abs(c_score[j] - t_score[i]) for j in free}
+                dmin = min(dist.values())
+                scale = 1e-10 * max(abs(t_score[i]), *(abs(c_score[j]) for j in free))
+                best = min((j for j in free if dist[j] <= dmin + scale), key=lambda j: c_index[j])
             if best >= 0:
                 mm[i, r] = best
                 used[best] = True
@@ -98,3 +97,27 @@ def test_same_group_neighbour_is_the_nearest_other_unit():
         d = np.linalg.norm(Z[:, None, :] - Z[None, :, :], axis=2)
         np.fill_diagonal(d, np.inf)
         np.testing.assert_array_equal(_same_group_neighbour(Z), d.argmin(axis=1))
+
+
+def test_scores_equal_to_a_relative_1e10_are_tied():
+    """Tied scores perturbed by a relative 1e-13 (two logit fits' disagreement) give the matches of
+    the exact ties; scores 1e-8 apart stay distinct."""
+    from outcomelab.matching.ties import merge_near_ties
+
+    rng = np.random.default_rng(8)
+    t_score = rng.integers(1, 25, 40) / 20
+    c_score = rng.integers(1, 25, 90) / 20
+    order = np.argsort(-t_score, kind="stable")
+    exact = greedy_scalar(t_score, c_score, order=order, ratio=2)
+    noisy_t = t_score * (1 + 1e-13 * rng.standard_normal(40))
+    noisy_c = c_score * (1 + 1e-13 * rng.standard_normal(90))
+    noisy = greedy_scalar(noisy_t, noisy_c, order=order, ratio=2)
+    np.testing.assert_array_equal(noisy, exact)
+    assert merge_near_ties(np.array([1.0, 1.0 + 1e-11, 1.0 + 1e-8])).tolist() == [
+        1.0,
+        1.0,
+        1.0 + 1e-8,
+    ]
+    # runs are anchored at their first value: a chain of small steps does not merge far values
+    chain = 1.0 + np.arange(5) * 0.6e-10
+    assert merge_near_ties(chain).tolist() == [chain[0], chain[0], chain[2], chain[2], chain[4]]

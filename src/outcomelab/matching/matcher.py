@@ -170,10 +170,11 @@ def match(
     Ties and row order: the whole matching runs on the rows sorted by unit id (``unit`` or the
     index), and every result is mapped back to the caller's rows, so shuffling the rows gives the
     same matched set. Ties are therefore broken by id: focal units with the same score choose in
-    id order; on a scalar score, comparison units with the same score are ordered by id and a
-    focal unit takes the nearest available one in that (score, id) order (the lower on an equal
-    distance on both sides); with a distance matrix the smallest id wins. MatchIt breaks ties by
-    data order, so the two agree when the ids are in data order. ``MatchResult.n_tied`` counts the
+    id order, and among available units at the same distance (on a scalar score or a distance
+    matrix) the smallest id wins. Scores equal to a relative 1e-10 count as equal
+    (``outcomelab.matching.ties``), so rounding in the logit fit never decides. MatchIt's matrix
+    path takes the first in data order, so the two agree when the ids are in data order (equal
+    pair by pair on lalonde and on NSW + 15,992 CPS persons). ``MatchResult.n_tied`` counts the
     matches a tie decided.
 
     Weights (MatchIt's): a matched treated unit has weight 1; a comparison unit gets the sum of

@@ -1,21 +1,27 @@
 """Greedy nearest-neighbour matching: on a scalar score in O(n log n), or on Mahalanobis distance.
 
-The scalar rule is MatchIt's (``nn_matchC_vec``): all units are sorted by score (a stable sort, so
-equal scores keep data order); treated units are visited in the requested order; each takes the
-nearer of the closest still-available comparison unit to its left and to its right in that sorted
-list (the left one on a tie), unless that unit lies outside the caliper. With ``ratio = k`` the
-visit is repeated ``k`` times, each treated unit taking one more comparison unit per round.
+The scalar rule is MatchIt's greedy rule with the tie rule of its matrix code path, keyed on the
+unit id: treated units are visited in the requested order; each takes the nearest still-available
+comparison unit inside the caliper, and among comparison units at the same distance the one with
+the smallest id (row position in id order). Scores that agree to a relative 1e-10 are the same
+score (:func:`outcomelab.matching.ties.merge_near_ties`), so floating-point noise in a fitted
+score never decides a tie. With ``ratio = k`` the visit is repeated ``k`` times, each treated unit
+taking one more comparison unit per round.
 
 MatchIt scans outward from the treated unit one unit at a time, which is quadratic when many units
-have been used. Here the comparison units are kept in a sorted array with two "next available"
-union-find structures (to the left and to the right) with path compression, so each search is
-amortised near-constant time and the whole match is ``O(n log n)`` (the sort dominates).
+have been used. Here the comparison units are kept in an array sorted by (score, id) with two
+"next available" union-find structures (to the left and to the right) with path compression, so
+each search is amortised near-constant time and the whole match is ``O(n log n)`` (the sort
+dominates). Equal scores form runs ordered by id; the smallest available id of a run is found
+with the same structure from the run's first position.
 """
 
 from __future__ import annotations
 
 import numba
 import numpy as np
+
+from outcomelab.matching.ties import TIE_RTOL, merge_near_ties
 
 __all__ = ["greedy_mahalanobis", "greedy_matrix", "greedy_scalar", "insertion_positions"]
 
@@ -33,24 +39,34 @@ def _find(parent: np.ndarray, j: int) -> int:  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _side(c_score: np.ndarray, d: float, left: int, right: int, caliper: float) -> tuple[int, bool]:
-    """Which neighbour a unit at score ``d`` takes: -1 the left one, 1 the right one, 0 neither
-    (outside the caliper or none left); and whether both lay at the same distance. The left one
-    wins a tie, as in MatchIt."""  # pragma: no cover - compiled
+def _choose(c_score: np.ndarray, c_rows: np.ndarray, d: float, kl: int, kr: int,
+            caliper: float) -> tuple[int, bool]:  # pragma: no cover - compiled  # fmt: skip
+    """Of the smallest-id available candidate to the left (``kl``, -1 = none) and to the right
+    (``kr``, ``n0`` = none) of a unit at score ``d``: the nearer one inside the caliper (-1 if
+    neither), the smaller id on an equal distance; and whether the distances were equal.
+    Distances that differ by at most :data:`TIE_RTOL` times the largest of the three scores'
+    magnitudes are equal (rounding of the two subtractions must not decide)."""
     n0 = c_score.shape[0]
-    lok = left >= 0 and abs(c_score[left] - d) <= caliper
-    rok = right < n0 and abs(c_score[right] - d) <= caliper
+    lok = kl >= 0 and abs(c_score[kl] - d) <= caliper
+    rok = kr < n0 and abs(c_score[kr] - d) <= caliper
     if lok and rok:
-        dl, dr = abs(c_score[left] - d), abs(c_score[right] - d)
-        return (-1 if dl <= dr else 1), dl == dr
+        dl, dr = abs(c_score[kl] - d), abs(c_score[kr] - d)
+        tol = TIE_RTOL * max(abs(c_score[kl]), abs(c_score[kr]), abs(d))
+        if dl < dr - tol:
+            return kl, False
+        if dr < dl - tol:
+            return kr, False
+        return (kl if c_rows[kl] < c_rows[kr] else kr), True
     if lok:
-        return -1, False
-    return (1 if rok else 0), False
+        return kl, False
+    return (kr if rok else -1), False
 
 
 @numba.njit(cache=True)
 def _scalar_with_replacement(
     c_score: np.ndarray,
+    c_rows: np.ndarray,
+    run_start: np.ndarray,
     t_score: np.ndarray,
     t_pos: np.ndarray,
     order: np.ndarray,
@@ -58,28 +74,36 @@ def _scalar_with_replacement(
     mm: np.ndarray,
     tied: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """Each treated unit takes its ``ratio`` nearest comparison units, walking outwards."""
+    """Each treated unit takes its ``ratio`` nearest comparison units, walking outwards; the run
+    of equal scores on the left is taken from its smallest id up."""
     n0 = c_score.shape[0]
     for idx in range(order.shape[0]):
         i = order[idx]
-        left, right = t_pos[i] - 1, t_pos[i]
+        left = t_pos[i] - 1  # highest position not yet taken on the left
+        lnext = run_start[left] if left >= 0 else -1  # next to take in the left run
+        right = t_pos[i]
         for r in range(mm.shape[1]):
-            side, tie = _side(c_score, t_score[i], left, right, caliper)
-            if side == 0:
+            k, tie = _choose(c_score, c_rows, t_score[i], lnext, right, caliper)
+            if k < 0:
                 break
-            k = left if side < 0 else right
-            beyond = k - 1 if side < 0 else k + 1
-            mm[i, r] = k
-            tied[i, r] = tie or (0 <= beyond < n0 and c_score[beyond] == c_score[k])
-            if side < 0:
-                left -= 1
+            if k == lnext:
+                tie = tie or lnext < left
+                lnext += 1
+                if lnext > left:
+                    left = run_start[left] - 1
+                    lnext = run_start[left] if left >= 0 else -1
             else:
+                tie = tie or (right + 1 < n0 and c_score[right + 1] == c_score[right])
                 right += 1
+            mm[i, r] = k
+            tied[i, r] = tie
 
 
 @numba.njit(cache=True)
 def _scalar_without_replacement(
     c_score: np.ndarray,
+    c_rows: np.ndarray,
+    run_start: np.ndarray,
     t_score: np.ndarray,
     t_pos: np.ndarray,
     order: np.ndarray,
@@ -102,13 +126,18 @@ def _scalar_without_replacement(
             if r > 0 and mm[i, r - 1] < 0:
                 continue
             left, right = _find(prv, t_pos[i]) - 1, _find(nxt, t_pos[i])
-            side, tie = _side(c_score, t_score[i], left, right, caliper)
-            if side == 0:
+            # the smallest available id in the left unit's run of equal scores
+            kl = _find(nxt, run_start[left]) if left >= 0 else -1
+            k, tie = _choose(c_score, c_rows, t_score[i], kl, right, caliper)
+            if k < 0:
                 continue
-            k = left if side < 0 else right
-            beyond = _find(prv, left) - 1 if side < 0 else _find(nxt, right + 1)
-            tied[i, r] = tie or (0 <= beyond < n0 and c_score[beyond] == c_score[k])
+            if k == kl:
+                tie = tie or kl < left
+            else:
+                after = _find(nxt, right + 1)
+                tie = tie or (after < n0 and c_score[after] == c_score[right])
             mm[i, r] = k
+            tied[i, r] = tie
             nxt[k] = k + 1
             prv[k + 1] = k
             remaining -= 1
@@ -116,6 +145,7 @@ def _scalar_without_replacement(
 
 def _greedy_scalar_kernel(
     c_score: np.ndarray,
+    c_rows: np.ndarray,
     t_score: np.ndarray,
     t_pos: np.ndarray,
     order: np.ndarray,
@@ -127,10 +157,14 @@ def _greedy_scalar_kernel(
     n1 = t_score.shape[0]
     mm = np.full((n1, ratio), -1, dtype=np.int64)
     tied = np.zeros((n1, ratio), dtype=np.bool_)
-    if c_score.shape[0] == 0:
+    n0 = c_score.shape[0]
+    if n0 == 0:
         return mm, tied
+    starts = np.ones(n0, dtype=bool)
+    starts[1:] = c_score[1:] != c_score[:-1]
+    run_start = np.maximum.accumulate(np.where(starts, np.arange(n0), 0))
     run = _scalar_with_replacement if replace else _scalar_without_replacement
-    run(c_score, t_score, t_pos, order, caliper, mm, tied)
+    run(c_score, c_rows, run_start, t_score, t_pos, order, caliper, mm, tied)
     return mm, tied
 
 
@@ -180,7 +214,7 @@ def greedy_scalar(
     c_index: np.ndarray | None = None,
     ties: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Greedy nearest-neighbour matching on a scalar score (MatchIt's rule, O(n log n)).
+    """Greedy nearest-neighbour matching on a scalar score (O(n log n)).
 
     Parameters
     ----------
@@ -196,30 +230,41 @@ def greedy_scalar(
     replace
         Whether a comparison unit can be matched to several treated units.
     t_index, c_index
-        Data-order positions used to break ties in score (default: treated before comparison,
-        each in the given order).
+        Ids (row positions in id order) that break ties: among comparison units at the same
+        distance the smallest id wins (default: treated before comparison, each in the given
+        order).
     ties
         Optional ``len(t_score) x ratio`` boolean array, filled with whether each match was a tie:
-        another available comparison unit lay at exactly the same score distance, so the tie rule
-        (order in the stable sort) decided.
+        another available comparison unit lay at the same distance, so the id decided.
 
     Returns
     -------
     numpy.ndarray
         ``len(t_score) x ratio`` array of positions into ``c_score``; -1 where no match was found.
         With ``replace=True`` a treated unit's matches are distinct comparison units.
+
+    Notes
+    -----
+    The rule is that of MatchIt's matrix code path (``which.min`` over a row of the distance
+    matrix: the nearest available unit, the first column on a tie) with the columns in id order.
+    Scores that agree to a relative 1e-10 are first made equal
+    (:func:`~outcomelab.matching.ties.merge_near_ties`), and two distances that differ by at most
+    1e-10 times the scores' magnitude are equal, so floating-point rounding never decides a tie.
     """
-    t_score = np.ascontiguousarray(t_score, dtype=np.float64)
-    c_score = np.ascontiguousarray(c_score, dtype=np.float64)
+    n1 = len(t_score)
+    merged = merge_near_ties(np.concatenate([np.asarray(t_score), np.asarray(c_score)]))
+    t_score, c_score = merged[:n1], merged[n1:]
     if t_index is None:
-        t_index = np.arange(len(t_score))
+        t_index = np.arange(n1)
     if c_index is None:
-        c_index = np.arange(len(t_score), len(t_score) + len(c_score))
+        c_index = np.arange(n1, n1 + len(c_score))
     c_order, c_sorted, t_pos = insertion_positions(t_score, c_score, t_index, c_index)
+    c_rows = np.ascontiguousarray(np.asarray(c_index, dtype=np.int64)[c_order])
     cal = np.inf if caliper is None else float(caliper)
     mm, tied = _greedy_scalar_kernel(
-        c_sorted, t_score, t_pos, np.asarray(order, dtype=np.int64), int(ratio), cal, replace
-    )
+        c_sorted, c_rows, t_score, t_pos, np.asarray(order, dtype=np.int64), int(ratio), cal,
+        replace,
+    )  # fmt: skip
     if ties is not None:
         ties[...] = tied
     return np.where(mm >= 0, c_order[np.maximum(mm, 0)], -1)

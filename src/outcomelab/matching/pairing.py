@@ -21,6 +21,7 @@ from outcomelab.matching.nearest import greedy_matrix, greedy_scalar
 from outcomelab.matching.optimal import optimal_pairs
 from outcomelab.matching.options import MatchOptions
 from outcomelab.matching.subclass import weights_from_match_matrix
+from outcomelab.matching.ties import merge_near_ties
 
 __all__ = ["Draft", "Score", "mahalanobis_transform", "match_pairs"]
 
@@ -85,11 +86,10 @@ def _check_overlap(sf: np.ndarray, sp: np.ndarray, focal: str) -> None:
 def _focal_order(f_rows: np.ndarray, discarded: np.ndarray, score: np.ndarray | None,
                  order: str, seed: int | None) -> np.ndarray:  # fmt: skip
     """Positions into ``f_rows`` of the focal units to match, in the order they choose (ties in
-    score keep id order: the sort is stable on rows sorted by id)."""
-    if order == "largest" and score is not None:
-        ordr = np.argsort(-score[f_rows], kind="stable")
-    elif order == "smallest" and score is not None:
-        ordr = np.argsort(score[f_rows], kind="stable")
+    score, up to a relative 1e-10, keep id order: the sort is stable on rows sorted by id)."""
+    if order in ("largest", "smallest") and score is not None:
+        s = merge_near_ties(score[f_rows])
+        ordr = np.argsort(-s if order == "largest" else s, kind="stable")
     elif order == "random":
         ordr = np.random.default_rng(seed).permutation(len(f_rows))
     else:
