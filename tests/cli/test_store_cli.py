@@ -45,6 +45,9 @@ def test_submit_list_show(tmp_path: Path, folder: Path, capsys: pytest.CaptureFi
     assert code == 0 and "version 2" in out  # without costs: different content
     code, out, _ = _cli(["submissions", "list", "--store", store], capsys)
     assert code == 0 and short in out and len(out.strip().splitlines()) == 3
+    header, first = out.strip().splitlines()[:2]
+    assert header.split()[-2:] == ["participants", "comparison"]
+    assert first.split()[-2:] == ["60", "60"]  # not 120 people called participants
     code, out, _ = _cli(["submissions", "show", short[:6], "--store", store], capsys)
     assert code == 0 and "participants.csv" in out and "version 1" in out
     code, _, err = _cli(["submissions", "show", "0000000", "--store", store], capsys)

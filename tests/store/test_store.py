@@ -61,7 +61,9 @@ def test_submit_keeps_originals_and_normalised_tables(tmp_path: Path, sub1: Path
     assert (sub.path / "manifest.json").is_file()
     listing = store.list()
     assert listing.loc[0, "submission_id"] == info.submission_id
-    assert listing.loc[0, "n_participants"] == 120
+    # participants are counted apart from the comparison candidates (60 + 60 rows)
+    assert listing.loc[0, "n_participants"] == 60
+    assert listing.loc[0, "n_comparison"] == 60
 
 
 def test_identical_content_is_idempotent(tmp_path: Path, sub1: Path) -> None:

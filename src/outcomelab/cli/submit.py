@@ -111,8 +111,17 @@ def list_submissions(
         typer.echo(f"No submissions in the store at {target.path}.")
         return
     shown = listing[
-        ["short_id", "intervention_id", "version", "submitted_at", "n_participants", "n_outcomes"]
-    ].rename(columns={"short_id": "id"})
+        ["short_id", "intervention_id", "version", "submitted_at", "n_participants", "n_comparison"]
+    ].rename(
+        columns={
+            "short_id": "id",
+            "intervention_id": "intervention",
+            "submitted_at": "submitted",
+            "n_participants": "participants",
+            "n_comparison": "comparison",
+        }
+    )
+    shown["submitted"] = pd.to_datetime(shown["submitted"]).dt.strftime("%Y-%m-%d %H:%M")
     typer.echo(shown.to_string(index=False))
 
 

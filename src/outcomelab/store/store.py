@@ -497,11 +497,14 @@ class Store:
         -------
         pandas.DataFrame
             Columns ``submission_id, short_id, intervention_id, version, submitted_at, tables,
-            n_participants, n_outcomes, original_files``.
+            n_participants, n_comparison, n_outcomes, original_files``: ``n_participants`` counts
+            the rows of group ``participant`` (people, or units of an aggregate submission),
+            ``n_comparison`` those of group ``comparison``; ``n_outcomes`` is the number of
+            outcome rows.
         """
         columns = [
             "submission_id", "short_id", "intervention_id", "version", "submitted_at", "tables",
-            "n_participants", "n_outcomes", "original_files",
+            "n_participants", "n_comparison", "n_outcomes", "original_files",
         ]  # fmt: skip
         if not (self.path / "catalogue.duckdb").exists():
             return pd.DataFrame({c: [] for c in columns})
@@ -510,10 +513,8 @@ class Store:
                 "SELECT s.submission_id, substr(s.submission_id, 1, 12) AS short_id, "
                 "s.intervention_id, s.version, s.submitted_at, "
                 "string_agg(t.table_name, ',' ORDER BY t.table_name) AS tables, "
-                "CAST(coalesce(max(t.n_rows) FILTER (WHERE t.table_name = 'participants'), 0) "
-                "AS BIGINT) AS n_participants, "
-                "CAST(coalesce(max(t.n_rows) FILTER (WHERE t.table_name = 'outcomes'), 0) "
-                "AS BIGINT) AS n_outcomes, "
+                "CAST(coalesce(max(t.n_rows) FILTER (WHERE t.table_name IN "
+                "('outcomes', 'unit_outcomes')), 0) AS BIGINT) AS n_outcomes, "
                 "coalesce(string_agg(t.original_name, ',' ORDER BY t.original_name), '') "
                 "AS original_files "
                 "FROM submissions s JOIN submission_tables t USING (submission_id) "
@@ -521,7 +522,28 @@ class Store:
                 "GROUP BY ALL ORDER BY s.submitted_at, s.intervention_id, s.version",
                 [intervention_id, intervention_id],
             ).df()
+            counts = [self._group_counts(con, sid) for sid in frame["submission_id"]]
+        frame["n_participants"] = [c[0] for c in counts]
+        frame["n_comparison"] = [c[1] for c in counts]
         return frame[columns].reset_index(drop=True)
+
+    def _group_counts(self, con: Any, sid: str) -> tuple[int, int]:
+        """Rows of group participant and comparison in a submission's people (or units)."""
+        for table in ("participants", "units"):
+            row = con.execute(
+                "SELECT parquet_file FROM submission_tables "
+                "WHERE submission_id = ? AND table_name = ?",
+                [sid, table],
+            ).fetchone()
+            path = self.path / "submissions" / sid / str(row[0]) if row else None
+            if path is not None and path.is_file():
+                found = con.execute(
+                    "SELECT count(*) FILTER (WHERE \"group\" = 'participant'), "
+                    "count(*) FILTER (WHERE \"group\" = 'comparison') FROM read_parquet(?)",
+                    [str(path)],
+                ).fetchone()
+                return int(found[0]), int(found[1])
+        return 0, 0
 
     def resolve(self, submission_id: str) -> str:
         """Full id of a submission given its id or a unique prefix (at least 4 characters).
