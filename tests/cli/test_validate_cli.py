@@ -47,10 +47,32 @@ def test_invalid_file_exits_one_with_counts_per_rule_and_rows(tmp_path):
     result = run(str(path), "--schema", "outcomes")
     assert result.exit_code == 1
     out = result.output
-    assert "Failures per rule" in out
     for check in ("pattern", "type", "primary_key"):
-        assert check in out
-    assert "Invalid" in out and "3 failure(s)" in out
+        assert f"rule {check}" in out
+    assert "Invalid" in out and "3 failure(s)" in out and "row 3: 'ett'" in out
+
+
+def test_identical_failures_are_one_group_with_the_allowed_values_in_80_columns(tmp_path):
+    import pandas as pd
+
+    from outcomelab.example import generate_example
+
+    generate_example(tmp_path, n_participants=60, n_pool=60, seed=2)
+    people = pd.read_csv(tmp_path / "participants.csv", dtype=str, keep_default_na=False)
+    people["sex"] = "kvinna"  # one wrong word in every row
+    people.loc[:19, "birth_year"] = "nittonhundra"
+    people.to_csv(tmp_path / "participants.csv", index=False)
+    result = runner.invoke(
+        app, ["validate", str(tmp_path / "participants.csv")], terminal_width=80
+    )
+    assert result.exit_code == 1
+    out = result.output
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    assert "120 rows (rows 2–121): 'kvinna'" in out
+    assert "20 rows (rows 2–21): 'nittonhundra'" in out
+    allowed = out.split("Allowed:")[1].split(".")[0]
+    assert "female" in allowed and "male" in allowed
+    assert len(out.splitlines()) < 20  # 140 failures in two groups, not 140 lines
 
 
 def test_json_format_lists_every_failure(tmp_path):

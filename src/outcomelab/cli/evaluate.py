@@ -89,12 +89,10 @@ def evaluate_command(
             timeout=timeout,
         )
     except SchemaError as err:
-        from outcomelab.cli.submit import render_failures
+        from outcomelab.cli.submit import print_failures
 
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
-        table = render_failures(err.failures)
-        if table:
-            typer.echo(table, err=True)
+        print_failures(err.failures)
         raise typer.Exit(err.exit_code) from None
     headline = run.results["headline"]
     typer.echo(headline["text"])

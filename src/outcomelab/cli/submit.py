@@ -12,7 +12,7 @@ import typer
 from outcomelab.cli.main import app
 from outcomelab.errors import SchemaError
 
-__all__ = ["render_failures", "submissions_app"]
+__all__ = ["print_failures", "submissions_app"]
 
 submissions_app = typer.Typer(
     name="submissions", help="List and show stored submissions.", no_args_is_help=True
@@ -22,46 +22,16 @@ app.add_typer(submissions_app, name="submissions")
 _STORE_HELP = "Store folder (default $OUTCOMELAB_HOME or ~/.outcomelab)."
 
 
-def render_failures(failures: pd.DataFrame | None, max_rows: int = 30) -> str:
-    """Text of a failures table: counts per table, check and column, then the first rows.
-
-    Parameters
-    ----------
-    failures
-        The ``failures`` of a :class:`~outcomelab.errors.SchemaError`.
-    max_rows
-        How many individual failures to list.
-
-    Returns
-    -------
-    str
-    """
-    if failures is None or failures.empty:
-        return ""
-    keys = [k for k in ("table", "check", "column") if k in failures.columns]
-    counts = failures.fillna({"column": "-"}).groupby(keys, sort=False).size().rename("n")
-    lines = ["Failures by rule:", counts.reset_index().to_string(index=False), ""]
-    shown = failures.head(max_rows)
-    columns = [c for c in ("table", "row", "column", "value", "message") if c in shown.columns]
-    lines.append(shown[columns].to_string(index=False, max_colwidth=90))
-    if len(failures) > max_rows:
-        lines.append(f"... and {len(failures) - max_rows} more failures.")
-    return "\n".join(lines)
-
-
-def _print_failures(failures: pd.DataFrame | None) -> None:
-    """Print the failures on stderr with the validate command's tables (plain text fallback)."""
+def print_failures(failures: pd.DataFrame | None) -> None:
+    """Print a submission's failures on stderr, grouped as ``outcomelab validate`` prints them."""
     if failures is None or failures.empty:
         return
-    try:
-        from outcomelab.cli.validate import render_report
-        from outcomelab.schemas import ValidationReport
-    except ImportError:  # pragma: no cover - the validate command ships with outcomelab
-        typer.echo(render_failures(failures), err=True)
-        return
+    from outcomelab.cli.validate import render_report
+    from outcomelab.schemas import ValidationReport
+
     report = ValidationReport(table="submission", n_rows=0, failures=failures)
     with contextlib.redirect_stdout(sys.stderr):
-        render_report(report, max_rows=30)
+        render_report(report, max_groups=30)
 
 
 @app.command("submit")
@@ -83,7 +53,7 @@ def submit(
         info = target.submit(source, intervention_id=intervention, submitted_by=by, note=note)
     except SchemaError as err:
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
-        _print_failures(err.failures)
+        print_failures(err.failures)
         raise typer.Exit(err.exit_code) from None
     if info.created:
         typer.echo(f"Stored submission {info.short_id} (version {info.version}) in {target.path}.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,64 +44,46 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def render_report(report: ValidationReport, max_rows: int) -> None:
-    """Print a validation report as rich tables: verdict, failures per rule, first failures."""
+def render_report(report: ValidationReport, max_groups: int = 50) -> None:
+    """Print a validation report: the verdict, then identical failures grouped, within 80 columns.
+
+    Parameters
+    ----------
+    report
+        The report of :func:`~outcomelab.schemas.validate` or
+        :func:`~outcomelab.schemas.validate_package`.
+    max_groups
+        How many groups of failures to list (the largest first).
+    """
     from rich.console import Console
-    from rich.table import Table
 
-    from outcomelab.schemas import CHECKS, PACKAGE_CHECKS
-    from outcomelab.schemas.rules import TABLE_RULES
+    from outcomelab.cli.failures import failure_lines, group_failures
 
-    console = Console(soft_wrap=False)
+    console = Console(soft_wrap=True, highlight=False)
+    width = max(40, min(console.width, 100))
     if report.ok:
         sizes = ", ".join(f"{k} {v:,}" for k, v in report.rows_per_table.items())
         console.print(
             f"[bold green]Valid[/]: {report.table} ({sizes or f'{report.n_rows:,} rows'}) fits "
-            "the standard."
+            "the standard.",
+            width=width,
         )
         return
-    meaning = {**CHECKS, **PACKAGE_CHECKS}
-    for rules in TABLE_RULES.values():
-        meaning.update({r.check: r.description for r in rules})
-    has_table = "table" in report.failures.columns
-    counts = Table(title="Failures per rule", title_justify="left")
-    if has_table:
-        counts.add_column("table", no_wrap=True)
-    counts.add_column("rule", no_wrap=True)
-    counts.add_column("column", no_wrap=True)
-    counts.add_column("count", justify="right", no_wrap=True)
-    counts.add_column("meaning", overflow="fold")
-    for d in report.counts().to_dict(orient="records"):
-        cells = [str(d["table"])] if has_table else []
-        cells += [d["check"], str(d["column"] or "–"), f"{d['n']:,}", meaning.get(d["check"], "")]
-        counts.add_row(*cells)
-    console.print(counts)
-    shown = report.failures.head(max_rows)
-    detail = Table(
-        title=f"First {len(shown):,} of {report.n_failures:,} failures"
-        if report.n_failures > len(shown)
-        else "Failures",
-        title_justify="left",
+    groups = group_failures(report.failures, table=report.table)
+    shown = groups[:max_groups]
+    verdict = textwrap.wrap(
+        f"Invalid: {report.n_failures:,} failure(s) in {report.table}, in {len(groups):,} "
+        "group(s) of identical failures. Rows are numbered as in the file (header = row 1).",
+        width,
     )
-    if has_table:
-        detail.add_column("table", no_wrap=True)
-    detail.add_column("row", justify="right", no_wrap=True)
-    detail.add_column("column", overflow="fold")
-    detail.add_column("value", overflow="fold", max_width=24)
-    detail.add_column("message", overflow="fold", ratio=1)
-    for d in shown.to_dict(orient="records"):
-        row = "–" if d["row"] is None or d["row"] != d["row"] else str(d["row"])
-        value = "" if d["value"] is None or d["value"] != d["value"] else str(d["value"])
-        if len(value) > 60:
-            value = value[:57] + "..."
-        cells = [str(d["table"])] if has_table else []
-        cells += [row, str(d["column"] or "–"), value, str(d["message"])]
-        detail.add_row(*cells)
-    console.print(detail)
-    console.print(
-        f"[bold red]Invalid[/]: {report.n_failures:,} failure(s) in {report.table}. Rows are "
-        "numbered as in the file (header = row 1). Use --format json for every failure."
-    )
+    console.print("[bold red]Invalid[/]" + verdict[0].removeprefix("Invalid"), width=width)
+    for line in verdict[1:] + [""]:
+        console.print(line, markup=False, width=width)
+    for line in failure_lines(shown, width=width):
+        console.print(line, markup=False, width=width)
+    if len(groups) > len(shown):
+        console.print(f"… and {len(groups) - len(shown):,} more groups.", width=width)
+    console.print("Use --format json for every failure.", width=width)
 
 
 @app.command("validate")
@@ -123,7 +106,9 @@ def validate_command(
     output_format: OutputFormat = typer.Option(
         OutputFormat.text, "--format", "-f", help="text (tables) or json (for machines)."
     ),
-    max_rows: int = typer.Option(50, "--max-rows", help="Failures listed in text output."),
+    max_rows: int = typer.Option(
+        50, "--max-rows", help="Groups of identical failures listed in text output."
+    ),
     extra_columns: ExtraColumnsOption = typer.Option(
         ExtraColumnsOption.fail,
         "--extra-columns",
