@@ -77,7 +77,7 @@ def render_report(report: ValidationReport, max_groups: int = 50) -> None:
         width,
     )
     console.print("[bold red]Invalid[/]" + verdict[0].removeprefix("Invalid"), width=width)
-    for line in verdict[1:] + [""]:
+    for line in [*verdict[1:], ""]:
         console.print(line, markup=False, width=width)
     for line in failure_lines(shown, width=width):
         console.print(line, markup=False, width=width)
