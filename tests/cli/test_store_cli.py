@@ -35,8 +35,12 @@ def folder(tmp_path: Path) -> Path:
 
 def test_submit_list_show(tmp_path: Path, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = str(tmp_path / "store")
-    code, out, _ = _cli(["submit", str(folder), "--intervention", IID, "--store", store], capsys)
+    code, out, err = _cli(["submit", str(folder), "--intervention", IID, "--store", store], capsys)
     assert code == 0 and "Stored submission" in out and "version 1" in out
+    # each step is shown as it finishes, with the files' size and the rows validated
+    steps = [line.strip() for line in err.splitlines() if line.strip().startswith("✓")]
+    assert [s.split()[1] for s in steps] == ["Reading", "Validating", "Converting", "Writing"]
+    assert "MB)" in steps[0] and " rows in 4 tables" in steps[1]
     short = out.split("Stored submission ")[1][:12]
     code, out, _ = _cli(["submit", str(folder), "--intervention", IID, "--store", store], capsys)
     assert code == 0 and "already stored" in out and short in out

@@ -62,9 +62,7 @@ def test_identical_failures_are_one_group_with_the_allowed_values_in_80_columns(
     people["sex"] = "kvinna"  # one wrong word in every row
     people.loc[:19, "birth_year"] = "nittonhundra"
     people.to_csv(tmp_path / "participants.csv", index=False)
-    result = runner.invoke(
-        app, ["validate", str(tmp_path / "participants.csv")], terminal_width=80
-    )
+    result = runner.invoke(app, ["validate", str(tmp_path / "participants.csv")], terminal_width=80)
     assert result.exit_code == 1
     out = result.output
     assert max(len(line) for line in out.splitlines()) <= 80, out

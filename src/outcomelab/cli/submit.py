@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -47,10 +48,28 @@ def submit(
     """Validate a submission and, only if it is valid, store an immutable versioned copy."""
     from outcomelab.store import Store
 
+    from rich.console import Console
+
     target = Store(store)
     source: Path | list[Path] = files[0] if len(files) == 1 and files[0].is_dir() else files
+    console = Console(stderr=True, highlight=False)
     try:
-        info = target.submit(source, intervention_id=intervention, submitted_by=by, note=note)
+        with console.status("Starting", spinner="dots") as status:
+            started = [time.perf_counter(), time.perf_counter()]
+            last: list[str] = []
+
+            def step(text: str) -> None:
+                now = time.perf_counter()
+                if last:
+                    console.print(f"  ✓ {last[0]} ({now - started[1]:.1f} s)")
+                last[:] = [text]
+                started[1] = now
+                status.update(f"{text} …")
+
+            info = target.submit(
+                source, intervention_id=intervention, submitted_by=by, note=note, progress=step
+            )
+            step("")
     except SchemaError as err:
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
         print_failures(err.failures)
