@@ -46,9 +46,9 @@ def submit(
     note: str | None = typer.Option(None, "--note", help="Free-text note for the catalogue."),
 ) -> None:
     """Validate a submission and, only if it is valid, store an immutable versioned copy."""
-    from outcomelab.store import Store
-
     from rich.console import Console
+
+    from outcomelab.store import Store
 
     target = Store(store)
     source: Path | list[Path] = files[0] if len(files) == 1 and files[0].is_dir() else files

@@ -227,10 +227,8 @@ def _describe_source(source: SubmissionSource) -> str:
     paths = [Path(p) for p in source] if isinstance(source, list | tuple) else [Path(source)]
     files = []
     for path in paths:
-        try:
+        with contextlib.suppress(OutcomelabError):  # the reader says what is wrong with it
             files += list(locate_tables(path).values()) if path.is_dir() else [path]
-        except OutcomelabError:
-            pass  # the reader says what is wrong with the folder
     files = [f for f in files if f.is_file()]
     size = sum(f.stat().st_size for f in files)
     return f"{len(files)} file{'s' if len(files) != 1 else ''} ({size / 1e6:,.1f} MB)"
