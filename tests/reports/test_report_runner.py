@@ -113,3 +113,30 @@ def test_standard_template_failure_names_the_data_section(tmp_path: Path) -> Non
     assert "ParameterError" in message and "'housing'" in message
     assert (out / "report.ipynb").is_file()
     assert not (out / "results.json").exists()
+
+
+@pytest.mark.notebook
+def test_progress_hears_every_cell_with_its_section_and_time(tmp_path: Path) -> None:
+    from outcomelab.reports.progress import CellEvent
+
+    template = _template(tmp_path, "w = y * 2")
+    events: list[CellEvent] = []
+    execute_template(template, tmp_path / "out.ipynb", {"x": 2}, timeout=60, progress=events.append)
+    started = [e.index for e in events if not e.finished]
+    finished = [e for e in events if e.finished]
+    # papermill adds the injected-parameters cell: six cells, each started and then finished
+    assert started == list(range(6)) and [e.index for e in finished] == started
+    assert {e.total for e in events} == {6}
+    assert [e.section for e in finished] == [None, None, "data", "results", "results", "results"]
+    assert all(e.seconds is not None and e.seconds >= 0 for e in finished)
+
+
+@pytest.mark.notebook
+def test_progress_hears_the_failing_cell_finish_before_the_error(tmp_path: Path) -> None:
+    template = _template(tmp_path, "raise ValueError('stop')")
+    events: list[object] = []
+    with pytest.raises(ReportError, match="section 'results'"):
+        execute_template(
+            template, tmp_path / "out.ipynb", {"x": 2}, timeout=60, progress=events.append
+        )
+    assert [getattr(e, "index", None) for e in events if getattr(e, "finished", False)][-1] == 4

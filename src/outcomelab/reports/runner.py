@@ -17,10 +17,9 @@ import nbformat
 
 from outcomelab.errors import ReportError
 from outcomelab.reports.kernel import ensure_kernel
+from outcomelab.reports.progress import ENGINE_NAME, ProgressCallback, cell_sections
 
 __all__ = ["ExecutionTiming", "execute_template", "failing_section", "section_of_cell"]
-
-SECTION_TAG = "section:"
 
 
 @dataclass(frozen=True)
@@ -33,11 +32,8 @@ class ExecutionTiming:
 
 def section_of_cell(nb: nbformat.NotebookNode, index: int) -> str | None:
     """The section key of cell ``index``: its own ``section:`` tag or the nearest one above it."""
-    for i in range(min(index, len(nb.cells) - 1), -1, -1):
-        for tag in nb.cells[i].get("metadata", {}).get("tags", []):
-            if tag.startswith(SECTION_TAG):
-                return str(tag[len(SECTION_TAG) :])
-    return None
+    sections = cell_sections(nb.cells[: max(0, min(index, len(nb.cells) - 1)) + 1])
+    return sections[-1] if sections else None
 
 
 def failing_section(nb: nbformat.NotebookNode) -> tuple[int, str | None, str, str] | None:
@@ -62,6 +58,7 @@ def execute_template(
     timeout: float = 900,
     cwd: str | Path | None = None,
     retries: int = 1,
+    progress: ProgressCallback | None = None,
 ) -> ExecutionTiming:
     """Run ``template`` with ``parameters`` and save the executed notebook as ``output``.
 
@@ -83,6 +80,9 @@ def execute_template(
         Working folder of the kernel (defaults to the folder of ``output``).
     retries
         How often to retry a kernel that fails to start (a ZMQ port race is known).
+    progress
+        Called when each cell starts and finishes (a
+        :class:`~outcomelab.reports.progress.CellEvent`).
 
     Returns
     -------
@@ -114,6 +114,7 @@ def execute_template(
                 progress_bar=False,
                 log_output=False,
                 cwd=str(cwd or output.parent),
+                **({"engine_name": ENGINE_NAME, "progress": progress} if progress else {}),
             )
             break
         except PapermillExecutionError as err:
