@@ -89,7 +89,7 @@ class ReportingEngine(NBClientEngine):
     """Papermill's nbclient engine, telling ``progress`` (an engine keyword) about every cell."""
 
     @classmethod
-    def execute_managed_notebook(  # type: ignore[override]
+    def execute_managed_notebook(
         cls,
         nb_man: Any,
         kernel_name: str,

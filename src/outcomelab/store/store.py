@@ -224,7 +224,7 @@ def _describe_source(source: SubmissionSource) -> str:
     from outcomelab.errors import OutcomelabError
     from outcomelab.schemas import locate_tables
 
-    paths = [Path(p) for p in source] if isinstance(source, list | tuple) else [Path(source)]
+    paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
     files = []
     for path in paths:
         with contextlib.suppress(OutcomelabError):  # the reader says what is wrong with it
