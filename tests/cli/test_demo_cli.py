@@ -17,7 +17,9 @@ from outcomelab.store import Store
 def _check_demo_output(demo: Path) -> None:
     truth = json.loads((demo / "data" / "truth.json").read_text())
     listing = Store(demo / "store").list()
-    assert len(listing) == 1 and listing.loc[0, "n_participants"] == 6600
+    # the bundled example: 600 participants and a pool of 6,000 comparison persons
+    assert len(listing) == 1
+    assert (listing.loc[0, "n_participants"], listing.loc[0, "n_comparison"]) == (600, 6000)
     panel = pd.read_parquet(demo / "panel.parquet")
     assert len(panel) == 6600 * 10
     assert panel[["unit", "period"]].equals(
