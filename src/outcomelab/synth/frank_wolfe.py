@@ -5,7 +5,10 @@ Solves ``min_x  zeta^2 ||x||^2 + ||A x - b||^2 / n``  over the unit simplex (``x
 Arkhangelsky et al. (2021, Algorithm 1) and the R package ``synthdid`` (``sc.weight.fw``) do:
 the iteration stops when the objective decreases by less than ``min_decrease**2`` or after
 ``max_iter`` steps. The implementation keeps ``A x`` and ``A'A x`` up to date after each step
-(``O(rows + cols)`` per step instead of a matrix-vector product), compiled with numba.
+(``O(rows + cols)`` per step instead of a matrix-vector product), compiled with numba. ``A'A`` is
+never formed: a step towards vertex ``j`` needs only row ``j`` of it, computed the first time ``j``
+is visited (Frank-Wolfe visits few vertices), so the set-up costs ``O(rows * cols)`` and no BLAS
+call runs in the loop.
 """
 
 from __future__ import annotations
@@ -16,12 +19,24 @@ import numpy as np
 __all__ = ["collapsed_form", "fw_simplex", "sparsify"]
 
 
-@numba.njit(cache=True)
+_ROW_CACHE = 256  # Gram rows kept per solve (Frank-Wolfe visits few vertices)
+
+
+@numba.njit(cache=True, nogil=True)
+def _gram_row(a: np.ndarray, j: int, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    n, k = a.shape
+    for i in range(k):
+        out[i] = 0.0
+    for r in range(n):
+        arj = a[r, j]
+        for i in range(k):
+            out[i] += arj * a[r, i]
+
+
+@numba.njit(cache=True, nogil=True)
 def _fw_kernel(
     a: np.ndarray,
     b: np.ndarray,
-    gram: np.ndarray,
-    atb: np.ndarray,
     x0: np.ndarray,
     eta: float,
     zeta2: float,
@@ -30,13 +45,32 @@ def _fw_kernel(
 ) -> tuple[np.ndarray, int, float]:  # pragma: no cover - compiled
     n, k = a.shape
     x = x0.copy()
-    ax = a @ x
-    gx = gram @ x
+    ax = np.zeros(n)
+    for r in range(n):
+        s = 0.0
+        for j in range(k):
+            s += a[r, j] * x[j]
+        ax[r] = s
+    # gx = A'A x and atb = A'b without forming A'A: only the Gram rows of the vertices that
+    # Frank-Wolfe steps towards are ever needed, computed once each (O(rows * cols)).
+    gx = np.zeros(k)
+    atb = np.zeros(k)
+    for r in range(n):
+        axr = ax[r]
+        br = b[r]
+        for j in range(k):
+            gx[j] += a[r, j] * axr
+            atb[j] += a[r, j] * br
+    cap = min(k, _ROW_CACHE)
+    slot = np.full(k, -1)
+    rows = np.empty((cap, k))
+    spare = np.empty(k)
+    used = 0
     prev = np.inf
     last = np.inf
     t = 0
     while t < max_iter:
-        # one pass: half gradient g = A'(Ax - b) + eta x, its argmin, <g, x> and ||x||^2
+        # one pass: half gradient g = A'(Ax - b) + eta x, its argmin and <g, x>
         best = 0
         best_val = np.inf
         gdotx = 0.0
@@ -63,14 +97,26 @@ def _fw_kernel(
             elif step > 1.0:
                 step = 1.0
             if step > 0.0:
+                if slot[best] >= 0:
+                    grow = rows[slot[best]]
+                elif used < cap:
+                    slot[best] = used
+                    grow = rows[used]
+                    _gram_row(a, best, grow)
+                    used += 1
+                else:
+                    grow = spare
+                    _gram_row(a, best, grow)
                 keep = 1.0 - step
                 xx = 0.0
                 for j in range(k):
-                    gx[j] = keep * gx[j] + step * gram[best, j]
-                    x[j] *= keep
-                x[best] += step
-                for j in range(k):
-                    xx += x[j] * x[j]
+                    gx[j] = keep * gx[j] + step * grow[j]
+                    xj = keep * x[j]
+                    x[j] = xj
+                    xx += xj * xj
+                xb = x[best]
+                x[best] = xb + step
+                xx += (xb + step) * (xb + step) - xb * xb
         err2 = 0.0
         if step > 0.0:
             for r in range(n):
@@ -128,10 +174,8 @@ def fw_simplex(
     a = np.ascontiguousarray(y[:, :k])
     b = np.ascontiguousarray(y[:, k])
     x0 = np.full(k, 1.0 / k) if init is None else np.asarray(init, dtype=np.float64).copy()
-    gram = a.T @ a
-    atb = a.T @ b
     eta = n * zeta**2
-    x, _, _ = _fw_kernel(a, b, gram, atb, x0, eta, zeta**2, min_decrease**2, int(max_iter))
+    x, _, _ = _fw_kernel(a, b, x0, eta, zeta**2, min_decrease**2, int(max_iter))
     return np.asarray(x)
 
 
