@@ -9,7 +9,8 @@ numbers themselves are checked against R ``did`` in ``tests/did``.
 Step 2 (peers, test-only): honestdid 0.1.1 (PyPI; a Python port of R HonestDiD) and diff-diff
 3.13.0's ``HonestDiD`` for smoothness (FLCI). Not relative magnitudes: honestdid's path fails
 with numpy 2, and diff-diff's is a documented conservative shortcut, not C-LF (R HonestDiD's own
-results are that reference, ``tests/reference/honest_medicaid``). Written to ``peer_honestdid.csv`` with the peers' own column names.
+results are that reference, ``tests/reference/honest_medicaid``). Written to
+``peer_honestdid.csv`` with the peers' own column names.
 
     uv pip install --python .venv/bin/python honestdid==0.1.1 diff-diff==3.13.0
     flock /work/wt/bench.lock .venv/bin/python tests/reference/honest_mpdta/make_fixture.py
