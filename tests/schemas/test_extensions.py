@@ -242,6 +242,24 @@ def test_municipalities_as_units_validate_submit_and_make_a_weighted_panel(tmp_p
     assert "population" not in info_.covariates and "name" not in info_.covariates
 
 
+def test_a_unit_history_may_go_back_further_than_a_person_baseline():
+    # synthetic control fits a long pre-period (Proposition 99: 19 years); the 10-year baseline
+    # window is a rule for persons' register histories
+    tables = municipal_tables()
+    early = tables["unit_outcomes"].assign(period=lambda d: (d["period"].astype(int) - 15))
+    tables["unit_outcomes"] = pd.concat(
+        [early.assign(period=early["period"].astype(str)), tables["unit_outcomes"]],
+        ignore_index=True,
+    )
+    assert validate_package(tables).ok
+    late = municipal_tables()
+    # the upper bound still holds: an intervention that ended in 2020 has no 2040 follow-up
+    late["interventions"] = late["interventions"].assign(end_date="2020-12-31")
+    late["unit_outcomes"].loc[0, "period"] = "2040"
+    failures = validate_package(late).failures
+    assert failures["check"].tolist() == ["followup_window"]
+
+
 def test_a_share_outside_0_to_1_is_refused_for_units():
     tables = municipal_tables()
     tables["unit_outcomes"].loc[3, "value"] = "1.2"

@@ -297,7 +297,9 @@ def _outcome_failures(
         dtype="datetime64[ns]"
     )
     with np.errstate(invalid="ignore"):
-        too_early = known & ~np.isnat(p_start) & (last < lower)
+        # an aggregate unit's long history is what synthetic control and synthetic DiD fit
+        # (Proposition 99: 19 years before the start): no lower bound for units
+        too_early = known & ~np.isnat(p_start) & (last < lower) & (not aggregate)
         too_late = known & ~p_open & ~np.isnat(upper) & (first > upper)
     outside = too_early | too_late
     pos = np.flatnonzero(outside)
@@ -376,7 +378,8 @@ def validate_package(
     extra_columns
         ``"fail"`` or ``"ignore"`` columns the standard does not define (see :func:`validate`).
     lookback_years
-        How far before an intervention's start outcome periods may go (baseline history).
+        How far before an intervention's start a person's outcome periods may go (baseline
+        history); not applied to aggregate units.
 
     Returns
     -------
@@ -399,7 +402,8 @@ def validate_package(
     unknown interventions, unit values of unknown outcomes, an unknown primary outcome);
     ``participant_dates`` (a participant's start before the intervention's start or after its
     end); ``followup_window`` (a period ending more than ``lookback_years`` before the earliest
-    start of the person's interventions, or starting after the latest end plus the outcome's
+    start of the person's interventions -- persons only: an aggregate unit's history may go back
+    as far as it is kept --, or starting after the latest end plus the outcome's
     longest follow-up window; no upper bound while an intervention is open); ``period_form``
     (``YYYY`` where the intervention reports months or ``YYYY-MM`` where it reports years);
     ``outcome_value`` (a rate not 0/1, a negative count, day count or amount, more days than the
