@@ -246,7 +246,7 @@ def test_a_unit_history_may_go_back_further_than_a_person_baseline():
     # synthetic control fits a long pre-period (Proposition 99: 19 years); the 10-year baseline
     # window is a rule for persons' register histories
     tables = municipal_tables()
-    early = tables["unit_outcomes"].assign(period=lambda d: (d["period"].astype(int) - 15))
+    early = tables["unit_outcomes"].assign(period=lambda d: d["period"].astype(int) - 15)
     tables["unit_outcomes"] = pd.concat(
         [early.assign(period=early["period"].astype(str)), tables["unit_outcomes"]],
         ignore_index=True,
