@@ -22,7 +22,43 @@ def test_template_header_lists_and_help_sheet(tmp_path):
     lists = {dv.formula1 for dv in sheet.data_validations.dataValidation if dv.type == "list"}
     assert '"participant,comparison"' in lists and '"female,male,unknown"' in lists
     help_rows = list(workbook["fields"].iter_rows(values_only=True))
-    assert help_rows[0][0] == "field" and len(help_rows) == 1 + len(header)
+    assert help_rows[0][0] == "fält / field" and len(help_rows) == 1 + len(header)
+
+
+def test_field_help_is_in_swedish_and_english(tmp_path):
+    path = write_excel_template("participants", tmp_path / "participants.xlsx", rows=5)
+    workbook = openpyxl.load_workbook(path)
+    columns = {
+        name: i for i, name in enumerate(next(workbook["fields"].iter_rows(values_only=True)))
+    }
+    rows = {r[0]: r for r in workbook["fields"].iter_rows(min_row=2, values_only=True)}
+    social = rows["social_assistance_months_prev_year"]
+    assert social[columns["rubrik"]] == "Månader med ekonomiskt bistånd året före"
+    assert "ekonomiskt bistånd under de 12 månaderna" in social[columns["beskrivning"]]
+    assert social[columns["title"]] == "Months with social assistance in the year before"
+    assert rows["sex"][columns["krävs / required"]] == "nej / no"
+    # the header cell's comment shows both languages where the submitter types
+    note = workbook["participants"]["A1"].comment.text
+    assert note.startswith("Personens pseudonym: ") and "Person pseudonym: " in note
+
+
+def test_every_submitted_field_has_swedish_help():
+    for table in (
+        "participants",
+        "outcomes",
+        "interventions",
+        "costs",
+        "units",
+        "unit_outcomes",
+        "covariate_catalogue",
+        "outcome_catalogue",
+    ):
+        schema = load_schema(table)
+        assert schema.help_text("sv") != (schema.title, schema.description), table
+        for field in schema.fields:
+            title, description = field.help_text("sv")
+            assert (title, description) != (field.title, field.description), (table, field.name)
+            assert title and description, (table, field.name)
 
 
 def test_filled_template_reads_back_and_validates(tmp_path):

@@ -57,6 +57,9 @@ class Field:
         Bounds on the length of a string value.
     true_values, false_values
         How a boolean is spelled.
+    translations
+        ``(lang, title, description)`` in other languages than the English of ``title`` and
+        ``description`` (the descriptor's ``translations`` property, e.g. Swedish).
     """
 
     name: str
@@ -73,6 +76,11 @@ class Field:
     max_length: int | None = None
     true_values: tuple[str, ...] = DEFAULT_TRUE_VALUES
     false_values: tuple[str, ...] = DEFAULT_FALSE_VALUES
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def help_text(self, lang: str) -> tuple[str, str]:
+        """``(title, description)`` in ``lang``, the English ones where no translation exists."""
+        return _translated(self.translations, lang, self.title, self.description)
 
     @classmethod
     def from_descriptor(cls, descriptor: Mapping[str, Any], table: str = "") -> Field:
@@ -103,6 +111,7 @@ class Field:
             max_length=c.get("maxLength"),
             true_values=tuple(descriptor.get("trueValues", DEFAULT_TRUE_VALUES)),
             false_values=tuple(descriptor.get("falseValues", DEFAULT_FALSE_VALUES)),
+            translations=_read_translations(descriptor, f"field {name!r} of schema {table!r}"),
         )
 
 
@@ -130,6 +139,11 @@ class TableSchema:
     foreign_keys: tuple[ForeignKey, ...] = ()
     missing_values: tuple[str, ...] = ("",)
     descriptor: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def help_text(self, lang: str) -> tuple[str, str]:
+        """``(title, description)`` of the table in ``lang`` (English where not translated)."""
+        return _translated(self.translations, lang, self.title, self.description)
 
     @property
     def field_names(self) -> list[str]:
@@ -184,7 +198,41 @@ class TableSchema:
             foreign_keys=tuple(fks),
             missing_values=tuple(descriptor.get("missingValues", [""])),
             descriptor=MappingProxyType(dict(descriptor)),
+            translations=_read_translations(descriptor, f"schema {table!r}"),
         )
+
+
+def _read_translations(
+    descriptor: Mapping[str, Any], where: str
+) -> tuple[tuple[str, str, str], ...]:
+    """The ``translations`` property: ``{"sv": {"title": ..., "description": ...}}``.
+
+    A custom property (Table Schema allows them); the English title and description stay the
+    standard ones, so any Table Schema tool still reads the file.
+    """
+    given = descriptor.get("translations", {})
+    if not isinstance(given, Mapping):
+        raise InputError(f"The translations of {where} must be an object keyed by language.")
+    found = []
+    for lang, texts in given.items():
+        if not isinstance(texts, Mapping) or not all(
+            isinstance(texts.get(k, ""), str) for k in ("title", "description")
+        ):
+            raise InputError(
+                f"The {lang!r} translation of {where} must be an object with text values "
+                "'title' and 'description'."
+            )
+        found.append((str(lang), str(texts.get("title", "")), str(texts.get("description", ""))))
+    return tuple(found)
+
+
+def _translated(
+    translations: tuple[tuple[str, str, str], ...], lang: str, title: str, description: str
+) -> tuple[str, str]:
+    for code, own_title, own_description in translations:
+        if code == lang:
+            return own_title or title, own_description or description
+    return title, description
 
 
 def _read_json(path: Path) -> dict[str, Any]:

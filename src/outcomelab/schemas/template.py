@@ -1,6 +1,8 @@
 """Excel templates of the standard tables: one table, or a workbook with a sheet per table.
 
-Each table sheet has the header, drop-down lists and number checks; a help sheet describes it.
+Each table sheet has the header, drop-down lists and number checks; a help sheet describes it in
+Swedish and English (the schemas' ``translations``), and each header cell carries the field's
+Swedish and English help as a comment, shown when the pointer rests on it.
 
 Municipalities often fill tables in Excel. The template's first sheet has the standard header
 (required columns in bold), list validation for fields with allowed values, whole-number and
@@ -19,7 +21,18 @@ from outcomelab.schemas.model import TableSchema, load_schema
 
 __all__ = ["write_excel_template", "write_excel_workbook"]
 
-_HELP_HEADER = ("field", "title", "type", "required", "allowed values / constraints", "description")
+#: the help sheet's columns: Swedish first (most submitters read it), then English
+_HELP_HEADER = (
+    "fält / field",
+    "krävs / required",
+    "typ / type",
+    "tillåtna värden, villkor / allowed values, constraints",
+    "rubrik",
+    "beskrivning",
+    "title",
+    "description",
+)
+_HELP_WIDTHS = (30, 14, 10, 40, 30, 80, 30, 80)
 
 
 def _column_letter(index: int) -> str:
@@ -30,6 +43,7 @@ def _column_letter(index: int) -> str:
 
 def _fill_table_sheet(sheet: Any, table: TableSchema, rows: int) -> None:
     """Header, column widths, drop-down lists and number checks of one table's sheet."""
+    from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -39,6 +53,9 @@ def _fill_table_sheet(sheet: Any, table: TableSchema, rows: int) -> None:
         cell = sheet.cell(row=1, column=col, value=field.name)
         if field.required:
             cell.font = bold
+        help_sv, help_en = field.help_text("sv"), field.help_text("en")
+        note = f"{help_sv[0]}: {help_sv[1]}\n\n{help_en[0]}: {help_en[1]}"
+        cell.comment = Comment(note, "outcomelab", width=420, height=220)
         letter = _column_letter(col)
         sheet.column_dimensions[letter].width = max(12, len(field.name) + 2)
         area = f"{letter}2:{letter}{last}"
@@ -47,7 +64,7 @@ def _fill_table_sheet(sheet: Any, table: TableSchema, rows: int) -> None:
             validation = DataValidation(
                 type="list", formula1='"' + ",".join(field.enum) + '"', allow_blank=True
             )
-            validation.error = f"{field.name}: choose one of {', '.join(field.enum)}."
+            validation.error = f"{field.name}: välj / choose {', '.join(field.enum)}."
         elif field.type in ("integer", "number"):
             low = field.minimum if field.minimum is not None else -1e15
             high = field.maximum if field.maximum is not None else 1e15
@@ -58,7 +75,7 @@ def _fill_table_sheet(sheet: Any, table: TableSchema, rows: int) -> None:
                 formula2=str(high),
                 allow_blank=True,
             )
-            validation.error = f"{field.name}: a {field.type} between {low:g} and {high:g}."
+            validation.error = f"{field.name}: {low:g} – {high:g}."
         elif field.type == "date":
             for row in range(2, last + 1):
                 sheet.cell(row=row, column=col).number_format = "yyyy-mm-dd"
@@ -73,8 +90,8 @@ def _fill_table_sheet(sheet: Any, table: TableSchema, rows: int) -> None:
 
 
 def _fill_help_sheet(sheet: Any, table: TableSchema) -> None:
-    """One row per field: name, title, type, required, constraints, description."""
-    from openpyxl.styles import Font
+    """One row per field: name, required, type, constraints, Swedish and English help."""
+    from openpyxl.styles import Alignment, Font
 
     from outcomelab.schemas.docs import _constraints
 
@@ -85,15 +102,20 @@ def _fill_help_sheet(sheet: Any, table: TableSchema) -> None:
         sheet.append(
             [
                 field.name,
-                field.title,
+                "ja / yes" if field.required else "nej / no",
                 field.type,
-                "yes" if field.required else "no",
                 "; ".join(_constraints(field)),
-                field.description,
+                *field.help_text("sv"),
+                *field.help_text("en"),
             ]
         )
-    for letter, width in zip("ABCDEF", (28, 30, 10, 9, 50, 90), strict=True):
-        sheet.column_dimensions[letter].width = width
+    for col, width in enumerate(_HELP_WIDTHS, start=1):
+        sheet.column_dimensions[_column_letter(col)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+    sheet.freeze_panes = "B2"
 
 
 def _target(path: str | Path, overwrite: bool) -> Path:
