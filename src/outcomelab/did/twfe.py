@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -18,14 +19,16 @@ from scipy import stats
 from outcomelab._checks import (
     as_float_array,
     check_alpha,
+    check_choice,
     cluster_columns,
     covariate_columns,
     require_dataframe,
     weight_values,
 )
 from outcomelab.did.panel_checks import check_panel_frame, check_unique_unit_time
+from outcomelab.did.wild_bootstrap import wild_cluster_bootstrap
 from outcomelab.did.within import TwoWayIndex, demean_two_way, factorize, singleton_mask
-from outcomelab.errors import InputError, SingularDesignError
+from outcomelab.errors import InputError, ParameterError, SingularDesignError
 from outcomelab.numerics import cr1_vcov, fixef_dof
 from outcomelab.results import EffectResult
 from outcomelab.results.estimability import check_outcome_varies, check_standard_error
@@ -220,6 +223,21 @@ def _fit(
     return beta, bread, x, resid
 
 
+def _check_bootstrap(bootstrap: int | None, vcov: str, cl_names: list[str]) -> None:
+    if bootstrap is None:
+        return
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 99:
+        raise ParameterError(
+            "`bootstrap` must be None (CR1 t-test) or a number of wild bootstrap draws of at "
+            f"least 99, e.g. 9999; got {bootstrap!r}."
+        )
+    if vcov != "cluster" or len(cl_names) != 1:
+        raise ParameterError(
+            "`bootstrap` (the wild cluster bootstrap) needs vcov='cluster' and one cluster "
+            f"variable; got vcov={vcov!r}, cluster={cl_names!r}."
+        )
+
+
 def twfe(
     data: pd.DataFrame,
     *,
@@ -231,6 +249,9 @@ def twfe(
     cluster: str | Sequence[str] | None = None,
     weights: str | None = None,
     alpha: float = 0.05,
+    vcov: Literal["cluster", "hetero"] = "cluster",
+    bootstrap: int | None = None,
+    seed: int | None = None,
 ) -> EffectResult:
     """Two-way fixed effects estimate of a treatment effect with cluster-robust standard errors.
 
@@ -258,13 +279,27 @@ def twfe(
         within units. Rows with weight 0 are left out.
     alpha
         1 - confidence level.
+    vcov
+        ``"cluster"`` (default): CR1 by ``cluster``. ``"hetero"``: heteroskedasticity-robust
+        HC1 (``cluster`` is then ignored), pyfixest's ``vcov="hetero"``.
+    bootstrap
+        ``None`` (default): t-test with the CR1 standard error. A number of draws (e.g. 9999):
+        the wild cluster restricted bootstrap (WCR11, Rademacher weights; pyfixest's
+        ``wildboottest()`` and Stata's ``boottest``) gives the p-value and the interval of the
+        treatment coefficient, recommended with fewer than about 30 clusters. With
+        ``2**G <= bootstrap`` all sign vectors are enumerated (exact). Needs one cluster
+        variable.
+    seed
+        Seed of the bootstrap draws.
 
     Returns
     -------
     EffectResult
         ``estimate`` is the coefficient on ``treatment``; ``tidy()`` lists every slope;
         ``diagnostics`` holds ``n_obs, n_units, n_periods, balanced, singletons_dropped,
-        n_clusters, df_k, ssc, vcov, staggered, cohorts, weights, zero_weight_rows``.
+        n_clusters, df_k, ssc, vcov, vcov_type, staggered, cohorts, weights,
+        zero_weight_rows`` and, with ``bootstrap``, ``wild_bootstrap`` (p-value, t-statistic,
+        interval, draws, whether enumerated).
 
     Raises
     ------
@@ -300,10 +335,19 @@ def twfe(
     factor ``G/(G-1) * (n-1)/(n-k)``, ``k`` = slopes + fixed-effect parameters not nested in a
     cluster variable (``k_fixef="nonnested"``), and for two-way clustering ``G = min(G_1, G_2)``
     in every summand (``G_df="min"``). Intervals and p-values use the t distribution with
-    ``G - 1`` degrees of freedom, as pyfixest and fixest do.
+    ``G - 1`` degrees of freedom, as pyfixest and fixest do. ``vcov="hetero"`` is HC1 with
+    ``n / (n - k)``, ``k`` counting every fixed-effect parameter, and the t distribution with
+    ``n - k`` degrees of freedom (pyfixest's ``vcov="hetero"``).
+
+    With few clusters the CR1 t-test over-rejects; ``bootstrap=`` replaces the headline's
+    p-value and interval by the wild cluster restricted bootstrap's (the standard error stays
+    CR1), :mod:`outcomelab.did.wild_bootstrap`.
 
     References
     ----------
+    Cameron, A. C., Gelbach, J. B. and Miller, D. L. (2008). Bootstrap-based improvements for
+    inference with clustered errors. Review of Economics and Statistics 90(3), 414-427.
+
     Cameron, A. C., Gelbach, J. B. and Miller, D. L. (2011). Robust inference with multiway
     clustering. Journal of Business & Economic Statistics 29(2), 238-249.
 
@@ -324,8 +368,10 @@ def twfe(
     """
     alpha = check_alpha(alpha)
     frame = require_dataframe(data)
+    check_choice("vcov", vcov, ("cluster", "hetero"))
     covs = covariate_columns(frame, covariates)
     cl_names = cluster_columns(frame, cluster, unit=unit, max_columns=2) or [unit]
+    _check_bootstrap(bootstrap, vcov, cl_names)
     frame = check_panel_frame(
         frame,
         outcome=outcome,
@@ -358,14 +404,20 @@ def twfe(
     fe = [(index.unit, index.n_units), (index.time, index.n_times)]
     df_k = len(names) + fixef_dof(fe, panel.clusters)
     scores = x * (resid if panel.w is None else panel.w * resid)[:, None]
-    vcov, n_clusters = cr1_vcov(scores, bread, panel.clusters, df_k=df_k)
-    se = np.sqrt(np.diag(vcov))
-    check_standard_error(float(se[0]), spread, outcome)
     n_obs = resid.size
+    if vcov == "hetero":
+        df_k = len(names) + fixef_dof(fe, [])
+        cov, n_clusters = cr1_vcov(scores, bread, [np.arange(n_obs)], df_k=df_k)
+        df_t = n_obs - df_k
+    else:
+        cov, n_clusters = cr1_vcov(scores, bread, panel.clusters, df_k=df_k)
+        df_t = n_clusters - 1
+    se = np.sqrt(np.diag(cov))
+    check_standard_error(float(se[0]), spread, outcome)
     ssc = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - df_k)
-    tq = stats.t.ppf(1 - alpha / 2, n_clusters - 1)
+    tq = stats.t.ppf(1 - alpha / 2, df_t)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pvals = 2 * stats.t.sf(np.abs(beta / se), n_clusters - 1)
+        pvals = 2 * stats.t.sf(np.abs(beta / se), df_t)
     terms = pd.DataFrame(
         {
             "term": names,
@@ -377,6 +429,33 @@ def twfe(
         }
     )
     notes = list(timing.notes)
+    wild = None
+    if bootstrap is not None:
+        wild = wild_cluster_bootstrap(
+            x,
+            resid + x @ beta,
+            panel.clusters[0],
+            column=0,
+            draws=bootstrap,
+            alpha=alpha,
+            seed=seed,
+            std_error=float(se[0]),
+            annihilate=lambda block: np.column_stack(
+                demean_two_way(list(block.T), panel.index, panel.w)
+            ),
+            scale=ssc,
+            weights=panel.w,
+        )
+        terms.loc[0, ["conf_low", "conf_high", "p_value"]] = [
+            wild.conf_low,
+            wild.conf_high,
+            wild.p_value,
+        ]
+        notes.append(
+            f"The p-value and interval of {treatment!r} are from the wild cluster bootstrap "
+            f"({wild.draws} draws{', all sign vectors' if wild.enumerated else ''}, "
+            f"{wild.n_clusters} clusters); the standard error is CR1."
+        )
     if panel.n_singletons:
         notes.append(
             f"{panel.n_singletons} singleton rows (a unit or period with one row) were dropped."
@@ -388,7 +467,7 @@ def twfe(
         std_error=float(se[0]),
         conf_low=float(terms["conf_low"].iloc[0]),
         conf_high=float(terms["conf_high"].iloc[0]),
-        p_value=float(pvals[0]),
+        p_value=float(terms["p_value"].iloc[0]),
         n_treated=timing.n_treated,
         n_control=timing.n_control,
         method="twfe",
@@ -406,11 +485,13 @@ def twfe(
             "n_periods": index.n_times,
             "balanced": index.balanced,
             "singletons_dropped": panel.n_singletons,
-            "cluster": " and ".join(cl_names),
+            "cluster": None if vcov == "hetero" else " and ".join(cl_names),
             "n_clusters": int(n_clusters),
             "df_k": int(df_k),
             "ssc": float(ssc),
-            "vcov": vcov.tolist(),
+            "vcov": cov.tolist(),
+            "vcov_type": "HC1" if vcov == "hetero" else "CR1",
+            "wild_bootstrap": None if wild is None else wild.to_dict(),
             "staggered": timing.staggered,
             "cohorts": timing.cohorts,
             "weights": weights,
