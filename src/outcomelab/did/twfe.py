@@ -341,7 +341,11 @@ def twfe(
 
     With few clusters the CR1 t-test over-rejects; ``bootstrap=`` replaces the headline's
     p-value and interval by the wild cluster restricted bootstrap's (the standard error stays
-    CR1), :mod:`outcomelab.did.wild_bootstrap`.
+    CR1), :mod:`outcomelab.did.wild_bootstrap`. In a simulation with 12 clusters of unequal
+    size (tests/did/test_twfe_wild_simulation.py) the t-test rejects a true null about 10 % of
+    the time at the 5 % level and the bootstrap about 5 %; with 8 clusters the bootstrap's
+    Rademacher draws are too coarse (measured 9.8 % against the t-test's 15 %): read such
+    results as weak evidence either way.
 
     References
     ----------
