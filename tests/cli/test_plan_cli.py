@@ -120,3 +120,30 @@ def test_simulate_runs_the_lab_estimator_and_reports_in_words(
     assert "Simulation (10 data sets with group-time DiD" in out
     simulation = json.loads(report.read_text())["simulation"]
     assert simulation["replications"] == 10 and simulation["failures"] == 0
+
+
+def test_simulate_a_municipal_design_with_synthetic_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = tmp_path / "design.yaml"
+    municipal = (
+        DESIGN_TEMPLATE.replace("unit: person", "unit: aggregate")
+        .replace("design: did", "design: sdid")
+        .replace("comparison_pool: 2000", "comparison_pool: 25")
+        .replace("treated_units: 1", "treated_units: 3")
+        .replace("# sd: 55.0", "sd: 0.05")
+    )
+    design.write_text(municipal, encoding="utf-8")
+    report = tmp_path / "plan.json"
+    args = ["plan", str(design), "--simulate", "--estimator", "sdid", "--replications", "10"]
+    args += ["--placebo-replications", "5", "--workers", "1", "--json", str(report)]
+    assert _run(args, monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "Simulering (10 dataset med syntetisk DiD" in out
+    assert "3 kommun(er) med insatsen och 25 jämförelsekommuner" in out
+    simulation = json.loads(report.read_text())["simulation"]
+    assert simulation["estimator"] == "sdid" and simulation["replications"] == 10
+    assert simulation["failures"] == 0
+    # a municipal design simulated with a person-level estimator is a usage error, in words
+    assert _run([*args[:4], "matching"], monkeypatch) == 1
+    assert "does not fit a design with `unit: aggregate`" in capsys.readouterr().err

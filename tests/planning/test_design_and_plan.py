@@ -87,6 +87,21 @@ def test_matching_compares_with_one_matched_person_each() -> None:
     assert did.n_control == 2000
 
 
+def test_synthetic_did_averages_every_period_before_and_after() -> None:
+    form = _form(
+        unit="aggregate", design="sdid", treated_units=3, comparison_pool=30, cohorts=1, sd=0.05
+    )
+    form.update(periods_before=6, periods_after=3, icc=0.7)
+    sdid = assess(design_from_dict(form))
+    assert sdid.variance_factor == pytest.approx(0.3 * (1 / 6 + 1 / 3))
+    assert (sdid.n_treated, sdid.n_control) == (3, 30)
+    assert "few_treated_units" in sdid.notes
+    assert "Simulate the power with `--simulate`" in render_plan(sdid, "en")
+    assert "Simulera styrkan med `--simulate`" in render_plan(sdid, "sv")
+    with pytest.raises(ParameterError, match=r"`cohorts` \(4\) cannot exceed `treated_units`"):
+        design_from_dict({**form, "cohorts": 4})
+
+
 def test_checklist_reflects_the_answers() -> None:
     result = assess(
         design_from_dict(

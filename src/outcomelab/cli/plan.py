@@ -24,10 +24,17 @@ def plan(
         False, "--simulate", help="Also simulate the power of the lab's own estimator."
     ),
     estimator: str = typer.Option(
-        None, "--estimator", help="did or matching (default: the design's own)."
+        None,
+        "--estimator",
+        help="did or matching (persons), sdid (municipalities); default: the design's own.",
     ),
     replications: int = typer.Option(200, "--replications", help="Simulated data sets."),
     workers: int = typer.Option(2, "--workers", help="Worker processes for the simulation."),
+    placebo_replications: int = typer.Option(
+        200,
+        "--placebo-replications",
+        help="sdid: placebo replications behind each simulated data set's standard error.",
+    ),
     seed: int = typer.Option(20270101, "--seed", help="Random seed of the simulation."),
     register: bool = typer.Option(
         False, "--register", help="Sign the evaluation plan and store it with the intervention."
@@ -72,6 +79,7 @@ def plan(
             workers=workers,
             seed=seed,
             progress=True,
+            placebo_replications=placebo_replications,
         )
     typer.echo(render_plan(assessment, lang, simulated))
     if json_out is not None:

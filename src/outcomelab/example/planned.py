@@ -18,11 +18,18 @@ Outcome model (unit ``i``, period ``t``, start period ``g_i``, ``D_it = 1{t >= g
 * continuous: ``Y_it = mu + s_t + sigma (sqrt(rho) a_i + sqrt(1 - rho) e_it) + delta D_it`` with
   standard normal ``a_i, e_it`` and a common period shock ``s_t``.
 
+For an aggregate design (municipalities with a key figure, e.g. a share in employment) the
+continuous model is the municipal panel: ``mu`` the indicator's mean (the base rate of a share),
+``sigma`` its spread between municipalities, ``rho`` the correlation of a municipality's values in
+two years, and the treated municipalities of each start year given by ``n_per_cohort``.
+
 The covariate is ``x_i = 0.6 q_i + 0.8 e_i`` with ``q_i`` the unit's standardised level (so it
 predicts the outcome), and participants are drawn by Gumbel top-k with weights ``exp(0.3 x_i)``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -38,7 +45,7 @@ FIRST_PERIOD = 2015
 
 def generate_planned_panel(
     *,
-    n_per_cohort: int,
+    n_per_cohort: int | Sequence[int],
     cohorts: int,
     periods_before: int,
     periods_after: int,
@@ -56,7 +63,9 @@ def generate_planned_panel(
     Parameters
     ----------
     n_per_cohort, cohorts
-        Treated units per start cohort and number of cohorts (one start per period).
+        Treated units per start cohort (one number for every cohort, or one per cohort, e.g.
+        ``[2, 1]`` for three municipalities in two start years) and number of cohorts (one start
+        per period).
     periods_before, periods_after
         Periods before the first start and after the last start.
     n_comparison
@@ -86,12 +95,29 @@ def generate_planned_panel(
     ParameterError
         A size below 1, an ``icc`` outside (0, 1) or a binary effect that leaves [0, 1].
     """
-    if min(n_per_cohort, cohorts, periods_before, periods_after, n_comparison) < 1:
+    if isinstance(n_per_cohort, int | np.integer):
+        sizes = np.full(cohorts, int(n_per_cohort), dtype=np.int64)
+    else:
+        sizes = np.asarray(n_per_cohort, dtype=np.int64)
+        if sizes.shape != (cohorts,):
+            raise ParameterError(
+                f"`n_per_cohort` needs one size per cohort ({cohorts}); got {list(sizes)}."
+            )
+    if (
+        min(
+            int(sizes.min()) if sizes.size else 0,
+            cohorts,
+            periods_before,
+            periods_after,
+            n_comparison,
+        )
+        < 1
+    ):
         raise ParameterError("Every size of a planned panel must be at least 1.")
     if not 0 < icc < 1:
         raise ParameterError(f"`icc` must be strictly between 0 and 1; got {icc}.")
     rng = np.random.default_rng(seed)
-    n_treated = n_per_cohort * cohorts
+    n_treated = int(sizes.sum())
     n = n_treated + n_comparison
     n_periods = periods_before + cohorts + periods_after
     periods = FIRST_PERIOD + np.arange(n_periods)
@@ -118,7 +144,7 @@ def generate_planned_panel(
     order = np.argsort(-(0.3 * x + rng.gumbel(size=n)), kind="stable")
     cohort = np.zeros(n, dtype=np.int64)
     starts = periods[periods_before : periods_before + cohorts]
-    cohort[order[:n_treated]] = np.repeat(starts, n_per_cohort)
+    cohort[order[:n_treated]] = np.repeat(starts, sizes)
     treated_now = (cohort[:, None] > 0) & (periods[None, :] >= cohort[:, None])
     if kind == "binary":
         treated = cohort > 0

@@ -172,9 +172,12 @@ def assess(design: PlannedDesign, policy: DisclosurePolicy | None = None) -> Pla
     :func:`~outcomelab.planning.power.did_variance_factor` with one period before the start and
     one at the follow-up (``f = 2 (1 - icc)``); for ``design="matching"`` the comparison is of
     follow-up levels after matching on the history, with ``f = 1 - icc²`` (the residual variance
-    after adjusting for the year before the start). For binary outcomes ``sigma = sqrt(p (1 - p))``
-    at the base rate. Staggered starts, matching on covariates and few treated municipalities are
-    checked by simulation (:func:`outcomelab.planning.simulate_power`).
+    after adjusting for the year before the start); for ``design="sdid"`` (municipalities) all
+    ``periods_before`` against all ``periods_after`` (``f = (1 - icc)(1/m + 1/r)``), which
+    simulations of :func:`outcomelab.synth.synthdid` on municipal panels without factor
+    structure confirm (``tests/planning/test_simulate.py``). For binary outcomes ``sigma =
+    sqrt(p (1 - p))`` at the base rate. Staggered starts, matching on covariates and few treated
+    municipalities are checked by simulation (:func:`outcomelab.planning.simulate_power`).
 
     Examples
     --------
@@ -189,6 +192,10 @@ def assess(design: PlannedDesign, policy: DisclosurePolicy | None = None) -> Pla
     sigma = d.outcome_sd
     if d.design == "matching":
         factor = 1.0 - d.icc**2
+    elif d.design == "sdid":
+        # synthetic DiD compares the average of all periods after the start with a weighted
+        # average of the periods before it
+        factor = did_variance_factor(d.periods_before, d.periods_after, d.icc)
     else:
         factor = did_variance_factor(1, 1, d.icc)
     sigma_eff = sigma * math.sqrt(factor)

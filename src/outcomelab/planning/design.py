@@ -211,6 +211,17 @@ def _problems(raw: dict[str, Any]) -> list[str]:
                 "for an aggregate design (a share's person-level spread does not apply); "
                 f"got {sd!r}"
             )
+    cohorts, treated = raw.get("cohorts"), raw.get("treated_units")
+    if (
+        raw.get("unit") == "aggregate"
+        and isinstance(cohorts, int)
+        and isinstance(treated, int)
+        and cohorts > treated >= 1
+    ):
+        out.append(
+            f"`cohorts` ({cohorts}) cannot exceed `treated_units` ({treated}) for an aggregate "
+            "design: every start cohort needs at least one municipality with the intervention"
+        )
     if raw.get("design") == "sdid" and raw.get("unit") != "aggregate":
         out.append("`design: sdid` needs `unit: aggregate` (synthetic DiD compares municipalities)")
     for name in ("start_dates_recorded", "comparison_group", "primary_outcome_fixed"):

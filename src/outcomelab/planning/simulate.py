@@ -4,7 +4,9 @@ Each replication draws a panel of the planned design with a known effect
 (:func:`outcomelab.example.planned.generate_planned_panel`) and estimates it with the same
 functions the standard evaluation runs (:func:`outcomelab.reports.estimation.did_effect` for
 staggered DiD with the group-time estimator, :func:`~outcomelab.reports.estimation.matching_sample`
-and :func:`~outcomelab.reports.estimation.matching_effect` for matching). Power is the share of
+and :func:`~outcomelab.reports.estimation.matching_effect` for matching, and
+:func:`outcomelab.synth.synthdid` with placebo standard errors for an aggregate design of a few
+treated municipalities). Power is the share of
 replications whose interval excludes zero; bias and coverage come for free because the truth is
 known. Replications run in parallel worker processes, one per task, with a progress bar.
 """
@@ -24,10 +26,12 @@ from outcomelab.errors import OutcomelabError, ParameterError
 from outcomelab.numerics import json_safe
 from outcomelab.planning.design import PlannedDesign
 
-__all__ = ["SIMULATED_ESTIMATORS", "SimulatedPower", "simulate_power"]
+__all__ = ["PLACEBO_REPLICATIONS", "SIMULATED_ESTIMATORS", "SimulatedPower", "simulate_power"]
 
 #: estimators with a simulation path
-SIMULATED_ESTIMATORS = ("did", "matching")
+SIMULATED_ESTIMATORS = ("did", "matching", "sdid")
+#: placebo replications per simulated data set of a synthetic DiD (as the evaluation's default)
+PLACEBO_REPLICATIONS = 200
 
 
 @dataclass(frozen=True)
@@ -63,29 +67,71 @@ class SimulatedPower:
         return json_safe(dict(self.__dict__))
 
 
-def _replicate(design: dict[str, Any], estimator: str, effect: float, seed: int) -> dict[str, Any]:
-    """One replication (runs in a worker process)."""
-    from outcomelab.example.planned import generate_planned_panel
-    from outcomelab.reports.estimation import did_effect, matching_effect, matching_sample
+def _treated_per_cohort(treated: int, cohorts: int) -> list[int]:
+    """Treated municipalities per start cohort, as even as possible (earlier cohorts larger)."""
+    return [len(part) for part in np.array_split(np.arange(treated), cohorts)]
 
+
+def _panel(design: dict[str, Any], effect: float, seed: int) -> Any:
+    """A panel of the planned design with the effect ``effect`` planted."""
+    from outcomelab.example.planned import generate_planned_panel
+
+    common = {
+        "cohorts": design["cohorts"],
+        "periods_before": design["periods_before"],
+        "periods_after": design["periods_after"],
+        "n_comparison": design["comparison_pool"],
+        "effect": effect,
+        "icc": design["icc"],
+        "seed": seed,
+    }
+    if design["unit"] == "aggregate":
+        # the municipal key figure: its mean (a share's base rate) and spread between
+        # municipalities; attrition of participants does not change the number of municipalities
+        level = design["base_rate"] if design["outcome_kind"] == "rate" else design["mean"]
+        return generate_planned_panel(
+            n_per_cohort=_treated_per_cohort(design["treated_units"], design["cohorts"]),
+            kind="continuous",
+            mean=float(level or 0.0),
+            sd=float(design["sd"]),
+            **common,
+        )
     n_per_cohort = max(1, math.floor(design["participants_per_cohort"] * (1 - design["attrition"])))
-    panel = generate_planned_panel(
+    return generate_planned_panel(
         n_per_cohort=n_per_cohort,
-        cohorts=design["cohorts"],
-        periods_before=design["periods_before"],
-        periods_after=design["periods_after"],
-        n_comparison=design["comparison_pool"],
         kind="binary" if design["outcome_kind"] == "rate" else "continuous",
-        effect=effect,
-        icc=design["icc"],
         base_rate=design["base_rate"],
         mean=design["mean"] or 0.0,
         sd=design["sd"] or 1.0,
-        seed=seed,
+        **common,
     )
+
+
+def _replicate(
+    design: dict[str, Any], estimator: str, effect: float, seed: int, placebo: int
+) -> dict[str, Any]:
+    """One replication (runs in a worker process)."""
+    from outcomelab.reports.estimation import did_effect, matching_effect, matching_sample
+
+    panel = _panel(design, effect, seed)
     alpha = design["alpha"]
+    res: Any
     try:
-        if estimator == "did":
+        if estimator == "sdid":
+            from outcomelab.synth import synthdid
+
+            res = synthdid(
+                panel,
+                outcome="y",
+                unit="unit",
+                time="period",
+                cohort="cohort",
+                se="placebo",
+                replications=placebo,
+                seed=seed,
+                alpha=alpha,
+            )
+        elif estimator == "did":
             res = did_effect(
                 panel,
                 outcome="y",
@@ -125,19 +171,22 @@ def simulate_power(
     workers: int = 1,
     seed: int = 20270101,
     progress: bool | Callable[[int, int], None] = False,
+    placebo_replications: int = PLACEBO_REPLICATIONS,
 ) -> SimulatedPower:
     """Power of the lab's estimator for ``design`` by simulation with a known effect.
 
     Parameters
     ----------
     design
-        The planned design (person-level).
+        The planned design.
     effect
         The true effect to plant (default: the design's hoped-for effect).
     estimator
         ``"did"`` (staggered group-time DiD, doubly robust on the covariate) or ``"matching"``
-        (1:1 nearest neighbour on the propensity score within start cohorts); default: the
-        design's own.
+        (1:1 nearest neighbour on the propensity score within start cohorts) for a person-level
+        design; ``"sdid"`` (synthetic DiD of :func:`outcomelab.synth.synthdid` with placebo
+        standard errors; treated municipalities spread evenly over the start cohorts) for an
+        aggregate one; default: the design's own.
     replications
         Number of simulated data sets (the Monte Carlo SE of the power is at most
         ``0.5 / sqrt(replications)``).
@@ -147,6 +196,9 @@ def simulate_power(
         Replication ``r`` uses seed ``seed + r`` (same seed, same result, whatever ``workers``).
     progress
         ``True`` for a rich progress bar on the terminal, or a callable ``(done, total)``.
+    placebo_replications
+        ``"sdid"``: placebo replications behind each data set's standard error (the evaluation's
+        200 by default; fewer make the simulation faster and each standard error noisier).
 
     Returns
     -------
@@ -155,16 +207,25 @@ def simulate_power(
     Raises
     ------
     ParameterError
-        An estimator without a simulation path, an aggregate design, or fewer than 10
-        replications.
+        An unknown estimator, an estimator that does not fit the design's unit (``"sdid"``
+        compares municipalities, ``"did"`` and ``"matching"`` persons), fewer than 10
+        replications or fewer than 2 placebo replications.
     """
     name = estimator or design.design
     check_choice("estimator", name, SIMULATED_ESTIMATORS)
-    if design.unit != "person":
+    if (name == "sdid") != (design.unit == "aggregate"):
         raise ParameterError(
-            "Simulation for aggregate (municipality-level) designs needs the synthetic "
-            "DiD estimator, which has no simulation path yet; use the closed form and read it "
-            "as optimistic with few treated municipalities."
+            f"The {name!r} estimator does not fit a design with `unit: {design.unit}`: an "
+            "aggregate (municipality-level) design is simulated with `--estimator sdid`, a "
+            "person-level design with `did` or `matching`."
+        )
+    if (
+        isinstance(placebo_replications, bool)
+        or not isinstance(placebo_replications, int)
+        or (placebo_replications < 2)
+    ):
+        raise ParameterError(
+            f"`placebo_replications` must be a whole number >= 2; got {placebo_replications!r}."
         )
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 10:
         raise ParameterError(f"`replications` must be a whole number >= 10; got {replications!r}.")
@@ -188,13 +249,13 @@ def simulate_power(
     try:
         if workers == 1:
             for r in range(replications):
-                results.append(_replicate(spec, name, truth, seed + r))
+                results.append(_replicate(spec, name, truth, seed + r, placebo_replications))
                 if callback:
                     callback(len(results), replications)
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = [
-                    pool.submit(_replicate, spec, name, truth, seed + r)
+                    pool.submit(_replicate, spec, name, truth, seed + r, placebo_replications)
                     for r in range(replications)
                 ]
                 for future in as_completed(futures):

@@ -102,6 +102,13 @@ PLAN_TEXT: dict[str, dict[str, str]] = {
         "differences between municipalities can look like an effect. Synthetic control or "
         "synthetic DiD is needed.",
     },
+    "note_few_treated_units_sdid": {
+        "sv": "Med så få kommuner med insatsen är beräkningen en grov vägledning. Simulera styrkan "
+        "med `--simulate`: då skattas data med den här uppläggningen med labbets syntetiska DiD.",
+        "en": "With so few municipalities with the intervention the calculation is a rough guide. "
+        "Simulate the power with `--simulate`: the lab's synthetic DiD then estimates data of "
+        "this design.",
+    },
     "note_staggered": {
         "sv": "Deltagarna startar i flera omgångar; simulera styrkan med `--simulate` för att "
         "pröva labbets egen skattning på data med den här uppläggningen.",
@@ -279,6 +286,10 @@ def render_plan(
     for note in a.notes:
         if note == "pool_too_small" or (note == "staggered" and simulated is not None):
             continue
+        if note == "few_treated_units" and d.design == "sdid":
+            if simulated is not None:
+                continue
+            note = "few_treated_units_sdid"
         lines.append(
             _t(
                 f"note_{note}",
