@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,56 @@ def test_index_filters_search_and_evaluation_page(
     forest = page.locator("main img").first
     assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", forest.element_handle())
     assert page.locator("html").get_attribute("lang") == "sv"
+
+
+def _axe_violations(page: Any) -> list[str]:
+    """axe-core's violations (every rule it runs by default, WCAG 2.1 AA and best practice)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} on {page.url}" for v in found]
+
+
+def test_every_kind_of_page_passes_axe_in_both_languages(
+    evaluations: Path, tmp_path: Path, page: Any
+) -> None:
+    # axe-core ships inside the axe-playwright-python wheel (a dev dependency): no network here
+    info = build_site(evaluations, tmp_path / "site")
+    pages = [info.root / "index.html"]
+    for lang in ("sv", "en"):
+        folder = info.root / lang
+        pages += [folder / "index.html", next((folder / "evaluations").glob("*.html"))]
+        pages += sorted((folder / "outcomes").glob("*.html"))[:1]
+    violations = []
+    for path in pages:
+        page.goto(path.as_uri())
+        lang = path.relative_to(info.root).parts[0]
+        if lang in ("sv", "en"):
+            assert page.locator("html").get_attribute("lang") == lang, path
+        levels = [
+            int(h.evaluate("(el) => el.tagName")[1]) for h in page.locator("h1, h2, h3, h4").all()
+        ]
+        assert levels and levels[0] == 1, path
+        assert all(b - a <= 1 for a, b in pairwise(levels)), (path, levels)
+        violations += _axe_violations(page)
+    assert violations == []
+
+
+def test_catalogue_filters_work_from_the_keyboard(
+    evaluations: Path, tmp_path: Path, page: Any
+) -> None:
+    info = build_site(evaluations, tmp_path / "site")
+    page.goto((info.root / "sv" / "index.html").as_uri())
+    every = _visible_rows(page)
+    page.focus("#q")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-target_group"
+    # a select changes with the arrow keys, and the list follows
+    page.keyboard.press("ArrowDown")
+    chosen = page.evaluate("document.activeElement.value")
+    assert chosen and 0 < _visible_rows(page) < every
+    focus_visible = page.evaluate(
+        "getComputedStyle(document.activeElement).outlineStyle !== 'none'"
+        " || getComputedStyle(document.activeElement).boxShadow !== 'none'"
+    )
+    assert focus_visible  # a keyboard user sees where the focus is
