@@ -58,7 +58,7 @@ def test_att_nearest_matches_matchit(lalonde: pd.DataFrame) -> None:
         weights="match_weight",
         estimand="ATT",
     )
-    ours = tab.to_frame()
+    ours = tab.tidy().set_index("term")
     assert list(ours.index[3:6]) == ["race_black", "race_hispan", "race_white"]
     _compare(ours, _r_table("att_nearest_sum_all.csv", ours.index), "before")
     _compare(ours, _r_table("att_nearest_sum_matched.csv", ours.index), "after")
@@ -75,7 +75,7 @@ def test_ate_subclassification_weights_match_matchit(lalonde: pd.DataFrame) -> N
     tab = balance(
         lalonde, treatment="treat", covariates=COVARIATES, weights=weights, estimand="ATE"
     )
-    ours = tab.to_frame()
+    ours = tab.tidy().set_index("term")
     assert tab.s_d_denom == "pooled"
     _compare(ours, _r_table("ate_subclass_sum_all.csv", ours.index), "before")
     _compare(ours, _r_table("ate_subclass_sum_across.csv", ours.index), "after")
@@ -95,6 +95,6 @@ def test_ate_ipw_sampling_weights_match_matchit(lalonde: pd.DataFrame) -> None:
     tab = balance(
         lalonde, treatment="treat", covariates=COVARIATES, weights_before=ipw, estimand="ATE"
     )
-    ours = tab.to_frame()
+    ours = tab.tidy().set_index("term")
     assert not tab.adjusted
     _compare(ours, _r_table("ate_ipw_sum_all.csv", ours.index), "before")

@@ -167,7 +167,7 @@ def test_sampling_weights_equal_matchit_s_weights(lalonde):
     fit = wls_cluster(md["re78"].to_numpy(), md["treat"].to_numpy(), None,
                       md["sw"].to_numpy(float), cluster.to_numpy())  # fmt: skip
     assert fit.std_error == pytest.approx(effect["Std. Error"], rel=1e-8)
-    table = m.balance().to_frame()
+    table = m.balance().tidy().set_index("term")
     table.index = [str(t).replace("race_", "race") for t in table.index]
     for when, file in (("before", "sweights_summary_all.csv"),
                        ("after", "sweights_summary_matched.csv")):  # fmt: skip

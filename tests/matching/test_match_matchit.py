@@ -148,7 +148,7 @@ def test_balance_smd_equals_matchit_summary(nearest):
     After matching: SMDs equal summary()$sum.matched of the matrix-path match to 1e-4; the vector
     path's matched set differs (MatchIt 4.5.1's integer abs(), SOURCE.md), but its treated means
     are the same (all treated matched)."""
-    table = nearest.balance().to_frame()
+    table = nearest.balance().tidy().set_index("term")
     table.index = [str(t).replace("race_", "race") for t in table.index]
     before = pd.read_csv(REF / "nearest_summary_all.csv").set_index("term")
     after = pd.read_csv(REF / "nearest_summary_matched.csv").set_index("term")

@@ -446,7 +446,7 @@ def figure_balance(ev: Evaluation) -> Figure | None:
         fig = tab.love_plot()
         # love_plot labels in English with the column names; relabel its axes here
         ax = fig.axes[0]
-        terms = tab.to_frame().index
+        terms = tab.tidy()["term"]
         y = np.arange(len(terms))[::-1]  # love_plot draws the first term at the top
         ax.set_yticks(y, [covariate_label(str(c), lang, ev._inputs.catalogue) for c in terms])
         ax.set_xlabel(t("fig_balance_x", lang))
