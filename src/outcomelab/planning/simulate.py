@@ -44,6 +44,9 @@ class SimulatedPower:
         Share of replications that reject "no effect" at ``alpha``, and its Monte Carlo SE.
     mean_estimate, bias, coverage
         Mean estimate, its difference from the true ``effect``, share of intervals covering it.
+    empirical_se
+        Standard deviation of the estimates over the replications: the estimator's true standard
+        error for this design, to hold against the closed form's.
     replications, failures
         Replications run, and how many the estimator could not estimate (not counted as
         rejections; reasons in ``failure_reasons``).
@@ -57,6 +60,7 @@ class SimulatedPower:
     mean_estimate: float
     bias: float
     coverage: float
+    empirical_se: float
     replications: int
     failures: int
     failure_reasons: tuple[str, ...]
@@ -279,6 +283,7 @@ def simulate_power(
         mean_estimate=float(estimates.mean()) if n_ok else float("nan"),
         bias=float(estimates.mean() - truth) if n_ok else float("nan"),
         coverage=sum(r["covered"] for r in ok) / n_ok if n_ok else float("nan"),
+        empirical_se=float(estimates.std(ddof=1)) if n_ok > 1 else float("nan"),
         replications=replications,
         failures=replications - n_ok,
         failure_reasons=reasons,
