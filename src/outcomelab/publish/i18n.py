@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from outcomelab.reports.i18n import TEXT, code_label
 from outcomelab.vocabulary import lab_catalogue
+from outcomelab.vocabulary.texts import TEXT, code_label
 
 __all__ = ["LANGUAGES", "label"]
 

@@ -20,7 +20,7 @@ from outcomelab.reports.results_json import write_results
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from outcomelab.reports.evaluation import Evaluation
+    from outcomelab.evaluation.standard import Evaluation
 
 __all__ = ["PACKAGES", "ReportContext", "package_versions"]
 

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from outcomelab.reports.estimation import event_time
-from outcomelab.reports.headline import headline_text
-from outcomelab.reports.i18n import code_label, covariate_label, t
+from outcomelab.evaluation.estimation import event_time
+from outcomelab.evaluation.headline import headline_text
 from outcomelab.vocabulary.numbers import (
     effect_scale,
     fmt_int,
@@ -25,11 +24,12 @@ from outcomelab.vocabulary.numbers import (
     format_effect,
     format_interval,
 )
+from outcomelab.vocabulary.texts import code_label, covariate_label, t
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from outcomelab.reports.evaluation import Evaluation
+    from outcomelab.evaluation.standard import Evaluation
 
 __all__ = [
     "figure_balance",

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from outcomelab.reports.i18n import TEXT, t
 from outcomelab.vocabulary import OutcomeDefinition
 from outcomelab.vocabulary.numbers import fmt_p, fmt_pct, format_effect, format_interval
+from outcomelab.vocabulary.texts import TEXT, t
 
 __all__ = ["effect_sentence", "headline_text", "significance_sentence", "unit_word"]
 

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from outcomelab.errors import ReportError
-from outcomelab.reports.i18n import t
 from outcomelab.vocabulary.numbers import fmt_int
+from outcomelab.vocabulary.texts import t
 
 __all__ = ["Drop", "SampleFlow"]
 

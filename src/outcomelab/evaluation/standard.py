@@ -4,7 +4,7 @@
 diagnostics, robustness, evidence, value) so that a failure is reported in the section where it
 happened, and the report shows the results in the order a reader wants them. Every number it
 produces comes from the public estimators (:mod:`outcomelab.did`, :mod:`outcomelab.matching`,
-:mod:`outcomelab.economics`) through :mod:`outcomelab.reports.estimation`.
+:mod:`outcomelab.economics`) through :mod:`outcomelab.evaluation.estimation`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.errors import NoOverlapError, OutcomelabError, ParameterError
-from outcomelab.matching.propensity import fit_propensity
-from outcomelab.reports.design_choice import DesignChoice, choose_design
-from outcomelab.reports.estimation import (
+from outcomelab.evaluation import SCHEMA_VERSION
+from outcomelab.evaluation.design_choice import DesignChoice, choose_design
+from outcomelab.evaluation.estimation import (
     DidEstimate,
     MatchingEstimate,
     baseline_covariates,
@@ -30,14 +30,14 @@ from outcomelab.reports.estimation import (
     matching_effect,
     matching_sample,
 )
-from outcomelab.reports.evidence import EvidenceRating, baseline_equivalence, evidence_rating
-from outcomelab.reports.headline import headline_text, unit_word
-from outcomelab.reports.i18n import t
-from outcomelab.reports.inputs import EvaluationInputs, load_inputs
-from outcomelab.reports.outcomes import holm, verdict
-from outcomelab.reports.results_json import SCHEMA_VERSION
-from outcomelab.reports.sample_flow import SampleFlow
+from outcomelab.evaluation.evidence import EvidenceRating, baseline_equivalence, evidence_rating
+from outcomelab.evaluation.headline import headline_text, unit_word
+from outcomelab.evaluation.inputs import EvaluationInputs, load_inputs
+from outcomelab.evaluation.outcomes import holm, verdict
+from outcomelab.evaluation.sample_flow import SampleFlow
+from outcomelab.matching.propensity import fit_propensity
 from outcomelab.vocabulary import OutcomeDefinition
+from outcomelab.vocabulary.texts import t
 
 if TYPE_CHECKING:
     from outcomelab.results import EffectResult

@@ -506,7 +506,7 @@ def covariate_label(column: str, lang: str, catalogue: Catalogue | None = None) 
     Parameters
     ----------
     column
-        A baseline column made by :func:`outcomelab.reports.estimation.baseline_covariates`
+        A baseline column made by :func:`outcomelab.evaluation.estimation.baseline_covariates`
         (``cov_birth_year``, a dummy such as ``cov_sex_male``), an outcome-history column
         (``<outcome>_before``) or any other column.
     lang

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from outcomelab.reports.i18n import covariate_label
+from outcomelab.vocabulary.texts import covariate_label
 
 __all__ = [
     "BaselineEquivalence",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from outcomelab.errors import ParameterError
-from outcomelab.reports.headline import headline_text
-from outcomelab.reports.i18n import TEXT
-from outcomelab.reports.outcomes import holm, verdict
+from outcomelab.evaluation.headline import headline_text
+from outcomelab.evaluation.outcomes import holm, verdict
 from outcomelab.vocabulary import load_catalogue
 from outcomelab.vocabulary.numbers import fmt_int, fmt_num, fmt_p
+from outcomelab.vocabulary.texts import TEXT
 
 OUTCOMES = load_catalogue()
 
