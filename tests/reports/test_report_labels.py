@@ -8,7 +8,7 @@ import matplotlib
 import pytest
 from matplotlib.figure import Figure
 
-from outcomelab.evaluation.standard import Evaluation
+from outcomelab.evaluation import Evaluation, run_evaluation
 from outcomelab.reports.render import figure_balance, figure_event_study, section_diagnostics
 from outcomelab.vocabulary.texts import covariate_label
 
@@ -47,10 +47,7 @@ def submission(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _evaluation(folder: Path, design: str) -> Evaluation:
-    ev = Evaluation.start({"data_dir": str(folder), "lang": "sv", "seed": 7, "design": design})
-    ev.estimate()
-    ev.diagnose()
-    return ev
+    return run_evaluation({"data_dir": str(folder), "lang": "sv", "seed": 7, "design": design})
 
 
 def _ticks(fig: Figure) -> list[str]:

@@ -370,6 +370,22 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "rb_main": {"sv": "Huvudanalys", "en": "Main analysis"},
     "rb_failed": {"sv": "kunde inte skattas", "en": "could not be estimated"},
+    "rb_other_group": {
+        "sv": "Annan jämförelsegrupp ({group})",
+        "en": "Other comparison group ({group})",
+    },
+    "rb_group_not_yet_treated": {"sv": "ännu inte behandlade", "en": "not yet treated"},
+    "rb_group_never_treated": {"sv": "aldrig behandlade", "en": "never treated"},
+    "rb_no_covariates": {"sv": "Utan bakgrundsvariabler", "en": "Without covariates"},
+    "rb_matching": {
+        "sv": "Annan skattning: matchning på sannolikhet att delta",
+        "en": "Other estimator: propensity-score matching",
+    },
+    "rb_unadjusted": {"sv": "Utan regressionsjustering", "en": "Without regression adjustment"},
+    "rb_did": {
+        "sv": "Annan skattning: difference-in-differences",
+        "en": "Other estimator: difference-in-differences",
+    },
     # evidence
     "ev_sms": {
         "sv": "Maryland Scientific Methods Scale: nivå {level} av 5.",
