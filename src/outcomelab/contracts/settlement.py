@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -14,12 +15,15 @@ import pandas as pd
 from scipy import stats
 
 from outcomelab._checks import check_choice
+from outcomelab.contracts.evaluation import load_evaluation
+from outcomelab.contracts.loading import load_contract
 from outcomelab.contracts.model import Contract, OutcomeMetric
+from outcomelab.contracts.verified import load_verified
 from outcomelab.errors import InputError
 from outcomelab.results import EffectResult
 from outcomelab.vocabulary import check_direction, lab_catalogue
 
-__all__ = ["CAP_ORDER", "Settlement", "settle"]
+__all__ = ["CAP_ORDER", "Settlement", "settle", "settle_files"]
 
 #: the caps, in the order they are applied
 CAP_ORDER: tuple[str, ...] = ("metric", "per_participant", "total", "investor_return")
@@ -477,4 +481,43 @@ def settle(
         evaluation_id=evaluation_id,
         effects=effects,
         notes=tuple(notes),
+    )
+
+
+def settle_files(
+    contract: str | Path,
+    evaluation: str | Path | None = None,
+    verified: str | Path | None = None,
+    *,
+    payment_type: Literal["planned", "actual"] = "planned",
+) -> Settlement:
+    """Read a contract, the evaluation's ``results.json`` and the verified counts, and settle.
+
+    The one way the command line and the contract report template settle from files.
+
+    Parameters
+    ----------
+    contract
+        The contract YAML file.
+    evaluation
+        The evaluation's output folder (or its ``results.json``); ``None`` when every metric is
+        paid by rate card.
+    verified
+        CSV ``metric_id,count`` of verified outcomes; ``None`` when no metric is paid by rate card.
+    payment_type
+        ``"planned"`` or ``"actual"``.
+
+    Returns
+    -------
+    Settlement
+    """
+    loaded = load_contract(contract)
+    results = load_evaluation(evaluation) if evaluation else None
+    return settle(
+        loaded,
+        results.effects if results else {},
+        load_verified(verified) if verified else {},
+        directions=results.directions if results else None,
+        payment_type=payment_type,
+        evaluation_id=results.evaluation_id if results else "",
     )

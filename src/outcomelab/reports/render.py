@@ -6,16 +6,18 @@ function a matplotlib Figure. Only aggregates are shown: no function here prints
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from outcomelab.evaluation.headline import headline_text
+from outcomelab.reports import fragments
+from outcomelab.reports.fragments import escape, paragraph, table_html
 from outcomelab.vocabulary.numbers import (
     effect_scale,
+    fmt_cell,
     fmt_int,
     fmt_num,
     fmt_p,
@@ -48,33 +50,21 @@ __all__ = [
     "section_provenance",
     "section_results",
     "section_robustness",
-    "table_html",
     "title",
 ]
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text))
+    return escape(text)
 
 
 def heading(key: str, lang: str, level: int = 2) -> str:
     """An ``<hN>`` with the section title ``key`` in ``lang``."""
-    return f"<h{level}>{_e(t(key, lang))}</h{level}>"
-
-
-def table_html(
-    header: Sequence[str], rows: Sequence[Sequence[object]], *, text: bool = False
-) -> str:
-    """A small escaped HTML table with the report's table class (``text``: left-aligned)."""
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    cls = "ol-table ol-text" if text else "ol-table"
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return fragments.heading(t(key, lang), level)
 
 
 def _p(text: str, cls: str = "") -> str:
-    attr = f' class="{cls}"' if cls else ""
-    return f"<p{attr}>{_e(text)}</p>"
+    return paragraph(text, cls)
 
 
 def _effect_text(rec: Mapping[str, Any], lang: str) -> tuple[str, str]:
@@ -315,10 +305,7 @@ def section_economics(ev: Evaluation) -> str:
         )
     )
     table = valuation.result.summary_table(lang)
-    rows = [
-        [fmt_num(v, lang, 2) if isinstance(v, float) else ("–" if v is None else v) for v in row]
-        for row in table.to_numpy().tolist()
-    ]
+    rows = [[fmt_cell(v, lang) for v in row] for row in table.to_numpy().tolist()]
     return head + intro + table_html([str(c) for c in table.columns], rows)
 
 
