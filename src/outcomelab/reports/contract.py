@@ -107,7 +107,7 @@ def section_payments(settlement: Settlement, lang: Lang) -> str:
         row = [fmt_cell(r[c], lang) for c in columns]
         row[-1] = t(f"ct_{r['type']}", lang)
         rows.append(row)
-    notes = "".join(paragraph(n, "ol-note") for n in settlement.notes)
+    notes = "".join(paragraph(n, "ol-note") for n in settlement.notes_in(lang))
     return (
         heading(t("ct_payments", lang), 3)
         + table_html([t(f"ct_c_{k}", lang) for k in keys], rows)

@@ -173,7 +173,7 @@ def section_results(ev: Evaluation) -> str:
                 fmt_p(rec["p_value"], lang),
                 fmt_p(rec["p_value_holm"], lang),
                 n,
-                t(f"v_{rec['verdict']}", lang),
+                code_label(rec["verdict"], lang),
             )
         )
         info = ev.setup.catalogue[rec["code"]]
