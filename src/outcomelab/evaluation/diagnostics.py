@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -19,23 +18,15 @@ from outcomelab.evaluation.evidence import (
     evidence_rating,
 )
 from outcomelab.evaluation.setup import Setup
+from outcomelab.numerics import finite_or_none
 
 __all__ = [
     "Diagnostics",
     "PretrendTest",
     "diagnose",
-    "finite_or_none",
     "odds_weights",
     "rate_evidence",
 ]
-
-
-def finite_or_none(x: Any) -> float | None:
-    """``x`` as a float, or ``None`` when missing, NaN or infinite (JSON-safe)."""
-    if x is None:
-        return None
-    value = float(x)
-    return None if math.isnan(value) or math.isinf(value) else value
 
 
 @dataclass(frozen=True)

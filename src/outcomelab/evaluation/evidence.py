@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from outcomelab.numerics import finite_or_none
 from outcomelab.vocabulary.numbers import fmt_num
 from outcomelab.vocabulary.texts import covariate_label, t
 
@@ -42,11 +43,6 @@ _VERDICT_CODES: dict[str, WWCVerdict] = {
     "adjustment_required": "adjustment_required",
     "not_satisfied": "not_satisfied",
 }
-
-
-def _finite(value: Any) -> float | None:
-    number = float(value)
-    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True)
@@ -79,7 +75,7 @@ class BaselineEquivalence:
         return [
             {
                 "covariate": str(r["covariate"]),
-                "smd": _finite(r["smd"]),
+                "smd": finite_or_none(r["smd"]),
                 "kind": str(r["kind"]),
                 "verdict": str(r["verdict"]),
             }
@@ -151,7 +147,7 @@ def baseline_equivalence(
     table = pd.DataFrame(list(rows.values()))
     sizes = after.table.set_index("term")["effect_size"].abs()
     worst = str(sizes.idxmax()) if sizes.notna().any() else None
-    biggest = _finite(sizes.max()) if worst is not None else None
+    biggest = finite_or_none(sizes.max()) if worst is not None else None
     return BaselineEquivalence(
         table=table,
         max_abs_smd=biggest,

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from outcomelab.errors import OutcomelabError
-from outcomelab.evaluation.diagnostics import finite_or_none
 from outcomelab.evaluation.estimates import Estimates, did_estimate, run_matching
 from outcomelab.evaluation.setup import Setup
+from outcomelab.numerics import finite_or_none
 from outcomelab.vocabulary.texts import t
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from outcomelab.evaluation import SCHEMA_VERSION
-from outcomelab.evaluation.diagnostics import Diagnostics, diagnose, finite_or_none, rate_evidence
+from outcomelab.evaluation.diagnostics import Diagnostics, diagnose, rate_evidence
 from outcomelab.evaluation.estimates import Estimates, OutcomeEstimate, estimate
 from outcomelab.evaluation.evidence import EvidenceRating
 from outcomelab.evaluation.headline import headline_text, unit_word
@@ -33,6 +33,7 @@ from outcomelab.evaluation.sample_flow import SampleFlow, count_sample_flow
 from outcomelab.evaluation.settings import EvaluationSettings
 from outcomelab.evaluation.setup import Setup, prepare
 from outcomelab.evaluation.valuation import Valuation, value_effects
+from outcomelab.numerics import finite_or_none
 from outcomelab.vocabulary.languages import Lang
 
 __all__ = ["Evaluation", "OutcomeEstimate", "run_evaluation"]
