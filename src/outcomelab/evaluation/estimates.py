@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from outcomelab.errors import OutcomelabError, ParameterError
+from outcomelab.errors import EstimationError, OutcomelabError, ParameterError
 from outcomelab.evaluation.estimation import (
     DidEstimate,
     MatchingEstimate,
@@ -20,11 +21,21 @@ from outcomelab.evaluation.estimation import (
 )
 from outcomelab.evaluation.setup import Setup
 from outcomelab.vocabulary import OutcomeDefinition
+from outcomelab.vocabulary.numbers import fmt_cell
+from outcomelab.vocabulary.texts import t
 
 if TYPE_CHECKING:
     from outcomelab.results import EffectResult
 
-__all__ = ["Estimates", "MatchingRun", "OutcomeEstimate", "estimate", "run_matching"]
+__all__ = [
+    "MIN_COVERAGE",
+    "Estimates",
+    "MatchingRun",
+    "OutcomeEstimate",
+    "estimate",
+    "not_estimable_reason",
+    "run_matching",
+]
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,19 @@ class MatchingRun:
     estimate: MatchingEstimate
     sample: pd.DataFrame = field(repr=False)
     match_on: tuple[str, ...]
+
+    def effect(self, code: str) -> EffectResult:
+        """The matched effect on ``code``.
+
+        Raises
+        ------
+        EstimationError
+            With the reason, when the effect on ``code`` could not be estimated.
+        """
+        if code not in self.estimate.effects:
+            reason = self.estimate.errors.get(code, f"{code!r} was not matched on.")
+            raise EstimationError(reason)
+        return self.estimate.effects[code]
 
 
 @dataclass(frozen=True)
@@ -79,11 +103,19 @@ class Estimates:
         """The primary outcome's estimate."""
         return self.outcomes[0]
 
+    @property
+    def estimable(self) -> tuple[str, ...]:
+        """The codes of the outcomes whose effect was estimated."""
+        return tuple(o.code for o in self.outcomes if o.error is None)
 
-def run_matching(setup: Setup, *, adjust: bool) -> MatchingRun:
-    """Nearest-neighbour matching within start cohorts and the effect on every outcome."""
+
+def run_matching(
+    setup: Setup, *, adjust: bool, outcomes: Sequence[str] | None = None
+) -> MatchingRun:
+    """Nearest-neighbour matching within start cohorts and the effect on each outcome (default
+    every outcome of the evaluation)."""
     s = setup.settings
-    outcomes = list(setup.outcomes)
+    outcomes = list(setup.outcomes if outcomes is None else outcomes)
     sample, match_on = matching_sample(
         setup.panel,
         outcomes=outcomes,
@@ -141,8 +173,112 @@ def _matched_estimate(
     return OutcomeEstimate(code, info, primary, eff, eff.n_treated, eff.n_control, mean)
 
 
+#: an outcome is estimated only when it is recorded at the follow-up for at least this share of
+#: the participants who reached it: otherwise its effect describes a different group than the
+#: headline (issue: one bad secondary outcome must not stop the report)
+MIN_COVERAGE = 0.5
+
+
+def not_estimable_reason(setup: Setup, code: str) -> str | None:
+    """Why the effect on ``code`` cannot be estimated from these data, or ``None``.
+
+    The outcome is looked at where the effect is read (the follow-up of every start cohort that
+    reached it): recorded for fewer than :data:`MIN_COVERAGE` of those participants, or for
+    nobody in the comparison group, or the same value for everyone.
+    """
+    lang = setup.settings.lang
+    name = setup.catalogue.require(code).name(lang)
+    persons = setup.persons[["unit", "cohort"]]
+    last = int(setup.panel["period"].max())
+    e = setup.event_time
+    reached = persons[(persons["cohort"] > 0) & (persons["cohort"] + e <= last)]
+    at_follow_up = setup.panel[setup.panel["unit"].isin(reached["unit"])]
+    at_follow_up = at_follow_up[at_follow_up["period"] == at_follow_up["cohort"] + e]
+    recorded = int(at_follow_up[code].notna().sum())
+    comparison = setup.panel.loc[setup.panel["cohort"] == 0, code]
+    if len(reached) and recorded < MIN_COVERAGE * len(reached):
+        return t("ne_coverage", lang, name=name, n=recorded, total=len(reached))
+    if comparison.notna().sum() == 0:
+        return t("ne_no_comparison", lang, name=name)
+    values = pd.concat([at_follow_up[code], comparison]).dropna().unique()
+    if len(values) == 1:
+        return t("ne_constant", lang, name=name, value=fmt_cell(float(values[0]), lang))
+    return None
+
+
+def _unusable(effect: EffectResult, lang: str, name: str) -> str | None:
+    """A reason when an estimate cannot be read as a number with its uncertainty."""
+    se = float(effect.std_error)
+    if not (math.isfinite(float(effect.estimate)) and math.isfinite(se) and se > 0):
+        return t("ne_no_uncertainty", lang, name=name)
+    return None
+
+
+def _did_effects(setup: Setup, reasons: dict[str, str | None]) -> dict[str, DidEstimate]:
+    """DiD per estimable outcome; an estimator's error becomes that outcome's reason."""
+    did: dict[str, DidEstimate] = {}
+    for code in setup.outcomes:
+        if reasons[code] is None:
+            try:
+                did[code] = did_estimate(setup, code)
+            except OutcomelabError as err:
+                reasons[code] = str(err)
+    return did
+
+
+def _matching(
+    setup: Setup, reasons: dict[str, str | None]
+) -> tuple[MatchingRun | None, str | None]:
+    """The matching run over the estimable outcomes (matching designs), or why it failed."""
+    if setup.design.chosen not in ("matching", "both") or reasons[setup.primary] is not None:
+        return None, None
+    try:
+        run = run_matching(
+            setup, adjust=True, outcomes=[c for c in setup.outcomes if reasons[c] is None]
+        )
+    except OutcomelabError as err:
+        if setup.design.chosen == "matching":
+            raise
+        return None, str(err)
+    for code, reason in run.estimate.errors.items():
+        reasons[code] = reason
+    return run, None
+
+
+def _outcome(
+    setup: Setup,
+    code: str,
+    did: Mapping[str, DidEstimate],
+    matching: MatchingRun | None,
+    reason: str | None,
+) -> OutcomeEstimate:
+    """The estimate of one outcome, or the outcome marked not estimable with the reason."""
+    lang = setup.settings.lang
+    info = setup.catalogue.require(code)
+    primary = code == setup.primary
+    found = None
+    if reason is None and setup.design.uses_did:
+        d = did[code]
+        mean = _comparison_mean_did(setup, code)
+        found = OutcomeEstimate(code, info, primary, d.effect, d.n_treated, d.n_control, mean)
+    elif reason is None and matching is not None:
+        found = _matched_estimate(matching, code, info, primary)
+    if found is not None and found.effect is not None:
+        reason = _unusable(found.effect, lang, info.name(lang))
+    if reason is None and found is not None:
+        return found
+    if primary:
+        raise EstimationError(f"{t('ne_primary', lang, name=info.name(lang))} {reason}")
+    return OutcomeEstimate(code, info, False, None, None, None, None, error=reason)
+
+
 def estimate(setup: Setup) -> Estimates:
     """Estimate the effect on every outcome with the chosen design.
+
+    A secondary outcome that cannot be estimated (see :func:`not_estimable_reason`; an
+    estimator's error; an estimate without a finite, positive standard error) is kept with the
+    reason in words and the other outcomes are estimated as usual. The primary outcome must be
+    estimable.
 
     Parameters
     ----------
@@ -155,35 +291,16 @@ def estimate(setup: Setup) -> Estimates:
 
     Raises
     ------
+    EstimationError
+        When the primary outcome cannot be estimated (the reason in words).
     OutcomelabError
         When the design's estimator cannot estimate (matching errors only for
         ``design="matching"``; with ``"both"`` they are kept in ``matching_error``).
     """
-    design = setup.design
-    did: dict[str, DidEstimate] = {}
-    if design.uses_did:
-        did = {code: did_estimate(setup, code) for code in setup.outcomes}
-    matching: MatchingRun | None = None
-    error: str | None = None
-    if design.chosen in ("matching", "both"):
-        try:
-            matching = run_matching(setup, adjust=True)
-        except OutcomelabError as err:
-            if design.chosen == "matching":
-                raise
-            error = str(err)
-    outcomes = []
-    for code in setup.outcomes:
-        info = setup.catalogue.require(code)
-        primary = code == setup.primary
-        if design.uses_did:
-            d = did[code]
-            mean = _comparison_mean_did(setup, code)
-            outcomes.append(
-                OutcomeEstimate(code, info, primary, d.effect, d.n_treated, d.n_control, mean)
-            )
-        elif matching is None:  # pragma: no cover - matching errors propagate for 'matching'
-            raise ParameterError("Matching did not run.")
-        else:
-            outcomes.append(_matched_estimate(matching, code, info, primary))
-    return Estimates(tuple(outcomes), did, matching, error)
+    reasons = {code: not_estimable_reason(setup, code) for code in setup.outcomes}
+    did = _did_effects(setup, reasons) if setup.design.uses_did else {}
+    matching, error = _matching(setup, reasons)
+    if not setup.design.uses_did and matching is None and reasons[setup.primary] is None:
+        raise ParameterError("Matching did not run.")  # pragma: no cover - errors propagate
+    outcomes = tuple(_outcome(setup, code, did, matching, reasons[code]) for code in setup.outcomes)
+    return Estimates(outcomes, did, matching, error)

@@ -67,8 +67,8 @@ def _did_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
     other = "not_yet_treated" if chosen == "never_treated" else "never_treated"
 
     def matched() -> EffectResult:
-        run = estimates.matching or run_matching(setup, adjust=True)
-        return run.estimate.effects[code]
+        run = estimates.matching or run_matching(setup, adjust=True, outcomes=estimates.estimable)
+        return run.effect(code)
 
     return [
         _check(
@@ -91,7 +91,7 @@ def _did_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
     ]
 
 
-def _matching_checks(setup: Setup) -> list[RobustnessCheck]:
+def _matching_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
     lang, code = setup.settings.lang, setup.primary
     checks = [
         _check(
@@ -100,7 +100,7 @@ def _matching_checks(setup: Setup) -> list[RobustnessCheck]:
             "nearest/logit",
             "matched",
             False,
-            lambda: run_matching(setup, adjust=False).estimate.effects[code],
+            lambda: run_matching(setup, adjust=False, outcomes=estimates.estimable).effect(code),
         )
     ]
     if setup.design.pre_periods >= 1:
@@ -126,4 +126,4 @@ def check_robustness(setup: Setup, estimates: Estimates) -> tuple[RobustnessChec
     """
     if setup.design.uses_did:
         return tuple(_did_checks(setup, estimates))
-    return tuple(_matching_checks(setup))
+    return tuple(_matching_checks(setup, estimates))

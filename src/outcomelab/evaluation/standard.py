@@ -165,7 +165,11 @@ def _outcome_record(
         "error": est.error,
     }
     record["significant"] = bool(p_holm is not None and p_holm < alpha)
-    record["verdict"] = verdict(record["estimate"], p_holm, alpha, est.info.direction)
+    record["verdict"] = (
+        "not_estimable"
+        if est.error is not None
+        else verdict(record["estimate"], p_holm, alpha, est.info.direction)
+    )
     return record
 
 
