@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from outcomelab._checks import Lang
 from outcomelab.numerics import json_safe
-from outcomelab.vocabulary.languages import Lang
 from outcomelab.vocabulary.numbers import fmt_num
 from outcomelab.vocabulary.texts import t as say
 

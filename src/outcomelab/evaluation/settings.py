@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from outcomelab.vocabulary.languages import Lang, check_lang
+from outcomelab._checks import Lang, check_lang
 
 __all__ = ["PATH_PARAMETERS", "EvaluationSettings"]
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from outcomelab._checks import Lang
 from outcomelab.evaluation import SCHEMA_VERSION
 from outcomelab.evaluation.diagnostics import Diagnostics, diagnose, rate_evidence
 from outcomelab.evaluation.estimates import Estimates, OutcomeEstimate, estimate
@@ -34,7 +35,6 @@ from outcomelab.evaluation.settings import EvaluationSettings
 from outcomelab.evaluation.setup import Setup, prepare
 from outcomelab.evaluation.valuation import Valuation, value_effects
 from outcomelab.numerics import finite_or_none
-from outcomelab.vocabulary.languages import Lang
 
 __all__ = ["Evaluation", "OutcomeEstimate", "run_evaluation"]
 

@@ -2,9 +2,9 @@
 
 Each replication draws a panel of the planned design with a known effect
 (:func:`outcomelab.example.planned.generate_planned_panel`) and estimates it with the same
-functions the standard evaluation runs (:func:`outcomelab.reports.estimation.did_effect` for
-staggered DiD with the group-time estimator, :func:`~outcomelab.reports.estimation.matching_sample`
-and :func:`~outcomelab.reports.estimation.matching_effect` for matching, and
+functions the standard evaluation runs (:func:`outcomelab.evaluation.estimation.did_effect` for
+staggered DiD with the group-time estimator, :func:`~outcomelab.evaluation.estimation.matching_sample`
+and :func:`~outcomelab.evaluation.estimation.matching_effect` for matching, and
 :func:`outcomelab.synth.synthdid` with placebo standard errors for an aggregate design of a few
 treated municipalities). Power is the share of
 replications whose interval excludes zero; bias and coverage come for free because the truth is
@@ -115,7 +115,7 @@ def _replicate(
     design: dict[str, Any], estimator: str, effect: float, seed: int, placebo: int
 ) -> dict[str, Any]:
     """One replication (runs in a worker process)."""
-    from outcomelab.reports.estimation import did_effect, matching_effect, matching_sample
+    from outcomelab.evaluation.estimation import did_effect, matching_effect, matching_sample
 
     panel = _panel(design, effect, seed)
     alpha = design["alpha"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from outcomelab._checks import LANGUAGES
 from outcomelab.vocabulary import lab_catalogue
-from outcomelab.vocabulary.languages import LANGUAGES
 from outcomelab.vocabulary.texts import code_label, t
 
 __all__ = ["LANGUAGES", "label", "term"]

@@ -6,9 +6,9 @@ Each ``section_*`` function returns escaped HTML in the report language from a
 
 from __future__ import annotations
 
+from outcomelab._checks import Lang
 from outcomelab.contracts import Settlement
 from outcomelab.reports.fragments import bullets, heading, paragraph, table_html
-from outcomelab.vocabulary.languages import Lang
 from outcomelab.vocabulary.numbers import fmt_cell, fmt_int, fmt_money, fmt_num
 from outcomelab.vocabulary.texts import t
 

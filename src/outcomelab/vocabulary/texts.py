@@ -18,9 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from outcomelab._checks import LANGUAGES, check_lang
 from outcomelab.errors import OutcomelabError
 from outcomelab.vocabulary import lab_catalogue
-from outcomelab.vocabulary.languages import LANGUAGES, check_lang
 
 if TYPE_CHECKING:
     from outcomelab.vocabulary import Catalogue
@@ -122,7 +122,7 @@ def t(key: str, lang: str, *, default: str | None = None, **values: Any) -> str:
     >>> t("code_own_target_group", "en", default="own target group")
     'own target group'
     """
-    lang = check_lang(lang, "The report language")
+    lang = check_lang(lang)
     entry = texts().get(key)
     if entry is None:
         if default is not None:
