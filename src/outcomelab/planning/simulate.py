@@ -3,8 +3,9 @@
 Each replication draws a panel of the planned design with a known effect
 (:func:`outcomelab.example.planned.generate_planned_panel`) and estimates it with the same
 functions the standard evaluation runs (:func:`outcomelab.evaluation.estimation.did_effect` for
-staggered DiD with the group-time estimator, :func:`~outcomelab.evaluation.estimation.matching_sample`
-and :func:`~outcomelab.evaluation.estimation.matching_effect` for matching, and
+staggered DiD with the group-time estimator,
+:func:`~outcomelab.evaluation.estimation.matching_sample` and
+:func:`~outcomelab.evaluation.estimation.matching_effect` for matching, and
 :func:`outcomelab.synth.synthdid` with placebo standard errors for an aggregate design of a few
 treated municipalities). Power is the share of
 replications whose interval excludes zero; bias and coverage come for free because the truth is
