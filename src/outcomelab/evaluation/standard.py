@@ -87,7 +87,7 @@ class Evaluation:
 
     def results(self, figures: list[str] | None = None) -> dict[str, Any]:
         """Everything results.json holds (see ``data_schemas/results/results.md``)."""
-        from outcomelab import __version__
+        from outcomelab._version import __version__
 
         inputs = self.setup.inputs
         records = self.outcome_records()
