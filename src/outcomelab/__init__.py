@@ -12,8 +12,21 @@ and ``tests/test_architecture.py``); the lab's words live in :mod:`outcomelab.vo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from outcomelab._version import __version__
 from outcomelab.errors import OutcomelabError
-from outcomelab.results import EffectResult
+
+if TYPE_CHECKING:
+    from outcomelab.results import EffectResult
 
 __all__ = ["EffectResult", "OutcomelabError", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # imported on first use: ``import outcomelab`` (and the CLI's start) stays free of pandas/SciPy
+    if name == "EffectResult":
+        from outcomelab.results import EffectResult
+
+        return EffectResult
+    raise AttributeError(f"module 'outcomelab' has no attribute {name!r}")

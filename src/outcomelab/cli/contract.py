@@ -7,11 +7,10 @@ from pathlib import Path
 
 import typer
 
-from outcomelab._checks import check_choice
-from outcomelab.cli.main import app
-from outcomelab.contracts import load_contract, settle_files, to_indigo
+from outcomelab.cli.main import HELP_MARKUP, app
 
 contract_app = typer.Typer(
+    rich_markup_mode=HELP_MARKUP,
     help="Outcome contracts: check a contract file, settle its outcome payments.",
     no_args_is_help=True,
 )
@@ -25,6 +24,8 @@ def check_command(
     contract: Path = typer.Argument(..., help="The contract YAML file."),
 ) -> None:
     """Read a contract file and report whether it is valid (errors name the field and line)."""
+    from outcomelab.contracts import load_contract
+
     c = load_contract(contract)
     typer.echo(
         f"{contract}: valid. {c.name}; {c.participants} participants; "
@@ -62,6 +63,9 @@ def settle_command(
     ),
 ) -> None:
     """Settle a contract: payment schedule (CSV), steps, settlement JSON and a report section."""
+    from outcomelab._checks import check_choice
+    from outcomelab.contracts import settle_files, to_indigo
+
     if export is not None:
         check_choice("--export", export, EXPORTS)
     check_choice("--payment-type", payment_type, ("planned", "actual"))

@@ -30,7 +30,7 @@ PACKAGES = (
     "numpy",
     "pandas",
     "scipy",
-    "statsmodels",
+    "numba",
     "matplotlib",
     "duckdb",
     "papermill",
