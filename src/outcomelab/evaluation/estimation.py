@@ -34,17 +34,17 @@ __all__ = [
 
 
 def event_time(follow_up_months: int, panel: pd.DataFrame | None = None) -> int:
-    """Event time at which ``follow_up_months`` is read: years (or months) after the start period.
+    """Event time at which ``follow_up_months`` is read (``rel_time = period - cohort``).
 
-    ``rel_time = period - cohort``: for yearly data 0 is the start year and 2 the second full year
-    after it (24 months); for monthly data (``panel.attrs["panel_info"]["period_type"] ==
-    "month"``) the event time is the number of months.
+    The rule is :func:`outcomelab.design.followup_event_time`'s, for the panel's periodicity
+    (``panel.attrs["panel_info"]["period_type"]``, which :func:`~outcomelab.design.build_panel`
+    records; yearly when the panel does not say): yearly data read 24 months at event time 2,
+    monthly data at event time 24.
     """
-    months = False
-    if panel is not None:
-        kind = (panel.attrs.get("panel_info") or {}).get("period_type")
-        months = kind == "month" if kind else bool(panel["period"].max() > 10_000)
-    return int(follow_up_months) if months else int(follow_up_months) // 12
+    from outcomelab.design import followup_event_time
+
+    info = (panel.attrs.get("panel_info") or {}) if panel is not None else {}
+    return followup_event_time(follow_up_months, str(info.get("period_type") or "year"))
 
 
 def baseline_covariates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
