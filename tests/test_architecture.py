@@ -25,7 +25,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("schemas",),
     ("store", "design"),
     ("balance", "did", "sensitivity", "synthesis"),
-    ("matching",),
+    ("matching", "synth", "honest"),
     ("economics", "contracts", "disclosure"),
     ("evaluation",),
     ("planning", "reports"),
