@@ -9,6 +9,7 @@ we by unit id; ids in data order here).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,8 @@ FORMULA = "age + educ + race + married + nodegree + re74 + re75"
 
 
 @pytest.fixture(scope="module")
-def lalonde() -> pd.DataFrame:
-    data = pd.read_csv(REF.parent / "lalonde" / "lalonde.csv", index_col=0)
+def lalonde(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    data = reference_table("lalonde/lalonde.csv")
     return data.assign(row=np.arange(len(data)))
 
 

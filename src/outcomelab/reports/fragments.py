@@ -41,8 +41,8 @@ def table_html(
 
     Examples
     --------
-    >>> table_html(["a"], [["<b>"]])[-40:]
-    '<tbody><tr><td>&lt;b&gt;</td></tr></tbody></table>'
+    >>> table_html(["a"], [["<b>"]]).endswith("<td>&lt;b&gt;</td></tr></tbody></table>")
+    True
     """
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
