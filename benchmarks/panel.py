@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
 
 YEARS = 10
 OUTCOMES = ("employment", "social_assistance_receipt", "sick_leave_days")
@@ -103,6 +105,7 @@ def generate(folder: Path, n: int, seed: int = 1) -> list[float]:
         return [float(s) for s in found]
     con = duckdb.connect()
     con.execute("SET threads = 2")
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SELECT setseed({1 / (seed + 1)})")
     con.execute(
         f"""
@@ -150,33 +153,49 @@ def generate(folder: Path, n: int, seed: int = 1) -> list[float]:
     return [float(s) for s in (sums or [])]
 
 
-def run_child(script: str, args: list[str]) -> tuple[float, dict[str, object]]:
-    """Run one tool in a fresh interpreter; return wall time and its JSON report."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=False
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "?"
-        return elapsed, {"error": tail}
-    return elapsed, json.loads(done.stdout.strip().splitlines()[-1])
+def run_tool(script: str, args: list[str], src: Path | None = None) -> harness.Measured:
+    """Run one tool in a fresh interpreter (its imports and memory count).
+
+    ``src`` is another checkout's ``src`` folder put first on ``PYTHONPATH`` (``--baseline``).
+    """
+    env = {"PYTHONPATH": str(src)} if src is not None else None
+    run = harness.measure([sys.executable, "-c", script, *args], env=env)
+    if run.error is None:
+        # the report is the last JSON object printed (anything before it, e.g. a progress bar
+        # drawn with carriage returns, is not part of it)
+        run.extra = json.loads(run.stdout[run.stdout.rindex("{") :])
+    return run
+
+
+GOAL_SECONDS = 20.0  # issue 18: 30 million outcome rows
+GOAL_MB = 2048.0  # issue 18: the process's peak
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--memory-limit", default="2GB")
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB's memory_limit")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--pandas-max", type=int, default=300_000)
+    parser.add_argument("--pandas-max", type=int, default=1_000_000)
+    parser.add_argument(
+        "--tools", nargs="+", default=["write_panel", "write_sorted", "build_panel", "pandas"]
+    )
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout's src folder (e.g. `git archive main src`): adds the tools "
+        "build_panel@base and write_panel@base run from it, for a before/after in one run",
+    )
     args = parser.parse_args()
 
     base = args.workdir or Path(tempfile.mkdtemp(prefix="outcomelab-bench-panel-"))
+    print(f"# {harness.load()}")
     print(
-        f"{'persons':>9} {'outcome rows':>12} {'tool':<12} {'median s':>9} {'min s':>8} "
-        f"{'peak MB':>8} {'ratio':>6}  check"
+        f"{'persons':>10} {'outcome rows':>13} {'tool':<16} {'wall s':>7} {'cpu s':>7} "
+        f"{'peak MB':>8} {'peer/ours':>9}  {'goal (30M rows: wall, peak)':<30} check"
     )
     for n in args.sizes:
         src = base / f"n{n}"
@@ -185,53 +204,69 @@ def main() -> None:
         gen_s = time.perf_counter() - t0
         print(f"# {n:,} persons x {YEARS} years x {len(OUTCOMES)} outcomes as Parquet "
               f"ready in {gen_s:.1f} s (generated, or reused from --workdir)")  # fmt: skip
-        tools = [("write_panel", _WRITE), ("write_sorted", _WRITE), ("build_panel", _BUILD)]
-        if n <= args.pandas_max:
-            tools.append(("pandas", _PANDAS))
-        medians: dict[str, float] = {}
-        for name, script in tools:
-            times, peaks, checks = [], [], []
+        tools = [t for t in args.tools if t != "pandas" or n <= args.pandas_max]
+        if args.baseline is not None:
+            tools += [f"{t}@base" for t in tools if t in ("write_panel", "build_panel")]
+        walls: dict[str, float] = {}
+        for name in tools:
+            plain = name.removesuffix("@base")
+            script = {"write_panel": _WRITE, "write_sorted": _WRITE, "build_panel": _BUILD}.get(
+                plain, _PANDAS
+            )
+            runs, checks = [], []
             for r in range(args.repeats):
                 out = base / f"panel-{n}-{r}.parquet"
                 tmp = base / "duckdb-tmp"
                 tmp.mkdir(exist_ok=True)
-                elapsed, rep = run_child(
+                run = run_tool(
                     script,
-                    [
-                        str(src),
-                        str(out),
-                        str(tmp),
-                        args.memory_limit,
-                        str(args.threads),
-                        "sort" if name == "write_sorted" else "nosort",
-                    ],
-                )
-                if "error" in rep:
-                    print(f"{n:>9,} {n * YEARS * len(OUTCOMES):>12,} {name:<12} failed: "
-                          f"{rep['error']}")  # fmt: skip
-                    break
-                times.append(elapsed)
-                peaks.append(float(rep["maxrss_kb"]) / 1024)  # type: ignore[arg-type]
-                sums = [float(s) for s in rep["sums"]]  # type: ignore[attr-defined]
-                ok = rep["rows"] == n * YEARS and all(
-                    abs(a - b) < 1e-6 * max(1.0, abs(b)) for a, b in zip(sums, truth, strict=True)
-                )
-                checks.append(ok)
+                    [str(src), str(out), str(tmp), args.memory_limit, str(args.threads),
+                     "sort" if name == "write_sorted" else "nosort"],
+                    args.baseline if name.endswith("@base") else None,
+                )  # fmt: skip
                 out.unlink(missing_ok=True)
-            if not times:
+                if run.error is not None:
+                    print(f"{n:>10,} {n * YEARS * len(OUTCOMES):>13,} {name:<16} failed: "
+                          f"{run.error}")  # fmt: skip
+                    break
+                runs.append(run)
+                sums = [float(s) for s in run.extra["sums"]]  # type: ignore[attr-defined]
+                checks.append(
+                    run.extra["rows"] == n * YEARS
+                    and all(
+                        abs(a - b) < 1e-6 * max(1.0, abs(b))
+                        for a, b in zip(sums, truth, strict=True)
+                    )
+                )
+            if not runs:
                 continue
-            med = statistics.median(times)
-            medians[name] = med
-            ratio = med / medians["write_panel"] if "write_panel" in medians else float("nan")
+            fig = harness.summarise(runs)
+            walls[name] = fig["wall"]
+            # the other tool against ours: pandas against build_panel, X@base against X
+            other = name == "pandas" or name.endswith("@base")
+            ours = walls.get("build_panel" if name == "pandas" else name.removesuffix("@base"))
+            ratio = f"{fig['wall'] / ours:>8.2f}x" if other and ours else f"{'':>9}"
+            scale = n * YEARS * len(OUTCOMES) / 30e6
+            goal = (
+                f"{harness.goal(fig['wall'] / scale, GOAL_SECONDS)}, "
+                f"{harness.goal(fig['peak_mb'], GOAL_MB, 'MB')}"
+                if name != "pandas"
+                else "peer"
+            )
             print(
-                f"{n:>9,} {n * YEARS * len(OUTCOMES):>12,} {name:<12} {med:>9.1f} "
-                f"{min(times):>8.1f} {max(peaks):>8.0f} {ratio:>6.2f}  "
-                f"{'rows and sums match' if all(checks) else 'MISMATCH'}"
+                f"{n:>10,} {n * YEARS * len(OUTCOMES):>13,} {name:<16} {fig['wall']:>7.1f} "
+                f"{fig['cpu']:>7.1f} {fig['peak_mb']:>8.0f} {ratio}  {goal:<30} "
+                f"{'rows and sums match' if all(checks) else 'MISMATCH'}",
+                flush=True,
             )
     print(
-        f"# DuckDB memory_limit={args.memory_limit}, threads={args.threads}; times include "
-        "interpreter start and imports; peak MB = max ru_maxrss of the child over repeats."
+        f"# DuckDB memory_limit={args.memory_limit}, threads={args.threads}; medians of "
+        f"{args.repeats} runs, each a fresh interpreter (imports count); peak MB = largest "
+        "resident memory of the process; peer/ours = pandas wall / build_panel wall and "
+        "X@base wall / X wall (--baseline: the code before, same run); the "
+        "wall-time goal is scaled to 30 million rows (linear); cpu s = user + system."
     )
+    print(f"# {harness.load()}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from outcomelab.design import (
@@ -211,3 +212,60 @@ def test_followup(tiny: dict[str, pd.DataFrame]) -> None:
     assert (kept["cohort"] == 0).sum() == (panel["cohort"] == 0).sum()
     with pytest.raises(ParameterError, match="multiple of 12"):
         in_followup(panel, 18)
+
+
+def _written(source: object, tmp_path: Path, name: str, **kwargs: object) -> pd.DataFrame:
+    """The panel as write_panel's one SQL query makes it (sorted), read back with pandas."""
+    out = tmp_path / f"{name}.parquet"
+    write_panel(source, out, intervention_id=IID, sort=True, **kwargs)  # type: ignore[arg-type]
+    return pd.read_parquet(out)
+
+
+@pytest.mark.parametrize("everyone_kept", [False, True])
+def test_build_panel_assembled_in_arrow_equals_the_sql_panel(
+    tiny: dict[str, pd.DataFrame], tmp_path: Path, everyone_kept: bool
+) -> None:
+    # build_panel reads narrow rows and one row per person and assembles the rest in Arrow;
+    # write_panel joins everything in DuckDB: the two must agree cell for cell and type for type
+    data = dict(tiny)
+    if everyone_kept:  # every person has outcome rows: units are numbered without a renumbering
+        keep = data["participants"]["person_id"].isin([_pid(i) for i in (1, 2, 3, 4)])
+        data["participants"] = data["participants"][keep]
+    for kwargs in ({}, {"covariates": ["sex"], "periods": ["2020", "2021"]}):
+        built = build_panel(data, intervention_id=IID, **kwargs)  # type: ignore[arg-type]
+        written = _written(data, tmp_path, f"p{len(kwargs)}", **kwargs)
+        pd.testing.assert_frame_equal(built, written)
+    table = build_panel(data, intervention_id=IID, output="arrow", covariates=["sex"])
+    assert table.column_names == list(written.columns)
+    # text columns come as dictionary columns in Arrow; decoded they are the same strings
+    assert pa.types.is_dictionary(table.schema.field("person_id").type)
+    assert (
+        table.column("person_id").to_pylist()
+        == _written(data, tmp_path, "sex", covariates=["sex"])["person_id"].tolist()
+    )
+
+
+def test_build_panel_of_weighted_units_equals_the_sql_panel(tmp_path: Path) -> None:
+    units = [f"{i:04d}" for i in (581, 580, 582, 583)]
+    participants = pd.DataFrame(
+        {
+            "unit_id": units,
+            "intervention_id": IID,
+            "group": ["participant", "comparison", "participant", "comparison"],
+            "start_date": ["2020-01-01", None, "2021-01-01", None],
+            "population": [1400, 60, 250, 9800],
+            "region": ["east", "east", "north", "north"],
+        }
+    )
+    outcomes = pd.DataFrame(
+        [(u, "employment", str(y), 0.5 + 0.01 * k + 0.001 * y) for k, u in enumerate(units)
+         for y in range(2018, 2023)],
+        columns=["unit_id", "outcome_code", "period", "value"],
+    )  # fmt: skip
+    interventions = pd.DataFrame(
+        {"intervention_id": [IID], "period_type": ["year"], "unit_of_analysis": ["municipality"]}
+    )
+    data = {"interventions": interventions, "units": participants, "unit_outcomes": outcomes}
+    built = build_panel(data, intervention_id=IID)
+    assert list(built.columns[:3]) == ["unit_id", "unit", "period"] and "weight" in built.columns
+    pd.testing.assert_frame_equal(built, _written(data, tmp_path, "units"))

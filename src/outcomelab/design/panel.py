@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from outcomelab._checks import check_choice
+from outcomelab.design.assemble import panel_table
 from outcomelab.design.sources import PanelSource, register_source, unit_of_analysis_of
 from outcomelab.errors import InputError
 
@@ -40,6 +41,8 @@ _NOT_COVARIATES = {"person_id", "intervention_id", "group", "population", "name"
 _RESERVED = set(PANEL_COLUMNS)
 
 _ORDER = " ORDER BY p.unit, w.t"
+#: rows per Arrow batch when the panel is streamed out of DuckDB
+_BATCH_ROWS = 1 << 20
 
 PeriodType = Literal["year", "month"]
 Output = Literal["pandas", "arrow"]
@@ -226,9 +229,18 @@ def _period_sql(period_type: str) -> str:
 
 @dataclass
 class _Plan:
-    """The prepared panel query and the facts reported about it (internal)."""
+    """The prepared panel queries and the facts reported about it (internal).
+
+    ``sql`` gives the whole panel (for :func:`write_panel`); :func:`build_panel` reads the narrow
+    ``rows_sql`` (unit, period, outcomes) and ``persons_sql`` (one row per unit, in unit order)
+    and assembles the rest in Arrow (:func:`~outcomelab.design.assemble.panel_table`).
+    """
 
     sql: str
+    rows_sql: str
+    persons_sql: str
+    key: str
+    weighted: bool
     info: PanelInfo
 
 
@@ -393,52 +405,65 @@ def _pivot_outcomes(
         if not wanted:
             raise InputError("`periods` is empty; pass the periods to keep or None for all.")
         period_filter = f" AND t IN ({', '.join(str(w) for w in wanted)})"
+    # the code as a small integer once per row; CASE aggregates are much cheaper than FILTER ones
+    codes = ", ".join(_lit(c) for c in chosen)
+    code_no = "CASE code " + " ".join(f"WHEN {_lit(c)} THEN {i}" for i, c in enumerate(chosen))
     aggs = "".join(
-        f", max(CAST(value AS DOUBLE)) FILTER (WHERE code = {_lit(c)}) AS {_q(c)}"
-        f", count(*) FILTER (WHERE code = {_lit(c)}) AS {_q('_n_' + c)}"
-        for c in chosen
+        f", max(CASE WHEN _c = {i} THEN CAST(value AS DOUBLE) END) AS {_q(c)}"
+        f", count(CASE WHEN _c = {i} THEN 1 END) AS {_q('_n_' + c)}"
+        for i, c in enumerate(chosen)
     )
     b.con.execute(
         "CREATE OR REPLACE TEMP TABLE _w AS SELECT p._k, o.t, count(*) AS _rows" + aggs + " "
-        f"FROM (SELECT person_id, CAST(outcome_code AS VARCHAR) AS code, {t_sql} AS t, value "
-        f"FROM src_outcomes WHERE {code_filter}) o "
+        f"FROM (SELECT person_id, {code_no} END AS _c, {t_sql} AS t, value FROM "
+        f"(SELECT person_id, CAST(outcome_code AS VARCHAR) AS code, period, value "
+        f"FROM src_outcomes) WHERE code IN ({codes})) o "
         "LEFT JOIN (SELECT person_id, _k FROM _p) p USING (person_id) GROUP BY p._k, o.t"
     )
     kept = f"_k IS NOT NULL AND t IS NOT NULL{period_filter}"
-    form = "YYYY" if period_type == "year" else "YYYY-MM"
-    b.drop(
-        f"outcome period not of the form {form}",
-        "SELECT sum(_rows), count(DISTINCT _k) FROM _w WHERE t IS NULL",
+    dup_cond = " OR ".join(f"{_q('_n_' + c)} > 1" for c in chosen)
+    dup_rows = " + ".join(
+        f"CASE WHEN {_q('_n_' + c)} > 1 THEN {_q('_n_' + c)} ELSE 0 END" for c in chosen
     )
-    if periods is not None:
-        b.drop(
-            "outcome period outside `periods`",
-            "SELECT sum(_rows), count(DISTINCT _k) FROM _w "
-            f"WHERE _k IS NOT NULL AND t IS NOT NULL AND NOT (TRUE{period_filter})",
-        )
-    r = b.one("SELECT sum(_rows) FROM _w WHERE _k IS NULL AND t IS NOT NULL")
-    if r and r[0]:
+    outside = f"_k IS NOT NULL AND t IS NOT NULL AND NOT (TRUE{period_filter})"
+    # every count the report needs, in one pass over the pivoted rows
+    counts = b.one(
+        "SELECT sum(_rows) FILTER (WHERE t IS NULL), count(DISTINCT _k) FILTER (WHERE t IS NULL), "
+        f"sum(_rows) FILTER (WHERE {outside}), count(DISTINCT _k) FILTER (WHERE {outside}), "
+        "sum(_rows) FILTER (WHERE _k IS NULL AND t IS NOT NULL), "
+        f"sum({dup_rows}) FILTER (WHERE {kept} AND ({dup_cond})), "
+        f"count(DISTINCT _k) FILTER (WHERE {kept} AND ({dup_cond})) FROM _w"
+    )
+    form = "YYYY" if period_type == "year" else "YYYY-MM"
+    if counts[0]:
+        b.dropped.append((f"outcome period not of the form {form}", int(counts[0]), int(counts[1])))
+    if periods is not None and counts[2]:
+        b.dropped.append(("outcome period outside `periods`", int(counts[2]), int(counts[3])))
+    if counts[4]:
         persons = b.one(
             f"SELECT count(DISTINCT person_id) FROM src_outcomes WHERE {code_filter} "
             "AND person_id NOT IN (SELECT person_id FROM _p)"
         )
         b.dropped.append(
             ("outcome rows for persons not among this intervention's kept participants",
-             int(r[0]), int(persons[0]) if persons else 0)
+             int(counts[4]), int(persons[0]) if persons else 0)
         )  # fmt: skip
-    dup_cond = " OR ".join(f"{_q('_n_' + c)} > 1" for c in chosen)
-    dup_rows = " + ".join(
-        f"CASE WHEN {_q('_n_' + c)} > 1 THEN {_q('_n_' + c)} ELSE 0 END" for c in chosen
-    )
-    b.drop(
-        "duplicate outcome rows (same person, outcome and period); the value is set to missing",
-        f"SELECT sum({dup_rows}), count(DISTINCT _k) FROM _w WHERE {kept} AND ({dup_cond})",
-    )
+    if counts[5]:
+        b.dropped.append(
+            ("duplicate outcome rows (same person, outcome and period); the value is set to "
+             "missing", int(counts[5]), int(counts[6]))
+        )  # fmt: skip
     return kept
 
 
-def _number_units(b: _Build, kept: str) -> None:
-    """Table ``_pu``: the persons with at least one kept outcome row, numbered 1..N (``unit``)."""
+def _number_units(b: _Build, kept: str) -> bool:
+    """Table (or view) ``_pu``: the persons with at least one kept outcome row, numbered 1..N
+    (``unit``); True when that is everyone in ``_p`` (then ``unit = _k``)."""
+    n_all = b.one("SELECT count(*) FROM _p")
+    n_kept = b.one(f"SELECT count(DISTINCT _k) FROM _w WHERE {kept}")
+    if n_all and n_kept and n_all[0] == n_kept[0]:
+        b.con.execute("CREATE OR REPLACE TEMP VIEW _pu AS SELECT *, _k AS unit FROM _p")
+        return True
     b.con.execute(
         "CREATE OR REPLACE TEMP TABLE _pu AS SELECT *, CAST(row_number() OVER (ORDER BY _k) "
         f"AS BIGINT) AS unit FROM _p WHERE _k IN (SELECT DISTINCT _k FROM _w WHERE {kept})"
@@ -446,6 +471,30 @@ def _number_units(b: _Build, kept: str) -> None:
     r = b.one("SELECT (SELECT count(*) FROM _p) - (SELECT count(*) FROM _pu)")
     if r and r[0]:
         b.dropped.append(("person without any outcome row in the panel's periods", 0, int(r[0])))
+    return False
+
+
+def _rows_sql(chosen: list[str], kept: str, units_are_k: bool) -> str:
+    """The narrow panel rows: ``unit, period`` and the outcome values."""
+    outcome_cols = "".join(
+        f", CASE WHEN w.{_q('_n_' + c)} > 1 THEN NULL ELSE w.{_q(c)} END AS {_q(c)}" for c in chosen
+    )
+    if units_are_k:
+        return (
+            "SELECT w._k AS unit, CAST(w.t AS BIGINT) AS period" + outcome_cols + " "
+            f"FROM _w w WHERE {kept}"
+        )
+    return (
+        "SELECT p.unit, CAST(w.t AS BIGINT) AS period" + outcome_cols + " "
+        f"FROM (SELECT * FROM _w WHERE {kept}) w JOIN (SELECT _k, unit FROM _pu) p USING (_k)"
+    )
+
+
+def _persons_sql(covs: list[str], weighted: bool) -> str:
+    """One row per unit, in unit order: the columns a panel row takes from its person."""
+    cov_cols = "".join(f", {_q(c)}" for c in covs)
+    weight = ", weight" if weighted else ""
+    return f"SELECT person_id, unit, cohort, treated{weight}{cov_cols} FROM _pu ORDER BY unit"
 
 
 def _panel_sql(chosen: list[str], covs: list[str], kept: str, key: str, weighted: bool) -> str:
@@ -542,10 +591,16 @@ def _prepare(
     weighted = unit != "person" and "population" in _columns(con, "src_participants")
     _select_members(b, kind, covs, weighted)
     kept = _pivot_outcomes(b, chosen, kind, periods)
-    _number_units(b, kept)
+    units_are_k = _number_units(b, kept)
     key = "person_id" if unit == "person" else "unit_id"
-    sql = _panel_sql(chosen, covs, kept, key, weighted)
-    return _Plan(sql=sql, info=_panel_facts(b, kept, kind, chosen, covs, unit, weighted))
+    return _Plan(
+        sql=_panel_sql(chosen, covs, kept, key, weighted),
+        rows_sql=_rows_sql(chosen, kept, units_are_k),
+        persons_sql=_persons_sql(covs, weighted),
+        key=key,
+        weighted=weighted,
+        info=_panel_facts(b, kept, kind, chosen, covs, unit, weighted),
+    )
 
 
 def _connect(
@@ -602,7 +657,8 @@ def build_panel(
         interventions table, inferred from the period labels.
     output
         ``"pandas"`` (a DataFrame) or ``"arrow"`` (a ``pyarrow.Table``; avoids a copy for large
-        panels). For panels larger than memory use :func:`write_panel`.
+        panels, and its text columns -- the pseudonym, text covariates -- are dictionary columns
+        holding each person's text once). For panels larger than memory use :func:`write_panel`.
     sort
         Sort the rows by ``unit, period`` (default). Without sorting the rows come in no
         particular order, which saves time and memory on very large panels.
@@ -660,16 +716,29 @@ def build_panel(
             submission=submission,
             period_type=period_type,
         )
-        table = con.sql(plan.sql + (_ORDER if sort else "")).to_arrow_table()
+        # stream the narrow rows (DuckDB never holds the whole result next to the Arrow copy)
+        ordered = plan.rows_sql + (" ORDER BY unit, period" if sort else "")
+        rows = _arrow_reader(con.sql(ordered)).read_all()
+        persons = _arrow_reader(con.sql(plan.persons_sql)).read_all()
     finally:
         con.close()
     info = plan.info
+    table = panel_table(
+        rows,
+        persons,
+        key=plan.key,
+        outcomes=info.outcomes,
+        covariates=info.covariates,
+        weighted=plan.weighted,
+    )
+    del rows, persons
     meta = dict(table.schema.metadata or {})
     meta[b"outcomelab.panel_info"] = _json_bytes(info.to_dict())
     table = table.replace_schema_metadata(meta)
     if output == "arrow":
         return table
-    frame = table.to_pandas()
+    frame = _plain_text(table).to_pandas(split_blocks=True, self_destruct=True)
+    del table
     frame.attrs["panel_info"] = info.to_dict()
     frame.attrs["dropped"] = info.to_dict()["dropped"]
     return frame
@@ -736,6 +805,21 @@ def write_panel(
     finally:
         con.close()
     return plan.info
+
+
+def _plain_text(table: pa.Table) -> pa.Table:
+    """Dictionary (text) columns decoded, so a DataFrame holds plain strings as before."""
+    for i, fld in enumerate(table.schema):
+        if pa.types.is_dictionary(fld.type):
+            plain = table.column(i).cast(fld.type.value_type)
+            table = table.set_column(i, pa.field(fld.name, plain.type), plain)
+    return table
+
+
+def _arrow_reader(relation: duckdb.DuckDBPyRelation) -> pa.RecordBatchReader:
+    """Stream a query's result as Arrow batches (``to_arrow_reader`` from DuckDB 1.4 on)."""
+    reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
+    return reader(_BATCH_ROWS)
 
 
 def _json_bytes(value: Any) -> bytes:
