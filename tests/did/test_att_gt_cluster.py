@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +16,8 @@ ARGS = {"outcome": "lemp", "unit": "countyreal", "time": "year", "cohort": "firs
 
 
 @pytest.fixture(scope="module")
-def mpdta(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
-    d = reference_table("mpdta/mpdta.csv")
+def mpdta() -> pd.DataFrame:
+    d = pd.read_csv(REF / "mpdta.csv")
     d["state"] = d["countyreal"] // 1000  # FIPS state code of the county
     return d
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,8 @@ CASES: dict[str, dict[str, Any]] = {
 
 
 @pytest.fixture(scope="module")
-def mpdta(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
-    data = reference_table("mpdta/mpdta.csv")
+def mpdta() -> pd.DataFrame:
+    data = pd.read_csv(REF / "mpdta" / "mpdta.csv")
     data["w"] = np.exp(data["lpop"])
     return data
 

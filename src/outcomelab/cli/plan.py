@@ -93,7 +93,9 @@ def plan(
         codes = [c.strip() for c in secondary.split(",") if c.strip()]
         document = EvaluationPlan.from_assessment(assessment, secondary_outcomes=codes).to_dict()
         path = register_plan(Store(store), document)
-        from outcomelab.vocabulary.texts import t
-
+        words = {
+            "sv": "Utvärderingsplanen är signerad ({h}) och sparad: {p}",
+            "en": "The evaluation plan is signed ({h}) and stored: {p}",
+        }
         typer.echo("")
-        typer.echo(t("plan_registered", lang, h=document["plan_hash"][:12], p=path))
+        typer.echo(words[lang].format(h=document["plan_hash"][:12], p=path))

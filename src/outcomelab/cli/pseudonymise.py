@@ -88,8 +88,7 @@ def pseudonymise_command(
         read_key,
         write_key,
     )
-    from outcomelab.row_numbers import source_rows
-    from outcomelab.schemas.reading import read_table
+    from outcomelab.schemas.reading import read_table, source_rows
     from outcomelab.schemas.writing import write_table
 
     try:

@@ -2,6 +2,7 @@
 
 from outcomelab.did.aggregation import AggregatedEffectResult
 from outcomelab.did.att_gt import att_gt
+from outcomelab.did.att_gt_moments import att_gt_moments
 from outcomelab.did.bacon import BaconDecomposition, bacon_decomposition
 from outcomelab.did.did_2x2 import did_2x2
 from outcomelab.did.event_study_plot import event_study_plot
@@ -15,6 +16,7 @@ __all__ = [
     "GroupTimeResult",
     "PreTest",
     "att_gt",
+    "att_gt_moments",
     "bacon_decomposition",
     "did_2x2",
     "event_study_plot",

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from outcomelab.errors import ParameterError
+
 __all__ = ["GroupTimeState", "LinearInfluence", "cluster_sums"]
 
 
@@ -30,7 +32,8 @@ class GroupTimeState:
     influence
         Influence functions on the full balanced panel, shape ``(n, K)``, scaled so that the
         covariance of the estimates is ``influence.T @ influence / n**2`` (R ``did``'s
-        ``inffunc``).
+        ``inffunc``); ``None`` when the state was made from sufficient statistics
+        (:func:`~outcomelab.did.att_gt_moments`), which gives analytic inference only.
     unit_cohort
         Cohort of each unit (0 = never treated), shape ``(n,)``.
     periods
@@ -63,7 +66,7 @@ class GroupTimeState:
     time: np.ndarray
     base: np.ndarray
     att: np.ndarray
-    influence: np.ndarray
+    influence: np.ndarray | None
     unit_cohort: np.ndarray
     periods: np.ndarray
     anticipation: int
@@ -111,7 +114,7 @@ class GroupTimeState:
     @property
     def n_units(self) -> int:
         """Units in the balanced panel."""
-        return int(self.influence.shape[0])
+        return int(self.unit_cohort.shape[0])
 
     def cohort_share(self, cohort: float) -> float:
         """``P(G = cohort)``: the (weighted) share of units in ``cohort``."""
@@ -164,6 +167,11 @@ class LinearInfluence:
 
     def materialise(self, state: GroupTimeState) -> np.ndarray:
         """The ``(n, m)`` influence functions (for the bootstrap)."""
+        if state.influence is None:
+            raise ParameterError(
+                "This group-time result was computed from sufficient statistics and has no "
+                "unit-level influence functions; use att_gt for bootstrap inference."
+            )
         codes = np.searchsorted(state.cohort_values, state.unit_cohort)
         share_part = self.h[codes]
         if state.unit_weights is not None:

@@ -31,7 +31,6 @@ from typing import Any
 from outcomelab.disclosure.policy import DisclosurePolicy
 from outcomelab.disclosure.suppression import Suppression, round_count
 from outcomelab.errors import DisclosureError
-from outcomelab.vocabulary.texts import t
 
 __all__ = ["PublishedResults", "publishable_results"]
 
@@ -44,6 +43,10 @@ _FLOW_COUNTS = (
     "comparison_analysed",
 )
 _ESTIMATE_FIELDS = ("estimate", "std_error", "conf_low", "conf_high", "p_value", "p_value_holm")
+_OTHER_REASONS = {
+    "sv": "övriga skäl (var för sig färre än {n})",
+    "en": "other reasons (each fewer than {n})",
+}
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def _protect_flow(
                 )
         else:
             kept.append({**item, "count": round_count(item["count"], policy.rounding_base)})
-    merged = t("disclosure_other_reasons", language, n=policy.min_cell)
+    template = _OTHER_REASONS.get(language, _OTHER_REASONS["en"])
     for stage, count in small.items():
         if count == 0:
             continue
@@ -117,7 +120,7 @@ def _protect_flow(
         kept.append(
             {
                 "stage": stage,
-                "reason": merged,
+                "reason": template.format(n=policy.min_cell),
                 "count": None if hidden else round_count(count, policy.rounding_base),
             }
         )

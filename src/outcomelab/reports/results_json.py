@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from outcomelab.errors import ReportError
-from outcomelab.evaluation import SCHEMA_VERSION
 from outcomelab.resources import schemas_dir
 
 __all__ = [
@@ -31,6 +30,7 @@ __all__ = [
     "write_results",
 ]
 
+SCHEMA_VERSION = "1.0"
 SIGNIFICANT_DIGITS = 14
 
 

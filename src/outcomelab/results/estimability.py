@@ -15,7 +15,7 @@ import numpy as np
 
 from outcomelab.errors import EstimationError
 
-__all__ = ["check_outcome_varies", "check_standard_error"]
+__all__ = ["check_outcome_varies", "check_spread", "check_standard_error"]
 
 #: a standard error below this share of the outcome's spread is rounding, not uncertainty
 RELATIVE_SE_FLOOR = 1e-8
@@ -40,10 +40,34 @@ def check_outcome_varies(y: np.ndarray, outcome: str, where: str) -> float:
     """
     spread = float(np.std(y)) if len(y) else 0.0
     scale = float(np.max(np.abs(y))) if len(y) else 0.0
+    return check_spread(spread, scale, len(y), float(y[0]) if len(y) else None, outcome, where)
+
+
+def check_spread(
+    spread: float, scale: float, count: int, example: float | None, outcome: str, where: str
+) -> float:
+    """:func:`check_outcome_varies` from summaries of the values (when they are not at hand).
+
+    Parameters
+    ----------
+    spread, scale
+        Standard deviation and largest absolute value of the outcome values.
+    count
+        Number of values.
+    example
+        One of the values (named in the message), or ``None`` when there is none.
+    outcome, where
+        As in :func:`check_outcome_varies`.
+
+    Returns
+    -------
+    float
+        ``spread`` when it is positive on the scale of the values.
+    """
     if not np.isfinite(spread) or spread <= 1e-12 * max(scale, 1e-300):
-        value = f" ({y[0]:.6g})" if len(y) else ""
+        value = f" ({example:.6g})" if example is not None else ""
         raise EstimationError(
-            f"The outcome {outcome!r} takes the same value{value} for every one of the {len(y)} "
+            f"The outcome {outcome!r} takes the same value{value} for every one of the {count} "
             f"{where}: its effect is not estimable (a difference of zero with no variation "
             "behind it, so no test is defined). Leave this outcome out or check how it was coded."
         )
