@@ -38,7 +38,9 @@ def test_smd_and_ess_by_hand(data: pd.DataFrame) -> None:
     tab = balance(data, treatment="t", covariates=["x"])
     x, t = data["x"].to_numpy(), data["t"].to_numpy() == 1
     expected = (x[t].mean() - x[~t].mean()) / x[t].std(ddof=1)
-    assert math.isclose(tab.to_frame().loc["x", "smd_before"], expected, rel_tol=1e-12)
+    assert math.isclose(
+        tab.tidy().set_index("term").loc["x", "smd_before"], expected, rel_tol=1e-12
+    )
     assert tab.sample_sizes.loc["before", "ess_treated"] == pytest.approx(t.sum())
 
 
@@ -46,7 +48,7 @@ def test_weights_that_balance_give_zero_smd() -> None:
     # two treated at 1 and 3; controls at 0, 2, 7 -- weights (0, 1, 0) reproduce the treated mean
     df = pd.DataFrame({"t": [1, 1, 0, 0, 0], "x": [1.0, 3.0, 0.0, 2.0, 7.0]})
     tab = balance(df, treatment="t", covariates=["x"], weights=[1, 1, 0, 1, 0])
-    row = tab.to_frame().loc["x"]
+    row = tab.tidy().set_index("term").loc["x"]
     assert row["smd_before"] != 0
     assert abs(row["smd_after"]) < 1e-12
     assert tab.sample_sizes.loc["after", "n_control"] == 1
@@ -54,7 +56,7 @@ def test_weights_that_balance_give_zero_smd() -> None:
 
 def test_categorical_levels_all_kept_and_binary_flagged(data: pd.DataFrame) -> None:
     tab = balance(data, treatment="t", covariates=["region", "flag"], estimand="ATE")
-    frame = tab.to_frame(all_columns=True)
+    frame = tab.tidy(all_columns=True).set_index("term")
     assert {"region_east", "region_north", "region_south"} <= set(frame.index)
     assert (frame.loc[["region_east", "flag"], "type"] == "binary").all()
     assert frame.loc[["region_east", "flag"], "var_ratio_before"].isna().all()
@@ -63,7 +65,7 @@ def test_categorical_levels_all_kept_and_binary_flagged(data: pd.DataFrame) -> N
 
 def test_flags_threshold_and_summary(data: pd.DataFrame) -> None:
     tab = balance(data, treatment="t", covariates=["x", "flag"], threshold=0.1)
-    smd = tab.to_frame()["smd_before"].abs()
+    smd = tab.tidy().set_index("term")["smd_before"].abs()
     assert tab.imbalanced_terms() == [str(i) for i in smd.index[smd >= 0.1]]
     assert tab.balanced is bool((smd < 0.1).all())
     text = tab.summary()
@@ -77,16 +79,16 @@ def test_boolean_treatment_and_variance_ratio_flag() -> None:
     t = np.repeat([True, False], 200)
     x = np.where(t, rng.normal(scale=3.0, size=400), rng.normal(size=400))
     tab = balance(pd.DataFrame({"t": t, "x": x}), treatment="t", covariates=["x"])
-    row = tab.to_frame().loc["x"]
+    row = tab.tidy().set_index("term").loc["x"]
     assert row["var_ratio_before"] > 2 and row["var_ratio_flag_before"]
     assert row["var_ratio_before"] == pytest.approx(x[t].var(ddof=1) / x[~t].var(ddof=1))
 
 
 def test_table_is_read_only_copy(data: pd.DataFrame) -> None:
     tab = balance(data, treatment="t", covariates=["x"])
-    frame = tab.to_frame()
+    frame = tab.tidy().set_index("term")
     frame.loc["x", "smd_before"] = 99.0
-    assert tab.to_frame().loc["x", "smd_before"] != 99.0
+    assert tab.tidy().set_index("term").loc["x", "smd_before"] != 99.0
     with pytest.raises(AttributeError):
         tab.estimand = "ATE"  # type: ignore[misc]
 
@@ -138,7 +140,7 @@ def test_wwc_verdict_overall_and_adjustment() -> None:
     df["same"] -= df.groupby("t")["same"].transform("mean")  # exactly 0 apart
     tab = balance(df, treatment="t", covariates=["same", "shifted"])
     verdict = tab.wwc_verdict()
-    bands = verdict.to_frame().set_index("term")["band"]
+    bands = verdict.tidy().set_index("term")["band"]
     assert bands["same"] == "satisfied"
     assert bands["shifted"] == "requires statistical adjustment"
     assert verdict.verdict == "requires statistical adjustment" and not verdict.satisfied

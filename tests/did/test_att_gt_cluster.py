@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,8 @@ ARGS = {"outcome": "lemp", "unit": "countyreal", "time": "year", "cohort": "firs
 
 
 @pytest.fixture(scope="module")
-def mpdta() -> pd.DataFrame:
-    d = pd.read_csv(REF / "mpdta.csv")
+def mpdta(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    d = reference_table("mpdta/mpdta.csv")
     d["state"] = d["countyreal"] // 1000  # FIPS state code of the county
     return d
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -23,8 +24,8 @@ ARGS = {"outcome": "lemp", "unit": "countyreal", "time": "year", "cohort": "firs
 
 
 @pytest.fixture(scope="module")
-def mpdta() -> pd.DataFrame:
-    return pd.read_csv(REF / "mpdta.csv")
+def mpdta(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    return reference_table("mpdta/mpdta.csv")
 
 
 @pytest.fixture(scope="module")

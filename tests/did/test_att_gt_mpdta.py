@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,8 @@ REF = Path(__file__).parents[1] / "reference" / "mpdta"
 
 
 @pytest.fixture(scope="module")
-def mpdta() -> pd.DataFrame:
-    return pd.read_csv(REF / "mpdta.csv")
+def mpdta(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    return reference_table("mpdta/mpdta.csv")
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ mpdta, against moderndid 0.2.0 (an independent port of R did) stored as fixtures
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,8 @@ CASES: dict[str, dict[str, Any]] = {
 
 
 @pytest.fixture(scope="module")
-def mpdta() -> pd.DataFrame:
-    data = pd.read_csv(REF / "mpdta.csv")
+def mpdta(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    data = reference_table("mpdta/mpdta.csv")
     # time-varying covariate, as in make_peer_fixtures.time_varying_covariate
     data["xv"] = data["lpop"] + 0.05 * (data["year"] - 2003) * (data["countyreal"] % 7 - 3)
     return data

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,8 @@ CASES: dict[str, dict[str, Any]] = {
 
 
 @pytest.fixture(scope="module")
-def mpdta() -> pd.DataFrame:
-    data = pd.read_csv(REF / "mpdta" / "mpdta.csv")
+def mpdta(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    data = reference_table("mpdta/mpdta.csv")
     data["w"] = np.exp(data["lpop"])
     return data
 

@@ -9,6 +9,7 @@ we by unit id; ids in data order here).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,8 @@ FORMULA = "age + educ + race + married + nodegree + re74 + re75"
 
 
 @pytest.fixture(scope="module")
-def lalonde() -> pd.DataFrame:
-    data = pd.read_csv(REF.parent / "lalonde" / "lalonde.csv", index_col=0)
+def lalonde(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    data = reference_table("lalonde/lalonde.csv")
     return data.assign(row=np.arange(len(data)))
 
 
@@ -167,7 +168,7 @@ def test_sampling_weights_equal_matchit_s_weights(lalonde):
     fit = wls_cluster(md["re78"].to_numpy(), md["treat"].to_numpy(), None,
                       md["sw"].to_numpy(float), cluster.to_numpy())  # fmt: skip
     assert fit.std_error == pytest.approx(effect["Std. Error"], rel=1e-8)
-    table = m.balance().to_frame()
+    table = m.balance().tidy().set_index("term")
     table.index = [str(t).replace("race_", "race") for t in table.index]
     for when, file in (("before", "sweights_summary_all.csv"),
                        ("after", "sweights_summary_matched.csv")):  # fmt: skip

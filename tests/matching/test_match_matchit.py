@@ -5,6 +5,7 @@ Tolerances: propensity scores 1e-8; weights 1e-10; estimates and SEs relative 1e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +22,10 @@ COLUMNS = ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
 
 
 @pytest.fixture(scope="module")
-def lalonde() -> pd.DataFrame:
+def lalonde(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
     """MatchIt breaks ties by data order, we by unit id: ids in data order (``row``) make the two
     rules the same (row order itself does not matter to us, tested below)."""
-    data = pd.read_csv(REF.parent / "lalonde" / "lalonde.csv", index_col=0)
+    data = reference_table("lalonde/lalonde.csv")
     return data.assign(row=np.arange(len(data)))
 
 
@@ -148,7 +149,7 @@ def test_balance_smd_equals_matchit_summary(nearest):
     After matching: SMDs equal summary()$sum.matched of the matrix-path match to 1e-4; the vector
     path's matched set differs (MatchIt 4.5.1's integer abs(), SOURCE.md), but its treated means
     are the same (all treated matched)."""
-    table = nearest.balance().to_frame()
+    table = nearest.balance().tidy().set_index("term")
     table.index = [str(t).replace("race_", "race") for t in table.index]
     before = pd.read_csv(REF / "nearest_summary_all.csv").set_index("term")
     after = pd.read_csv(REF / "nearest_summary_matched.csv").set_index("term")

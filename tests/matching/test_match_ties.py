@@ -6,21 +6,13 @@ by unit id (the ``unit`` column or the index), and reports how many matches a ti
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from outcomelab.matching import match
 
-LALONDE = Path(__file__).parents[1] / "reference" / "lalonde" / "lalonde.csv"
 COLUMNS = ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
-
-
-@pytest.fixture(scope="module")
-def lalonde() -> pd.DataFrame:
-    return pd.read_csv(LALONDE, index_col=0)
 
 
 def _survey(seed: int = 3, n: int = 600) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from pathlib import Path
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,6 @@ from outcomelab.errors import (
 )
 from outcomelab.matching.weighting import WeightingResult, weighting
 
-LALONDE = Path(__file__).resolve().parents[1] / "reference" / "lalonde" / "lalonde.csv"
 COVARIATES = ["age", "educ", "race", "married", "nodegree", "re74", "re75"]
 EST_RTOL = 1e-6
 SE_RTOL = 1e-4
@@ -89,8 +88,8 @@ def test_matches_statsmodels_on_simulated_data() -> None:
 
 
 @pytest.fixture(scope="module")
-def lalonde_overlap() -> pd.DataFrame:
-    df = pd.read_csv(LALONDE, index_col=0)
+def lalonde_overlap(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    df = reference_table("lalonde/lalonde.csv")
     df[["re74", "re75"]] /= 1000.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

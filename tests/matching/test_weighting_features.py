@@ -224,7 +224,7 @@ def test_weighting_option_errors():
                   method="aipw")  # fmt: skip
     with pytest.raises(ParameterError, match="`trim`"):
         weighting(df, outcome="y", treatment="t", covariates=["x1"], method="entropy", trim=0.01)
-    with pytest.raises(Exception, match=r"`weights` column .s. has 1 negative"):
+    with pytest.raises(Exception, match=r"`weights` column .s. must hold finite, non-negative"):
         weighting(df.assign(s=np.r_[-1, df["s"].to_numpy()[1:]]), outcome="y", treatment="t",
                   covariates=["x1"], weights="s")  # fmt: skip
     # a covariate value only one group has: entropy balancing cannot reach the target

@@ -15,8 +15,8 @@ REF = Path(__file__).parents[1] / "reference"
 
 
 @pytest.fixture(scope="module")
-def design() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    data = pd.read_csv(REF / "lalonde" / "lalonde.csv", index_col=0)
+def design(lalonde: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    data = lalonde
     weights = 0.5 + ((np.arange(1, len(data) + 1) * 37) % 17) / 8
     x = np.column_stack(
         [

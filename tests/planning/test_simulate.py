@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import yaml
+from scipy import stats
 
 from outcomelab.errors import ParameterError
 from outcomelab.example.planned import generate_planned_panel
@@ -128,21 +129,34 @@ def test_simulated_matching_has_power_and_no_bias() -> None:
 
 
 @pytest.mark.slow
-def test_simulated_synthetic_did_power_agrees_with_the_closed_form() -> None:
-    """Known truth: at the closed-form MDE synthetic DiD rejects about 80 % of the time.
+def test_simulated_synthetic_did_power_is_at_least_the_closed_form() -> None:
+    """Known truth: synthetic DiD is as powerful as its normal test with its true SE says, and at
+    least as powerful as the closed form promises.
 
-    Three of 33 municipalities, four years before and two after, no factor structure: synthetic
-    DiD then weighs like a DiD of all periods, whose variance the closed form states
-    (``f = (1 - icc)(1/4 + 1/2)``). The test is the evaluation's: placebo standard errors (50
-    placebo replications per data set instead of the evaluation's 200, to keep the test short)
-    and a normal interval. 100 data sets: Monte Carlo SE of the power 0.04, tolerance 3 SE.
+    Three of 33 municipalities, four years before and two after, no factor structure. The closed
+    form is the DiD of all periods (``f = (1 - icc)(1/4 + 1/2)``, SE 0.0144); synthetic DiD also
+    fits the treated units' pre-period noise, so its true SE is smaller (0.0128 over 400 data
+    sets; power 0.895 +- 0.015 at the closed-form MDE, coverage 0.93). The decision is the
+    evaluation's: placebo standard errors (50 placebo replications per data set instead of the
+    evaluation's 200, to keep the test short) and a normal interval. 100 data sets: Monte Carlo
+    SE of the power <= 0.04, tolerance 3 SE.
     """
     design = _municipal()
-    mde = assess(design).mde
+    closed = assess(design)
+    mde = closed.mde
+    closed_se = closed.sigma_effective * (1 / closed.n_treated + 1 / closed.n_control) ** 0.5
     sim = simulate_power(
         design, effect=mde, replications=100, workers=2, seed=11, placebo_replications=50
     )
     assert sim.failures == 0
-    assert sim.power == pytest.approx(0.8, abs=3 * (0.8 * 0.2 / 100) ** 0.5)
+    mc_se = (0.8 * 0.2 / 100) ** 0.5
+    assert sim.power >= 0.8 - 3 * mc_se
+    assert sim.empirical_se <= 1.05 * closed_se
+    # the placebo SE decides as the estimator's true SE would (normal test at the true SE)
+    z = stats.norm.ppf(1 - design.alpha / 2)
+    normal = stats.norm.cdf(mde / sim.empirical_se - z) + stats.norm.cdf(
+        -mde / sim.empirical_se - z
+    )
+    assert sim.power == pytest.approx(normal, abs=3 * mc_se)
     assert abs(sim.bias) < 0.1 * mde
     assert sim.coverage >= 0.88

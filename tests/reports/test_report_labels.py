@@ -8,9 +8,9 @@ import matplotlib
 import pytest
 from matplotlib.figure import Figure
 
-from outcomelab.reports.evaluation import Evaluation
-from outcomelab.reports.i18n import covariate_label
+from outcomelab.evaluation import Evaluation, run_evaluation
 from outcomelab.reports.render import figure_balance, figure_event_study, section_diagnostics
+from outcomelab.vocabulary.texts import covariate_label
 
 matplotlib.use("Agg")
 
@@ -47,10 +47,7 @@ def submission(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _evaluation(folder: Path, design: str) -> Evaluation:
-    ev = Evaluation.start({"data_dir": str(folder), "lang": "sv", "seed": 7, "design": design})
-    ev.estimate()
-    ev.diagnose()
-    return ev
+    return run_evaluation({"data_dir": str(folder), "lang": "sv", "seed": 7, "design": design})
 
 
 def _ticks(fig: Figure) -> list[str]:
@@ -92,7 +89,7 @@ def test_swedish_love_plot_after_matching(submission: Path) -> None:
 
 
 def test_codes_of_the_standard_tables_have_reader_words() -> None:
-    from outcomelab.reports.i18n import code_label
+    from outcomelab.vocabulary.texts import code_label
 
     assert code_label("children_young_people", "sv") == "Barn och unga"
     assert code_label("social_impact_bond", "en") == "Social impact bond"

@@ -112,7 +112,7 @@ def test_html_has_headline_no_code_all_figures_no_placeholders(
     # no code cells: no input areas and none of the template's calls
     assert 'class="jp-InputArea' not in page
     assert '<div class="input"' not in page
-    for code in ("Evaluation.start", "report.show(", "import ", "ev.estimate()"):
+    for code in ("evaluation.prepare", "report.show(", "import ", "evaluation.estimate("):
         assert code not in text
     # every figure the run saved is inlined
     assert len(re.findall(r"<img\b", page)) == len(run.figures)
@@ -132,8 +132,8 @@ def test_html_has_headline_no_code_all_figures_no_placeholders(
 def test_numbers_match_the_python_api(run_en: EvaluationRun, small_submission: Path) -> None:
     from outcomelab.design import build_panel
     from outcomelab.did import att_gt
+    from outcomelab.evaluation.estimation import baseline_covariates, matching_sample
     from outcomelab.matching import match
-    from outcomelab.reports.estimation import baseline_covariates, matching_sample
 
     results = run_en.results
     iid = results["intervention"]["id"]

@@ -20,7 +20,7 @@ CASE = Path(__file__).resolve().parents[1] / "reference" / "castle_submission"
 @pytest.fixture(scope="module")
 def evaluation(tmp_path_factory: pytest.TempPathFactory):
     pytest.importorskip("causaldata", reason="the castle data ship in causaldata (dev extra)")
-    from outcomelab.reports.evaluation import Evaluation
+    from outcomelab.evaluation import run_evaluation
 
     spec = importlib.util.spec_from_file_location("castle_convert", CASE / "convert.py")
     assert spec is not None and spec.loader is not None
@@ -29,14 +29,7 @@ def evaluation(tmp_path_factory: pytest.TempPathFactory):
     folder = module.convert(tmp_path_factory.mktemp("castle") / "castle")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # small cohorts: R did warns too
-        ev = Evaluation.start({"data_dir": str(folder), "lang": "sv", "follow_up_months": 24})
-        ev.estimate()
-        ev.diagnose()
-        ev.check_robustness()
-        ev.rate_evidence()
-        ev.value()
-        ev.sample_flow()
-    return ev
+        return run_evaluation({"data_dir": str(folder), "lang": "sv", "follow_up_months": 24})
 
 
 def test_no_covariates_are_said_in_words(evaluation):
@@ -51,7 +44,8 @@ def test_no_covariates_are_said_in_words(evaluation):
 def test_an_undefined_pretrend_test_is_not_computable_and_does_not_lower_the_rating(evaluation):
     from outcomelab.reports import render
 
-    assert evaluation.pretrend is not None and evaluation.pretrend["p_value"] is None
+    pretrend = evaluation.diagnostics.pretrend
+    assert pretrend is not None and pretrend.p_value is None
     text = render.section_diagnostics(evaluation)
     assert "kan inte beräknas" in text and "chi-två" not in text
     assert evaluation.evidence.sms_level == 3

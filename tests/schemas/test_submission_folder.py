@@ -69,7 +69,7 @@ def test_every_step_reads_the_semicolon_cp1252_folder(
 
 
 def test_report_inputs_read_the_semicolon_folder(semicolon_folder: Path, plain_folder: Path):
-    from outcomelab.reports.inputs import load_inputs
+    from outcomelab.evaluation.inputs import load_inputs
 
     inputs = load_inputs(data_dir=semicolon_folder)
     plain = load_inputs(data_dir=plain_folder)

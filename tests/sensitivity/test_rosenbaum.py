@@ -26,7 +26,7 @@ def test_lead_bounds_match_r(lead: pd.DataFrame) -> None:
     expected = pd.read_csv(REF / "bounds.csv")
     summary = pd.read_csv(REF / "summary.csv").iloc[0]
     res = rosenbaum_bounds(lead["exposed"], lead["control"], gammas=expected["Gamma"])
-    table = res.to_frame()
+    table = res.tidy()
     np.testing.assert_allclose(table["p_upper"], expected["Upper bound"], rtol=0, atol=1e-9)
     np.testing.assert_allclose(table["p_lower"], expected["Lower bound"], rtol=0, atol=1e-9)
     assert res.statistic == summary["T"]
@@ -87,7 +87,7 @@ def test_binary_outcome_exact_is_binomial_sign_test() -> None:
 def test_bounds_monotone_and_bracket() -> None:
     rng = np.random.default_rng(1)
     res = rosenbaum_bounds(rng.normal(0.5, 1, size=200))
-    t = res.to_frame()
+    t = res.tidy()
     assert (np.diff(t["p_upper"]) > 0).all() and (np.diff(t["p_lower"]) < 0).all()
     assert (t["p_lower"] <= t["p_upper"]).all()
 

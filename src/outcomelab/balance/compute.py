@@ -12,6 +12,7 @@ from outcomelab._checks import (
     as_float_array,
     check_choice,
     check_no_missing,
+    covariate_columns,
     require_columns,
     require_dataframe,
     rows_preview,
@@ -183,7 +184,7 @@ def balance(
     data: pd.DataFrame,
     *,
     treatment: str,
-    covariates: Sequence[str],
+    covariates: str | Sequence[str],
     weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
     estimand: Estimand = "ATT",
     weights_before: str | Sequence[float] | np.ndarray | pd.Series | None = None,
@@ -199,8 +200,10 @@ def balance(
     treatment
         0/1 (or boolean) treatment column.
     covariates
-        Covariate columns. Numeric and boolean columns are used as they are; a categorical or text
-        column is expanded into one indicator per level (all levels, as MatchIt and cobalt show).
+        Covariate columns: a list, or a plain sum ``"age + educ"`` (the one rule of
+        :func:`outcomelab._checks.covariate_spec`; a string equal to a column name is that
+        column). Numeric and boolean columns are used as they are; a categorical or text column
+        is expanded into one indicator per level (all levels, as MatchIt and cobalt show).
     weights
         Adjustment weights (column name or one value per row): matching weights (0 for unmatched
         units) or inverse-probability weights. ``None`` reports the unadjusted sample only.
@@ -222,6 +225,8 @@ def balance(
 
     Raises
     ------
+    ParameterError
+        ``covariates`` is a formula that transforms columns, or names a column twice.
     InputError
         Unknown columns, missing values (column and row count named), a treatment not coded 0/1,
         negative or infinite weights, weights of the wrong length.
@@ -263,13 +268,11 @@ def balance(
     >>> import pandas as pd
     >>> df = pd.DataFrame({"t": [1, 1, 0, 0, 0], "age": [30, 40, 20, 25, 45]})
     >>> tab = balance(df, treatment="t", covariates=["age"])
-    >>> round(float(tab.to_frame().loc["age", "smd_before"]), 3)
+    >>> round(float(tab.tidy().set_index("term").loc["age", "smd_before"]), 3)
     0.707
     """
     data = require_dataframe(data)
-    if isinstance(covariates, str):
-        covariates = [covariates]
-    covariates = list(covariates)
+    covariates = covariate_columns(data, covariates)
     if not covariates:
         raise InputError("`covariates` is empty; name at least one covariate column.")
     require_columns(data, treatment=treatment, covariates=covariates)

@@ -28,7 +28,7 @@ def love_plot(
     Parameters
     ----------
     table
-        A balance table (``BalanceTable.to_frame()``) with ``smd_before`` and, optionally,
+        A balance table (``BalanceTable.table``) with ``smd_before`` and, optionally,
         ``smd_after``; indexed by term.
     threshold
         Where to draw the balance threshold (0.1 by default; Austin 2009).

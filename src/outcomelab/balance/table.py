@@ -36,7 +36,7 @@ class BalanceTable:
         One row per covariate term (index ``term``) with ``variable`` (source column), ``type``
         (``"binary"``/``"continuous"``), ``sd_denominator`` and, for each sample ``before`` and
         (when weights were given) ``after``: ``mean_treated, mean_control, smd, var_ratio,
-        ecdf_mean, ecdf_max, var_treated, var_control``. Read it through :meth:`to_frame`.
+        ecdf_mean, ecdf_max, var_treated, var_control``. Read it through :meth:`tidy`.
     sample_sizes
         Index ``before``/``after``; columns ``n_treated, n_control`` (units with positive weight)
         and ``ess_treated, ess_control`` (Kish effective sample sizes).
@@ -50,7 +50,7 @@ class BalanceTable:
 
     Notes
     -----
-    :meth:`to_frame` adds two flags for the last sample: ``imbalanced_*`` (``|SMD| >=
+    :meth:`tidy` adds two flags for the last sample: ``imbalanced_*`` (``|SMD| >=
     threshold``) and ``var_ratio_flag_*`` (a continuous term's variance ratio outside 0.5-2;
     Rubin 2001, Austin 2009).
     """
@@ -71,8 +71,8 @@ class BalanceTable:
         """Whether the table has an adjusted ("after") sample."""
         return "smd_after" in self.table.columns
 
-    def to_frame(self, *, all_columns: bool = False) -> pd.DataFrame:
-        """The balance table as a new DataFrame indexed by term.
+    def tidy(self, *, all_columns: bool = False) -> pd.DataFrame:
+        """The balance table as a new DataFrame, one row per term.
 
         Parameters
         ----------
@@ -82,8 +82,8 @@ class BalanceTable:
         Returns
         -------
         pandas.DataFrame
-            Display columns (see :class:`BalanceTable`) and the ``imbalanced_*`` and
-            ``var_ratio_flag_*`` flags of the last sample.
+            ``term`` first, then the display columns (see :class:`BalanceTable`) and the
+            ``imbalanced_*`` and ``var_ratio_flag_*`` flags of the last sample.
         """
         frame = self.table.copy()
         last = "after" if self.adjusted else "before"
@@ -92,11 +92,10 @@ class BalanceTable:
         frame[f"var_ratio_flag_{last}"] = (ratio < VAR_RATIO_LIMITS[0]) | (
             ratio > VAR_RATIO_LIMITS[1]
         )
-        if all_columns:
-            return frame
-        flags = [f"imbalanced_{last}", f"var_ratio_flag_{last}"]
-        keep = [c for c in DISPLAY_COLUMNS if c in frame.columns] + flags
-        return frame[keep]
+        if not all_columns:
+            flags = [f"imbalanced_{last}", f"var_ratio_flag_{last}"]
+            frame = frame[[c for c in DISPLAY_COLUMNS if c in frame.columns] + flags]
+        return frame.rename_axis("term").reset_index()
 
     def max_abs_smd(self, sample: Literal["before", "after"] = "after") -> float:
         """Largest |SMD| over the terms in ``sample``."""
@@ -187,7 +186,7 @@ class BalanceTable:
         lines = [
             f"Balance for the {self.estimand} (SMD denominator: {self.s_d_denom} SD; "
             f"threshold |SMD| < {self.threshold})",
-            self.to_frame().to_string(float_format=lambda x: f"{x:.4f}"),
+            self.tidy().to_string(index=False, float_format=lambda x: f"{x:.4f}"),
             "",
             "Sample sizes:",
             self.sample_sizes.to_string(float_format=lambda x: f"{x:.1f}"),
@@ -209,13 +208,13 @@ class BalanceTable:
         )
         return (
             head
-            + self.to_frame().to_html(float_format=lambda x: f"{x:.4f}")
+            + self.tidy().to_html(index=False, float_format=lambda x: f"{x:.4f}")
             + self.sample_sizes.to_html(float_format=lambda x: f"{x:.1f}")
         )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict of the table, sample sizes and settings (NaN becomes ``None``)."""
-        frame = self.to_frame().reset_index()
+        frame = self.tidy()
         sizes = self.sample_sizes.reset_index(names="sample")
         return {
             "estimand": self.estimand,

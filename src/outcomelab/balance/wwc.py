@@ -124,9 +124,19 @@ class WWCVerdict:
         ``adjustment_required`` or ``not_satisfied``."""
         return CODES[self.verdict]
 
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the per-covariate table."""
+    def tidy(self) -> pd.DataFrame:
+        """A copy of the per-covariate table (``term`` first)."""
         return self.table.copy()
+
+    def summary(self) -> str:
+        """Plain-text verdict, its reasons and the per-covariate table."""
+        lines = [f"WWC baseline equivalence: {self.verdict}"]
+        lines.extend(f"  {reason}" for reason in self.reasons)
+        lines.append(self.table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict: verdict, reasons and the per-covariate rows (NaN becomes ``None``)."""

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from outcomelab import __version__
+from outcomelab._version import __version__
 from outcomelab.batch.manifest import EvaluationJob
 from outcomelab.resources import templates_dir
 

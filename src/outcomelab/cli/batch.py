@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 
-from outcomelab.batch import load_manifest, run_batch
 from outcomelab.cli.main import app
 
 
@@ -23,6 +22,8 @@ def batch_command(
     force: bool = typer.Option(False, "--force", help="Rerun even unchanged evaluations."),
 ) -> None:
     """Run the evaluations of MANIFEST in parallel; failures do not stop the others."""
+    from outcomelab.batch import load_manifest, run_batch
+
     jobs = load_manifest(manifest)
     summary = run_batch(jobs, out, workers=workers, scheduler=scheduler, force=force)
     typer.echo(

@@ -7,17 +7,10 @@ from pathlib import Path
 
 import typer
 
-from outcomelab._checks import check_choice
-from outcomelab.cli.main import app
-from outcomelab.contracts import (
-    load_contract,
-    load_evaluation,
-    load_verified,
-    settle,
-    to_indigo,
-)
+from outcomelab.cli.main import HELP_MARKUP, app
 
 contract_app = typer.Typer(
+    rich_markup_mode=HELP_MARKUP,
     help="Outcome contracts: check a contract file, settle its outcome payments.",
     no_args_is_help=True,
 )
@@ -31,6 +24,8 @@ def check_command(
     contract: Path = typer.Argument(..., help="The contract YAML file."),
 ) -> None:
     """Read a contract file and report whether it is valid (errors name the field and line)."""
+    from outcomelab.contracts import load_contract
+
     c = load_contract(contract)
     typer.echo(
         f"{contract}: valid. {c.name}; {c.participants} participants; "
@@ -68,21 +63,15 @@ def settle_command(
     ),
 ) -> None:
     """Settle a contract: payment schedule (CSV), steps, settlement JSON and a report section."""
+    from outcomelab._checks import check_choice
+    from outcomelab.contracts import settle_files, to_indigo
+
     if export is not None:
         check_choice("--export", export, EXPORTS)
     check_choice("--payment-type", payment_type, ("planned", "actual"))
     check_choice("--lang", lang, ("sv", "en"))
-    c = load_contract(contract)
-    ev = load_evaluation(evaluation) if evaluation is not None else None
-    counts = load_verified(verified) if verified is not None else {}
-    result = settle(
-        c,
-        ev.effects if ev else {},
-        counts,
-        directions=ev.directions if ev else None,
-        payment_type=payment_type,  # type: ignore[arg-type]
-        evaluation_id=ev.evaluation_id if ev else "",
-    )
+    result = settle_files(contract, evaluation, verified, payment_type=payment_type)  # type: ignore[arg-type]
+    c = result.contract
     out.mkdir(parents=True, exist_ok=True)
     result.payments.to_csv(out / "payment_schedule.csv", index=False)
     result.steps.to_csv(out / "settlement_steps.csv", index=False)
@@ -112,15 +101,12 @@ def _report(
     lang: str,
     payment_type: str,
 ) -> list[str]:
-    """Execute the report section template and export it as HTML without code."""
-    from outcomelab.reports.html import export_html
-    from outcomelab.reports.runner import execute_template
-    from outcomelab.resources import templates_dir
+    """Run the outcome-contract report template and export it as HTML without code."""
+    from outcomelab.reports.api import run_report
+    from outcomelab.vocabulary.texts import t
 
-    notebook = out / "outcome_contract.ipynb"
-    execute_template(
-        templates_dir() / "outcome_contract.ipynb",
-        notebook,
+    run_report(
+        "contract",
         {
             "contract_path": str(contract.resolve()),
             "evaluation_dir": "" if evaluation is None else str(evaluation.resolve()),
@@ -128,8 +114,8 @@ def _report(
             "payment_type": payment_type,
             "lang": lang,
         },
+        notebook=out / "outcome_contract.ipynb",
+        title=t("ct_title", lang),
         timeout=300,
     )
-    title = "Utfallskontrakt" if lang == "sv" else "Outcome contract"
-    export_html(notebook, out / "outcome_contract.html", title=title)
     return ["outcome_contract.ipynb", "outcome_contract.html"]

@@ -9,12 +9,15 @@ the partly executed notebook.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from outcomelab.cli.main import app
 from outcomelab.errors import ParameterError, ReadError, SchemaError
+
+if TYPE_CHECKING:
+    from outcomelab.reports import EvaluationRun
 
 __all__ = ["evaluate_command", "read_params"]
 
@@ -94,9 +97,20 @@ def evaluate_command(
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
         print_failures(err.failures)
         raise typer.Exit(err.exit_code) from None
+    _print_summary(run)
+
+
+def _print_summary(run: EvaluationRun) -> None:
+    """The headline, the verdict and where the files are, in the report's language."""
+    from outcomelab.vocabulary.texts import code_label, t
+
+    lang = str(run.results.get("language") or "sv")
     headline = run.results["headline"]
+    names = {o["code"]: o["name"] for o in run.results.get("outcomes", [])}
+    outcome = names.get(headline["outcome"], headline["outcome"])
     typer.echo(headline["text"])
-    typer.echo(f"Verdict on {headline['outcome']}: {headline['verdict']}.")
-    typer.echo(f"Report:  {run.html}")
-    typer.echo(f"Results: {run.results_json}")
-    typer.echo(f"Figures: {len(run.figures)} in {run.out_dir / 'figures'}")
+    verdict = code_label(headline["verdict"], lang)
+    typer.echo(t("cli_verdict", lang, outcome=outcome, verdict=verdict))
+    typer.echo(t("cli_report", lang, path=run.html))
+    typer.echo(t("cli_results", lang, path=run.results_json))
+    typer.echo(t("cli_figures", lang, n=len(run.figures), path=run.out_dir / "figures"))

@@ -15,12 +15,17 @@ import typer
 
 from outcomelab.errors import OutcomelabError
 
+#: plain help pages (no rich boxes): rendering help with rich imports about a second of modules
+#: and would make every ``outcomelab --help`` slow (benchmarks/import_time.py)
+HELP_MARKUP = None
+
 app = typer.Typer(
     name="outcomelab",
     help="Validate, store, evaluate and publish social-investment outcome data.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=HELP_MARKUP,
 )
 
 

@@ -93,9 +93,7 @@ def plan(
         codes = [c.strip() for c in secondary.split(",") if c.strip()]
         document = EvaluationPlan.from_assessment(assessment, secondary_outcomes=codes).to_dict()
         path = register_plan(Store(store), document)
-        words = {
-            "sv": "Utvärderingsplanen är signerad ({h}) och sparad: {p}",
-            "en": "The evaluation plan is signed ({h}) and stored: {p}",
-        }
+        from outcomelab.vocabulary.texts import t
+
         typer.echo("")
-        typer.echo(words[lang].format(h=document["plan_hash"][:12], p=path))
+        typer.echo(t("plan_registered", lang, h=document["plan_hash"][:12], p=path))

@@ -88,7 +88,8 @@ def pseudonymise_command(
         read_key,
         write_key,
     )
-    from outcomelab.schemas.reading import read_table, source_rows
+    from outcomelab.row_numbers import source_rows
+    from outcomelab.schemas.reading import read_table
     from outcomelab.schemas.writing import write_table
 
     try:

@@ -7,8 +7,6 @@ from pathlib import Path
 import typer
 
 from outcomelab.cli.main import app
-from outcomelab.disclosure import load_policy
-from outcomelab.publish import build_site
 
 
 @app.command("publish")
@@ -20,6 +18,9 @@ def publish_command(
     ),
 ) -> None:
     """Publish evaluations as a static, bilingual catalogue after disclosure control."""
+    from outcomelab.disclosure import load_policy
+    from outcomelab.publish import build_site
+
     info = build_site(evaluations, site, policy=load_policy(policy))
     typer.echo(f"Published {len(info.evaluations)} evaluation(s) to {info.index}")
     for evaluation_id, reason in info.withheld:

@@ -6,12 +6,15 @@ from pathlib import Path
 
 import typer
 
-from outcomelab.cli.main import app
+from outcomelab.cli.main import HELP_MARKUP, app
 
 __all__ = ["schemas_app"]
 
 schemas_app = typer.Typer(
-    name="schemas", help="The standard tables: list them, write their docs.", no_args_is_help=True
+    rich_markup_mode=HELP_MARKUP,
+    name="schemas",
+    help="The standard tables: list them, write their docs.",
+    no_args_is_help=True,
 )
 app.add_typer(schemas_app, name="schemas")
 

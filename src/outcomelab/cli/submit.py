@@ -6,17 +6,23 @@ import contextlib
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
-from outcomelab.cli.main import app
+from outcomelab.cli.main import HELP_MARKUP, app
 from outcomelab.errors import SchemaError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["print_failures", "submissions_app"]
 
 submissions_app = typer.Typer(
-    name="submissions", help="List and show stored submissions.", no_args_is_help=True
+    rich_markup_mode=HELP_MARKUP,
+    name="submissions",
+    help="List and show stored submissions.",
+    no_args_is_help=True,
 )
 app.add_typer(submissions_app, name="submissions")
 
@@ -92,6 +98,8 @@ def list_submissions(
     ),
 ) -> None:
     """List the stored submissions, oldest first."""
+    import pandas as pd
+
     from outcomelab.store import Store
 
     target = Store(store)

@@ -6,12 +6,15 @@ from pathlib import Path
 
 import typer
 
-from outcomelab.cli.main import app
+from outcomelab.cli.main import HELP_MARKUP, app
 
 __all__ = ["users_app"]
 
 users_app = typer.Typer(
-    name="users", help="Add, list and disable users of the submission portal.", no_args_is_help=True
+    rich_markup_mode=HELP_MARKUP,
+    name="users",
+    help="Add, list and disable users of the submission portal.",
+    no_args_is_help=True,
 )
 app.add_typer(users_app, name="users")
 

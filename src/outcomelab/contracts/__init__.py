@@ -13,7 +13,7 @@ from outcomelab.contracts.model import (
     Party,
     PaymentDate,
 )
-from outcomelab.contracts.settlement import CAP_ORDER, Settlement, settle
+from outcomelab.contracts.settlement import CAP_ORDER, Settlement, settle, settle_files
 from outcomelab.contracts.verified import load_verified
 
 __all__ = [
@@ -32,5 +32,6 @@ __all__ = [
     "load_verified",
     "parse_contract",
     "settle",
+    "settle_files",
     "to_indigo",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -14,40 +15,34 @@ import pandas as pd
 from scipy import stats
 
 from outcomelab._checks import check_choice
+from outcomelab.contracts.evaluation import load_evaluation
+from outcomelab.contracts.loading import load_contract
 from outcomelab.contracts.model import Contract, OutcomeMetric
+from outcomelab.contracts.verified import load_verified
 from outcomelab.errors import InputError
 from outcomelab.results import EffectResult
 from outcomelab.vocabulary import check_direction, lab_catalogue
+from outcomelab.vocabulary.texts import t
 
-__all__ = ["CAP_ORDER", "Settlement", "settle"]
+__all__ = ["CAP_ORDER", "Settlement", "settle", "settle_files"]
 
 #: the caps, in the order they are applied
 CAP_ORDER: tuple[str, ...] = ("metric", "per_participant", "total", "investor_return")
 
-_LABELS: dict[str, dict[str, str]] = {
-    "metric_id": {"sv": "Utfallsmått", "en": "Outcome metric"},
-    "rule": {"sv": "Betalningsregel", "en": "Payment rule"},
-    "basis": {"sv": "Underlag", "en": "Basis"},
-    "quantity": {"sv": "Antal enheter", "en": "Quantity"},
-    "price_per_unit_sek": {"sv": "Pris per enhet (kr)", "en": "Price per unit (SEK)"},
-    "gross_sek": {"sv": "Brutto (kr)", "en": "Gross (SEK)"},
-    "caps_applied": {"sv": "Tak som tillämpats", "en": "Cap applied"},
-    "net_sek": {"sv": "Netto (kr)", "en": "Net (SEK)"},
-    "rate_card": {"sv": "Pris per verifierat utfall", "en": "Rate card"},
-    "counterfactual": {
-        "sv": "Förbättring mot jämförelsegrupp",
-        "en": "Improvement over comparison group",
-    },
-    "metric": {"sv": "tak för måttet", "en": "metric cap"},
-    "per_participant": {"sv": "tak per deltagare", "en": "per-participant cap"},
-    "total": {"sv": "totalt tak", "en": "total cap"},
-    "investor_return": {"sv": "tak för investerarens avkastning", "en": "investor return cap"},
-    "none": {"sv": "inget", "en": "none"},
+#: the words of a payment rule, a cap or a steps-table column: ``vocabulary/words/contract.toml``
+_KEYS = {
+    "rate_card": "ct_rule_rate_card",
+    "counterfactual": "ct_rule_counterfactual",
+    "metric": "ct_capname_metric",
+    "per_participant": "ct_capname_per_participant",
+    "total": "ct_capname_total",
+    "investor_return": "ct_capname_investor_return",
+    "none": "ct_capname_none",
 }
 
 
 def _label(key: str, lang: str) -> str:
-    return _LABELS.get(key, {}).get(lang, key)
+    return t(_KEYS.get(key, f"ct_col_{key}"), lang)
 
 
 @dataclass(frozen=True)
@@ -77,13 +72,16 @@ class Settlement:
     payment_type: str
     evaluation_id: str = ""
     effects: Mapping[str, EffectResult] = field(default_factory=dict, repr=False)
-    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("steps", "caps", "payments"):
             object.__setattr__(self, name, getattr(self, name).copy())
         object.__setattr__(self, "effects", MappingProxyType(dict(self.effects)))
-        object.__setattr__(self, "notes", tuple(self.notes))
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes in English (the settlement file and the command line)."""
+        return tuple(self.notes_in("en"))
 
     @property
     def investor_cap_sek(self) -> float | None:
@@ -95,27 +93,27 @@ class Settlement:
         """The calculation step by step (metric, rule, quantity, price, gross, cap, net), labelled
         in ``lang``, with a total row."""
         check_choice("lang", lang, ("sv", "en"))
-        t = self.steps
+        steps = self.steps
         caps = [
             ", ".join(_label(c, lang) for c in str(v).split(",") if c) or _label("none", lang)
-            for v in t["caps_applied"]
+            for v in steps["caps_applied"]
         ]
         out = pd.DataFrame(
             {
-                _label("metric_id", lang): t["metric_id"],
-                _label("rule", lang): [_label(r, lang) for r in t["rule"]],
-                _label("basis", lang): t["basis_sv" if lang == "sv" else "basis"],
-                _label("quantity", lang): t["quantity"],
-                _label("price_per_unit_sek", lang): t["price_per_unit_sek"],
-                _label("gross_sek", lang): t["gross_sek"],
+                _label("metric_id", lang): steps["metric_id"],
+                _label("rule", lang): [_label(r, lang) for r in steps["rule"]],
+                _label("basis", lang): steps["basis_sv" if lang == "sv" else "basis"],
+                _label("quantity", lang): steps["quantity"],
+                _label("price_per_unit_sek", lang): steps["price_per_unit_sek"],
+                _label("gross_sek", lang): steps["gross_sek"],
                 _label("caps_applied", lang): caps,
-                _label("net_sek", lang): t["net_sek"],
+                _label("net_sek", lang): steps["net_sek"],
             }
         )
         total: dict[str, object] = {c: "" for c in out.columns}
-        total[_label("metric_id", lang)] = "Totalt" if lang == "sv" else "Total"
-        total[_label("gross_sek", lang)] = float(t["gross_sek"].sum())
-        total[_label("net_sek", lang)] = float(t["net_sek"].sum())
+        total[_label("metric_id", lang)] = t("ct_total_row", lang)
+        total[_label("gross_sek", lang)] = float(steps["gross_sek"].sum())
+        total[_label("net_sek", lang)] = float(steps["net_sek"].sum())
         return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
     def to_dict(self) -> dict[str, Any]:
@@ -155,6 +153,19 @@ class Settlement:
             "payments": records(self.payments),
             "notes": list(self.notes),
         }
+
+    def notes_in(self, lang: Literal["sv", "en"]) -> list[str]:
+        """The notes in ``lang``: the caps that bind and the contract's own assumptions."""
+        binding = [str(r["cap"]) for r in self.caps.to_dict(orient="records") if r["binding"]]
+        notes = []
+        if binding:
+            caps = ", ".join(_label(c, lang) for c in binding)
+            notes.append(t("ct_note_binding", lang, caps=caps))
+        if self.contract.assumptions:
+            notes.append(
+                t("ct_note_assumptions", lang, assumptions=" ".join(self.contract.assumptions))
+            )
+        return notes
 
     def summary(self) -> str:
         """Plain-text summary of the settlement."""
@@ -458,15 +469,6 @@ def settle(
             "type",
         ],
     )
-    notes = []
-    binding = [str(r["cap"]) for r in cap_rows if r["binding"]]
-    if binding:
-        notes.append("Binding caps: " + ", ".join(_label(c, "en") for c in binding) + ".")
-    if contract.assumptions:
-        notes.append(
-            "The contract file lists assumptions that are not public facts: "
-            + " ".join(contract.assumptions)
-        )
     return Settlement(
         contract=contract,
         steps=steps,
@@ -476,5 +478,43 @@ def settle(
         payment_type=payment_type,
         evaluation_id=evaluation_id,
         effects=effects,
-        notes=tuple(notes),
+    )
+
+
+def settle_files(
+    contract: str | Path,
+    evaluation: str | Path | None = None,
+    verified: str | Path | None = None,
+    *,
+    payment_type: Literal["planned", "actual"] = "planned",
+) -> Settlement:
+    """Read a contract, the evaluation's ``results.json`` and the verified counts, and settle.
+
+    The one way the command line and the contract report template settle from files.
+
+    Parameters
+    ----------
+    contract
+        The contract YAML file.
+    evaluation
+        The evaluation's output folder (or its ``results.json``); ``None`` when every metric is
+        paid by rate card.
+    verified
+        CSV ``metric_id,count`` of verified outcomes; ``None`` when no metric is paid by rate card.
+    payment_type
+        ``"planned"`` or ``"actual"``.
+
+    Returns
+    -------
+    Settlement
+    """
+    loaded = load_contract(contract)
+    results = load_evaluation(evaluation) if evaluation else None
+    return settle(
+        loaded,
+        results.effects if results else {},
+        load_verified(verified) if verified else {},
+        directions=results.directions if results else None,
+        payment_type=payment_type,
+        evaluation_id=results.evaluation_id if results else "",
     )

@@ -8,7 +8,12 @@ the same straight to Parquet for panels larger than memory.
 from __future__ import annotations
 
 from outcomelab.design.covariates import RECOMMENDED, CovariateSet, analysis_covariates
-from outcomelab.design.followup import followup_windows, in_followup, restrict_to_followup
+from outcomelab.design.followup import (
+    followup_event_time,
+    followup_windows,
+    in_followup,
+    restrict_to_followup,
+)
 from outcomelab.design.panel import (
     PANEL_COLUMNS,
     PanelInfo,
@@ -26,6 +31,7 @@ __all__ = [
     "PanelInfo",
     "analysis_covariates",
     "build_panel",
+    "followup_event_time",
     "followup_windows",
     "format_period",
     "in_followup",

@@ -12,7 +12,7 @@ from outcomelab._checks import check_choice, require_columns
 from outcomelab.errors import ParameterError
 from outcomelab.vocabulary import lab_catalogue
 
-__all__ = ["followup_windows", "in_followup", "restrict_to_followup"]
+__all__ = ["followup_event_time", "followup_windows", "in_followup", "restrict_to_followup"]
 
 
 def followup_windows(outcome_code: str) -> tuple[int, ...]:
@@ -34,6 +34,21 @@ def followup_windows(outcome_code: str) -> tuple[int, ...]:
         If the code is not in the catalogue.
     """
     return lab_catalogue().require(outcome_code).followup_windows_months
+
+
+def followup_event_time(months: int, period_type: str = "year") -> int:
+    """The event time (periods since the start period) at which a follow-up of ``months`` is read.
+
+    Yearly data: ``months // 12`` (event time 0 is the start year, 2 the second full year after
+    it, so 24 months); monthly data: ``months``.
+
+    Examples
+    --------
+    >>> followup_event_time(24), followup_event_time(24, "month")
+    (2, 24)
+    """
+    check_choice("period_type", period_type, ["year", "month"])
+    return int(months) // 12 if period_type == "year" else int(months)
 
 
 def in_followup(
@@ -73,7 +88,7 @@ def in_followup(
             f"`months` must be a multiple of 12 for yearly data; got {months}. "
             "Use monthly data for shorter windows."
         )
-    last = months // 12 if period_type == "year" else months
+    last = followup_event_time(months, period_type)
     e = panel[rel_time]
     return (e >= 0) & (e <= last)
 

@@ -31,6 +31,7 @@ from typing import Any
 from outcomelab.disclosure.policy import DisclosurePolicy
 from outcomelab.disclosure.suppression import Suppression, round_count
 from outcomelab.errors import DisclosureError
+from outcomelab.vocabulary.texts import t
 
 __all__ = ["PublishedResults", "publishable_results"]
 
@@ -43,10 +44,6 @@ _FLOW_COUNTS = (
     "comparison_analysed",
 )
 _ESTIMATE_FIELDS = ("estimate", "std_error", "conf_low", "conf_high", "p_value", "p_value_holm")
-_OTHER_REASONS = {
-    "sv": "övriga skäl (var för sig färre än {n})",
-    "en": "other reasons (each fewer than {n})",
-}
 
 
 @dataclass(frozen=True)
@@ -112,7 +109,7 @@ def _protect_flow(
                 )
         else:
             kept.append({**item, "count": round_count(item["count"], policy.rounding_base)})
-    template = _OTHER_REASONS.get(language, _OTHER_REASONS["en"])
+    merged = t("disclosure_other_reasons", language, n=policy.min_cell)
     for stage, count in small.items():
         if count == 0:
             continue
@@ -120,7 +117,7 @@ def _protect_flow(
         kept.append(
             {
                 "stage": stage,
-                "reason": template.format(n=policy.min_cell),
+                "reason": merged,
                 "count": None if hidden else round_count(count, policy.rounding_base),
             }
         )

@@ -5,10 +5,9 @@ discounted NPV, benefit-cost ratio, ROI, payback and break-even, with Monte Carl
 """
 
 from outcomelab.economics.discounting import GREEN_BOOK_SCHEDULE, discount_factors
-from outcomelab.economics.labels import payer_label
 from outcomelab.economics.persistence import persistence_factors
 from outcomelab.economics.prices import convert_price_year, load_cpi, price_factor
-from outcomelab.economics.result import ValueResult
+from outcomelab.economics.result import ValueResult, payer_label
 from outcomelab.economics.unit_values import BUNDLED_VERSION, UnitValueTable, load_unit_values
 from outcomelab.economics.valuation import COST_PAYERS, value
 

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from outcomelab.economics.labels import Lang, column_label, payer_label, text
+from outcomelab._checks import Lang
 from outcomelab.numerics import json_safe
+from outcomelab.vocabulary.numbers import fmt_num
+from outcomelab.vocabulary.texts import t as say
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,17 +36,26 @@ PAYER_ORDER: tuple[str, ...] = (
 
 
 def _fmt_sek(x: float, lang: Lang) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    s = f"{x:,.0f}"
-    return s.replace(",", "\u00a0") if lang == "sv" else s
+    return fmt_num(x, lang, 0)
 
 
 def _fmt_num(x: float, lang: Lang, digits: int = 2) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    s = f"{x:.{digits}f}"
-    return s.replace(".", ",") if lang == "sv" else s
+    return fmt_num(x, lang, digits)
+
+
+def payer_label(payer: str, lang: Lang = "sv") -> str:
+    """The reader's word for a payer (``municipality`` -> ``Kommunen``); other codes as given."""
+    return say(f"payer_{payer}", lang, default=payer)
+
+
+def column_label(column: str, lang: Lang = "sv") -> str:
+    """The reader's words for a column of the socio-economic tables."""
+    return say(f"col_{column}", lang)
+
+
+def _money_unit(biggest: float, lang: Lang) -> tuple[float, str]:
+    """Divisor and unit of an axis in millions or thousands of kronor."""
+    return (1e6, say("econ_msek", lang)) if biggest >= 1e6 else (1e3, say("econ_tsek", lang))
 
 
 class _Row:
@@ -176,7 +187,7 @@ class ValueResult:
             )
             prob = r.prob_ahead if not math.isnan(r.prob_ahead) else r.prob_ahead_analytic
             payback = (
-                text("not_reached", lang)
+                say("econ_not_reached", lang)
                 if r.payback_year is None or pd.isna(r.payback_year)
                 else str(int(r.payback_year))
             )
@@ -214,28 +225,23 @@ class ValueResult:
 
     def illustrative_notice(self, lang: Lang = "sv") -> str:
         """The sentence a report must show when illustrative unit values were used, else ``""``."""
-        return text("illustrative", lang) if self.uses_illustrative else ""
+        return say("econ_illustrative", lang) if self.uses_illustrative else ""
 
     def unit_value_sources(self, lang: Lang = "sv") -> pd.DataFrame:
         """The unit values used, in the price year, with unit, source and the illustrative flag
         (for the report's method appendix)."""
         t = self.unit_values_used
-        sv = lang == "sv"
+        year = self.settings["price_year"]
         return pd.DataFrame(
             {
-                "Utfall" if sv else "Outcome": t["outcome_code"].to_numpy(),
+                column_label("outcome", lang): t["outcome_code"].to_numpy(),
                 column_label("payer", lang): [payer_label(p, lang) for p in t["payer"]],
-                "Myndighet" if sv else "Agency": t["agency"].to_numpy(),
-                (
-                    f"Värde (kr, {self.settings['price_year']})"
-                    if sv
-                    else f"Value (SEK, {self.settings['price_year']})"
-                ): t["value_sek_in_price_year"].to_numpy(),
-                "Enhet" if sv else "Unit": t["unit"].to_numpy(),
-                "Källa" if sv else "Source": t["source"].to_numpy(),
-                "Illustrativt" if sv else "Illustrative": [
-                    ("ja" if v else "nej") if sv else ("yes" if v else "no")
-                    for v in t["illustrative"]
+                column_label("agency", lang): t["agency"].to_numpy(),
+                say("col_value_in_year", lang, year=year): t["value_sek_in_price_year"].to_numpy(),
+                column_label("unit", lang): t["unit"].to_numpy(),
+                column_label("source", lang): t["source"].to_numpy(),
+                column_label("illustrative", lang): [
+                    say("yes" if v else "no", lang) for v in t["illustrative"]
                 ],
             }
         )
@@ -275,9 +281,7 @@ class ValueResult:
         returns = table.iloc[:, 2].to_numpy(dtype=float)
         net = table.iloc[:, 3].to_numpy(dtype=float)
         biggest = float(np.nanmax(np.abs(np.concatenate([costs, returns, net, [1.0]]))))
-        div, unit = (1e6, "mnkr" if lang == "sv" else "MSEK")
-        if biggest < 1e6:
-            div, unit = (1e3, "tkr" if lang == "sv" else "thousand SEK")
+        div, unit = _money_unit(biggest, lang)
         if ax is None:
             fig, ax = plt.subplots(figsize=(7, 0.6 * max(len(labels), 1) + 1.6))
         else:
@@ -290,9 +294,9 @@ class ValueResult:
         ax.set_yticks(y, labels)
         ax.set_xlabel(
             f"{column_label('costs', lang)} / {column_label('returns', lang)}, "
-            f"{text('present_value', lang)} ({unit}, {self.settings['price_year']})"
+            f"{say('econ_present_value', lang)} ({unit}, {self.settings['price_year']})"
         )
-        ax.set_title(text("who_title", lang))
+        ax.set_title(say("econ_who_title", lang))
         ax.legend(loc="best", fontsize="small")
         fig.tight_layout()
         return fig
@@ -309,9 +313,7 @@ class ValueResult:
 
         cum = self.discounted_flows.cumsum()
         biggest = float(np.nanmax(np.abs(cum.to_numpy()))) if cum.size else 1.0
-        div, unit = (1e6, "mnkr" if lang == "sv" else "MSEK")
-        if biggest < 1e6:
-            div, unit = (1e3, "tkr" if lang == "sv" else "thousand SEK")
+        div, unit = _money_unit(biggest, lang)
         if ax is None:
             fig, ax = plt.subplots(figsize=(7, 3.5))
         else:
@@ -320,10 +322,9 @@ class ValueResult:
             style = {"color": "black", "lw": 2.2} if payer == "total" else {"lw": 1.2}
             ax.plot(cum.index, cum[payer] / div, label=payer_label(payer, lang), **style)
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xlabel("År" if lang == "sv" else "Year")
+        ax.set_xlabel(say("econ_year", lang))
         ax.set_ylabel(
-            f"{'Ackumulerat netto' if lang == 'sv' else 'Cumulative net'}, "
-            f"{text('present_value', lang)} ({unit})"
+            f"{say('econ_cumulative_net', lang)}, {say('econ_present_value', lang)} ({unit})"
         )
         ax.legend(loc="best", fontsize="small")
         fig.tight_layout()
@@ -359,7 +360,7 @@ class ValueResult:
             self.summary_table(lang).to_string(index=False),
         ]
         if self.uses_illustrative:
-            lines.append(text("illustrative", lang))
+            lines.append(say("econ_illustrative", lang))
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
 

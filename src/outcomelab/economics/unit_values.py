@@ -27,6 +27,7 @@ import pandas as pd
 
 from outcomelab.errors import InputError, ReadError, SchemaError
 from outcomelab.resources import schemas_dir
+from outcomelab.schemas import validate
 
 __all__ = [
     "BUNDLED_VERSION",
@@ -109,27 +110,14 @@ def _as_bool(series: pd.Series, where: str) -> pd.Series:
 
 
 def _schema_validate(table: pd.DataFrame, where: str) -> None:
-    """Validate against the standard ``unit_values`` schema when outcomelab.schemas offers it."""
-    try:
-        from outcomelab import schemas
-    except ImportError:  # pragma: no cover - the package is part of outcomelab
-        return
-    validate = getattr(schemas, "validate", None)
-    if validate is None:
-        return
-    try:
-        report = validate(table, "unit_values")
-    except (KeyError, FileNotFoundError, LookupError):
-        return  # the schema itself is not installed in this build
-    if not getattr(report, "ok", True):
-        failures = getattr(report, "failures", None)
-        count = len(failures) if failures is not None else "some"
-        first = ""
-        if failures is not None and "message" in failures.columns:
-            first = " First: " + " ".join(str(m) for m in failures["message"].head(3))
+    """Validate against the standard ``unit_values`` schema (every failing cell listed)."""
+    report = validate(table, "unit_values")
+    if not report.ok:
+        failures = report.failures
+        first = " First: " + " ".join(str(m) for m in failures["message"].head(3))
         raise SchemaError(
-            f"{where} does not fit the unit_values schema ({count} failures); the failures table "
-            f"on this error lists every cell to correct.{first}",
+            f"{where} does not fit the unit_values schema ({len(failures)} failures); the failures "
+            f"table on this error lists every cell to correct.{first}",
             failures,
         )
 

@@ -22,6 +22,7 @@ from outcomelab._checks import check_choice, require_columns, rows_preview
 from outcomelab.errors import InputError
 from outcomelab.identity.keys import check_key, key_id
 from outcomelab.identity.personnummer import REASONS, parse_personnummer
+from outcomelab.row_numbers import SOURCE_ROWS_ATTR, RowNumbers, source_rows
 
 __all__ = ["PseudonymisedTable", "pseudonymise", "pseudonymise_table"]
 
@@ -206,8 +207,6 @@ def pseudonymise_table(
             f"The table already has a column {out_column!r}; choose another `out_column` or "
             "remove that column first."
         )
-    from outcomelab.schemas.reading import SOURCE_ROWS_ATTR, RowNumbers, source_rows
-
     rows = source_rows(data)
     parsed = parse_personnummer(data[column], reference_date=reference_date)
     valid = parsed["valid"].to_numpy(dtype=bool)

@@ -16,13 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from outcomelab._checks import check_no_missing, require_columns
+from outcomelab._checks import check_no_missing, covariate_spec, require_columns
 from outcomelab.errors import InputError
 from outcomelab.numerics import expand_categorical, is_categorical
 
-__all__ = ["CovariateDesign", "build_design", "check_binary_treatment", "covariate_variables"]
-
-_IDENTIFIER = re.compile(r"[A-Za-z_.][A-Za-z0-9_.]*")
+__all__ = ["CovariateDesign", "build_design", "check_binary_treatment"]
 
 
 @dataclass(frozen=True)
@@ -46,36 +44,6 @@ class CovariateDesign:
     names: tuple[str, ...]
     variables: tuple[str, ...]
     formula: str
-
-
-def covariate_variables(data: pd.DataFrame, covariates: str | Sequence[str]) -> list[str]:
-    """Return the data columns that ``covariates`` (names or a right-hand-side formula) uses.
-
-    Raises
-    ------
-    InputError
-        If a named column does not exist, or a formula refers to no column of ``data``.
-    """
-    if isinstance(covariates, str) and not _looks_like_formula(covariates, data):
-        covariates = [covariates]
-    if not isinstance(covariates, str):
-        names = list(covariates)
-        if not names:
-            raise InputError("`covariates` is empty; name at least one baseline covariate.")
-        require_columns(data, covariates=names)
-        return names
-    rhs = covariates.split("~", 1)[-1]
-    found = [tok for tok in dict.fromkeys(_IDENTIFIER.findall(rhs)) if tok in data.columns]
-    if not found:
-        raise InputError(
-            f"The covariate formula {covariates!r} refers to no column of the data; "
-            f"use column names such as {', '.join(repr(c) for c in list(data.columns)[:5])}."
-        )
-    return found
-
-
-def _looks_like_formula(text: str, data: pd.DataFrame) -> bool:
-    return text not in data.columns and bool(re.search(r"[~+*:()]", text))
 
 
 def check_binary_treatment(data: pd.DataFrame, treatment: str) -> np.ndarray:
@@ -108,17 +76,6 @@ def _r_style_name(name: str) -> str:
     if m:
         return f"{m.group(1)}{m.group(2)}"
     return name
-
-
-def _simple_terms(data: pd.DataFrame, covariates: str | Sequence[str]) -> list[str] | None:
-    """The column names if ``covariates`` is a plain list or a plain sum of columns, else None."""
-    if isinstance(covariates, str):
-        if not _looks_like_formula(covariates, data):
-            return [covariates]
-        rhs = covariates.split("~", 1)[-1]
-        terms = [t.strip() for t in rhs.split("+")]
-        return terms if all(t in data.columns for t in terms) else None
-    return list(covariates)
 
 
 def _fast_design(data: pd.DataFrame, variables: list[str]) -> CovariateDesign:
@@ -155,8 +112,10 @@ def build_design(data: pd.DataFrame, covariates: str | Sequence[str]) -> Covaria
     data
         The caller's table.
     covariates
-        Column names, or a right-hand-side formula such as ``"age + educ + race + re74"``
-        (a leading ``"treat ~"`` is ignored; patsy syntax, so ``I(age**2)`` and ``C(x)`` work).
+        Column names, or a right-hand-side formula such as ``"age + educ + race + re74"``, read
+        by the one rule of :func:`outcomelab._checks.covariate_spec` (a leading ``"treat ~"`` is
+        ignored; a string equal to a column name is that column; patsy syntax, so ``I(age**2)``
+        and ``C(x)`` work).
 
     Returns
     -------
@@ -164,8 +123,11 @@ def build_design(data: pd.DataFrame, covariates: str | Sequence[str]) -> Covaria
 
     Raises
     ------
+    ParameterError
+        ``covariates`` is neither a list of names nor a formula, or names a column twice.
     InputError
-        Unknown columns; missing values in a covariate (named, with the count and first rows).
+        Unknown columns; no covariates; missing values in a covariate (named, with the count and
+        first rows).
 
     Notes
     -----
@@ -175,11 +137,13 @@ def build_design(data: pd.DataFrame, covariates: str | Sequence[str]) -> Covaria
     """
     import patsy
 
-    variables = covariate_variables(data, covariates)
+    spec = covariate_spec(data, covariates)
+    if not spec.columns:
+        raise InputError("`covariates` is empty; name at least one baseline covariate.")
+    variables = list(spec.columns)
     check_no_missing(data, "covariates", variables)
-    simple = _simple_terms(data, covariates)
-    if simple is not None:
-        return _fast_design(data, simple)
+    if spec.formula is None:
+        return _fast_design(data, variables)
     frame = data[variables].copy()
     for c in variables:
         if isinstance(frame[c].dtype, pd.CategoricalDtype):
@@ -188,10 +152,7 @@ def build_design(data: pd.DataFrame, covariates: str | Sequence[str]) -> Covaria
             frame[c] = frame[c].astype(str)
         elif pd.api.types.is_bool_dtype(frame[c]):
             frame[c] = frame[c].astype(np.float64)
-    if isinstance(covariates, str) and _looks_like_formula(covariates, data):
-        rhs = covariates.split("~", 1)[-1].strip()
-    else:
-        rhs = " + ".join(f"Q({c!r})" if not c.isidentifier() else c for c in variables)
+    rhs = spec.formula
     try:
         dm = patsy.dmatrix(rhs, frame, return_type="dataframe", NA_action="raise")
     except patsy.PatsyError as exc:

@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from outcomelab._checks import require_dataframe, rows_preview
+from outcomelab._checks import require_dataframe, rows_preview, weight_values
 from outcomelab.balance.compute import unit_weights
 from outcomelab.errors import EmptyGroupError, ParameterError
 from outcomelab.matching.design import CovariateDesign, build_design, check_binary_treatment
@@ -55,7 +55,7 @@ def match(
     estimand: Estimand = "ATT",
     subclass: int = 6,
     unit: str | None = None,
-    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+    weights: str | None = None,
     seed: int | None = None,
 ) -> MatchResult:
     """Match comparison units to treated units and return the matched sample with its weights.
@@ -124,10 +124,11 @@ def match(
         Column with a unique id per row; default the data's index (which must then be unique).
         Ties are broken by this id, so the result does not depend on the order of the rows.
     weights
-        Sampling or population weights (a column name or one value per row; MatchIt's
-        ``s.weights``): they weight the propensity model (``glm(weights=)``), the balance table
-        (before and after) and the effect (the regression weights are matching weights times
-        sampling weights, as MatchIt's ``match.data()`` gives them). Not used to choose matches.
+        Sampling or population weights: the name of a column of non-negative values (the one
+        rule of :func:`outcomelab._checks.weight_values`; MatchIt's ``s.weights``). They weight
+        the propensity model (``glm(weights=)``), the balance table (before and after) and the
+        effect (the regression weights are matching weights times sampling weights, as
+        MatchIt's ``match.data()`` gives them). Not used to choose matches.
     seed
         Seed for ``order="random"``.
 
@@ -220,7 +221,8 @@ def match(
     t = check_binary_treatment(work, treatment)
     design = build_design(work, covariates)
     check_option_columns(work, opts)
-    sampling = None if weights is None else unit_weights(data, "weights", weights, ids.rows_back(t))
+    given = weight_values(data, weights)
+    sampling = None if given is None else unit_weights(data, "weights", given, ids.rows_back(t))
     sorted_sampling = sampling if sampling is None or ids.perm is None else sampling[ids.perm]
     score = _score(work, t, design, opts, sorted_sampling)
     if opts.method in ("exact", "cem", "subclass"):

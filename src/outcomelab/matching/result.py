@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from outcomelab._checks import check_choice, check_no_missing, check_numeric, require_columns
+from outcomelab._checks import (
+    check_alpha,
+    check_choice,
+    check_no_missing,
+    check_numeric,
+    covariate_spec,
+    require_columns,
+)
+from outcomelab.balance.statistics import effective_sample_size
 from outcomelab.errors import EmptyGroupError, EstimationError, ParameterError
 from outcomelab.matching.design import build_design
 from outcomelab.matching.variance import (
@@ -170,7 +178,7 @@ class MatchResult:
         )
 
     def _variables(self) -> tuple[str, ...]:
-        return build_design(self._data, _as_spec(self.covariates)).variables
+        return covariate_spec(self._data, self.covariates).columns
 
     # -- effects ----------------------------------------------------------------------------------
     def effect(
@@ -261,14 +269,15 @@ class MatchResult:
         require_columns(data, outcome=outcome)
         check_numeric(data, "outcome", outcome)
         check_choice("se", se, ["auto", "pair_cluster", "abadie_imbens", "abadie_imbens_ps"])
+        alpha = check_alpha(alpha)
         used = self._weights > 0
         check_no_missing(data.loc[used], "outcome", outcome)
         y = data[outcome].to_numpy(dtype=np.float64)
         spread = check_outcome_varies(y[used], outcome, "matched units")
         X = None
         names: tuple[str, ...] = ()
-        if covariates is not None:
-            design = build_design(data, _as_spec(covariates))
+        if covariates is not None and covariate_spec(data, covariates).columns:
+            design = build_design(data, covariates)
             X, names = design.matrix, design.names
         if se == "auto":
             se = "abadie_imbens" if self.replace else "pair_cluster"
@@ -340,7 +349,7 @@ class MatchResult:
         focal = (1 - t) if self.estimand == "ATC" else t
         p = self._propensity if self.estimand != "ATC" else 1.0 - self._propensity
         sample = ~self._discarded
-        design = build_design(self._data, _as_spec(self.covariates)).matrix
+        design = build_design(self._data, self.covariates).matrix
         Xd = np.column_stack([np.ones(len(y)), design])
         position = np.cumsum(sample) - 1
         delta, _ = ps_estimation_adjustment(
@@ -406,6 +415,34 @@ class MatchResult:
             notes=self.notes,
         )
 
+    def tidy(self) -> pd.DataFrame:
+        """Sample sizes per group, as in MatchIt's ``summary()``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``group`` (``"treated"``, ``"comparison"``) with ``all`` (input rows),
+            ``matched`` (positive weight), ``unmatched`` (neither matched nor discarded),
+            ``discarded`` (outside common support) and ``ess`` (Kish effective sample size of the
+            matching weights times any sampling weights).
+        """
+        t = self._data[self.treatment].to_numpy().astype(bool)
+        w = self._weights * self._sample_weights()
+        matched = self._weights > 0
+        rows = []
+        for name, member in (("treated", t), ("comparison", ~t)):
+            rows.append(
+                {
+                    "group": name,
+                    "all": int(member.sum()),
+                    "matched": int((member & matched).sum()),
+                    "unmatched": int((member & ~matched & ~self._discarded).sum()),
+                    "discarded": int((member & self._discarded).sum()),
+                    "ess": effective_sample_size(w[member & matched]),
+                }
+            )
+        return pd.DataFrame(rows)
+
     def summary(self) -> str:
         """Plain-text summary of the matched sample sizes and options."""
         t = self._data[self.treatment].to_numpy().astype(bool)
@@ -437,7 +474,3 @@ class MatchResult:
             "sampling_weights": self._sampling is not None,
             "notes": list(self.notes),
         }
-
-
-def _as_spec(covariates: str | Sequence[str]) -> str | list[str]:
-    return covariates if isinstance(covariates, str) else list(covariates)

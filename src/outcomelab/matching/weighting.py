@@ -20,11 +20,13 @@ import numpy as np
 import pandas as pd
 
 from outcomelab._checks import (
+    check_alpha,
     check_choice,
     check_no_missing,
     check_numeric,
     require_columns,
     require_dataframe,
+    weight_values,
 )
 from outcomelab.balance.compute import balance as balance_table
 from outcomelab.balance.compute import treatment_indicator, unit_weights
@@ -140,7 +142,7 @@ def weighting(
     method: Method = "ipw",
     trim: float | tuple[float, float] | None = None,
     stabilize: bool = False,
-    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+    weights: str | None = None,
     alpha: float = 0.05,
 ) -> WeightingResult:
     """Effect of a treatment by inverse-probability weighting or augmented IPW.
@@ -178,8 +180,9 @@ def weighting(
         ``P(T=0)``; ATT: comparison weights by ``P(T=1) / P(T=0)``). The normalised estimates and
         standard errors do not change; the weights are easier to read.
     weights
-        Sampling or population weights (a column name or one value per row; MatchIt's and
-        WeightIt's ``s.weights``): they weight the propensity model (as ``glm(weights=)``), the
+        Sampling or population weights: the name of a column of non-negative values (the one
+        rule of :func:`outcomelab._checks.weight_values`; MatchIt's and WeightIt's
+        ``s.weights``): they weight the propensity model (as ``glm(weights=)``), the
         outcome regressions, the balancing conditions and every mean, and multiply the estimator
         weights in the balance table. The standard errors treat them as fixed probability
         weights (the meat of the sandwich has their squares).
@@ -259,6 +262,7 @@ def weighting(
     data = require_dataframe(data)
     check_choice("estimand", estimand, ["ATT", "ATE", "ATO"])
     check_choice("method", method, ["ipw", "aipw", "entropy"])
+    alpha = check_alpha(alpha)
     if estimand == "ATO" and method != "ipw":
         raise ParameterError(
             "estimand='ATO' (overlap weights) is estimated with method='ipw'; its weights are "
@@ -273,7 +277,7 @@ def weighting(
     check_no_missing(data, "outcome", outcome)
     check_numeric(data, "outcome", outcome)
     t_all = treatment_indicator(data, treatment)
-    s_all = unit_weights(data, "weights", weights, t_all)
+    s_all = unit_weights(data, "weights", weight_values(data, weights), t_all)
     design = build_design(data, covariates)
     notes: list[str] = []
     if method == "entropy":

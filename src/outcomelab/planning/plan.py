@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from outcomelab import __version__
+from outcomelab._version import __version__
 from outcomelab.errors import InputError
 from outcomelab.planning.assessment import PlanAssessment
 from outcomelab.store.plans import plan_hash

@@ -2,9 +2,10 @@
 
 Each replication draws a panel of the planned design with a known effect
 (:func:`outcomelab.example.planned.generate_planned_panel`) and estimates it with the same
-functions the standard evaluation runs (:func:`outcomelab.reports.estimation.did_effect` for
-staggered DiD with the group-time estimator, :func:`~outcomelab.reports.estimation.matching_sample`
-and :func:`~outcomelab.reports.estimation.matching_effect` for matching, and
+functions the standard evaluation runs (:func:`outcomelab.evaluation.estimation.did_effect` for
+staggered DiD with the group-time estimator,
+:func:`~outcomelab.evaluation.estimation.matching_sample` and
+:func:`~outcomelab.evaluation.estimation.matching_effect` for matching, and
 :func:`outcomelab.synth.synthdid` with placebo standard errors for an aggregate design of a few
 treated municipalities). Power is the share of
 replications whose interval excludes zero; bias and coverage come for free because the truth is
@@ -44,6 +45,9 @@ class SimulatedPower:
         Share of replications that reject "no effect" at ``alpha``, and its Monte Carlo SE.
     mean_estimate, bias, coverage
         Mean estimate, its difference from the true ``effect``, share of intervals covering it.
+    empirical_se
+        Standard deviation of the estimates over the replications: the estimator's true standard
+        error for this design, to hold against the closed form's.
     replications, failures
         Replications run, and how many the estimator could not estimate (not counted as
         rejections; reasons in ``failure_reasons``).
@@ -57,6 +61,7 @@ class SimulatedPower:
     mean_estimate: float
     bias: float
     coverage: float
+    empirical_se: float
     replications: int
     failures: int
     failure_reasons: tuple[str, ...]
@@ -111,7 +116,7 @@ def _replicate(
     design: dict[str, Any], estimator: str, effect: float, seed: int, placebo: int
 ) -> dict[str, Any]:
     """One replication (runs in a worker process)."""
-    from outcomelab.reports.estimation import did_effect, matching_effect, matching_sample
+    from outcomelab.evaluation.estimation import did_effect, matching_effect, matching_sample
 
     panel = _panel(design, effect, seed)
     alpha = design["alpha"]
@@ -279,6 +284,7 @@ def simulate_power(
         mean_estimate=float(estimates.mean()) if n_ok else float("nan"),
         bias=float(estimates.mean() - truth) if n_ok else float("nan"),
         coverage=sum(r["covered"] for r in ok) / n_ok if n_ok else float("nan"),
+        empirical_se=float(estimates.std(ddof=1)) if n_ok > 1 else float("nan"),
         replications=replications,
         failures=replications - n_ok,
         failure_reasons=reasons,

@@ -21,7 +21,7 @@ import jinja2
 from outcomelab.disclosure import DisclosurePolicy, scan_tree
 from outcomelab.errors import DisclosureError
 from outcomelab.publish.catalogue import Catalogue, CatalogueEntry, collect
-from outcomelab.publish.i18n import LANGUAGES, label
+from outcomelab.publish.i18n import LANGUAGES, label, term
 from outcomelab.publish.what_works import what_works_figure, what_works_pages
 from outcomelab.vocabulary.numbers import ShownEffect, fmt_int, fmt_p, show_effect
 
@@ -196,7 +196,10 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
         def t(key: str, lang: str = language, **values: object) -> str:
             return label(key, lang, **values)
 
-        common = {"lang": language, "other": other, "t": t, "policy": policy}
+        def shown(value: object, lang: str = language) -> str:
+            return term(value, lang)
+
+        common = {"lang": language, "other": other, "t": t, "term": shown, "policy": policy}
         index = env.get_template("index.html.j2").render(
             **common,
             rows=rows,

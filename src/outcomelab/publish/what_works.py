@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from outcomelab.publish.i18n import label
+from outcomelab.publish.i18n import label, term
 from outcomelab.synthesis.evidence import OutcomeEvidence, studies_from_results, synthesise_outcome
 from outcomelab.synthesis.forest import forest_plot
 from outcomelab.vocabulary import lab_catalogue
 from outcomelab.vocabulary.numbers import effect_scale, fmt_int, fmt_num, fmt_pct, show_effect
+from outcomelab.vocabulary.texts import t
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -76,7 +77,7 @@ def _headline(ev: OutcomeEvidence, lang: str) -> list[str]:
     if kind == "rate":
         sentence = label("ww_rate", lang, **values)
     else:
-        unit = ("kr " if lang == "sv" else "SEK ") if amount else ""
+        unit = f"{t('unit_amount_sek', lang)} " if amount else ""
         sentence = label("ww_level", lang, unit=unit, **values)
     sign = 1 if ev.direction != "higher_is_worse" else -1
     if main.significant:
@@ -110,7 +111,7 @@ def _rows(ev: OutcomeEvidence, lang: str) -> list[dict[str, Any]]:
                 else "–",
                 "estimate": shown.estimate,
                 "interval": shown.interval,
-                "design": label(str(s["design"]), lang),
+                "design": term(str(s["design"]), lang),
                 "sms_level": s["sms_level"],
                 "weight": fmt_num(weights.get(str(s["evaluation_id"])), lang, 0),
                 "cost": fmt_num(cost, lang, 0) if cost == cost and cost is not None else "–",
@@ -121,7 +122,7 @@ def _rows(ev: OutcomeEvidence, lang: str) -> list[dict[str, Any]]:
 
 def _context(ev: OutcomeEvidence, lang: str) -> dict[str, Any]:
     kind = ev.kind or "continuous"
-    name = label(ev.outcome, lang)
+    name = term(ev.outcome, lang)
     strength = {
         "level": ev.strength,
         "word": label(f"ww_{ev.strength}", lang),

@@ -2,7 +2,7 @@
 
 ``evaluate(data=... | submission=..., out=...)`` runs ``templates/standard_evaluation.ipynb`` and
 returns an :class:`EvaluationRun` with the paths and the results dict. The template's cells are
-short calls into :mod:`outcomelab.reports.evaluation` and :mod:`outcomelab.reports.render`, so the
+short calls into :mod:`outcomelab.evaluation.standard` and :mod:`outcomelab.reports.render`, so the
 logic is tested without a kernel. The results.json format is ``data_schemas/results/``.
 
 The names below are imported on first use: the report kernel imports only the modules its cells

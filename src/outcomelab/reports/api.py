@@ -1,9 +1,11 @@
-"""``evaluate()``: run a report template on a submission and collect its outputs.
+"""Run report templates: parameters checked before a kernel starts, then Papermill and HTML.
 
-Writes into ``out``: ``report.ipynb`` (the executed notebook), ``report.html`` (no code),
-``results.json`` (schema 1.0, deterministic), ``provenance.json`` (run time, versions) and
-``figures/*.png``. Parameters are checked before a kernel starts; a folder given with ``data`` is
-validated against the standard schemas first.
+:func:`run_report` runs any template (``standard``, ``contract`` or a path) with checked
+parameters and writes the executed notebook and its HTML page without code. :func:`evaluate`
+runs the standard evaluation on a submission and writes into ``out``: ``report.ipynb``,
+``report.html``, ``results.json`` (schema 1.0, deterministic), ``provenance.json`` (run time,
+versions) and ``figures/*.png``; a folder given with ``data`` is validated against the standard
+schemas first.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from outcomelab.errors import ParameterError, SchemaError
 from outcomelab.reports.html import export_html
 from outcomelab.reports.parameters import check_parameters, declared_parameters
 from outcomelab.reports.results_json import read_results, validate_results
-from outcomelab.reports.runner import execute_template
+from outcomelab.reports.runner import ExecutionTiming, execute_template
 from outcomelab.resources import templates_dir
 
-__all__ = ["TEMPLATES", "EvaluationRun", "evaluate", "resolve_template"]
+__all__ = ["TEMPLATES", "EvaluationRun", "ReportRun", "evaluate", "resolve_template", "run_report"]
 
 #: short template names -> file names in ``templates/``
-TEMPLATES = {"standard": "standard_evaluation.ipynb"}
+TEMPLATES = {"standard": "standard_evaluation.ipynb", "contract": "outcome_contract.ipynb"}
 
 #: sections whose code cells compute (the rest render)
 _COMPUTE_SECTIONS = {
@@ -66,6 +68,63 @@ class EvaluationRun:
     figures: tuple[Path, ...]
     results: dict[str, Any] = field(repr=False)
     timing: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """The executed notebook and HTML page of one template run, and its timing."""
+
+    notebook: Path
+    html: Path
+    timing: ExecutionTiming
+
+
+def run_report(
+    template: str | Path,
+    params: Mapping[str, Any],
+    *,
+    notebook: str | Path,
+    title: str,
+    timeout: float = 900,
+    kernel_name: str | None = None,
+    cwd: str | Path | None = None,
+) -> ReportRun:
+    """Check ``params`` against a template, execute it and export the HTML page without code.
+
+    Parameters
+    ----------
+    template
+        ``"standard"``, ``"contract"`` or the path of a template notebook.
+    params
+        Parameter values; every name must be declared by the template and every value pass the
+        parameter rules (:func:`outcomelab.reports.parameters.check_parameters`), before any
+        kernel starts.
+    notebook
+        Where to write the executed notebook; the HTML page is written next to it.
+    title
+        The page's title.
+    timeout, kernel_name, cwd
+        Seconds any one cell may run, the Jupyter kernel, and the kernel's working folder.
+
+    Returns
+    -------
+    ReportRun
+
+    Raises
+    ------
+    ParameterError
+        Unknown or ill-typed parameters (before any kernel starts).
+    ReportError
+        A cell failed; the message names the section, the partial notebook is kept.
+    """
+    path = resolve_template(template)
+    checked = check_parameters(path, params)
+    output = Path(notebook)
+    timing = execute_template(
+        path, output, checked, kernel_name=kernel_name, timeout=timeout, cwd=cwd
+    )
+    html = export_html(output, output.with_suffix(".html"), title=title)
+    return ReportRun(output, html, timing)
 
 
 def resolve_template(template: str | Path) -> Path:

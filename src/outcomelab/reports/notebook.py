@@ -20,7 +20,7 @@ from outcomelab.reports.results_json import write_results
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from outcomelab.reports.evaluation import Evaluation
+    from outcomelab.evaluation import Evaluation
 
 __all__ = ["PACKAGES", "ReportContext", "package_versions"]
 
@@ -30,7 +30,7 @@ PACKAGES = (
     "numpy",
     "pandas",
     "scipy",
-    "statsmodels",
+    "numba",
     "matplotlib",
     "duckdb",
     "papermill",
@@ -96,13 +96,13 @@ class ReportContext:
         # validated against the JSON Schema by the caller (outcomelab.reports.evaluate): importing
         # jsonschema in the kernel costs seconds
         write_results(results, self.output_dir / "results.json", validate=False)
-        inputs = ev._inputs
+        inputs = ev.setup.inputs
         provenance = {
             "evaluation_id": results["evaluation_id"],
             "submission_id": inputs.submission_id,
             "version_hash": inputs.version_hash,
-            "parameters": {k: v for k, v in ev.params.items()},
-            "seed": ev.seed,
+            "parameters": dict(ev.settings.params),
+            "seed": ev.settings.seed,
             "run_at": self.run_at,
             "analysis_seconds": round(time.time() - self.started, 3),
             "versions": package_versions(),

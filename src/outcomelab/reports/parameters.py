@@ -32,6 +32,8 @@ DESIGNS = ("auto", "did", "matching", "both")
 LANGUAGES = ("sv", "en")
 #: DiD comparison groups
 CONTROL_GROUPS = ("never_treated", "not_yet_treated")
+#: outcome-contract payment types (INDIGO: amounts due or amounts paid)
+PAYMENT_TYPES = ("planned", "actual")
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ RULES: dict[str, Callable[[str, Any], None]] = {
     "horizon_years": _range(1, 100),
     "seed": _range(0, 2**32 - 1),
     "secondary_outcomes": _outcome_list,
+    "payment_type": _choice(PAYMENT_TYPES),
 }
 
 

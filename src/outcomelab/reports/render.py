@@ -6,18 +6,18 @@ function a matplotlib Figure. Only aggregates are shown: no function here prints
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from outcomelab.reports.estimation import event_time
-from outcomelab.reports.headline import headline_text
-from outcomelab.reports.i18n import code_label, covariate_label, t
+from outcomelab.evaluation.headline import headline_text
+from outcomelab.reports import fragments
+from outcomelab.reports.fragments import escape, paragraph, table_html
 from outcomelab.vocabulary.numbers import (
     effect_scale,
+    fmt_cell,
     fmt_int,
     fmt_num,
     fmt_p,
@@ -25,11 +25,12 @@ from outcomelab.vocabulary.numbers import (
     format_effect,
     format_interval,
 )
+from outcomelab.vocabulary.texts import code_label, covariate_label, t
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from outcomelab.reports.evaluation import Evaluation
+    from outcomelab.evaluation import Evaluation
 
 __all__ = [
     "figure_balance",
@@ -49,33 +50,21 @@ __all__ = [
     "section_provenance",
     "section_results",
     "section_robustness",
-    "table_html",
     "title",
 ]
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text))
+    return escape(text)
 
 
 def heading(key: str, lang: str, level: int = 2) -> str:
     """An ``<hN>`` with the section title ``key`` in ``lang``."""
-    return f"<h{level}>{_e(t(key, lang))}</h{level}>"
-
-
-def table_html(
-    header: Sequence[str], rows: Sequence[Sequence[object]], *, text: bool = False
-) -> str:
-    """A small escaped HTML table with the report's table class (``text``: left-aligned)."""
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    cls = "ol-table ol-text" if text else "ol-table"
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return fragments.heading(t(key, lang), level)
 
 
 def _p(text: str, cls: str = "") -> str:
-    attr = f' class="{cls}"' if cls else ""
-    return f"<p{attr}>{_e(text)}</p>"
+    return paragraph(text, cls)
 
 
 def _effect_text(rec: Mapping[str, Any], lang: str) -> tuple[str, str]:
@@ -93,7 +82,7 @@ def section_headline(ev: Evaluation) -> str:
     """The plain-language summary: the primary outcome's headline and the counts."""
     lang = ev.lang
     rec = ev.outcome_records()[0]
-    flow = ev.flow or ev.sample_flow()
+    flow = ev.flow
     counts = t(
         "hl_counts",
         lang,
@@ -111,18 +100,17 @@ def section_headline(ev: Evaluation) -> str:
 def section_flow(ev: Evaluation) -> str:
     """Who was evaluated: from submitted to analysed, with reasons."""
     lang = ev.lang
-    flow = ev.flow or ev.sample_flow()
-    table = flow.table(lang)
+    table = ev.flow.table(lang)
     return heading("h_flow", lang) + table_html(list(table.columns), table.to_numpy().tolist())
 
 
 def section_intervention(ev: Evaluation) -> str:
     """The intervention's metadata and the participants per start year."""
     lang = ev.lang
-    inputs = ev._inputs
+    inputs = ev.setup.inputs
     catalogue = inputs.catalogue
     meta = inputs.intervention
-    persons = ev.panel.drop_duplicates("unit")
+    persons = ev.setup.persons
     per_year = persons.loc[persons["cohort"] > 0, "cohort"].value_counts().sort_index()
     cohorts = ", ".join(f"{g}: {fmt_int(int(n), lang)}" for g, n in per_year.items())
     period = " – ".join(str(x)[:10] for x in (meta.get("start_date"), meta.get("end_date")) if x)
@@ -136,10 +124,10 @@ def section_intervention(ev: Evaluation) -> str:
         (t("i_funding", lang), code_label(meta.get("funding_form"), lang)),
         (t("i_period", lang), period or "–"),
         (t("i_cohorts", lang), cohorts),
-        (t("i_primary", lang), catalogue[ev.primary].name(lang)),
+        (t("i_primary", lang), catalogue[ev.setup.primary].name(lang)),
         (
             t("i_secondary", lang),
-            ", ".join(catalogue[c].name(lang) for c in ev.outcome_codes[1:]) or "–",
+            ", ".join(catalogue[c].name(lang) for c in ev.setup.outcomes[1:]) or "–",
         ),
     ]
     return heading("h_intervention", lang) + table_html([t("c_item", lang), ""], rows, text=True)
@@ -148,22 +136,15 @@ def section_intervention(ev: Evaluation) -> str:
 def section_method(ev: Evaluation) -> str:
     """The design and why, in plain words."""
     lang = ev.lang
-    design = ev._design
-    catalogue = ev._inputs.catalogue
-    names = ", ".join(covariate_label(c, lang, catalogue) for c in ev.covariates)
+    setup = ev.setup
+    catalogue = setup.catalogue
+    names = ", ".join(covariate_label(c, lang, catalogue) for c in setup.covariates)
     parts = [
         heading("h_method", lang),
         _p(t("m_compare", lang)),
-        _p(design.reason),
-        _p(
-            t(
-                "m_follow_up",
-                lang,
-                months=ev.follow_up_months,
-                e=event_time(ev.follow_up_months, ev.panel),
-            )
-        ),
-        _p(t("m_primary", lang, name=catalogue[ev.primary].name(lang).lower())),
+        _p(setup.design.reason),
+        _p(t("m_follow_up", lang, months=ev.settings.follow_up_months, e=setup.event_time)),
+        _p(t("m_primary", lang, name=catalogue[setup.primary].name(lang).lower())),
     ]
     if names:
         parts.append(_p(t("m_covariates", lang, names=names)))
@@ -173,7 +154,7 @@ def section_method(ev: Evaluation) -> str:
 def section_results(ev: Evaluation) -> str:
     """Table of every outcome (primary first) and one sentence per outcome."""
     lang = ev.lang
-    level = fmt_pct(1 - ev.alpha, lang)
+    level = fmt_pct(1 - ev.settings.alpha, lang)
     rows = []
     sentences = []
     for rec in ev.outcome_records():
@@ -192,13 +173,16 @@ def section_results(ev: Evaluation) -> str:
                 fmt_p(rec["p_value"], lang),
                 fmt_p(rec["p_value_holm"], lang),
                 n,
-                t(f"v_{rec['verdict']}", lang),
+                code_label(rec["verdict"], lang),
             )
         )
-        info = ev._inputs.catalogue[rec["code"]]
+        info = ev.setup.catalogue[rec["code"]]
         sentences.append(
             headline_text(
-                rec | {"alpha": ev.alpha}, info, lang=lang, follow_up_months=ev.follow_up_months
+                rec | {"alpha": ev.settings.alpha},
+                info,
+                lang=lang,
+                follow_up_months=ev.settings.follow_up_months,
             )
         )
     header = [
@@ -224,44 +208,45 @@ def section_diagnostics(ev: Evaluation) -> str:
     """Pre-trend test (DiD) and the baseline balance table."""
     lang = ev.lang
     parts = [heading("h_diagnostics", lang)]
-    if ev.pretrend is not None and ev.pretrend["p_value"] is None:
-        reason = ev.pretrend.get("reason") or t("dg_pretrend_reason", lang)
-        parts.append(_p(t("dg_pretrend_none", lang, reason=reason)))
+    pretrend = ev.diagnostics.pretrend
+    if pretrend is not None and pretrend.p_value is None:
+        parts.append(_p(t("dg_pretrend_none", lang, reason=t("dg_pretrend_reason", lang))))
         parts.append(_p(t("dg_event", lang), "ol-note"))
-    elif ev.pretrend is not None:
-        p = ev.pretrend["p_value"]
-        ok = p >= 0.05
+    elif pretrend is not None:
+        p = pretrend.p_value
+        ok = p is None or p >= 0.05
         parts.append(
             _p(
                 t(
                     "dg_pretrend",
                     lang,
-                    stat=fmt_num(ev.pretrend["statistic"], lang, 2),
-                    df=ev.pretrend["df"],
+                    stat=fmt_num(pretrend.statistic, lang, 2),
+                    df=pretrend.df,
                     p=fmt_p(p, lang),
                     verdict=t("dg_pretrend_ok" if ok else "dg_pretrend_bad", lang),
                 )
             )
         )
         parts.append(_p(t("dg_event", lang), "ol-note"))
-    missing = (ev.panel.attrs.get("covariate_set") or {}).get("missing_recommended") or []
-    unit = (ev._inputs.panel.attrs.get("panel_info") or {}).get("unit_of_analysis", "person")
-    if ev.equivalence_table.empty or "smd" not in ev.equivalence_table.columns:
+    missing = ev.setup.covariate_set.get("missing_recommended") or []
+    note_missing = bool(missing) and ev.setup.unit_of_analysis()["unit"] == "person"
+    table = ev.diagnostics.equivalence.table
+    if table.empty or "smd" not in table.columns:
         parts.append(_p(t("dg_no_covariates", lang)))
-        if missing and unit == "person":
+        if note_missing:
             parts.append(_p(t("dg_covariates_missing", lang, names=", ".join(missing)), "ol-note"))
         return "".join(parts)
     parts.append(_p(t("dg_balance", lang)))
-    if missing and unit == "person":
+    if note_missing:
         parts.append(_p(t("dg_covariates_missing", lang, names=", ".join(missing)), "ol-note"))
     rows = [
         (
-            covariate_label(r["covariate"], lang, ev._inputs.catalogue),
+            covariate_label(r["covariate"], lang, ev.setup.catalogue),
             fmt_num(r["smd_unadjusted"], lang, 3),
             fmt_num(r["smd"], lang, 3),
             t(f"wwc_{r['verdict']}", lang),
         )
-        for r in ev.equivalence_table.to_dict(orient="records")
+        for r in ev.diagnostics.equivalence.table.to_dict(orient="records")
     ]
     header = [t("c_covariate", lang), t("c_smd_raw", lang), t("c_smd", lang), "WWC"]
     parts.append(table_html(header, rows))
@@ -274,7 +259,8 @@ def section_robustness(ev: Evaluation) -> str:
     main = ev.outcome_records()[0]
     kind = main["kind"]
     rows = []
-    for label, rec in [(t("rb_main", lang), main), *[(r["label"], r) for r in ev.robustness]]:
+    checks = [r.to_dict() for r in ev.robustness]
+    for label, rec in [(t("rb_main", lang), main), *[(r["label"], r) for r in checks]]:
         if rec.get("estimate") is None:
             rows.append((label, t("rb_failed", lang), "–", "–"))
             continue
@@ -283,7 +269,7 @@ def section_robustness(ev: Evaluation) -> str:
     header = [
         t("c_check", lang),
         t("c_estimate", lang),
-        t("c_interval", lang, level=fmt_pct(1 - ev.alpha, lang)),
+        t("c_interval", lang, level=fmt_pct(1 - ev.settings.alpha, lang)),
         t("c_p", lang),
     ]
     return heading("h_robustness", lang) + _p(t("rb_intro", lang)) + table_html(header, rows)
@@ -292,7 +278,7 @@ def section_robustness(ev: Evaluation) -> str:
 def section_evidence(ev: Evaluation) -> str:
     """SMS level and WWC verdict with the reasons."""
     lang = ev.lang
-    rating = ev.evidence or ev.rate_evidence()
+    rating = ev.evidence
     sms = "".join(f"<li>{_e(r)}</li>" for r in rating.sms_reasons)
     wwc = "".join(f"<li>{_e(r)}</li>" for r in rating.wwc_reasons)
     return (
@@ -307,22 +293,19 @@ def section_economics(ev: Evaluation) -> str:
     """The socio-economic value per payer, or why it could not be computed."""
     lang = ev.lang
     head = heading("h_economics", lang)
-    if ev.economics is None:
-        return head + _p(t("ec_missing", lang, error=ev.economics_error or "–"))
-    rate = float(ev.params.get("discount_rate", 0.035))
+    valuation = ev.valuation
+    if valuation.result is None:
+        return head + _p(t("ec_missing", lang, error=valuation.error or "–"))
     intro = _p(
         t(
             "ec_intro",
             lang,
-            rate=f"{fmt_num(100 * rate, lang, 1)} %",
-            years=int(ev.params.get("horizon_years", 10)),
+            rate=f"{fmt_num(100 * valuation.discount_rate, lang, 1)} %",
+            years=valuation.horizon_years,
         )
     )
-    table = ev.economics.summary_table(lang)
-    rows = [
-        [fmt_num(v, lang, 2) if isinstance(v, float) else ("–" if v is None else v) for v in row]
-        for row in table.to_numpy().tolist()
-    ]
+    table = valuation.result.summary_table(lang)
+    rows = [[fmt_cell(v, lang) for v in row] for row in table.to_numpy().tolist()]
     return head + intro + table_html([str(c) for c in table.columns], rows)
 
 
@@ -330,18 +313,16 @@ def section_caveats(ev: Evaluation) -> str:
     """What the reader must keep in mind."""
     lang = ev.lang
     items = [t("cv_observational", lang), t("cv_population", lang)]
-    flow = ev.flow or ev.sample_flow()
-    unit = ev._unit_of_analysis()
     # aggregate units: the 60-person rule counts the persons behind the units, not the units
-    persons = unit.get("persons_analysed")
-    if (flow.analysed if persons is None else persons) < 60:
+    persons = ev.setup.unit_of_analysis().get("persons_analysed")
+    if (ev.flow.analysed if persons is None else persons) < 60:
         items.append(t("cv_small", lang))
-    country = str(ev._inputs.intervention.get("country") or "SE")
+    country = str(ev.setup.inputs.intervention.get("country") or "SE")
     if country != "SE":
         items.append(t("cv_country", lang, country=country))
     if ev.outcome_records()[0]["verdict"] == "inconclusive":
         items.append(t("cv_inconclusive", lang))
-    if ev.economics is not None:
+    if ev.valuation.result is not None:
         items.append(t("cv_economics", lang))
     return (
         heading("h_caveats", lang) + "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
@@ -352,10 +333,11 @@ def section_annex(ev: Evaluation) -> str:
     """Estimators, estimands and references."""
     lang = ev.lang
     parts = [heading("h_annex", lang)]
-    if ev._design.uses_did:
-        parts.append(_p(t("an_did", lang, e=event_time(ev.follow_up_months, ev.panel))))
-    if ev._design.chosen in ("matching", "both") or any(
-        r["method"].startswith("nearest") for r in ev.robustness
+    design = ev.setup.design
+    if design.uses_did:
+        parts.append(_p(t("an_did", lang, e=ev.setup.event_time)))
+    if design.chosen in ("matching", "both") or any(
+        r.method.startswith("nearest") for r in ev.robustness
     ):
         parts.append(_p(t("an_matching", lang)))
     parts.append(_p(t("an_evidence", lang)))
@@ -365,17 +347,16 @@ def section_annex(ev: Evaluation) -> str:
 def section_provenance(ev: Evaluation, facts: Mapping[str, Any]) -> str:
     """Submission version, parameters, package versions, seed and run time."""
     lang = ev.lang
-    inputs = ev._inputs
+    inputs = ev.setup.inputs
     params = ", ".join(
         f"{k} = {'–' if v is None else repr(v)}"
-        for k, v in sorted(ev.params.items())
-        if k not in ("store_dir", "data_dir", "output_dir")
+        for k, v in sorted(ev.settings.public_params().items())
     )
     versions = ", ".join(f"{k} {v}" for k, v in sorted(facts.get("versions", {}).items()))
     rows = [
         (t("pv_submission", lang), inputs.submission_id or t("pv_folder", lang)),
         (t("pv_hash", lang), inputs.version_hash),
-        (t("pv_seed", lang), ev.seed),
+        (t("pv_seed", lang), ev.settings.seed),
         (t("pv_run", lang), facts.get("run_at", "–")),
         (t("pv_parameters", lang), params),
         (t("pv_versions", lang), versions),
@@ -404,7 +385,8 @@ def figure_results(ev: Evaluation) -> Figure:
         label = rec["name"] + (" *" if rec["primary"] else "")
         ax.set_yticks([0], [label])
         ax.set_ylim(-1, 1)
-    axes[-1, 0].set_xlabel(t("fig_results", ev.lang, level=fmt_pct(1 - ev.alpha, ev.lang)))
+    level = fmt_pct(1 - ev.settings.alpha, ev.lang)
+    axes[-1, 0].set_xlabel(t("fig_results", ev.lang, level=level))
     fig.tight_layout()
     return fig
 
@@ -424,8 +406,9 @@ def figure_event_study(ev: Evaluation) -> Figure:
     from outcomelab.did import event_study_plot
 
     lang = ev.lang
-    title = ev._inputs.catalogue[ev.primary].name(lang)
-    fig = event_study_plot(ev.did[ev.primary].dynamic, title=title)
+    primary = ev.setup.primary
+    title = ev.setup.catalogue[primary].name(lang)
+    fig = event_study_plot(ev.estimates.did[primary].dynamic, title=title)
     # event_study_plot labels in English; relabel its axes here
     ax = fig.axes[0]
     ax.set_xlabel(t("fig_es_x", lang))
@@ -439,16 +422,17 @@ def figure_event_study(ev: Evaluation) -> Figure:
 def figure_balance(ev: Evaluation) -> Figure | None:
     """Love plot of the baseline differences (matching: before and after); None without any."""
     lang = ev.lang
-    if not ev.covariates:
+    if not ev.setup.covariates:
         return None
-    if ev.matching is not None and not ev._design.uses_did:
-        tab = ev.matching.matched.balance()
+    run = ev.estimates.matching
+    if run is not None and not ev.setup.design.uses_did:
+        tab = run.estimate.matched.balance()
         fig = tab.love_plot()
         # love_plot labels in English with the column names; relabel its axes here
         ax = fig.axes[0]
-        terms = tab.to_frame().index
+        terms = tab.tidy()["term"]
         y = np.arange(len(terms))[::-1]  # love_plot draws the first term at the top
-        ax.set_yticks(y, [covariate_label(str(c), lang, ev._inputs.catalogue) for c in terms])
+        ax.set_yticks(y, [covariate_label(str(c), lang, ev.setup.catalogue) for c in terms])
         ax.set_xlabel(t("fig_balance_x", lang))
         ax.set_title(t("fig_balance_title", lang))
         names = {"before": t("c_smd_raw", lang), "after": t("c_smd", lang)}
@@ -458,7 +442,7 @@ def figure_balance(ev: Evaluation) -> Figure | None:
         return fig
     import matplotlib.pyplot as plt
 
-    table = ev.equivalence_table
+    table = ev.diagnostics.equivalence.table
     fig, ax = plt.subplots(figsize=(6, 0.35 * len(table) + 1.2))
     y = np.arange(len(table))[::-1]
     if "smd_unadjusted" in table.columns:
@@ -470,7 +454,7 @@ def figure_balance(ev: Evaluation) -> Figure | None:
     ax.legend(loc="lower right", fontsize="small")
     ax.axvline(0.1, color="grey", ls="--", lw=0.8)
     ax.axvline(0.25, color="#c53030", ls=":", lw=0.8)
-    labels = [covariate_label(c, ev.lang, ev._inputs.catalogue) for c in table["covariate"]]
+    labels = [covariate_label(c, ev.lang, ev.setup.catalogue) for c in table["covariate"]]
     ax.set_yticks(y, labels)
     ax.set_xlabel("|g|")
     fig.tight_layout()
@@ -479,17 +463,16 @@ def figure_balance(ev: Evaluation) -> Figure | None:
 
 def figure_overlap(ev: Evaluation) -> Figure | None:
     """Overlap of the propensity score (matching only)."""
-    if ev.matching is None:
+    run = ev.estimates.matching
+    if run is None or run.estimate.matched.propensity is None:
         return None
     from outcomelab.balance import overlap_plot
 
-    m = ev.matching.matched
-    if m.propensity is None:
-        return None
-    return overlap_plot(m.propensity, ev._matching_sample["treated"])
+    return overlap_plot(run.estimate.matched.propensity, run.sample["treated"])
 
 
 def title(ev: Evaluation) -> str:
     """The report's ``<h1>``: the intervention's name."""
-    name = ev._inputs.intervention.get("name") or ev._inputs.intervention_id
+    inputs = ev.setup.inputs
+    name = inputs.intervention.get("name") or inputs.intervention_id
     return f"<h1>{_e(t('title', ev.lang, name=name))}</h1>"

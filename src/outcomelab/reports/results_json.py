@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from outcomelab.errors import ReportError
+from outcomelab.evaluation import SCHEMA_VERSION
 from outcomelab.resources import schemas_dir
 
 __all__ = [
@@ -30,7 +31,6 @@ __all__ = [
     "write_results",
 ]
 
-SCHEMA_VERSION = "1.0"
 SIGNIFICANT_DIGITS = 14
 
 

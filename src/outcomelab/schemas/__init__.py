@@ -8,10 +8,11 @@ CSV/Excel/Parquet as text (row numbers as in the file), ``read_submission`` read
 
 from __future__ import annotations
 
+from outcomelab.row_numbers import source_rows
 from outcomelab.schemas.conversion import coerce
 from outcomelab.schemas.model import Field, TableSchema, list_schemas, load_datapackage, load_schema
 from outcomelab.schemas.package import PACKAGE_CHECKS, validate_package
-from outcomelab.schemas.reading import read_table, source_rows
+from outcomelab.schemas.reading import read_table
 from outcomelab.schemas.report import ValidationReport
 from outcomelab.schemas.submission import (
     REQUIRED_TABLES,

@@ -29,9 +29,12 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.errors import SchemaError
+from outcomelab.row_numbers import source_rows
+from outcomelab.schemas.cells import cell_to_text, cells_as_text, quoted
 from outcomelab.schemas.model import Field, TableSchema, load_schema
+from outcomelab.schemas.report import make_failures
 
-__all__ = ["ParsedColumn", "coerce", "parse_field"]
+__all__ = ["ParsedColumn", "coerce", "parse_field", "type_failures"]
 
 _INT_RE = r"[+-]?\d+"
 _WHOLE_FLOAT_RE = r"[+-]?\d+[.,]0+"
@@ -86,8 +89,6 @@ def _factorize_text(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
     codes, uniques = pd.factorize(column)
     values = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     if len(values) and pd.api.types.infer_dtype(values, skipna=False) != "string":
-        from outcomelab.schemas.reading import cell_to_text
-
         values = pd.Series([cell_to_text(v) for v in values], dtype=object)
     return np.asarray(codes, dtype=np.int64), values
 
@@ -181,8 +182,6 @@ def _parse_typed(column: pd.Series, field: Field) -> tuple[pd.Series, np.ndarray
         else:
             bad = present.copy()
         return dates, present, bad
-    from outcomelab.schemas.reading import cell_to_text
-
     texts = np.array(
         [cell_to_text(v) if p else np.nan for v, p in zip(column, present, strict=True)]
     )
@@ -298,8 +297,6 @@ def coerce(
         If some present values cannot be converted; ``failures`` lists every one of them
         (``row, column, value, check, message``).
     """
-    from outcomelab.schemas.validation import type_failures
-
     table = load_schema(schema)
     out = data.copy()
     failures = []
@@ -321,3 +318,35 @@ def coerce(
             table_failures,
         )
     return out
+
+
+def type_failures(data: pd.DataFrame, field: Field, bad: np.ndarray) -> pd.DataFrame:
+    """Failures for the cells of ``field`` (mask ``bad``) that cannot be read as its type."""
+    pos = np.flatnonzero(bad)
+    cells = cells_as_text(data[field.name], pos)
+    shown = quoted(cells)
+    name = field.name
+    if field.type == "integer":
+        messages = shown + f" in {name} is not a whole number; write digits only, e.g. 12."
+    elif field.type == "number":
+        messages = shown + f" in {name} is not a number; write e.g. 1234.5 or 1234,5 without units."
+    elif field.type == "boolean":
+        messages = shown + (
+            f" in {name} is not true or false; write true or false (also accepted: "
+            f"{', '.join(v for v in field.true_values + field.false_values if v.islower())})."
+        )
+    elif field.type == "date":
+        shaped = pd.Series(cells, dtype=object).astype(str).str.strip()
+        shaped_ok = shaped.str.match(r"^\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool)
+        messages = pd.Series(
+            np.where(
+                shaped_ok,
+                shown + f" in {name} is not a date that exists; check the month and day.",
+                shown + f" in {name} is not a date written YYYY-MM-DD (e.g. 2024-03-01).",
+            ),
+            dtype=object,
+        )
+    else:  # pragma: no cover - strings never fail conversion
+        messages = shown + f" in {name} cannot be read."
+    rows = source_rows(data)[pos]
+    return make_failures(rows, name, cells, "type", messages.to_numpy(dtype=object))

@@ -2,13 +2,11 @@
 
 ``write_docs()`` writes ``data_schemas/docs/<table>.md`` (field by field) and an index
 ``README.md``; ``stale_docs()`` lists committed files that differ from what the schemas give now.
-Run ``outcomelab schemas docs`` or ``python -m outcomelab.schemas.docs [--check]``.
+Run ``outcomelab schemas docs`` (``--check`` lists stale files).
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 from outcomelab.resources import schemas_dir
@@ -285,23 +283,3 @@ def stale_docs(out_dir: str | Path | None = None) -> list[str]:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
     return stale
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m outcomelab.schemas.docs [--out DIR] [--check]``."""
-    parser = argparse.ArgumentParser(description="Generate the standard schemas' Markdown docs.")
-    parser.add_argument("--out", default=None, help="folder (default data_schemas/docs)")
-    parser.add_argument("--check", action="store_true", help="only report stale files")
-    args = parser.parse_args(argv)
-    if args.check:
-        stale = stale_docs(args.out)
-        for name in stale:
-            print(f"stale: {name}", file=sys.stderr)
-        return 1 if stale else 0
-    for path in write_docs(args.out):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.identity.personnummer import looks_like_personnummer
-from outcomelab.schemas.conversion import parse_field
+from outcomelab.row_numbers import source_rows
+from outcomelab.schemas.conversion import parse_field, type_failures
 from outcomelab.schemas.model import Field, load_schema
-from outcomelab.schemas.reading import source_rows
 from outcomelab.schemas.report import make_failures
 
 __all__ = [
@@ -190,8 +190,6 @@ def covariate_failures(
         if spec["type"] == "numeric":
             field = Field(name=name, type="number")
             parsed = parse_field(column, field, ("", "NA", "unknown"))
-            from outcomelab.schemas.validation import type_failures
-
             if parsed.bad.any():
                 found.append(_with_table(type_failures(data, field, parsed.bad), table))
             continue

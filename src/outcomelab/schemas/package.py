@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.errors import InputError
+from outcomelab.row_numbers import source_rows
 from outcomelab.schemas.extensions import (
     EXTENSION_CHECKS,
     catalogue_clash_failures,
@@ -26,7 +27,6 @@ from outcomelab.schemas.extensions import (
     unit_tables_failures,
 )
 from outcomelab.schemas.model import TableSchema, list_schemas, load_schema
-from outcomelab.schemas.reading import source_rows
 from outcomelab.schemas.report import ValidationReport, empty_failures, make_failures
 from outcomelab.schemas.submission import SubmissionSource, read_submission
 from outcomelab.schemas.validation import ExtraColumns, validate_frame

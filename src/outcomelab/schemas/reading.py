@@ -10,11 +10,8 @@ The row numbers a person sees in the file (header = row 1) travel with the table
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +19,12 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.errors import ReadError
+from outcomelab.row_numbers import SOURCE_ROWS_ATTR, RowNumbers
+from outcomelab.schemas.cells import cell_to_text
+from outcomelab.schemas.conversion import coerce
 from outcomelab.schemas.model import TableSchema
 
-__all__ = [
-    "SOURCE_ROWS_ATTR",
-    "TABLE_SUFFIXES",
-    "RowNumbers",
-    "cell_to_text",
-    "read_table",
-    "read_text_table",
-    "source_rows",
-]
-
-#: key in ``DataFrame.attrs`` holding the file row number of each data row (header = row 1)
-SOURCE_ROWS_ATTR = "source_rows"
+__all__ = ["TABLE_SUFFIXES", "read_table", "read_text_table"]
 
 #: file endings read_table understands, in the order a package folder is searched
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
@@ -43,81 +32,6 @@ TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
 _ZIP_MAGIC = b"PK\x03\x04"
 _PARQUET_MAGIC = b"PAR1"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
-
-
-@dataclass(frozen=True)
-class RowNumbers:
-    """File row numbers of a table's data rows, stored compactly as runs ``(first, length)``.
-
-    Kept in ``DataFrame.attrs``; a small immutable value (not an array) so that pandas can
-    compare and copy ``attrs`` when frames are merged or concatenated.
-    """
-
-    runs: tuple[tuple[int, int], ...]
-
-    @classmethod
-    def from_array(cls, numbers: np.ndarray | list[int]) -> RowNumbers:
-        """Compress an array of row numbers into runs of consecutive numbers."""
-        arr = np.asarray(numbers, dtype=np.int64)
-        if len(arr) == 0:
-            return cls(())
-        breaks = np.flatnonzero(np.diff(arr) != 1) + 1
-        starts = np.concatenate(([0], breaks))
-        ends = np.concatenate((breaks, [len(arr)]))
-        return cls(tuple((int(arr[a]), int(b - a)) for a, b in zip(starts, ends, strict=True)))
-
-    def __len__(self) -> int:
-        return sum(length for _, length in self.runs)
-
-    def to_array(self) -> np.ndarray:
-        """The row numbers as an int64 array."""
-        if not self.runs:
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate(
-            [np.arange(first, first + length, dtype=np.int64) for first, length in self.runs]
-        )
-
-
-def source_rows(data: pd.DataFrame) -> np.ndarray:
-    """Return the row number each data row had in its file (header = row 1, first data row = 2).
-
-    Uses ``data.attrs["source_rows"]`` when :func:`read_table` recorded it and it still matches the
-    table's length; otherwise assumes a file written from ``data`` as is (row ``i`` -> ``i + 2``).
-    """
-    recorded = data.attrs.get(SOURCE_ROWS_ATTR)
-    if isinstance(recorded, RowNumbers) and len(recorded) == len(data):
-        return recorded.to_array()
-    return np.arange(2, len(data) + 2, dtype=np.int64)
-
-
-def cell_to_text(value: Any) -> str:
-    """Write one spreadsheet or Parquet cell as the text a person would see in a CSV export.
-
-    Dates become ``YYYY-MM-DD`` (a date-time at midnight too), whole floats lose their ``.0``,
-    booleans become ``true``/``false`` and empty cells ``""``.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        if pd.isna(value):
-            return ""
-        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
-            return value.strftime("%Y-%m-%d")
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        if math.isnan(number):
-            return ""
-        if math.isfinite(number) and number.is_integer() and abs(number) < 1e15:
-            return str(int(number))
-        return repr(number)
-    if value is pd.NA or value is pd.NaT:
-        return ""
-    return str(value)
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -531,6 +445,5 @@ def read_table(
     frame.attrs["source_file"] = str(file)
     if schema is None:
         return frame
-    from outcomelab.schemas.conversion import coerce
 
     return coerce(frame, schema)

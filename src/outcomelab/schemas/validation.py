@@ -23,13 +23,14 @@ import pandas as pd
 from outcomelab._checks import check_choice
 from outcomelab.errors import InputError
 from outcomelab.identity.personnummer import looks_like_personnummer
-from outcomelab.schemas.conversion import ParsedColumn, parse_field
+from outcomelab.row_numbers import source_rows
+from outcomelab.schemas.cells import cells_as_text, quoted
+from outcomelab.schemas.conversion import ParsedColumn, parse_field, type_failures
 from outcomelab.schemas.model import Field, TableSchema, load_schema
-from outcomelab.schemas.reading import cell_to_text, source_rows
 from outcomelab.schemas.report import ValidationReport, empty_failures, make_failures
 from outcomelab.schemas.rules import rules_for
 
-__all__ = ["CHECKS", "type_failures", "validate"]
+__all__ = ["CHECKS", "validate"]
 
 #: every single-table check, with what it means (used in the docs and the CLI's legend)
 CHECKS = {
@@ -58,52 +59,6 @@ _PNR_IN_TEXT = (
 )
 
 ExtraColumns = Literal["fail", "ignore"]
-
-
-def _cells(column: pd.Series, positions: np.ndarray) -> np.ndarray:
-    """The cells at ``positions`` as the text a person would see."""
-    values = column.iloc[positions]
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return values.to_numpy(dtype=object)
-    return np.array([cell_to_text(v) for v in values], dtype=object)
-
-
-def _quote(values: np.ndarray) -> pd.Series:
-    return "'" + pd.Series(values, dtype=object).astype(str) + "'"
-
-
-def type_failures(data: pd.DataFrame, field: Field, bad: np.ndarray) -> pd.DataFrame:
-    """Failures for the cells of ``field`` (mask ``bad``) that cannot be read as its type."""
-    pos = np.flatnonzero(bad)
-    cells = _cells(data[field.name], pos)
-    quoted = _quote(cells)
-    name = field.name
-    if field.type == "integer":
-        messages = quoted + f" in {name} is not a whole number; write digits only, e.g. 12."
-    elif field.type == "number":
-        messages = (
-            quoted + f" in {name} is not a number; write e.g. 1234.5 or 1234,5 without units."
-        )
-    elif field.type == "boolean":
-        messages = quoted + (
-            f" in {name} is not true or false; write true or false (also accepted: "
-            f"{', '.join(v for v in field.true_values + field.false_values if v.islower())})."
-        )
-    elif field.type == "date":
-        shaped = pd.Series(cells, dtype=object).astype(str).str.strip()
-        shaped_ok = shaped.str.match(r"^\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool)
-        messages = pd.Series(
-            np.where(
-                shaped_ok,
-                quoted + f" in {name} is not a date that exists; check the month and day.",
-                quoted + f" in {name} is not a date written YYYY-MM-DD (e.g. 2024-03-01).",
-            ),
-            dtype=object,
-        )
-    else:  # pragma: no cover - strings never fail conversion
-        messages = quoted + f" in {name} cannot be read."
-    rows = source_rows(data)[pos]
-    return make_failures(rows, name, cells, "type", messages.to_numpy(dtype=object))
 
 
 def _first_positions(codes: np.ndarray) -> np.ndarray:
@@ -147,7 +102,7 @@ def _field_failures(
                 make_failures(
                     rows_all[pos],
                     name,
-                    _cells(column, pos),
+                    cells_as_text(column, pos),
                     "required",
                     f"{name} is required but empty; fill it in.",
                 )
@@ -214,14 +169,14 @@ def _field_failures(
             failing = ok & parsed.per_row(unique_fail)
             if failing.any():
                 pos = np.flatnonzero(failing)
-                cells = _cells(column, pos)
+                cells = cells_as_text(column, pos)
                 found.append(
                     make_failures(
                         rows_all[pos],
                         name,
                         cells,
                         check,
-                        (_quote(cells) + tail).to_numpy(dtype=object),
+                        (quoted(cells) + tail).to_numpy(dtype=object),
                     )
                 )
     if field.type in ("integer", "number"):
@@ -237,7 +192,7 @@ def _field_failures(
                 beyond = ok & (numbers < bound if check == "minimum" else numbers > bound)
             if beyond.any():
                 pos = np.flatnonzero(beyond)
-                cells = _cells(column, pos)
+                cells = cells_as_text(column, pos)
                 bounds = _describe_bounds(field)
                 found.append(
                     make_failures(
@@ -246,7 +201,7 @@ def _field_failures(
                         cells,
                         check,
                         (
-                            _quote(cells) + f" in {name} is {word} the allowed range ({bounds})."
+                            quoted(cells) + f" in {name} is {word} the allowed range ({bounds})."
                         ).to_numpy(dtype=object),
                     )
                 )
@@ -256,7 +211,7 @@ def _field_failures(
         if len(later):
             pos = idx[later]
             first_rows = rows_all[idx[first]]
-            cells = _cells(column, pos)
+            cells = cells_as_text(column, pos)
             found.append(
                 make_failures(
                     rows_all[pos],
@@ -264,7 +219,7 @@ def _field_failures(
                     cells,
                     "unique",
                     (
-                        _quote(cells)
+                        quoted(cells)
                         + f" in {name} also appears in row "
                         + pd.Series(first_rows).astype(str)
                         + f"; each {name} must be unique."
@@ -331,7 +286,7 @@ def _primary_key_failures(
     rows_all = source_rows(data)
     pos = idx[later]
     key_text = (
-        pd.DataFrame({c: _cells(data[c], pos) for c in pk})
+        pd.DataFrame({c: cells_as_text(data[c], pos) for c in pk})
         .astype(str)
         .agg(", ".join, axis=1)
         .to_numpy(dtype=object)
@@ -474,7 +429,7 @@ def validate_frame(
                 make_failures(
                     rows_all[finding.positions],
                     finding.column,
-                    _cells(data[finding.column], finding.positions),
+                    cells_as_text(data[finding.column], finding.positions),
                     rule.check,
                     messages,
                 )

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+import pandas as pd
+
 from outcomelab._checks import check_choice
 from outcomelab.errors import ParameterError
 
@@ -80,6 +82,29 @@ class EValue:
                 else f"; to move the confidence interval to include no effect, {self.ci:.2f}"
             )
         return text + "."
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per quantity: ``quantity`` (``"point"``, and ``"ci"`` when an interval was
+        given), ``rr`` (the risk ratio it is computed from: the estimate, or the confidence limit
+        closest to the null) and ``e_value``."""
+        rows: list[dict[str, Any]] = [{"quantity": "point", "rr": self.rr, "e_value": self.point}]
+        if self.ci is not None:
+            limit = self.rr_low if self.rr >= 1 else self.rr_high
+            rows.append({"quantity": "ci", "rr": limit, "e_value": self.ci})
+        return pd.DataFrame(rows, columns=["quantity", "rr", "e_value"])
+
+    def summary(self) -> str:
+        """Plain-text E-values with the interpretation."""
+        head = f"E-value ({self.measure}): point {self.point:.3g}"
+        if self.ci is not None:
+            head += f", confidence limit {self.ci:.3g}"
+        lines = [head, f"  {self.interpretation()}"]
+        if self.note:
+            lines.append(f"  note: {self.note}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict."""

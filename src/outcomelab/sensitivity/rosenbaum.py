@@ -18,6 +18,7 @@ from scipy import optimize, stats
 
 from outcomelab._checks import (
     as_float_array,
+    check_alpha,
     check_choice,
     check_no_missing,
     check_numeric,
@@ -73,8 +74,8 @@ class RosenbaumBounds:
     def __post_init__(self) -> None:
         object.__setattr__(self, "table", self.table.copy())
 
-    def to_frame(self) -> pd.DataFrame:
-        """A copy of the table of bounds."""
+    def tidy(self) -> pd.DataFrame:
+        """A copy of the table of bounds (one row per Gamma)."""
         return self.table.copy()
 
     def summary(self) -> str:
@@ -182,8 +183,7 @@ def _p_exact(T: float, ranks: np.ndarray, prob: float) -> float:
 
 def _check_options(method: str, alpha: float, gammas: Sequence[float]) -> list[float]:
     check_choice("method", method, ["normal", "exact"])
-    if not 0 < alpha < 1:
-        raise ParameterError(f"`alpha` must be strictly between 0 and 1; got {alpha!r}.")
+    check_alpha(alpha)
     grid = [float(g) for g in gammas]
     if not grid or min(grid) < 1:
         raise ParameterError(

@@ -413,7 +413,7 @@ class Store:
         submitted_by: str | None,
         note: str | None,
     ) -> SubmissionInfo:
-        from outcomelab import __version__
+        from outcomelab._version import __version__
 
         final_root = self.path / "submissions"
         final_root.mkdir(parents=True, exist_ok=True)

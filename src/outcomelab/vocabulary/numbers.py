@@ -12,13 +12,16 @@ import math
 from dataclasses import dataclass
 
 from outcomelab.vocabulary.kinds import Kind
+from outcomelab.vocabulary.texts import t
 
 __all__ = [
     "MINUS",
     "ShownEffect",
     "effect_decimals",
     "effect_scale",
+    "fmt_cell",
     "fmt_int",
+    "fmt_money",
     "fmt_num",
     "fmt_p",
     "fmt_pct",
@@ -102,6 +105,35 @@ def fmt_pct(x: float, lang: str) -> str:
     """
     value = 100 * x
     return str(round(value)) if abs(value - round(value)) < 1e-9 else fmt_num(value, lang, 1)
+
+
+def fmt_cell(value: object, lang: str) -> str:
+    """A table cell: a number with separators (whole numbers without decimals, others with two),
+    text as it is, a missing value as a dash.
+
+    Examples
+    --------
+    >>> fmt_cell(1234567.0, "sv"), fmt_cell(0.25, "en"), fmt_cell("SIB", "en"), fmt_cell(None, "sv")
+    ('1\xa0234\xa0567', '0.25', 'SIB', '–')
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "–" if value is None else str(value)
+    if not math.isfinite(value):
+        return "–"
+    return fmt_num(value, lang, 0 if float(value).is_integer() else 2)
+
+
+def fmt_money(value: float | None, lang: str) -> str:
+    """An amount in whole kronor with its unit: ``1 234 kr`` in Swedish, ``1,234 SEK`` in English.
+
+    Examples
+    --------
+    >>> fmt_money(1234.4, "sv"), fmt_money(-5e6, "en")
+    ('1\xa0234 kr', '−5,000,000 SEK')
+    """
+    if _missing(value):
+        return "–"
+    return f"{fmt_num(value, lang, 0)} {t('unit_amount_sek', lang)}"
 
 
 def effect_scale(kind: Kind | str) -> float:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from outcomelab.errors import ParameterError
-from outcomelab.reports.headline import headline_text
-from outcomelab.reports.i18n import TEXT
-from outcomelab.reports.outcomes import holm, verdict
+from outcomelab.evaluation.headline import headline_text
+from outcomelab.evaluation.outcomes import holm, verdict
 from outcomelab.vocabulary import load_catalogue
 from outcomelab.vocabulary.numbers import fmt_int, fmt_num, fmt_p
+from outcomelab.vocabulary.texts import texts
 
 OUTCOMES = load_catalogue()
 
@@ -119,7 +119,7 @@ def test_continuous_outcome_is_rounded_to_its_scale_and_may_be_negative() -> Non
 
 
 def test_every_text_exists_in_both_languages() -> None:
-    for key, entry in TEXT.items():
+    for key, entry in texts().items():
         assert set(entry) == {"sv", "en"}, key
 
 

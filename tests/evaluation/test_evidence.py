@@ -8,9 +8,9 @@ import pytest
 
 from outcomelab.balance import balance
 from outcomelab.errors import EstimationError, ReportError
-from outcomelab.reports.design_choice import choose_design
-from outcomelab.reports.evidence import baseline_equivalence, evidence_rating
-from outcomelab.reports.sample_flow import SampleFlow
+from outcomelab.evaluation.design_choice import choose_design
+from outcomelab.evaluation.evidence import baseline_equivalence, evidence_rating
+from outcomelab.evaluation.sample_flow import SampleFlow
 
 
 def _two_groups(shift: float, n: int = 200) -> pd.DataFrame:
@@ -139,13 +139,13 @@ def test_sample_flow_table_and_checks() -> None:
 def test_odds_weights_match_a_statsmodels_logit() -> None:
     import statsmodels.api as sm
 
-    from outcomelab.reports.evaluation import _odds_weights
+    from outcomelab.evaluation.diagnostics import odds_weights
 
     rng = np.random.default_rng(3)
     x = rng.normal(size=(400, 2))
     d = (rng.random(400) < 1 / (1 + np.exp(-(0.5 * x[:, 0] - x[:, 1])))).astype(int)
     data = pd.DataFrame({"treated": d, "a": x[:, 0] * 100 + 2000, "b": x[:, 1]})
-    w = _odds_weights(data, ["a", "b"])
+    w = odds_weights(data, ["a", "b"])
     fit = sm.Logit(d, sm.add_constant(x)).fit(disp=0)
     p = fit.predict(sm.add_constant(x))
     expected = np.where(d == 1, 1.0, p / (1 - p))

@@ -73,7 +73,7 @@ def _metadata(interventions: pd.DataFrame | None, intervention_id: str) -> dict[
     if interventions is not None:
         match = interventions[interventions["intervention_id"] == intervention_id]
         if not match.empty:
-            from outcomelab.schemas.reading import cell_to_text
+            from outcomelab.schemas.cells import cell_to_text
 
             row = {k: (None if pd.isna(v) else cell_to_text(v)) for k, v in match.iloc[0].items()}
     return row

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from outcomelab.reports.i18n import TEXT, t
 from outcomelab.vocabulary import OutcomeDefinition
 from outcomelab.vocabulary.numbers import fmt_p, fmt_pct, format_effect, format_interval
+from outcomelab.vocabulary.texts import has_text, t
 
 __all__ = ["effect_sentence", "headline_text", "significance_sentence", "unit_word"]
 
@@ -32,7 +32,7 @@ _WORDS = {
 def unit_word(info: OutcomeDefinition, lang: str) -> str:
     """The unit an effect on ``info`` is given in: the kind's word, else the catalogue's unit."""
     key = f"unit_{info.kind}"
-    return t(key, lang) if key in TEXT else info.unit
+    return t(key, lang) if has_text(key) else info.unit
 
 
 def effect_sentence(

@@ -20,7 +20,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from outcomelab.reports.i18n import covariate_label
+from outcomelab.numerics import finite_or_none
+from outcomelab.vocabulary.numbers import fmt_num
+from outcomelab.vocabulary.texts import covariate_label, t
 
 __all__ = [
     "BaselineEquivalence",
@@ -30,61 +32,6 @@ __all__ = [
 ]
 
 WWCVerdict = Literal["satisfied", "adjustment_required", "not_satisfied", "not_applicable"]
-
-_REASONS: dict[str, dict[str, str]] = {
-    "sms3_did": {
-        "sv": "Jämförelsegrupp med uppgifter före och efter start (difference-in-differences): "
-        "nivå 3.",
-        "en": "Comparison group with data before and after the start (difference-in-differences): "
-        "level 3.",
-    },
-    "sms3_matching": {
-        "sv": "Jämförelsegrupp matchad på bakgrund och historik före start: nivå 3.",
-        "en": "Comparison group matched on background and history before the start: level 3.",
-    },
-    "sms_pretrend": {
-        "sv": "Testet av parallella trender före start förkastas (p = {p}): nivån sänks till 2.",
-        "en": "The test of parallel pre-trends rejects (p = {p}): the level is lowered to 2.",
-    },
-    "sms_balance": {
-        "sv": "Grupperna skiljer sig mer än 0,25 standardavvikelser före start: nivån sänks "
-        "till 2.",
-        "en": "The groups differ by more than 0.25 standard deviations at baseline: the level is "
-        "lowered to 2.",
-    },
-    "sms_ceiling": {
-        "sv": "Nivå 4-5 kräver ett naturligt experiment eller lottning, vilket inte finns här.",
-        "en": "Levels 4-5 need a natural experiment or randomisation, which this design is not.",
-    },
-    "wwc_satisfied": {
-        "sv": "Största skillnaden före start är {d} standardavvikelser (högst 0,05): "
-        "likvärdighet uppfylld.",
-        "en": "The largest baseline difference is {d} standard deviations (at most 0.05): "
-        "equivalence satisfied.",
-    },
-    "wwc_adjust": {
-        "sv": "Största skillnaden före start är {d} standardavvikelser (0,05-0,25): analysen "
-        "måste justera för bakgrundsvariablerna{adjusted}.",
-        "en": "The largest baseline difference is {d} standard deviations (0.05-0.25): the "
-        "analysis must adjust for the baseline variables{adjusted}.",
-    },
-    "wwc_adjusted_yes": {"sv": ", vilket den gör", "en": ", which it does"},
-    "wwc_adjusted_no": {"sv": ", vilket den inte gör", "en": ", which it does not"},
-    "wwc_fail": {
-        "sv": "Största skillnaden före start är {d} standardavvikelser (mer än 0,25): "
-        "likvärdighet ej uppfylld ({cov}).",
-        "en": "The largest baseline difference is {d} standard deviations (more than 0.25): "
-        "equivalence not satisfied ({cov}).",
-    },
-    "wwc_none": {
-        "sv": "Inga bakgrundsvariabler att jämföra.",
-        "en": "No baseline variables to compare.",
-    },
-}
-
-
-def _text(key: str, lang: str, **values: Any) -> str:
-    return _REASONS[key][lang].format(**values)
 
 
 #: balance's verdict codes (:attr:`outcomelab.balance.WWCVerdict.code`) as results.json codes:
@@ -96,11 +43,6 @@ _VERDICT_CODES: dict[str, WWCVerdict] = {
     "adjustment_required": "adjustment_required",
     "not_satisfied": "not_satisfied",
 }
-
-
-def _finite(value: Any) -> float | None:
-    number = float(value)
-    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True)
@@ -133,7 +75,7 @@ class BaselineEquivalence:
         return [
             {
                 "covariate": str(r["covariate"]),
-                "smd": _finite(r["smd"]),
+                "smd": finite_or_none(r["smd"]),
                 "kind": str(r["kind"]),
                 "verdict": str(r["verdict"]),
             }
@@ -205,7 +147,7 @@ def baseline_equivalence(
     table = pd.DataFrame(list(rows.values()))
     sizes = after.table.set_index("term")["effect_size"].abs()
     worst = str(sizes.idxmax()) if sizes.notna().any() else None
-    biggest = _finite(sizes.max()) if worst is not None else None
+    biggest = finite_or_none(sizes.max()) if worst is not None else None
     return BaselineEquivalence(
         table=table,
         max_abs_smd=biggest,
@@ -267,27 +209,27 @@ def evidence_rating(
     EvidenceRating
     """
     level = 3
-    reasons = [_text("sms3_did" if design == "did" else "sms3_matching", lang)]
+    reasons = [t("sms3_did" if design == "did" else "sms3_matching", lang)]
     if pretrend_p is not None and not math.isnan(pretrend_p) and pretrend_p < alpha:
         level = 2
-        reasons.append(_text("sms_pretrend", lang, p=f"{pretrend_p:.3f}"))
+        reasons.append(t("sms_pretrend", lang, p=fmt_num(pretrend_p, lang, 3)))
     verdict = equivalence.verdict
     d = equivalence.max_abs_smd
-    shown = "–" if d is None else (f"{d:.3f}".replace(".", ",") if lang == "sv" else f"{d:.3f}")
+    shown = fmt_num(d, lang, 3)
     if verdict == "not_satisfied" and design == "matching":
         level = 2
-        reasons.append(_text("sms_balance", lang))
-    reasons.append(_text("sms_ceiling", lang))
+        reasons.append(t("sms_balance", lang))
+    reasons.append(t("sms_ceiling", lang))
     if verdict == "satisfied":
-        wwc = [_text("wwc_satisfied", lang, d=shown)]
+        wwc = [t("wwc_reason_satisfied", lang, d=shown)]
     elif verdict == "adjustment_required":
-        how = "wwc_adjusted_yes" if equivalence.adjusted else "wwc_adjusted_no"
-        wwc = [_text("wwc_adjust", lang, d=shown, adjusted=_text(how, lang))]
+        how = "wwc_reason_adjusted_yes" if equivalence.adjusted else "wwc_reason_adjusted_no"
+        wwc = [t("wwc_reason_adjust", lang, d=shown, adjusted=t(how, lang))]
     elif verdict == "not_satisfied":
         worst = covariate_label(equivalence.worst or "", lang)
-        wwc = [_text("wwc_fail", lang, d=shown, cov=worst)]
+        wwc = [t("wwc_reason_fail", lang, d=shown, cov=worst)]
     else:
-        wwc = [_text("wwc_none", lang)]
+        wwc = [t("wwc_reason_none", lang)]
     return EvidenceRating(
         sms_level=level,
         sms_reasons=tuple(reasons),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from outcomelab.errors import EstimationError, ParameterError
-from outcomelab.reports.i18n import t
+from outcomelab.vocabulary.texts import t
 
 __all__ = ["MIN_PRE_PERIODS", "DesignChoice", "choose_design"]
 

@@ -8,15 +8,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from outcomelab.errors import ReportError
-from outcomelab.reports.i18n import t
 from outcomelab.vocabulary.numbers import fmt_int
+from outcomelab.vocabulary.texts import t
 
-__all__ = ["Drop", "SampleFlow"]
+if TYPE_CHECKING:
+    from outcomelab.evaluation.estimates import Estimates
+    from outcomelab.evaluation.setup import Setup
+
+__all__ = ["Drop", "SampleFlow", "count_sample_flow"]
 
 _STAGES = ("valid", "eligible", "analysed")
 
@@ -112,3 +116,56 @@ class SampleFlow:
         return pd.DataFrame(
             rows, columns=[t("c_stage", lang), t("c_count", lang), t("c_reason", lang)]
         )
+
+
+def count_sample_flow(setup: Setup, estimates: Estimates) -> SampleFlow:
+    """Counts from submitted to analysed with the reasons people dropped out (step 5).
+
+    Parameters
+    ----------
+    setup, estimates
+        The evaluation's first two steps.
+
+    Returns
+    -------
+    SampleFlow
+    """
+    lang, inputs = setup.settings.lang, setup.inputs
+    part = inputs.participants
+    if "group" in part.columns:
+        part = part[part["group"] == "participant"]
+    submitted = len(part)
+    no_start = (
+        int(part["start_date"].isna().sum() + (part["start_date"] == "None").sum())
+        if "start_date" in part.columns
+        else 0
+    )
+    persons = inputs.panel.drop_duplicates("unit")
+    valid = min(int((persons["treated"] == 1).sum()), submitted)
+    first, last = int(setup.panel["period"].min()), int(setup.panel["period"].max())
+    cohorts = persons.loc[persons["treated"] == 1, "cohort"]
+    too_late = int((cohorts + setup.event_time > last).sum())
+    too_early = int((cohorts <= first).sum()) if setup.design.uses_did else 0
+    missing = setup.missing_covariates
+    eligible = max(valid - too_late - too_early - missing, 0)
+    primary = estimates.primary
+    analysed = min(int(primary.n_treated or 0), eligible)
+    months = setup.settings.follow_up_months
+    unused = "r_not_in_estimate" if setup.design.uses_did else "r_unmatched"
+    reasons = [
+        ("valid", t("r_no_start", lang), no_start),
+        ("valid", t("r_no_outcomes", lang), submitted - valid - no_start),
+        ("eligible", t("r_too_late", lang, months=months), too_late),
+        ("eligible", t("r_too_early", lang), too_early),
+        ("eligible", t("r_missing_covariates", lang), missing),
+        ("analysed", t(unused, lang), eligible - analysed),
+    ]
+    return SampleFlow.build(
+        submitted=submitted,
+        valid=valid,
+        eligible=eligible,
+        analysed=analysed,
+        comparison_pool=int((persons["cohort"] == 0).sum()),
+        comparison_analysed=int(primary.n_control or 0),
+        reasons=[(s, r, max(int(c), 0)) for s, r, c in reasons],
+    )

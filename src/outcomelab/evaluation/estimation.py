@@ -9,7 +9,7 @@ from the Python API: :func:`baseline_covariates` adds numeric baseline columns t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,17 +34,17 @@ __all__ = [
 
 
 def event_time(follow_up_months: int, panel: pd.DataFrame | None = None) -> int:
-    """Event time at which ``follow_up_months`` is read: years (or months) after the start period.
+    """Event time at which ``follow_up_months`` is read (``rel_time = period - cohort``).
 
-    ``rel_time = period - cohort``: for yearly data 0 is the start year and 2 the second full year
-    after it (24 months); for monthly data (``panel.attrs["panel_info"]["period_type"] ==
-    "month"``) the event time is the number of months.
+    The rule is :func:`outcomelab.design.followup_event_time`'s, for the panel's periodicity
+    (``panel.attrs["panel_info"]["period_type"]``, which :func:`~outcomelab.design.build_panel`
+    records; yearly when the panel does not say): yearly data read 24 months at event time 2,
+    monthly data at event time 24.
     """
-    months = False
-    if panel is not None:
-        kind = (panel.attrs.get("panel_info") or {}).get("period_type")
-        months = kind == "month" if kind else bool(panel["period"].max() > 10_000)
-    return int(follow_up_months) if months else int(follow_up_months) // 12
+    from outcomelab.design import followup_event_time
+
+    info = (panel.attrs.get("panel_info") or {}) if panel is not None else {}
+    return followup_event_time(follow_up_months, str(info.get("period_type") or "year"))
 
 
 def baseline_covariates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -200,10 +200,11 @@ def matching_sample(
 
 @dataclass(frozen=True)
 class MatchingEstimate:
-    """The matched sample and the effect per outcome at the follow-up."""
+    """The matched sample and the effect per outcome at the follow-up (or why there is none)."""
 
     matched: MatchResult
     effects: dict[str, EffectResult]
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 def matching_effect(
@@ -235,6 +236,8 @@ def matching_effect(
     Returns
     -------
     MatchingEstimate
+        ``errors`` holds the reason for every outcome whose effect could not be estimated (a
+        constant outcome raises EstimationError); the caller decides whether that is fatal.
     """
     from outcomelab.matching import match
 
@@ -250,15 +253,24 @@ def matching_effect(
         seed=seed,
     )
     effects: dict[str, Any] = {}
+    errors: dict[str, str] = {}
     for o in outcomes:
-        if not adjust:
-            effects[o] = matched.effect(o, None, alpha=alpha)
-            continue
         try:
-            effects[o] = matched.effect(o, list(covariates), alpha=alpha)
-        except EstimationError:
-            # a covariate is constant or collinear among the matched units: adjust for the
-            # baseline covariates without the outcome history
-            baseline = [c for c in covariates if c.startswith("cov_")]
-            effects[o] = matched.effect(o, baseline or None, alpha=alpha)
-    return MatchingEstimate(matched, effects)
+            effects[o] = _matched_effect(matched, o, list(covariates), alpha=alpha, adjust=adjust)
+        except EstimationError as err:  # e.g. an outcome that is constant among the matched
+            errors[o] = str(err)
+    return MatchingEstimate(matched, effects, errors)
+
+
+def _matched_effect(
+    matched: MatchResult, outcome: str, covariates: list[str], *, alpha: float, adjust: bool
+) -> EffectResult:
+    if not adjust:
+        return matched.effect(outcome, None, alpha=alpha)
+    try:
+        return matched.effect(outcome, covariates, alpha=alpha)
+    except EstimationError:
+        # a covariate is constant or collinear among the matched units: adjust for the
+        # baseline covariates without the outcome history
+        baseline = [c for c in covariates if c.startswith("cov_")]
+        return matched.effect(outcome, baseline or None, alpha=alpha)

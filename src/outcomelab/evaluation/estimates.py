@@ -1,0 +1,306 @@
+"""Step 2 of a standard evaluation: the effect on every outcome with the chosen design."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from outcomelab.errors import EstimationError, OutcomelabError, ParameterError
+from outcomelab.evaluation.estimation import (
+    DidEstimate,
+    MatchingEstimate,
+    did_effect,
+    matching_effect,
+    matching_sample,
+)
+from outcomelab.evaluation.setup import Setup
+from outcomelab.vocabulary import OutcomeDefinition
+from outcomelab.vocabulary.numbers import fmt_cell
+from outcomelab.vocabulary.texts import t
+
+if TYPE_CHECKING:
+    from outcomelab.results import EffectResult
+
+__all__ = [
+    "MIN_COVERAGE",
+    "Estimates",
+    "MatchingRun",
+    "OutcomeEstimate",
+    "estimate",
+    "not_estimable_reason",
+    "run_matching",
+]
+
+
+@dataclass(frozen=True)
+class OutcomeEstimate:
+    """The headline effect on one outcome (or why there is none)."""
+
+    code: str
+    info: OutcomeDefinition
+    primary: bool
+    effect: EffectResult | None
+    n_treated: int | None
+    n_control: int | None
+    comparison_mean: float | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class MatchingRun:
+    """A matching of the participants: the sample matched, the columns matched on, the effects."""
+
+    estimate: MatchingEstimate
+    sample: pd.DataFrame = field(repr=False)
+    match_on: tuple[str, ...]
+
+    def effect(self, code: str) -> EffectResult:
+        """The matched effect on ``code``.
+
+        Raises
+        ------
+        EstimationError
+            With the reason, when the effect on ``code`` could not be estimated.
+        """
+        if code not in self.estimate.effects:
+            reason = self.estimate.errors.get(code, f"{code!r} was not matched on.")
+            raise EstimationError(reason)
+        return self.estimate.effects[code]
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """The effects of step 2.
+
+    Attributes
+    ----------
+    outcomes
+        One :class:`OutcomeEstimate` per outcome, primary first.
+    did
+        The DiD estimate per outcome (DiD designs).
+    matching
+        The matching run (matching designs), or ``None``.
+    matching_error
+        Why matching failed when it was only a second design (``design="both"``).
+    """
+
+    outcomes: tuple[OutcomeEstimate, ...]
+    did: Mapping[str, DidEstimate] = field(default_factory=dict, repr=False)
+    matching: MatchingRun | None = field(default=None, repr=False)
+    matching_error: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "did", MappingProxyType(dict(self.did)))
+
+    @property
+    def primary(self) -> OutcomeEstimate:
+        """The primary outcome's estimate."""
+        return self.outcomes[0]
+
+    @property
+    def estimable(self) -> tuple[str, ...]:
+        """The codes of the outcomes whose effect was estimated."""
+        return tuple(o.code for o in self.outcomes if o.error is None)
+
+
+def run_matching(
+    setup: Setup, *, adjust: bool, outcomes: Sequence[str] | None = None
+) -> MatchingRun:
+    """Nearest-neighbour matching within start cohorts and the effect on each outcome (default
+    every outcome of the evaluation)."""
+    s = setup.settings
+    outcomes = list(setup.outcomes if outcomes is None else outcomes)
+    sample, match_on = matching_sample(
+        setup.panel,
+        outcomes=outcomes,
+        follow_up_months=s.follow_up_months,
+        covariates=list(setup.covariates),
+    )
+    sample = sample.dropna(subset=[*match_on, *outcomes]).reset_index(drop=True)
+    result = matching_effect(
+        sample, outcomes=outcomes, covariates=match_on, alpha=s.alpha, seed=s.seed, adjust=adjust
+    )
+    return MatchingRun(result, sample, tuple(match_on))
+
+
+def did_estimate(setup: Setup, code: str, **changes: object) -> DidEstimate:
+    """The group-time DiD of outcome ``code`` with the evaluation's settings (``changes`` override
+    ``covariates`` or ``control_group``)."""
+    s = setup.settings
+    options: dict[str, object] = {
+        "covariates": list(setup.covariates),
+        "control_group": s.control_group,
+    } | changes
+    return did_effect(
+        setup.panel,
+        outcome=code,
+        follow_up_months=s.follow_up_months,
+        covariates=options["covariates"],  # type: ignore[arg-type]
+        control_group=str(options["control_group"]),
+        alpha=s.alpha,
+        seed=s.seed,
+    )
+
+
+def _comparison_mean_did(setup: Setup, code: str) -> float | None:
+    panel = setup.panel
+    e = setup.event_time
+    persons = setup.persons
+    sizes = persons.loc[persons["cohort"] > 0, "cohort"].value_counts()
+    last = int(panel["period"].max())
+    sizes = sizes[sizes.index + e <= last]
+    comp = panel[panel["cohort"] == 0].groupby("period")[code].mean()
+    years = sizes.index + e
+    if sizes.empty or not set(years) <= set(comp.index):
+        return None
+    return float(np.average(comp.loc[years].to_numpy(), weights=sizes.to_numpy()))
+
+
+def _matched_estimate(
+    run: MatchingRun, code: str, info: OutcomeDefinition, primary: bool
+) -> OutcomeEstimate:
+    eff = run.estimate.effects[code]
+    data = run.sample
+    w = run.estimate.matched.weights.to_numpy()
+    ctrl = (data["treated"].to_numpy() == 0) & (w > 0)
+    mean = float(np.average(data.loc[ctrl, code].to_numpy(), weights=w[ctrl]))
+    return OutcomeEstimate(code, info, primary, eff, eff.n_treated, eff.n_control, mean)
+
+
+#: an outcome is estimated only when it is recorded at the follow-up for at least this share of
+#: the participants who reached it: otherwise its effect describes a different group than the
+#: headline (issue: one bad secondary outcome must not stop the report)
+MIN_COVERAGE = 0.5
+
+
+def not_estimable_reason(setup: Setup, code: str) -> str | None:
+    """Why the effect on ``code`` cannot be estimated from these data, or ``None``.
+
+    The outcome is looked at where the effect is read (the follow-up of every start cohort that
+    reached it): recorded for fewer than :data:`MIN_COVERAGE` of those participants, or for
+    nobody in the comparison group, or the same value for everyone.
+    """
+    lang = setup.settings.lang
+    name = setup.catalogue.require(code).name(lang)
+    persons = setup.persons[["unit", "cohort"]]
+    last = int(setup.panel["period"].max())
+    e = setup.event_time
+    reached = persons[(persons["cohort"] > 0) & (persons["cohort"] + e <= last)]
+    at_follow_up = setup.panel[setup.panel["unit"].isin(reached["unit"])]
+    at_follow_up = at_follow_up[at_follow_up["period"] == at_follow_up["cohort"] + e]
+    recorded = int(at_follow_up[code].notna().sum())
+    comparison = setup.panel.loc[setup.panel["cohort"] == 0, code]
+    if len(reached) and recorded < MIN_COVERAGE * len(reached):
+        return t("ne_coverage", lang, name=name, n=recorded, total=len(reached))
+    if comparison.notna().sum() == 0:
+        return t("ne_no_comparison", lang, name=name)
+    values = pd.concat([at_follow_up[code], comparison]).dropna().unique()
+    if len(values) == 1:
+        return t("ne_constant", lang, name=name, value=fmt_cell(float(values[0]), lang))
+    return None
+
+
+def _unusable(effect: EffectResult, lang: str, name: str) -> str | None:
+    """A reason when an estimate cannot be read as a number with its uncertainty."""
+    se = float(effect.std_error)
+    if not (math.isfinite(float(effect.estimate)) and math.isfinite(se) and se > 0):
+        return t("ne_no_uncertainty", lang, name=name)
+    return None
+
+
+def _did_effects(setup: Setup, reasons: dict[str, str | None]) -> dict[str, DidEstimate]:
+    """DiD per estimable outcome; an estimator's error becomes that outcome's reason."""
+    did: dict[str, DidEstimate] = {}
+    for code in setup.outcomes:
+        if reasons[code] is None:
+            try:
+                did[code] = did_estimate(setup, code)
+            except OutcomelabError as err:
+                reasons[code] = str(err)
+    return did
+
+
+def _matching(
+    setup: Setup, reasons: dict[str, str | None]
+) -> tuple[MatchingRun | None, str | None]:
+    """The matching run over the estimable outcomes (matching designs), or why it failed."""
+    if setup.design.chosen not in ("matching", "both") or reasons[setup.primary] is not None:
+        return None, None
+    try:
+        run = run_matching(
+            setup, adjust=True, outcomes=[c for c in setup.outcomes if reasons[c] is None]
+        )
+    except OutcomelabError as err:
+        if setup.design.chosen == "matching":
+            raise
+        return None, str(err)
+    for code, reason in run.estimate.errors.items():
+        reasons[code] = reason
+    return run, None
+
+
+def _outcome(
+    setup: Setup,
+    code: str,
+    did: Mapping[str, DidEstimate],
+    matching: MatchingRun | None,
+    reason: str | None,
+) -> OutcomeEstimate:
+    """The estimate of one outcome, or the outcome marked not estimable with the reason."""
+    lang = setup.settings.lang
+    info = setup.catalogue.require(code)
+    primary = code == setup.primary
+    found = None
+    if reason is None and setup.design.uses_did:
+        d = did[code]
+        mean = _comparison_mean_did(setup, code)
+        found = OutcomeEstimate(code, info, primary, d.effect, d.n_treated, d.n_control, mean)
+    elif reason is None and matching is not None:
+        found = _matched_estimate(matching, code, info, primary)
+    if found is not None and found.effect is not None:
+        reason = _unusable(found.effect, lang, info.name(lang))
+    if reason is None and found is not None:
+        return found
+    if primary:
+        raise EstimationError(f"{t('ne_primary', lang, name=info.name(lang))} {reason}")
+    return OutcomeEstimate(code, info, False, None, None, None, None, error=reason)
+
+
+def estimate(setup: Setup) -> Estimates:
+    """Estimate the effect on every outcome with the chosen design.
+
+    A secondary outcome that cannot be estimated (see :func:`not_estimable_reason`; an
+    estimator's error; an estimate without a finite, positive standard error) is kept with the
+    reason in words and the other outcomes are estimated as usual. The primary outcome must be
+    estimable.
+
+    Parameters
+    ----------
+    setup
+        From :func:`~outcomelab.evaluation.setup.prepare`.
+
+    Returns
+    -------
+    Estimates
+
+    Raises
+    ------
+    EstimationError
+        When the primary outcome cannot be estimated (the reason in words).
+    OutcomelabError
+        When the design's estimator cannot estimate (matching errors only for
+        ``design="matching"``; with ``"both"`` they are kept in ``matching_error``).
+    """
+    reasons = {code: not_estimable_reason(setup, code) for code in setup.outcomes}
+    did = _did_effects(setup, reasons) if setup.design.uses_did else {}
+    matching, error = _matching(setup, reasons)
+    if not setup.design.uses_did and matching is None and reasons[setup.primary] is None:
+        raise ParameterError("Matching did not run.")  # pragma: no cover - errors propagate
+    outcomes = tuple(_outcome(setup, code, did, matching, reasons[code]) for code in setup.outcomes)
+    return Estimates(outcomes, did, matching, error)

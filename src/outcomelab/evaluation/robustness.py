@@ -1,0 +1,129 @@
+"""Step 4 of a standard evaluation: the primary outcome under other reasonable choices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from outcomelab.errors import OutcomelabError
+from outcomelab.evaluation.estimates import Estimates, did_estimate, run_matching
+from outcomelab.evaluation.setup import Setup
+from outcomelab.numerics import finite_or_none
+from outcomelab.vocabulary.texts import t
+
+if TYPE_CHECKING:
+    from outcomelab.results import EffectResult
+
+__all__ = ["RobustnessCheck", "check_robustness"]
+
+
+@dataclass(frozen=True)
+class RobustnessCheck:
+    """The primary outcome's effect under one other choice (or why it could not be estimated)."""
+
+    outcome: str
+    label: str
+    method: str
+    control_group: str
+    covariates: bool
+    effect: EffectResult | None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of results.json's ``robustness`` array."""
+        eff = self.effect
+        numbers = ("estimate", "std_error", "conf_low", "conf_high", "p_value")
+        return {
+            "outcome": self.outcome,
+            "label": self.label,
+            "method": self.method,
+            "control_group": self.control_group,
+            "covariates": self.covariates,
+            **{k: None if eff is None else finite_or_none(getattr(eff, k)) for k in numbers},
+            "n_treated": None if eff is None else int(eff.n_treated),
+            "n_control": None if eff is None else int(eff.n_control),
+            "error": self.error,
+        }
+
+
+def _check(
+    setup: Setup,
+    label: str,
+    method: str,
+    control: str,
+    covariates: bool,
+    run: Callable[[], EffectResult],
+) -> RobustnessCheck:
+    try:
+        effect = run()
+    except OutcomelabError as err:
+        return RobustnessCheck(setup.primary, label, method, control, covariates, None, str(err))
+    return RobustnessCheck(setup.primary, label, method, control, covariates, effect)
+
+
+def _did_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
+    lang, code, chosen = setup.settings.lang, setup.primary, setup.settings.control_group
+    other = "not_yet_treated" if chosen == "never_treated" else "never_treated"
+
+    def matched() -> EffectResult:
+        run = estimates.matching or run_matching(setup, adjust=True, outcomes=estimates.estimable)
+        return run.effect(code)
+
+    return [
+        _check(
+            setup,
+            t("rb_other_group", lang, group=t(f"rb_group_{other}", lang)),
+            "att_gt/dr",
+            other,
+            True,
+            lambda: did_estimate(setup, code, control_group=other).effect,
+        ),
+        _check(
+            setup,
+            t("rb_no_covariates", lang),
+            "att_gt/dr",
+            chosen,
+            False,
+            lambda: did_estimate(setup, code, covariates=None).effect,
+        ),
+        _check(setup, t("rb_matching", lang), "nearest/logit", "matched", True, matched),
+    ]
+
+
+def _matching_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
+    lang, code = setup.settings.lang, setup.primary
+    checks = [
+        _check(
+            setup,
+            t("rb_unadjusted", lang),
+            "nearest/logit",
+            "matched",
+            False,
+            lambda: run_matching(setup, adjust=False, outcomes=estimates.estimable).effect(code),
+        )
+    ]
+    if setup.design.pre_periods >= 1:
+        checks.append(
+            _check(
+                setup,
+                t("rb_did", lang),
+                "att_gt/dr",
+                setup.settings.control_group,
+                True,
+                lambda: did_estimate(setup, code).effect,
+            )
+        )
+    return checks
+
+
+def check_robustness(setup: Setup, estimates: Estimates) -> tuple[RobustnessCheck, ...]:
+    """The primary outcome under the other control group, estimator and covariate choice.
+
+    DiD designs: the other DiD comparison group, no covariates, and propensity-score matching.
+    Matching designs: no regression adjustment and, with a year before the first start,
+    difference-in-differences. A check that cannot be estimated is kept with its reason.
+    """
+    if setup.design.uses_did:
+        return tuple(_did_checks(setup, estimates))
+    return tuple(_matching_checks(setup, estimates))

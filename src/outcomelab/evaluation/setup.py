@@ -1,0 +1,176 @@
+"""Step 1 of a standard evaluation: load the submission, fix the outcomes and choose the design."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from outcomelab.errors import ParameterError
+from outcomelab.evaluation.design_choice import DesignChoice, choose_design
+from outcomelab.evaluation.estimation import baseline_covariates, event_time
+from outcomelab.evaluation.inputs import EvaluationInputs, load_inputs
+from outcomelab.evaluation.settings import EvaluationSettings
+from outcomelab.vocabulary import Catalogue
+
+__all__ = ["Setup", "prepare"]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the later steps work on: the inputs, the analysis panel, the outcomes and the design.
+
+    Attributes
+    ----------
+    settings
+        The evaluation's choices.
+    inputs
+        The submission's tables and its outcome catalogue.
+    panel
+        The analysis panel with numeric baseline covariates (persons with incomplete baseline data
+        removed).
+    covariates
+        The baseline covariate columns (``cov_*``).
+    outcomes
+        The outcome codes, primary first.
+    design
+        The design behind the headline numbers and why.
+    missing_covariates
+        Participants left out for incomplete baseline data.
+    """
+
+    settings: EvaluationSettings
+    inputs: EvaluationInputs = field(repr=False)
+    panel: pd.DataFrame = field(repr=False)
+    covariates: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    design: DesignChoice
+    missing_covariates: int = 0
+
+    @property
+    def primary(self) -> str:
+        """The primary outcome's code."""
+        return self.outcomes[0]
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The outcome catalogue of this evaluation (the lab's and the submission's own)."""
+        return self.inputs.catalogue
+
+    @property
+    def event_time(self) -> int:
+        """The event time at which the follow-up is read."""
+        return event_time(self.settings.follow_up_months, self.panel)
+
+    @property
+    def persons(self) -> pd.DataFrame:
+        """One row per unit of the panel."""
+        return self.panel.drop_duplicates("unit")
+
+    @property
+    def covariate_set(self) -> dict[str, Any]:
+        """Which baseline covariates were used, recommended but missing, or left out."""
+        return dict(self.panel.attrs.get("covariate_set") or {})
+
+    def unit_of_analysis(self) -> dict[str, Any]:
+        """The unit of analysis and, for aggregate units, the persons behind the analysed units
+        (the 60-person rule and disclosure count persons, not units)."""
+        info = self.inputs.panel.attrs.get("panel_info") or {}
+        unit = str(info.get("unit_of_analysis") or "person")
+        weight = info.get("weight")
+        if unit == "person" or not weight or weight not in self.panel.columns:
+            return {"unit": unit, "weight": None}
+        persons = self.persons
+        last = int(self.panel["period"].max())
+        treated = persons[(persons["cohort"] > 0) & (persons["cohort"] + self.event_time <= last)]
+        comparison = persons[persons["cohort"] == 0]
+        return {
+            "unit": unit,
+            "weight": str(weight),
+            "persons_analysed": int(treated[weight].sum()),
+            "persons_comparison": int(comparison[weight].sum()),
+            "min_unit_persons": int(persons[weight].min()),
+        }
+
+
+def _outcomes(
+    settings: EvaluationSettings, inputs: EvaluationInputs, panel: pd.DataFrame
+) -> tuple[str, ...]:
+    """The primary outcome and the secondary ones, checked against the submission."""
+    available = [c for c in inputs.catalogue if c in panel.columns]
+    info = panel.attrs.get("panel_info", {})
+    listed = [str(o) for o in info.get("outcomes", [])] or available
+    registered = inputs.intervention.get("primary_outcome") or ""
+    primary = settings.primary_outcome or registered or listed[0]
+    if primary not in listed:
+        raise ParameterError(
+            f"The primary outcome {primary!r} is not in the submission; it has "
+            f"{', '.join(repr(o) for o in listed)}."
+        )
+    secondary = settings.secondary_outcomes
+    if secondary is None:
+        secondary = tuple(o for o in listed if o != primary)
+    unknown = [o for o in secondary if o not in listed]
+    if unknown:
+        raise ParameterError(
+            f"Secondary outcome(s) {', '.join(repr(o) for o in unknown)} are not in the "
+            f"submission; it has {', '.join(repr(o) for o in listed)}."
+        )
+    return (primary, *[o for o in secondary if o != primary])
+
+
+def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
+    """Load the submission, build the panel, fix the outcomes and choose the design.
+
+    Parameters
+    ----------
+    params
+        The template's parameters (``data_dir`` or ``submission`` with ``store_dir``,
+        ``intervention_id``, ``design``, ``primary_outcome``, ...) or settings made from them.
+
+    Returns
+    -------
+    Setup
+
+    Raises
+    ------
+    ParameterError
+        The primary or a secondary outcome is not in the submission, or the intervention is
+        ambiguous.
+    EstimationError
+        No participant has a start inside the data, or DiD is requested without a pre-period.
+    """
+    settings = (
+        params if isinstance(params, EvaluationSettings) else EvaluationSettings.from_params(params)
+    )
+    given = settings.params
+    inputs = load_inputs(
+        data_dir=given.get("data_dir") or None,
+        store_dir=given.get("store_dir") or None,
+        submission=given.get("submission") or None,
+        intervention_id=str(given.get("intervention_id") or ""),
+    )
+    panel, covariates = baseline_covariates(inputs.panel)
+    outcomes = _outcomes(settings, inputs, panel)
+    # persons without complete baseline data cannot be compared
+    persons = panel.drop_duplicates("unit")
+    incomplete = persons.loc[persons[covariates].isna().any(axis=1), "unit"]
+    missing = int(persons.loc[persons["unit"].isin(incomplete), "treated"].sum())
+    design = choose_design(
+        persons.loc[persons["cohort"] > 0, "cohort"].tolist(),
+        panel["period"].unique().tolist(),
+        requested=settings.design,
+        control_group=settings.control_group,
+        lang=settings.lang,
+    )
+    return Setup(
+        settings=settings,
+        inputs=inputs,
+        panel=panel[~panel["unit"].isin(incomplete)].reset_index(drop=True),
+        covariates=tuple(covariates),
+        outcomes=outcomes,
+        design=design,
+        missing_covariates=missing,
+    )
