@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import sys
 
-import click
 import typer
 
 from outcomelab.errors import OutcomelabError
@@ -53,18 +52,19 @@ def _register_commands() -> None:
 
 
 def run() -> None:
-    """Run the CLI, mapping outcomelab errors to a one-line message and an exit code."""
+    """Run the CLI, mapping outcomelab errors to a one-line message and an exit code.
+
+    The command-line library runs in standalone mode, so it handles its own usage errors
+    (unknown command or option, missing or bad value, no arguments: the usage line and exit 2)
+    and ``typer.Exit``, whichever copy of click it ships with (typer >= 0.16 vendors one as
+    ``typer._click``, whose exceptions are not ``click.exceptions``). Only outcomelab's own
+    errors and bugs reach the handlers here.
+    """
     _register_commands()
     try:
-        code = app(standalone_mode=False)
+        app(standalone_mode=True)
     except OutcomelabError as err:
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
-        sys.exit(err.exit_code)
-    except click.exceptions.Abort:
-        typer.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.exceptions.ClickException as err:  # usage errors: unknown option, bad value
-        err.show()
         sys.exit(err.exit_code)
     except Exception as err:  # last line of defence: a bug, but still no traceback for users
         typer.secho(
@@ -74,5 +74,3 @@ def run() -> None:
             err=True,
         )
         sys.exit(3)
-    if isinstance(code, int) and code:
-        sys.exit(code)  # typer.Exit(n) inside a command returns n in non-standalone mode
