@@ -12,7 +12,11 @@ from outcomelab.cli.main import app
 @app.command("publish")
 def publish_command(
     evaluations: Path = typer.Argument(..., help="Folder of evaluation output folders."),
-    site: Path = typer.Option(..., "--site", help="Folder to write the site to (replaced)."),
+    site: Path = typer.Option(
+        ...,
+        "--site",
+        help="Folder for the site: new, empty, or a site published there before (replaced).",
+    ),
     policy: Path | None = typer.Option(
         None, "--policy", help="Disclosure policy YAML (default: cohort 60, cells 5, rounding 5)."
     ),

@@ -22,6 +22,7 @@ from outcomelab.disclosure import DisclosurePolicy, scan_tree
 from outcomelab.errors import DisclosureError
 from outcomelab.publish.catalogue import Catalogue, CatalogueEntry, collect
 from outcomelab.publish.i18n import LANGUAGES, label, term
+from outcomelab.publish.swap import replace_folder
 from outcomelab.publish.what_works import what_works_figure, what_works_pages
 from outcomelab.vocabulary.numbers import ShownEffect, fmt_int, fmt_p, show_effect
 
@@ -108,8 +109,9 @@ def build_site(
     evaluations
         Folder of evaluation output folders (each with ``results.json`` and its figures).
     out
-        Folder to write the site to; replaced if it exists (built in a temporary folder first,
-        so a failed build leaves the previous site in place).
+        Folder to write the site to: a new or empty folder, or a site published here before
+        (replaced as a whole; see :func:`outcomelab.publish.swap.replace_folder`). The site is
+        built in a temporary sibling first, so a failed build leaves the previous site in place.
     policy
         Disclosure policy; the default (cohort >= 60, cells >= 5, rounding to 5) when ``None``.
 
@@ -119,6 +121,9 @@ def build_site(
 
     Raises
     ------
+    InputError
+        ``out`` is a file, a link, holds the evaluations, or is a non-empty folder outcomelab
+        did not create (nothing is written or deleted).
     ReadError
         No or invalid ``results.json`` files.
     DisclosureError
@@ -127,27 +132,21 @@ def build_site(
     """
     catalogue = collect(evaluations, policy)
     target = Path(out)
-    staging = target.with_name(target.name + ".building")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    try:
+
+    def build(staging: Path) -> None:
         _write_site(catalogue, staging)
         allow = [str(e.results["submission"]["version_hash"]) for e in catalogue.entries]
         findings = scan_tree(staging, allow=allow)
         if findings:
             first = findings[0]
             raise DisclosureError(
-                f"The built site contains what looks like a {first.kind} in {first.path} "
-                f"({len(findings)} finding(s)); nothing was published. Remove person-level data "
-                "from the evaluation output and publish again."
+                f"The built site contains what looks like a {first.kind} in "
+                f"{Path(first.path).relative_to(staging)} ({len(findings)} finding(s)); nothing "
+                "was published. Remove person-level data from the evaluation output and publish "
+                "again."
             )
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+
+    replace_folder(target, build, keep=(Path(evaluations),))
     outcomes = sorted(
         {code for e in catalogue.entries for code in e.summary_row()["outcomes"].split(";")}
     )
