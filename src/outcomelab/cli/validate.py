@@ -124,6 +124,8 @@ def validate_command(
     if (file is None) == (package is None):
         raise _fail("give either a FILE (with --schema) or --package DIR, not both.", 2)
     try:
+        if file is not None and file.is_dir():
+            file, package = None, file  # a folder is a submission package
         if package is not None:
             report = validate_package(package, extra_columns=extra_columns.value)
         elif file is not None:

@@ -10,6 +10,7 @@ schemas first.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 import nbformat
 
 from outcomelab.errors import ParameterError, SchemaError
+from outcomelab.paths import check_output_folder, expand_home
 from outcomelab.reports.html import export_html
 from outcomelab.reports.parameters import check_parameters, declared_parameters
 from outcomelab.reports.results_json import read_results, validate_results
@@ -29,6 +31,11 @@ __all__ = ["TEMPLATES", "EvaluationRun", "ReportRun", "evaluate", "resolve_templ
 
 #: short template names -> file names in ``templates/``
 TEMPLATES = {"standard": "standard_evaluation.ipynb", "contract": "outcome_contract.ipynb"}
+
+#: what evaluate() writes directly into its output folder
+OUTPUT_NAMES = ("report.ipynb", "report.html", "results.json", "provenance.json", "figures")
+#: marker evaluate() leaves in its output folder, so a rerun may replace what it wrote
+OUTPUT_MARKER = ".outcomelab-evaluation"
 
 #: sections whose code cells compute (the rest render)
 _COMPUTE_SECTIONS = {
@@ -159,6 +166,17 @@ def _validate_folder(folder: Path) -> None:
         )
 
 
+def _previous_output(folder: Path) -> bool:
+    """Whether ``folder`` holds an earlier evaluate() output (marker, or its results.json)."""
+    if (folder / OUTPUT_MARKER).is_file():
+        return True
+    try:
+        results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(results, dict) and {"schema_version", "outcomelab_version"} <= set(results)
+
+
 def _section_seconds(nb: nbformat.NotebookNode) -> tuple[float, float, float]:
     setup = compute = render = 0.0
     for cell in nb.cells:
@@ -195,7 +213,8 @@ def evaluate(
     Parameters
     ----------
     out
-        Output folder (created).
+        Output folder: new, empty, or an earlier output of evaluate() (its files are replaced);
+        a folder holding other files under the names evaluate() writes is refused.
     submission, store
         A stored submission id (or unique prefix) and the store folder (default store when None).
     data
@@ -223,7 +242,10 @@ def evaluate(
     Raises
     ------
     ParameterError
-        Unknown or ill-typed parameters, or neither/both of ``submission`` and ``data``.
+        Unknown or ill-typed parameters, or neither/both of ``submission`` and ``data``; ``out``
+        is a file, read-only or holds files of the user's under the names evaluate() writes.
+    StoreError
+        The store path is a file, or the submission is not in the store.
     SchemaError
         The ``data`` folder does not fit the standard schemas (``.failures`` lists every failure).
     ReportError
@@ -240,13 +262,19 @@ def evaluate(
             "Give exactly one of `submission` (a stored submission id) and `data` (a folder of "
             "tables)."
         )
+    out_dir = check_output_folder(
+        out, option="--out", writes=OUTPUT_NAMES, ours=_previous_output
+    ).resolve()
+    if submission:
+        from outcomelab.store import Store
+
+        Store(store).resolve(submission)  # a wrong store or id: one line, before any kernel
     path = resolve_template(template)
     values: dict[str, Any] = dict(params or {})
-    out_dir = Path(out).resolve()
     declared = declared_parameters(path)
     given = {
         "submission": submission,
-        "store_dir": str(Path(store).resolve()) if store else None,
+        "store_dir": str(expand_home(store).resolve()) if store else None,
         "data_dir": str(Path(data).resolve()) if data else None,
         "intervention_id": intervention,
         "lang": lang,
@@ -257,6 +285,7 @@ def evaluate(
     if data and validate_data:
         _validate_folder(Path(data))
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / OUTPUT_MARKER).write_text("written by outcomelab evaluate\n", encoding="utf-8")
     notebook = out_dir / "report.ipynb"
     start = time.perf_counter()
     timing = execute_template(

@@ -36,6 +36,8 @@ __all__ = ["PACKAGE_CHECKS", "validate_package"]
 #: checks between tables, with what they mean
 PACKAGE_CHECKS = {
     "missing_table": "A table the submission needs is not there.",
+    "empty_table": "A table the submission needs has a header but no rows (a submission must "
+    "contain participants and their outcomes).",
     "foreign_key": "A value refers to a row that does not exist in the referenced table "
     "(unknown intervention, person or outcome code).",
     "participant_dates": "A participant starts before the intervention started or after it ended.",
@@ -397,17 +399,17 @@ def validate_package(
 
     Notes
     -----
-    Checks between tables: ``missing_table``; ``foreign_key`` (participants of unknown
-    interventions, outcome rows for persons not in participants, unknown outcome codes, costs of
-    unknown interventions, unit values of unknown outcomes, an unknown primary outcome);
-    ``participant_dates`` (a participant's start before the intervention's start or after its
-    end); ``followup_window`` (a period ending more than ``lookback_years`` before the earliest
-    start of the person's interventions -- persons only: an aggregate unit's history may go back
-    as far as it is kept --, or starting after the latest end plus the outcome's
-    longest follow-up window; no upper bound while an intervention is open); ``period_form``
-    (``YYYY`` where the intervention reports months or ``YYYY-MM`` where it reports years);
-    ``outcome_value`` (a rate not 0/1, a negative count, day count or amount, more days than the
-    period has). Duplicate keys are reported per table (``primary_key``).
+    Checks between tables: ``missing_table``; ``empty_table`` (a required table without rows);
+    ``foreign_key`` (participants of unknown interventions, outcome rows for persons not in
+    participants, unknown outcome codes, costs of unknown interventions, unit values of unknown
+    outcomes, an unknown primary outcome); ``participant_dates`` (a participant's start before the
+    intervention's start or after its end); ``followup_window`` (a period ending more than
+    ``lookback_years`` before the earliest start of the person's interventions -- persons only: an
+    aggregate unit's history may go back as far as it is kept --, or starting after the latest end
+    plus the outcome's longest follow-up window; no upper bound while an intervention is open);
+    ``period_form`` (``YYYY`` where the intervention reports months or ``YYYY-MM`` where it reports
+    years); ``outcome_value`` (a rate not 0/1, a negative count, day count or amount, more days
+    than the period has). Duplicate keys are reported per table (``primary_key``).
 
     Examples
     --------
@@ -443,6 +445,20 @@ def validate_package(
                         None,
                         "missing_table",
                         f"The submission has no {name} table; add {name}.csv (or .xlsx).",
+                    ),
+                    name,
+                )
+            )
+        elif len(frames[name]) == 0:
+            found.append(
+                _with_table(
+                    make_failures(
+                        None,
+                        None,
+                        None,
+                        "empty_table",
+                        f"The {name} table has a header but no rows; a submission must contain "
+                        "its members and their outcomes.",
                     ),
                     name,
                 )

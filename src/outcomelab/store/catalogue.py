@@ -7,6 +7,7 @@ connection), exclusive for writing. Catalogue rows are written in one transactio
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
@@ -50,9 +51,28 @@ CREATE TABLE IF NOT EXISTS submission_tables (
 
 @contextmanager
 def store_lock(root: Path, *, exclusive: bool) -> Iterator[None]:
-    """Hold the store's file lock (shared or exclusive) for the duration of the block."""
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    """Hold the store's file lock (shared or exclusive) for the duration of the block.
+
+    A reader of a store it may not write (a read-only copy, another user's store) opens the lock
+    file read-only, which is enough for a shared lock.
+
+    Raises
+    ------
+    StoreError
+        An exclusive lock is needed but the store cannot be written.
+    """
+    if exclusive:
+        root.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        if err.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        if exclusive:
+            raise StoreError(
+                f"The store {root} is read-only for this user; nothing was changed."
+            ) from err
+        fd = os.open(root / LOCK_FILE, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         yield

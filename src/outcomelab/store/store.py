@@ -13,19 +13,22 @@ A submission is validated first and only a valid one is stored. Its files are wr
 temporary folder inside the store, flushed to disk (fsync) and renamed into place in one atomic
 step; the catalogue rows are written last, in one transaction, under an exclusive file lock. An
 interrupted or refused submission therefore leaves the visible store exactly as it was (a
-half-written folder is removed on the next write). Nothing is ever overwritten: the same content
-gives the same id (the submission is idempotent) and changed content gives a new version.
+half-written folder is removed on the next write: each work folder in ``tmp/`` is locked by the
+process writing it, and folders whose process died are removed under the store lock). Nothing
+is ever overwritten: the same content gives the same id (the submission is idempotent) and changed
+content gives a new version.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -36,6 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from outcomelab.errors import InputError, SchemaError, StoreError
+from outcomelab.paths import existing_ancestor, expand_home
 from outcomelab.schemas.submission import (
     SUBMISSION_TABLES,
     SubmissionSource,
@@ -50,9 +54,11 @@ __all__ = ["FileRecord", "Store", "Submission", "SubmissionInfo", "default_store
 
 
 def default_store_path() -> Path:
-    """``$OUTCOMELAB_HOME`` if set, else ``~/.outcomelab``."""
+    """``$OUTCOMELAB_HOME`` if set (a leading ``~`` expanded), else ``~/.outcomelab``."""
     home = os.environ.get("OUTCOMELAB_HOME")
-    return Path(home) if home else Path.home() / ".outcomelab"
+    if home:
+        return expand_home(home, what="store folder (OUTCOMELAB_HOME)")
+    return Path.home() / ".outcomelab"
 
 
 @dataclass(frozen=True)
@@ -272,7 +278,29 @@ class Store:
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path is not None else default_store_path()
+        self.path = expand_home(path, what="store folder") if path else default_store_path()
+
+    def check_path(self, *, write: bool) -> None:
+        """Refuse a store path that is a file (or inside one), or read-only when writing.
+
+        Called before any work, so a wrong ``--store`` costs one line, not a validation run.
+
+        Raises
+        ------
+        StoreError
+            The path or a parent is a file, or ``write`` and the folder is read-only.
+        """
+        found = existing_ancestor(self.path)
+        if found.exists() and not found.is_dir():
+            where = "is a file" if found == self.path else f"is inside {found}, which is a file"
+            raise StoreError(
+                f"The store {self.path} {where}; give a folder with --store or OUTCOMELAB_HOME."
+            )
+        if write and not os.access(found, os.W_OK | os.X_OK):
+            raise StoreError(
+                f"The store {self.path} is read-only for this user ({found} cannot be written); "
+                "nothing was stored. Ask the store's owner, or give another folder with --store."
+            )
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -330,6 +358,7 @@ class Store:
         """
         if not intervention_id or not str(intervention_id).strip():
             raise InputError("`intervention_id` must be a non-empty string.")
+        self.check_path(write=True)
         tell = progress or (lambda _: None)
         tell(f"Reading {_describe_source(tables_or_files)}")
         inputs = read_submission(tables_or_files)
@@ -346,21 +375,17 @@ class Store:
         if existing is not None:
             return _replace_created(existing, created=False)
 
-        tmp_root = self.path / "tmp"
-        tmp_root.mkdir(parents=True, exist_ok=True)
-        work = tmp_root / f"{sid[:12]}-{uuid.uuid4().hex}"
-        try:
-            tell(f"Writing {len(normalised)} tables to the store")
-            records = self._write_files(work, inputs, normalised)
-            return self._commit(work, sid, intervention_id, records, submitted_by, note)
-        except (OSError, pa.ArrowException) as err:
-            raise StoreError(
-                f"Storing submission {sid[:12]} failed ({err}); the store was left unchanged. "
-                "Check free disk space and permissions of the store folder and try again."
-            ) from err
-        finally:
-            if work.exists():
-                shutil.rmtree(work, ignore_errors=True)
+        with _staging(self.path / "tmp", sid[:12]) as work:
+            try:
+                tell(f"Writing {len(normalised)} tables to the store")
+                records = self._write_files(work, inputs, normalised)
+                return self._commit(work, sid, intervention_id, records, submitted_by, note)
+            except (OSError, pa.ArrowException) as err:
+                raise StoreError(
+                    f"Storing submission {sid[:12]} failed ({err}); the store was left "
+                    "unchanged. Check free disk space and permissions of the store folder and "
+                    "try again."
+                ) from err
 
     def _write_files(
         self, work: Path, inputs: Mapping[str, SubmittedTable], normalised: Mapping[str, pa.Table]
@@ -420,6 +445,7 @@ class Store:
         final = final_root / sid
         with catalogue(self.path, write=True) as con:
             self._remove_orphans(con)
+            _remove_stale_staging(self.path / "tmp")
             row = con.execute("SELECT 1 FROM submissions WHERE submission_id = ?", [sid]).fetchone()
             if row is not None:  # stored by another process meanwhile
                 found = self._read_info(con, sid)
@@ -473,6 +499,7 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------------
     def _find(self, sid: str) -> SubmissionInfo | None:
+        self.check_path(write=False)
         if not (self.path / "catalogue.duckdb").exists():
             return None
         with catalogue(self.path, write=False) as con:
@@ -533,6 +560,7 @@ class Store:
             "submission_id", "short_id", "intervention_id", "version", "submitted_at", "tables",
             "n_participants", "n_comparison", "n_outcomes", "original_files",
         ]  # fmt: skip
+        self.check_path(write=False)
         if not (self.path / "catalogue.duckdb").exists():
             return pd.DataFrame({c: [] for c in columns})
         with catalogue(self.path, write=False) as con:
@@ -585,6 +613,7 @@ class Store:
             raise StoreError(
                 f"Submission id {submission_id!r} is too short; give at least 4 characters."
             )
+        self.check_path(write=False)
         if not (self.path / "catalogue.duckdb").exists():
             raise StoreError(f"The store at {self.path} is empty; there is no {submission_id!r}.")
         with catalogue(self.path, write=False) as con:
@@ -663,6 +692,69 @@ def _replace_created(info: SubmissionInfo, *, created: bool) -> SubmissionInfo:
     from dataclasses import replace
 
     return replace(info, created=created)
+
+
+@contextlib.contextmanager
+def _staging(tmp_root: Path, prefix: str) -> Iterator[Path]:
+    """A fresh work folder in ``tmp_root`` (not created), locked for as long as it is in use.
+
+    The lock is ``<folder>.lock`` beside it, created and locked before the folder exists and
+    removed after it is gone, so :func:`_remove_stale_staging` can tell a folder whose process
+    died (lock free) from one still being written (lock held).
+    """
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    work = tmp_root / f"{prefix}-{uuid.uuid4().hex}"
+    lock = work.with_name(work.name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield work
+    finally:
+        if work.exists():
+            _remove_tree(work)
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        os.close(fd)
+
+
+def _lock_is_held(lock: Path) -> bool:
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing releases a lock we took
+    return False
+
+
+def _remove_stale_staging(tmp_root: Path) -> None:
+    """Remove work folders of submits whose process died (``kill -9``, power loss).
+
+    Called under the store's exclusive lock. A folder whose lock file is still locked belongs to
+    a submit in progress and is left alone.
+    """
+    if not tmp_root.is_dir():
+        return
+    for entry in sorted(tmp_root.iterdir()):
+        if entry.suffix == ".lock":
+            if not entry.with_suffix("").exists() and not _lock_is_held(entry):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+            continue
+        lock = entry.with_name(entry.name + ".lock")
+        if _lock_is_held(lock):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            _remove_tree(entry)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+        with contextlib.suppress(OSError):
+            lock.unlink()
 
 
 def _remove_tree(path: Path) -> None:
