@@ -25,6 +25,7 @@ from outcomelab.publish.i18n import LANGUAGES, label, term
 from outcomelab.publish.swap import replace_folder
 from outcomelab.publish.what_works import what_works_figure, what_works_pages
 from outcomelab.vocabulary.numbers import ShownEffect, fmt_int, fmt_p, show_effect
+from outcomelab.webpage import environment, with_csp
 
 __all__ = ["SiteInfo", "build_site"]
 
@@ -44,13 +45,7 @@ class SiteInfo:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_HERE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment(jinja2.FileSystemLoader(_HERE / "templates"))
     env.filters["effect"] = _effect
     env.filters["count"] = fmt_int
     env.filters["p"] = fmt_p
@@ -159,6 +154,11 @@ def build_site(
     )
 
 
+def _write_page(path: Path, html: str) -> None:
+    """Write one page of the site with the site's Content-Security-Policy."""
+    path.write_text(with_csp(html, "site"), encoding="utf-8")
+
+
 def _write_site(catalogue: Catalogue, root: Path) -> None:
     env = _environment()
     assets = root / "assets"
@@ -206,7 +206,7 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
             filter_keys=_FILTERS,
             outcome_codes=outcome_codes,
         )
-        (folder / "index.html").write_text(index, encoding="utf-8")
+        _write_page(folder / "index.html", index)
         for entry in catalogue.entries:
             page = env.get_template("evaluation.html.j2").render(
                 **common,
@@ -215,12 +215,12 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
                 results=entry.results,
                 figures=figures[entry.id],
             )
-            (folder / "evaluations" / f"{entry.id}.html").write_text(page, encoding="utf-8")
+            _write_page(folder / "evaluations" / f"{entry.id}.html", page)
         for code in outcome_codes:
             sections = [ww for ww in what_works[language] if ww.code == code]
             page = env.get_template("what_works.html.j2").render(
                 **common, code=code, sections=sections
             )
-            (folder / "outcomes" / f"{code}.html").write_text(page, encoding="utf-8")
+            _write_page(folder / "outcomes" / f"{code}.html", page)
     landing = env.get_template("landing.html.j2").render(t=label, count=len(rows))
-    (root / "index.html").write_text(landing, encoding="utf-8")
+    _write_page(root / "index.html", landing)

@@ -3,7 +3,8 @@
 Code cells are hidden (``exclude_input``); cells tagged ``remove_cell``/``private`` are dropped and
 outputs of cells tagged ``remove_output`` are removed, so nothing that could show person-level data
 reaches the page; stderr streams (warnings) are dropped too. Figures stay inlined as base64 PNG. A
-small stylesheet makes the page readable on screen and clean on paper.
+small stylesheet makes the page readable on screen and clean on paper. The page runs no script and
+loads nothing from a network (:func:`outcomelab.webpage.with_csp`, policy ``report``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from outcomelab.webpage import with_csp
 
 __all__ = ["REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS", "export_html"]
 
@@ -99,5 +102,5 @@ def export_html(notebook: str | Path, html_path: str | Path, *, title: str = "Re
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = body.replace("</head>", STYLE + "</head>", 1)
     out = Path(html_path)
-    out.write_text(body, encoding="utf-8")
+    out.write_text(with_csp(body, "report"), encoding="utf-8")
     return out

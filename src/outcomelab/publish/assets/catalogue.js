@@ -31,6 +31,8 @@
     status.textContent = template.replace("{shown}", shown).replace("{total}", rows.length);
     empty.hidden = shown !== 0;
   }
+  var form = document.getElementById("filters");
+  if (form) { form.addEventListener("submit", function (event) { event.preventDefault(); }); }
   query.addEventListener("input", apply);
   selects.forEach(function (s) { s.addEventListener("change", apply); });
   apply();

@@ -1,0 +1,192 @@
+"""In Chromium: hostile names never run, and the pages' policies block a script that got in anyway.
+
+Attack (issue 14): a contract YAML whose names carry markup ran an ``onerror`` handler in
+``outcome_contract.html``. Checked here in Debian's chromium through Playwright, for the contract
+report, the evaluation report exporter and the published site: (1) hostile names from the inputs
+run nothing; (2) a script and an event handler injected into a finished page (as if escaping had
+failed) are blocked by the page's Content-Security-Policy; (3) our own pages raise no policy
+violation and load nothing from a network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from outcomelab.publish import build_site
+from outcomelab.reports.html import export_html
+from outcomelab.webpage import POLICIES, policy_of
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "contracts" / "norrkoping_sib.yaml"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+]
+
+HOSTILE = [
+    '<img src=x onerror="window.pwned=(window.pwned||0)+1">',
+    "<script>window.pwned=(window.pwned||0)+1</script>",
+    '"><svg onload="window.pwned=(window.pwned||0)+1">',
+]
+INJECTED = (
+    "<script>window.pwned=(window.pwned||0)+1</script>"
+    '<img src="data:," onerror="window.pwned=(window.pwned||0)+1">'
+    '<a id="js" href="javascript:window.pwned=(window.pwned||0)+1">x</a>'
+)
+
+
+class Browser:
+    """A chromium page that records policy violations, dialogs and network requests."""
+
+    def __init__(self, context: Any) -> None:
+        self.page = context.new_page()
+        self.console: list[str] = []
+        self.network: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.console.append(m.text))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        context.route(
+            "http*://**", lambda route: (self.network.append(route.request.url), route.abort())
+        )
+
+    def open(self, path: Path) -> None:
+        self.console.clear()
+        self.page.goto(path.as_uri())
+        self.page.wait_for_timeout(200)
+
+    def pwned(self) -> Any:
+        return self.page.evaluate("window.pwned")
+
+    def violations(self) -> list[str]:
+        return [m for m in self.console if "Content Security Policy" in m]
+
+
+@pytest.fixture()
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield Browser(chromium.new_context())
+        chromium.close()
+
+
+def _inject(page: Path) -> Path:
+    tampered = page.with_name("tampered-" + page.name)
+    text = page.read_text(encoding="utf-8")
+    tampered.write_text(re.sub(r"(<body[^>]*>)", r"\1" + INJECTED, text, count=1), encoding="utf-8")
+    return tampered
+
+
+def test_site_with_hostile_names(tmp_path: Path, results_maker, browser: Browser) -> None:
+    make_results, write_evaluation = results_maker
+    for i, name in enumerate(HOSTILE):
+        write_evaluation(
+            tmp_path / "evals",
+            make_results(
+                f"INT-{i}",
+                name=name,
+                organisation=HOSTILE[(i + 1) % len(HOSTILE)],
+                code="0581",
+                target_group="unemployed",
+                estimate=0.05,
+            ),
+        )
+    info = build_site(tmp_path / "evals", tmp_path / "site")
+    pages = sorted(info.root.rglob("*.html"))
+    for page in pages:
+        browser.open(page)
+        assert browser.pwned() is None, page
+        assert browser.violations() == [], (page, browser.violations())
+    # our own script still runs under the policy: the search filters the table
+    browser.open(info.root / "en" / "index.html")
+    browser.page.fill("#q", "no such place")
+    assert browser.page.locator("#catalogue tbody tr:visible").count() == 0
+    # a script that got into a page anyway is blocked
+    for page in (info.root / "en" / "index.html", pages[-1]):
+        browser.open(_inject(page))
+        browser.page.click("#js")
+        assert browser.pwned() is None, page
+        assert browser.violations(), "the policy reports what it blocked"
+    assert browser.network == [] and browser.dialogs == []
+
+
+def test_report_page_runs_nothing_and_loads_nothing(tmp_path: Path, browser: Browser) -> None:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p>ok</p>"})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Report"), cell]
+    nbformat.write(nb, tmp_path / "r.ipynb")
+    page = export_html(tmp_path / "r.ipynb", tmp_path / "report.html", title=HOSTILE[0])
+    browser.open(page)
+    assert browser.page.locator("text=ok").count() == 1
+    assert browser.pwned() is None and browser.violations() == []
+    browser.open(_inject(page))
+    browser.page.click("#js")
+    assert browser.pwned() is None and browser.violations()
+    assert browser.network == []
+
+
+@pytest.mark.notebook
+def test_contract_report_with_hostile_names(tmp_path: Path, cli, browser: Browser) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    lines = []
+    for n, line in enumerate(text.splitlines()):
+        key = line.strip().split(":", 1)[0].lstrip("- ")
+        if key in ("name", "target") and not line.rstrip().endswith((">-", "|")):
+            indent = line[: len(line) - len(line.lstrip())]
+            dash = "- " if line.strip().startswith("- ") else ""
+            payload = json.dumps(HOSTILE[n % len(HOSTILE)])
+            line = f"{indent}{dash}{key}: {payload}"
+        lines.append(line)
+    contract = tmp_path / "contract.yaml"
+    contract.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    verified = tmp_path / "verified.csv"
+    verified.write_text("metric_id,count\nschool_eligibility,20\n")
+    evaluation = tmp_path / "eval"
+    evaluation.mkdir()
+    (evaluation / "results.json").write_text(
+        json.dumps(
+            {
+                "schema_version": "1.0",
+                "evaluation_id": "NKP-demo",
+                "design": {"alpha": 0.05},
+                "outcomes": [
+                    {
+                        "code": "out_of_home_care_days",
+                        "direction": "higher_is_worse",
+                        "estimate": -40.0,
+                        "std_error": 15.0,
+                        "conf_low": -69.4,
+                        "conf_high": -10.6,
+                        "p_value": 0.0077,
+                        "n_treated": 60,
+                        "n_control": 240,
+                        "method": "att_gt/dr",
+                        "estimand": "ATT",
+                    }
+                ],
+            }
+        )
+    )
+    out = tmp_path / "out"
+    code, _, err = cli(
+        "contract", "settle", str(contract), "--evaluation", str(evaluation),
+        "--verified", str(verified), "--out", str(out), "--lang", "en",
+    )  # fmt: skip
+    assert code == 0, err
+    page = out / "outcome_contract.html"
+    browser.open(page)
+    assert browser.pwned() is None and browser.dialogs == []
+    assert browser.network == []
+    assert policy_of(page.read_text(encoding="utf-8")) == POLICIES["report"]
