@@ -98,14 +98,14 @@ def test_submit_and_list_as_another_user_on_a_read_only_store(example: Path) -> 
         env = {**os.environ, "HOME": str(shared)}
         run = subprocess.run(
             [*cmd, "submit", str(data), "-i", "other-id", "--store", str(store)],
-            capture_output=True, text=True, env=env, timeout=120, check=False,
+            capture_output=True, text=True, env=env, timeout=900, check=False,
         )  # fmt: skip
         assert run.returncode == 1, run.stderr
         _one_line(run.stderr)
         assert "read-only" in run.stderr or "cannot write" in run.stderr
         listed = subprocess.run(
             [*cmd, "submissions", "list", "--store", str(store)],
-            capture_output=True, text=True, env=env, timeout=120, check=False,
+            capture_output=True, text=True, env=env, timeout=900, check=False,
         )  # fmt: skip
         assert listed.returncode == 0, listed.stderr
         assert IID in listed.stdout
