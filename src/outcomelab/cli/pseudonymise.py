@@ -3,7 +3,8 @@
 Invalid numbers are never written: by default the run fails and lists the rows (exit 1, nothing
 written); ``--on-invalid withhold`` writes the valid rows and lists the withheld ones. The output
 never contains the original column, and the command refuses to write a file in which another
-column still looks like personal identity numbers.
+column still holds personal identity numbers, as whole cells or inside running text. A key file
+that other users can read gets a warning.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def pseudonymise_command(
     import datetime as dt
 
     from outcomelab.identity import (
+        key_file_warning,
         looks_like_personnummer,
+        mentions_personnummer,
         pseudonymise_table,
         read_key,
         write_key,
@@ -118,6 +121,9 @@ def pseudonymise_command(
                     f"--reference-date {reference_date!r} is not a date written YYYY-MM-DD.", 2
                 ) from None
         key = read_key(key_file)
+        warning = key_file_warning(key_file)
+        if warning is not None:
+            typer.secho(f"Warning: {warning}", fg=typer.colors.YELLOW, err=True)
         data = read_table(file)
         if column not in data.columns:
             raise _fail(
@@ -130,7 +136,7 @@ def pseudonymise_command(
         for other in data.columns:
             if other == column:
                 continue
-            mask = looks_like_personnummer(data[other])
+            mask = looks_like_personnummer(data[other]) | mentions_personnummer(data[other])
             if mask.any():
                 others.append(f"{other!r} (rows {_rows_text(list(rows[mask]))})")
         if others:

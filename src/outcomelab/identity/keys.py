@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from outcomelab.errors import InputError, ParameterError, ReadError
@@ -20,6 +21,7 @@ __all__ = [
     "MIN_KEY_BYTES",
     "check_key",
     "generate_key",
+    "key_file_warning",
     "key_id",
     "read_key",
     "write_key",
@@ -95,6 +97,25 @@ def write_key(path: str | Path, key: bytes | None = None, *, overwrite: bool = F
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(material.hex() + "\n")
     return file
+
+
+def key_file_warning(path: str | Path) -> str | None:
+    """A warning when the key file can be read or written by anyone but its owner, else None.
+
+    Whoever can read the key can link every file pseudonymised under it, so a key file must be
+    private (mode 0600, as :func:`write_key` makes it).
+    """
+    file = Path(path)
+    try:
+        mode = stat.S_IMODE(file.stat().st_mode)
+    except OSError:
+        return None
+    if mode & 0o077 == 0:
+        return None
+    return (
+        f"key file {file} can be read by other users (mode {mode:04o}); anyone who reads it can "
+        f"link the pseudonyms made with it. Make it private: chmod 600 {file}"
+    )
 
 
 def read_key(path: str | Path) -> bytes:

@@ -14,6 +14,7 @@ million-row outcomes table in a few seconds while giving exactly the failure tab
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +23,7 @@ import pandas as pd
 
 from outcomelab._checks import check_choice
 from outcomelab.errors import InputError
+from outcomelab.identity.clear import mentions_personnummer, numeric_identity_numbers
 from outcomelab.identity.personnummer import looks_like_personnummer
 from outcomelab.row_numbers import source_rows
 from outcomelab.schemas.cells import cells_as_text, quoted
@@ -52,12 +54,6 @@ CHECKS = {
 #: shown instead of a value that looks like a personal identity number
 WITHHELD = "<withheld: looks like a personal identity number>"
 
-# a personnummer or samordningsnummer inside free text
-_PNR_IN_TEXT = (
-    r"(?:^|[^0-9])(?:[0-9]{2})?[0-9]{2}(?:0[1-9]|1[0-2])"
-    r"(?:0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])[-+ \u2013]?[0-9]{4}(?:[^0-9]|$)"
-)
-
 ExtraColumns = Literal["fail", "ignore"]
 
 
@@ -84,6 +80,18 @@ def _duplicates(code_arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return later, first[later]
 
 
+def _clear_identity(rows: np.ndarray, name: str) -> pd.DataFrame:
+    """``clear_identity`` failures at ``rows`` of column ``name``; the value is withheld."""
+    return make_failures(
+        rows,
+        name,
+        WITHHELD,
+        "clear_identity",
+        f"{name} holds what looks like a personal identity number in clear; pseudonymise the "
+        "file with `outcomelab pseudonymise` (or remove the number) before submitting.",
+    )
+
+
 def _field_failures(
     data: pd.DataFrame, field: Field, missing_values: tuple[str, ...], *, check_unique: bool = True
 ) -> tuple[list[pd.DataFrame], ParsedColumn, np.ndarray]:
@@ -93,8 +101,18 @@ def _field_failures(
     rows_all = source_rows(data)
     found: list[pd.DataFrame] = []
     parsed = parse_field(column, field, missing_values)
-    if parsed.bad.any():
-        found.append(type_failures(data, field, parsed.bad))
+    clear = np.zeros(len(column), dtype=bool)
+    if field.type in ("integer", "number") and len(parsed.uniques):
+        clear = parsed.present & parsed.per_row(numeric_identity_numbers(parsed.uniques))
+        if clear.any():
+            found.append(_clear_identity(rows_all[clear], name))
+            parsed = replace(  # not usable: no further check may show the value
+                parsed,
+                values=parsed.values.mask(pd.Series(clear, index=parsed.values.index)),
+                bad=parsed.bad | clear,
+            )
+    if (parsed.bad & ~clear).any():
+        found.append(type_failures(data, field, parsed.bad & ~clear))
     if field.required:
         pos = np.flatnonzero(~parsed.present)
         if len(pos):
@@ -115,20 +133,10 @@ def _field_failures(
         else:
             clear_u = np.zeros(len(uniques), dtype=bool)
         if field.enum is None and field.pattern is None:
-            clear_u |= uniques.str.contains(_PNR_IN_TEXT, regex=True).to_numpy(dtype=bool)
+            clear_u |= mentions_personnummer(uniques)
         clear = ok & parsed.per_row(clear_u)
         if clear.any():
-            found.append(
-                make_failures(
-                    rows_all[clear],
-                    name,
-                    WITHHELD,
-                    "clear_identity",
-                    f"{name} holds what looks like a personal identity number in clear; "
-                    "pseudonymise the file with `outcomelab pseudonymise` (or remove the number) "
-                    "before submitting.",
-                )
-            )
+            found.append(_clear_identity(rows_all[clear], name))
             ok = ok & ~clear
         checks: list[tuple[str, np.ndarray, Any]] = []
         if field.enum is not None:
@@ -309,49 +317,82 @@ def _primary_key_failures(
     ]
 
 
+def _column_label(data: pd.DataFrame, name: str) -> str:
+    """How a failure names a column: its name, or its position when the name is withheld."""
+    if _name_is_identity(name):
+        return f"<column {list(data.columns).index(name) + 1}>"
+    return name
+
+
+def _name_is_identity(name: str) -> bool:
+    names = pd.Series([name])
+    return bool(looks_like_personnummer(names)[0] or mentions_personnummer(names)[0])
+
+
+def _header_failures(data: pd.DataFrame) -> list[pd.DataFrame]:
+    """A column name that looks like a personal identity number (whatever ``extra_columns``)."""
+    return [
+        make_failures(
+            [1],
+            _column_label(data, name),
+            WITHHELD,
+            "clear_identity",
+            f"The name of column {position} in the header looks like a personal identity "
+            "number; delete the column or give it another name.",
+        )
+        for position, name in enumerate(data.columns, start=1)
+        if _name_is_identity(str(name))
+    ]
+
+
 def _extra_column_failures(
-    data: pd.DataFrame, extra: list[str], missing: list[str]
+    data: pd.DataFrame, extra: list[str], missing: list[str], *, report: bool
 ) -> list[pd.DataFrame]:
+    """Extra columns (when ``report``) and identity numbers in them (always).
+
+    An ignored column is still read and its file is stored byte for byte with the submission, so
+    an identity number in it is refused all the same.
+    """
     import difflib
 
     found = []
     rows_all = source_rows(data)
     for name in extra:
-        normalised = name.strip().lower().replace(" ", "_").replace("-", "_")
-        guess = [m for m in missing if m == normalised] or difflib.get_close_matches(
-            normalised, missing, n=1, cutoff=0.75
-        )
-        hint = (
-            f"rename it to {guess[0]!r} if that is what it holds"
-            if guess
-            else "or rename it if it is a standard column spelled differently"
-        )
-        found.append(
-            make_failures(
-                [1],
-                name,
-                name,
-                "extra_column",
-                f"Column {name!r} is not part of the standard; remove it, {hint}."
-                if not guess
-                else f"Column {name!r} is not part of the standard; {hint}.",
+        label = _column_label(data, name)
+        if report and label == name:
+            normalised = name.strip().lower().replace(" ", "_").replace("-", "_")
+            guess = [m for m in missing if m == normalised] or difflib.get_close_matches(
+                normalised, missing, n=1, cutoff=0.75
             )
-        )
+            hint = (
+                f"rename it to {guess[0]!r} if that is what it holds"
+                if guess
+                else "or rename it if it is a standard column spelled differently"
+            )
+            found.append(
+                make_failures(
+                    [1],
+                    name,
+                    name,
+                    "extra_column",
+                    f"Column {name!r} is not part of the standard; remove it, {hint}."
+                    if not guess
+                    else f"Column {name!r} is not part of the standard; {hint}.",
+                )
+            )
         column = data[name]
         text = column.where(column.notna(), "").astype(str)
-        clear = looks_like_personnummer(text) | text.str.contains(
-            _PNR_IN_TEXT, regex=True
-        ).to_numpy(dtype=bool)
+        clear = looks_like_personnummer(text) | mentions_personnummer(text)
         if clear.any():
             pos = np.flatnonzero(clear)
             found.append(
                 make_failures(
                     rows_all[pos],
-                    name,
+                    label,
                     WITHHELD,
                     "clear_identity",
-                    f"Column {name!r} holds what looks like personal identity numbers in clear; "
-                    "delete the column, or pseudonymise it with `outcomelab pseudonymise`.",
+                    f"Column {label!r} holds what looks like personal identity numbers in "
+                    "clear; delete the column, or pseudonymise it with `outcomelab pseudonymise`.",
                 )
             )
     return found
@@ -391,9 +432,14 @@ def validate_frame(
                     f"({f.title or f.name}).",
                 )
             )
+    found.extend(_header_failures(data))
     extra = [c for c in data.columns if c not in names]
-    if extra and extra_columns == "fail":
-        found.extend(_extra_column_failures(data, extra, [f.name for f in missing]))
+    if extra:
+        found.extend(
+            _extra_column_failures(
+                data, extra, [f.name for f in missing], report=extra_columns == "fail"
+            )
+        )
     typed: dict[str, pd.Series] = {}
     ok: dict[str, np.ndarray] = {}
     present: dict[str, np.ndarray] = {}
@@ -467,7 +513,8 @@ def validate(
         A standard table name (``"participants"``, ...), a schema file or a :class:`TableSchema`.
     extra_columns
         ``"fail"`` (default) reports columns the standard does not define (they may carry data the
-        lab must not receive); ``"ignore"`` skips them.
+        lab must not receive); ``"ignore"`` skips them, but still refuses identity numbers in
+        them or in their names.
 
     Returns
     -------

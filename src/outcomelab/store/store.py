@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from outcomelab.errors import InputError, SchemaError, StoreError
+from outcomelab.identity.clear import refuse_in_text
 from outcomelab.paths import existing_ancestor, expand_home
 from outcomelab.schemas.submission import (
     SUBMISSION_TABLES,
@@ -343,7 +344,8 @@ class Store:
             If the data fail validation; ``failures`` holds every failure and the store is
             unchanged.
         InputError
-            If tables are missing or not for ``intervention_id``.
+            If tables are missing or not for ``intervention_id``, or ``submitted_by`` or
+            ``note`` holds what looks like a personal identity number.
         ReadError
             If a file cannot be read.
         StoreError
@@ -358,6 +360,8 @@ class Store:
         """
         if not intervention_id or not str(intervention_id).strip():
             raise InputError("`intervention_id` must be a non-empty string.")
+        refuse_in_text(submitted_by, what="`submitted_by` (--by)")
+        refuse_in_text(note, what="`note` (--note)")
         self.check_path(write=True)
         tell = progress or (lambda _: None)
         tell(f"Reading {_describe_source(tables_or_files)}")
