@@ -1,29 +1,42 @@
 """Disclosure control for an evaluation's ``results.json`` before it is published.
 
+The published copy is **built from an allow-list**, field by field, from what the rules below have
+passed; nothing is copied from the unpublished results and then deleted. A field that is not on
+the list (run settings, local paths, seeds of simulations, totals that scale with the exact number
+of participants, figures drawn from unpublished numbers) never reaches the published copy, also
+when a later version of the report template adds it.
+
 Rules (from the policy):
 
 * an evaluation whose analysed cohort (``sample_flow.analysed``) is below ``min_cohort`` is not
   published at all (:class:`~outcomelab.errors.DisclosureError`);
 * an outcome or robustness estimate based on fewer than ``min_cohort`` treated persons (a subgroup)
-  is withheld: its numbers become ``null`` and the reason is logged;
+  or on fewer than ``min_cell`` comparison persons is withheld: its numbers become ``null``, its
+  verdict ``withheld``, and the reason is logged;
 * person counts are rounded to ``rounding_base``; drop-out reasons with fewer than ``min_cell``
   persons are merged into one line per stage, and that line is hidden if it is still small, so a
   small group cannot be recovered by subtraction either (the stage totals are rounded);
+* event-study rows are published only with the number of treated persons behind each, when it
+  reaches ``min_cohort`` (a row of one start cohort is a subgroup);
+* the socio-economic value is published only when every effect it values is published, and then
+  for the **rounded** number of participants: returns scale with the number of participants, so
+  totals computed for the exact number would reveal it (and with it the persons rounding hides);
+  flows by year and break-even effects are left out;
+* free text that an estimator wrote about a failure is replaced by a fixed sentence;
 * every change is logged and the log travels with the published file (``disclosure`` key).
 
 Aggregate units (``unit_of_analysis.unit`` other than ``person``: municipalities, schools, states)
 follow the persons behind each number, not the number of units: the cohort minimum applies to the
 persons the analysed treated units cover (``unit_of_analysis.persons_analysed``), an estimate is
-withheld when its treated units cover fewer than ``min_cohort`` persons
-(``persons_treated``), and the published statistic of every unit must stand for at least
-``min_cell`` persons (``unit_of_analysis.min_unit_persons``). Counts of units are not counts of
-persons and are published as they are. A panel of 50 states can therefore be published, a
-panel of municipalities whose treated units cover 40 persons cannot.
+withheld when its treated units cover fewer than ``min_cohort`` persons (``persons_treated``),
+and the published statistic of every unit must stand for at least ``min_cell`` persons
+(``unit_of_analysis.min_unit_persons``). Counts of units are not counts of persons and are
+published as they are (unit counts are neither rounded nor merged). A panel of 50 states can
+therefore be published, a panel of municipalities whose treated units cover 40 persons cannot.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +58,69 @@ _FLOW_COUNTS = (
 )
 _ESTIMATE_FIELDS = ("estimate", "std_error", "conf_low", "conf_high", "p_value", "p_value_holm")
 
+# -- the allow-list: which fields of each part are published as they are -------------------------
+_TOP = ("schema_version", "evaluation_id", "language", "outcomelab_version")
+_INTERVENTION = (
+    "id",
+    "name",
+    "target_group",
+    "funding_form",
+    "start_date",
+    "end_date",
+    "description",
+)
+_ORGANISATION = ("name", "type", "code")
+_DESIGN = (
+    "requested",
+    "chosen",
+    "estimator",
+    "reason",
+    "control_group",
+    "follow_up_months",
+    "alpha",
+    "seed",
+    "covariates",
+    "cohorts",
+    "pre_periods",
+)
+_EVIDENCE = ("sms_level", "sms_reasons", "wwc_verdict", "wwc_reasons", "max_abs_smd")
+_BASELINE = ("covariate", "smd", "kind", "verdict")
+_OUTCOME_LABELS = ("code", "name", "primary", "kind", "unit", "direction", "estimand", "method")
+_OUTCOME_NUMBERS = (*_ESTIMATE_FIELDS, "significant", "verdict", "comparison_mean")
+_ROBUSTNESS_LABELS = ("outcome", "label", "method", "control_group", "covariates")
+_PRETREND = ("statistic", "df", "p_value")
+_BALANCE = ("max_abs_smd", "wwc_verdict")
+_EVENT_ROW = ("rel_time", "estimate", "conf_low", "conf_high")
+_HEADLINE = ("text", "verdict", "outcome")
+_PARAMETERS = (
+    "alpha",
+    "seed",
+    "design",
+    "control_group",
+    "follow_up_months",
+    "primary_outcome",
+    "secondary_outcomes",
+    "discount_rate",
+    "horizon_years",
+    "lang",
+    "intervention_id",
+)
+_ECONOMICS_SETTINGS = ("discount_rate", "horizon_years", "price_year")
+_ECONOMICS_PLAIN = ("unit_values_version", "uses_illustrative", "notes")
+_UNIT_VALUE = (
+    "outcome_code",
+    "payer",
+    "agency",
+    "source",
+    "unit",
+    "value_sek",
+    "price_year",
+    "value_sek_in_price_year",
+    "illustrative",
+    "notes",
+)
+_EFFECT = ("outcome", "direction", "valued", "estimate", "std_error")
+
 
 @dataclass(frozen=True)
 class PublishedResults:
@@ -54,50 +130,95 @@ class PublishedResults:
     log: tuple[Suppression, ...]
 
 
-def _round_counts(entry: dict[str, Any], keys: tuple[str, ...], base: int) -> None:
-    for key in keys:
-        if isinstance(entry.get(key), int | float) and entry[key] is not None:
-            entry[key] = round_count(entry[key], base)
+def _pick(source: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The allowed keys of a mapping (those present); anything else is left behind."""
+    if not isinstance(source, Mapping):
+        return {}
+    return {key: source[key] for key in keys if key in source}
 
 
-def _withhold_small_estimates(
-    entries: list[dict[str, Any]], section: str, policy: DisclosurePolicy, log: list[Suppression]
-) -> None:
-    for entry in entries:
-        n_treated = entry.get("n_treated")
-        label = str(entry.get("code") or entry.get("label") or entry.get("outcome") or "?")
-        if isinstance(n_treated, int | float) and n_treated < policy.min_cohort:
-            for key in _ESTIMATE_FIELDS:
-                if key in entry:
-                    entry[key] = None
+def _count(value: Any, policy: DisclosurePolicy) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return round_count(value, policy.rounding_base)
+
+
+def _small(entry: Mapping[str, Any], policy: DisclosurePolicy, units: bool) -> str | None:
+    """Why an estimate must be withheld, or None (``units``: counts are of aggregate units)."""
+    if units:
+        persons = entry.get("persons_treated")
+        if isinstance(persons, int | float) and persons < policy.min_cohort:
+            return f"treated units cover fewer than {policy.min_cohort} persons"
+        return None
+    treated, control = entry.get("n_treated"), entry.get("n_control")
+    if isinstance(treated, int | float) and treated < policy.min_cohort:
+        return f"based on fewer than {policy.min_cohort} treated persons"
+    if isinstance(control, int | float) and 0 < control < policy.min_cell:
+        return f"compared with fewer than {policy.min_cell} persons"
+    return None
+
+
+def _estimates(
+    entries: Any,
+    section: str,
+    labels: tuple[str, ...],
+    numbers: tuple[str, ...],
+    language: str,
+    policy: DisclosurePolicy,
+    log: list[Suppression],
+    units: bool,
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """Published outcome or robustness entries, and the codes whose estimates were withheld."""
+    published: list[dict[str, Any]] = []
+    withheld: set[str] = set()
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, Mapping):
+            continue
+        out = _pick(entry, labels)
+        name = str(entry.get("code") or entry.get("outcome") or "?")
+        label = str(entry.get("code") or entry.get("label") or name)
+        reason = _small(entry, policy, units)
+        if reason is not None:
+            out.update({key: None for key in numbers if key in entry})
+            out.update({key: None for key in ("n_treated", "n_control") if key in entry})
             if "verdict" in entry:
-                entry["verdict"] = "withheld"
-            for key in ("n_treated", "n_control", "comparison_mean"):
-                if key in entry:
-                    entry[key] = None
-            log.append(
-                Suppression(
-                    section,
-                    label,
-                    "estimate",
-                    "cohort",
-                    f"based on fewer than {policy.min_cohort} treated persons",
-                )
-            )
+                out["verdict"] = "withheld"
+            if "significant" in entry:
+                out["significant"] = False
+            withheld.add(name)
+            log.append(Suppression(section, label, "estimate", "cohort", reason))
         else:
-            _round_counts(entry, ("n_treated", "n_control"), policy.rounding_base)
+            out.update(_pick(entry, numbers))
+            for key in ("n_treated", "n_control"):
+                if key in entry:
+                    out[key] = entry[key] if units else _count(entry[key], policy)
+        if "error" in entry:
+            failed = entry["error"] is not None
+            out["error"] = t("disclosure_not_estimable", language) if failed else None
+        published.append(out)
+    return published, withheld
 
 
-def _protect_flow(
-    flow: dict[str, Any], language: str, policy: DisclosurePolicy, log: list[Suppression]
-) -> None:
-    _round_counts(flow, _FLOW_COUNTS, policy.rounding_base)
+def _flow(
+    flow: Mapping[str, Any],
+    language: str,
+    policy: DisclosurePolicy,
+    log: list[Suppression],
+    units: bool,
+) -> dict[str, Any]:
+    if units:  # counts of municipalities or states, not of persons
+        return {
+            **_pick(flow, _FLOW_COUNTS),
+            "dropped": [_pick(d, ("stage", "reason", "count")) for d in flow.get("dropped") or []],
+        }
+    published = {key: _count(flow[key], policy) for key in _FLOW_COUNTS if key in flow}
     kept: list[dict[str, Any]] = []
     small: dict[str, int] = {}
-    for item in flow.get("dropped", []):
-        if item["count"] < policy.min_cell:
-            small[item["stage"]] = small.get(item["stage"], 0) + int(item["count"])
-            if item["count"] > 0:
+    for item in flow.get("dropped") or []:
+        count = int(item["count"])
+        if count < policy.min_cell:
+            small[item["stage"]] = small.get(item["stage"], 0) + count
+            if count > 0:
                 log.append(
                     Suppression(
                         "sample_flow",
@@ -108,7 +229,13 @@ def _protect_flow(
                     )
                 )
         else:
-            kept.append({**item, "count": round_count(item["count"], policy.rounding_base)})
+            kept.append(
+                {
+                    "stage": item["stage"],
+                    "reason": item["reason"],
+                    "count": round_count(count, policy.rounding_base),
+                }
+            )
     merged = t("disclosure_other_reasons", language, n=policy.min_cell)
     for stage, count in small.items():
         if count == 0:
@@ -131,15 +258,138 @@ def _protect_flow(
                     f"merged drop-outs still fewer than {policy.min_cell} persons",
                 )
             )
-    flow["dropped"] = kept
+    published["dropped"] = kept
+    return published
 
 
-def _aggregate_unit(published: Mapping[str, Any]) -> dict[str, Any] | None:
+def _diagnostics(
+    diagnostics: Any, policy: DisclosurePolicy, log: list[Suppression]
+) -> dict[str, Any]:
+    if not isinstance(diagnostics, Mapping):
+        return {}
+    published: dict[str, Any] = {}
+    if "pretrend" in diagnostics:
+        pretrend = diagnostics["pretrend"]
+        published["pretrend"] = None if pretrend is None else _pick(pretrend, _PRETREND)
+    if "balance" in diagnostics:
+        balance = diagnostics["balance"]
+        published["balance"] = None if balance is None else _pick(balance, _BALANCE)
+    rows = diagnostics.get("event_study")
+    if isinstance(rows, list):
+        kept = []
+        for row in rows:
+            treated = row.get("n_treated") if isinstance(row, Mapping) else None
+            if isinstance(treated, int | float) and treated >= policy.min_cohort:
+                kept.append({**_pick(row, _EVENT_ROW), "n_treated": _count(treated, policy)})
+        if len(kept) < len(rows):
+            log.append(
+                Suppression(
+                    "diagnostics",
+                    "event_study",
+                    "rows",
+                    "cohort",
+                    f"{len(rows) - len(kept)} event-time estimate(s) without at least "
+                    f"{policy.min_cohort} treated persons behind them",
+                )
+            )
+        if kept:
+            published["event_study"] = kept
+    return published
+
+
+def _economics(
+    economics: Any,
+    withheld: set[str],
+    published_outcomes: set[str],
+    policy: DisclosurePolicy,
+    log: list[Suppression],
+) -> dict[str, Any] | None:
+    """The socio-economic value for the rounded number of participants, or None."""
+    if not isinstance(economics, Mapping):
+        return None
+    effects = [e for e in economics.get("effects") or [] if isinstance(e, Mapping)]
+    valued = {str(e.get("outcome")) for e in effects if e.get("valued")}
+    blocked = sorted(valued & withheld)
+    settings = economics.get("settings") if isinstance(economics.get("settings"), Mapping) else {}
+    exact = settings.get("participants") if isinstance(settings, Mapping) else None
+    if blocked or not isinstance(exact, int | float) or exact <= 0:
+        detail = (
+            f"values the withheld estimate(s) of {', '.join(blocked)}"
+            if blocked
+            else "the number of participants behind it is not recorded"
+        )
+        log.append(Suppression("economics", "all", "value", "cohort", detail))
+        return None
+    rounded = round_count(exact, policy.rounding_base)
+    scale = rounded / float(exact)
+    published: dict[str, Any] = {
+        **_pick(settings, _ECONOMICS_SETTINGS),
+        **_pick(economics, ("discount_rate", "horizon_years")),
+        **_pick(economics, _ECONOMICS_PLAIN),
+        "participants": rounded,
+        "effects": [
+            _pick(e, _EFFECT)
+            for e in effects
+            if str(e.get("outcome")) in published_outcomes and str(e.get("outcome")) not in withheld
+        ],
+        "unit_values_used": [
+            _pick(u, _UNIT_VALUE) for u in economics.get("unit_values_used") or []
+        ],
+        "payers": [
+            _payer_for(p, scale) for p in economics.get("payers") or [] if isinstance(p, Mapping)
+        ],
+    }
+    total = next((p for p in published["payers"] if p.get("payer") == "total"), None)
+    if total is not None:
+        published.update(_pick(total, ("npv_sek", "bcr", "roi", "payback_year")))
+    log.append(
+        Suppression(
+            "economics",
+            "all",
+            "totals",
+            "rounding",
+            f"computed for the rounded number of participants (to {policy.rounding_base}); "
+            "flows by year and break-even effects are not published",
+        )
+    )
+    return published
+
+
+def _scaled(value: Any, scale: float) -> float | None:
+    return None if not isinstance(value, int | float) else float(value) * scale
+
+
+def _payer_for(payer: Mapping[str, Any], scale: float) -> dict[str, Any]:
+    """One payer's value for ``scale`` times the participants (returns scale, costs do not).
+
+    The net present value is ``returns - costs``; returns are proportional to the number of
+    participants and costs are not, so every quantile of the simulated value moves as
+    ``(npv + costs) * scale - costs`` and its spread as ``sd * scale``.
+    """
+    costs = payer.get("pv_costs_sek")
+    returns = _scaled(payer.get("pv_returns_sek"), scale)
+    out: dict[str, Any] = {"payer": payer.get("payer"), "payback_year": payer.get("payback_year")}
+    if not isinstance(costs, int | float) or returns is None:
+        return out
+    out.update({"pv_costs_sek": float(costs), "pv_returns_sek": returns})
+    out["npv_sek"] = returns - costs
+    out["bcr"] = returns / costs if costs else None
+    out["roi"] = (returns - costs) / costs if costs else None
+    for key in ("npv_low", "npv_high", "npv_low_analytic", "npv_high_analytic"):
+        value = payer.get(key)
+        if isinstance(value, int | float):
+            out[key] = (float(value) + costs) * scale - costs
+    if isinstance(payer.get("npv_sd"), int | float):
+        out["npv_sd"] = float(payer["npv_sd"]) * scale
+    return out
+
+
+def _aggregate_unit(results: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The ``unit_of_analysis`` block of an aggregate-unit evaluation (None for persons)."""
-    unit = published.get("unit_of_analysis")
+    unit = results.get("unit_of_analysis")
     if not isinstance(unit, Mapping) or unit.get("unit") in (None, "", "person"):
         return None
-    return dict(unit)
+    return unit
 
 
 def _check_unit_persons(unit: Mapping[str, Any], evaluation: str, policy: DisclosurePolicy) -> None:
@@ -159,33 +409,66 @@ def _check_unit_persons(unit: Mapping[str, Any], evaluation: str, policy: Disclo
         )
 
 
-def _withhold_small_unit_estimates(
-    entries: list[dict[str, Any]], section: str, policy: DisclosurePolicy, log: list[Suppression]
-) -> None:
-    for entry in entries:
-        persons = entry.get("persons_treated")
-        if isinstance(persons, int | float) and persons < policy.min_cohort:
-            for key in (*_ESTIMATE_FIELDS, "comparison_mean"):
-                if key in entry:
-                    entry[key] = None
-            if "verdict" in entry:
-                entry["verdict"] = "withheld"
-            label = str(entry.get("code") or entry.get("label") or entry.get("outcome") or "?")
-            log.append(
-                Suppression(
-                    section,
-                    label,
-                    "estimate",
-                    "cohort",
-                    f"treated units cover fewer than {policy.min_cohort} persons",
-                )
-            )
+def _sections(
+    results: Mapping[str, Any], policy: DisclosurePolicy, log: list[Suppression]
+) -> dict[str, Any]:
+    language = str(results.get("language")) if results.get("language") in ("sv", "en") else "en"
+    published: dict[str, Any] = _pick(results, _TOP)
+    intervention = results.get("intervention") or {}
+    published["intervention"] = {
+        **_pick(intervention, _INTERVENTION),
+        "organisation": _pick(intervention.get("organisation"), _ORGANISATION),
+    }
+    submission = results.get("submission") or {}
+    published["submission"] = _pick(submission, ("id", "version_hash"))
+    published["design"] = _pick(results.get("design"), _DESIGN)
+    evidence = _pick(results.get("evidence"), _EVIDENCE)
+    baseline = (results.get("evidence") or {}).get("baseline")
+    if isinstance(baseline, list):
+        evidence["baseline"] = [_pick(b, _BASELINE) for b in baseline]
+    published["evidence"] = evidence
+    unit = _aggregate_unit(results)
+    units = unit is not None
+    if unit is not None:
+        published["unit_of_analysis"] = {
+            **_pick(unit, ("unit", "weight")),
+            "persons_analysed": _count(unit.get("persons_analysed"), policy),
+        }
+    flow = results.get("sample_flow") or {}
+    published["sample_flow"] = _flow(flow, language, policy, log, units)
+    outcomes, withheld = _estimates(
+        results.get("outcomes"),
+        "outcomes",
+        _OUTCOME_LABELS,
+        _OUTCOME_NUMBERS,
+        language,
+        policy,
+        log,
+        units,
+    )
+    published["outcomes"] = outcomes
+    published["robustness"], _ = _estimates(
+        results.get("robustness"),
+        "robustness",
+        _ROBUSTNESS_LABELS,
+        _ESTIMATE_FIELDS,
+        language,
+        policy,
+        log,
+        units,
+    )
+    published["diagnostics"] = _diagnostics(results.get("diagnostics"), policy, log)
+    codes = {str(o.get("code")) for o in outcomes}
+    published["economics"] = _economics(results.get("economics"), withheld, codes, policy, log)
+    published["headline"] = _pick(results.get("headline"), _HEADLINE)
+    published["parameters"] = _pick(results.get("parameters"), _PARAMETERS)
+    return published
 
 
 def publishable_results(
     results: Mapping[str, Any], policy: DisclosurePolicy | None = None
 ) -> PublishedResults:
-    """Apply the disclosure policy to one evaluation's results.
+    """Build the published copy of one evaluation's results from the allow-list.
 
     Parameters
     ----------
@@ -197,8 +480,10 @@ def publishable_results(
     Returns
     -------
     PublishedResults
-        A deep copy with small estimates withheld, counts rounded and small drop-out groups
-        merged or hidden, with a ``disclosure`` block (policy and log); and the log itself.
+        A new dict holding only the allowed fields, with small estimates withheld, counts
+        rounded, small drop-out groups merged or hidden and the socio-economic value computed for
+        the rounded number of participants, plus a ``disclosure`` block (policy and log); and the
+        log itself. Nothing of ``results`` is shared with it.
 
     Raises
     ------
@@ -208,37 +493,22 @@ def publishable_results(
         ``policy.min_cell`` persons.
     """
     policy = policy or DisclosurePolicy()
-    published = copy.deepcopy(dict(results))
-    flow = published.get("sample_flow") or {}
-    analysed = flow.get("analysed")
-    evaluation = published.get("evaluation_id", "?")
-    unit = _aggregate_unit(published)
+    flow = results.get("sample_flow") or {}
+    analysed = flow.get("analysed") if isinstance(flow, Mapping) else None
+    evaluation = results.get("evaluation_id", "?")
+    unit = _aggregate_unit(results)
     if unit is not None:
         _check_unit_persons(unit, str(evaluation), policy)
-        log_units: list[Suppression] = []
-        _withhold_small_unit_estimates(
-            published.get("outcomes") or [], "outcomes", policy, log_units
-        )
-        _withhold_small_unit_estimates(
-            published.get("robustness") or [], "robustness", policy, log_units
-        )
-        published["disclosure"] = {
-            "policy": policy.to_dict(),
-            "log": [s.__dict__ for s in log_units],
-        }
-        return PublishedResults(results=published, log=tuple(log_units))
-    if not isinstance(analysed, int | float) or analysed < policy.min_cohort:
+    elif not isinstance(analysed, int | float) or analysed < policy.min_cohort:
         raise DisclosureError(
             f"Evaluation {evaluation} analysed {analysed} participants; the publication policy "
             f"requires at least {policy.min_cohort}. It stays unpublished; evaluate a larger "
             "cohort or pool several years of participants."
         )
     log: list[Suppression] = []
-    _protect_flow(flow, str(published.get("language", "en")), policy, log)
-    _withhold_small_estimates(published.get("outcomes") or [], "outcomes", policy, log)
-    _withhold_small_estimates(published.get("robustness") or [], "robustness", policy, log)
+    published = _sections(results, policy, log)
     published["disclosure"] = {
         "policy": policy.to_dict(),
-        "log": [s.__dict__ for s in log],
+        "log": [dict(s.__dict__) for s in log],
     }
     return PublishedResults(results=published, log=tuple(log))

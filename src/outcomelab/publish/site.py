@@ -72,17 +72,6 @@ def _headline_csv(entries: tuple[CatalogueEntry, ...]) -> str:
     return buffer.getvalue()
 
 
-def _copy_figures(entry: CatalogueEntry, target: Path) -> list[str]:
-    names = []
-    for name in entry.results.get("figures") or []:
-        source = entry.folder / name
-        if source.is_file() and source.suffix.lower() == ".png":
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target / Path(name).name)
-            names.append(Path(name).name)
-    return names
-
-
 def _filter_options(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
     options: dict[str, list[str]] = {}
     for key in _FILTERS:
@@ -102,7 +91,9 @@ def build_site(
     Parameters
     ----------
     evaluations
-        Folder of evaluation output folders (each with ``results.json`` and its figures).
+        Folder of evaluation output folders (each with ``results.json``). The report's figures
+        are not published (they are drawn from unpublished numbers); every figure of the site
+        is drawn from published numbers.
     out
         Folder to write the site to: a new or empty folder, or a site published here before
         (replaced as a whole; see :func:`outcomelab.publish.swap.replace_folder`). The site is
@@ -154,6 +145,16 @@ def build_site(
     )
 
 
+def _figures_of(entry: CatalogueEntry, pages: list[Any]) -> list[dict[str, str]]:
+    """The site's "what works" figures (drawn from published numbers) of an entry's outcomes."""
+    shown = {o["code"] for o in entry.results["outcomes"] if o.get("estimate") is not None}
+    return [
+        {"code": ww.code, "file": ww.figure_name, "alt": str(ww.context.get("forest_alt", ""))}
+        for ww in pages
+        if ww.code in shown and ww.figure_name
+    ]
+
+
 def _write_page(path: Path, html: str) -> None:
     """Write one page of the site with the site's Content-Security-Policy."""
     path.write_text(with_csp(html, "site"), encoding="utf-8")
@@ -168,11 +169,9 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
     data = root / "data"
     (data / "results").mkdir(parents=True)
     (data / "headline_results.csv").write_text(_headline_csv(catalogue.entries), encoding="utf-8")
-    figures: dict[str, list[str]] = {}
     for entry in catalogue.entries:
         payload = json.dumps(entry.results, indent=2, sort_keys=True, ensure_ascii=False)
         (data / "results" / f"{entry.id}.json").write_text(payload + "\n", encoding="utf-8")
-        figures[entry.id] = _copy_figures(entry, assets / "figures" / entry.id)
 
     rows = [e.summary_row() for e in catalogue.entries]
     # "what works" pages: only the disclosure-controlled results of the published entries
@@ -213,7 +212,7 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
                 entry=entry,
                 row=entry.summary_row(),
                 results=entry.results,
-                figures=figures[entry.id],
+                figures=_figures_of(entry, what_works[language]),
             )
             _write_page(folder / "evaluations" / f"{entry.id}.html", page)
         for code in outcome_codes:
