@@ -301,10 +301,15 @@ def _economics(
     economics: Any,
     withheld: set[str],
     published_outcomes: set[str],
+    analysed: Any,
     policy: DisclosurePolicy,
     log: list[Suppression],
 ) -> dict[str, Any] | None:
-    """The socio-economic value for the rounded number of participants, or None."""
+    """The socio-economic value for the rounded number of participants, or None.
+
+    The number of participants the valuation used is ``settings.participants``; without it, the
+    analysed count (the report values the effect on the analysed participants).
+    """
     if not isinstance(economics, Mapping):
         return None
     effects = [e for e in economics.get("effects") or [] if isinstance(e, Mapping)]
@@ -312,6 +317,8 @@ def _economics(
     blocked = sorted(valued & withheld)
     settings = economics.get("settings") if isinstance(economics.get("settings"), Mapping) else {}
     exact = settings.get("participants") if isinstance(settings, Mapping) else None
+    if exact is None:
+        exact = analysed
     if blocked or not isinstance(exact, int | float) or exact <= 0:
         detail = (
             f"values the withheld estimate(s) of {', '.join(blocked)}"
@@ -369,9 +376,11 @@ def _payer_for(payer: Mapping[str, Any], scale: float) -> dict[str, Any]:
     costs = payer.get("pv_costs_sek")
     returns = _scaled(payer.get("pv_returns_sek"), scale)
     out: dict[str, Any] = {"payer": payer.get("payer"), "payback_year": payer.get("payback_year")}
+    if isinstance(costs, int | float):
+        out["pv_costs_sek"] = float(costs)  # costs do not depend on the number of participants
     if not isinstance(costs, int | float) or returns is None:
         return out
-    out.update({"pv_costs_sek": float(costs), "pv_returns_sek": returns})
+    out["pv_returns_sek"] = returns
     out["npv_sek"] = returns - costs
     out["bcr"] = returns / costs if costs else None
     out["roi"] = (returns - costs) / costs if costs else None
@@ -459,7 +468,9 @@ def _sections(
     )
     published["diagnostics"] = _diagnostics(results.get("diagnostics"), policy, log)
     codes = {str(o.get("code")) for o in outcomes}
-    published["economics"] = _economics(results.get("economics"), withheld, codes, policy, log)
+    published["economics"] = _economics(
+        results.get("economics"), withheld, codes, flow.get("analysed"), policy, log
+    )
     published["headline"] = _pick(results.get("headline"), _HEADLINE)
     published["parameters"] = _pick(results.get("parameters"), _PARAMETERS)
     return published
