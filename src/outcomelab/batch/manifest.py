@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from outcomelab.errors import ParameterError, ReadError
+from outcomelab.safe_yaml import compose_text
 
 __all__ = ["EvaluationJob", "load_manifest"]
 
@@ -89,7 +90,7 @@ def load_manifest(path: str | Path) -> list[EvaluationJob]:
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
-        root = yaml.compose(text)
+        root = compose_text(text, source=f"Manifest {file}")
         raw = yaml.safe_load(text)
     except FileNotFoundError as err:
         raise ReadError(f"Manifest {file} does not exist.") from err

@@ -33,11 +33,14 @@ def read_params(pairs: list[str], params_file: Path | None) -> dict[str, Any]:
     import yaml
 
     from outcomelab.reports.parameters import parse_value
+    from outcomelab.safe_yaml import load_text
 
     values: dict[str, Any] = {}
     if params_file is not None:
         try:
-            loaded = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+            loaded = load_text(
+                params_file.read_text(encoding="utf-8"), source=f"parameters file {params_file}"
+            )
         except OSError as err:
             raise ReadError(f"Cannot read the parameters file {params_file}: {err}.") from None
         except yaml.YAMLError as err:

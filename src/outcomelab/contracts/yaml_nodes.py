@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 import yaml
 
-from outcomelab.errors import ContractError
+from outcomelab.errors import ContractError, ReadError
+from outcomelab.safe_yaml import compose_text
 
 __all__ = ["Node", "compose_file"]
 
@@ -161,7 +162,9 @@ class Node:
 def compose_file(text: str, file: str) -> Node:
     """Compose ``text`` into a :class:`Node` tree, turning YAML syntax errors into ContractError."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_text(text, source=file)
+    except ReadError as err:
+        raise ContractError(str(err)) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = f" line {mark.line + 1}" if mark is not None else ""

@@ -12,9 +12,8 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from outcomelab.errors import ParameterError, ReadError
+from outcomelab.errors import ParameterError
+from outcomelab.safe_yaml import load_file
 
 __all__ = ["DisclosurePolicy", "load_policy"]
 
@@ -84,12 +83,7 @@ def load_policy(path: str | Path | None = None) -> DisclosurePolicy:
     if path is None:
         return DisclosurePolicy()
     file = Path(path)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError as err:
-        raise ReadError(f"Disclosure policy file {file} does not exist.") from err
-    except yaml.YAMLError as err:
-        raise ReadError(f"Disclosure policy file {file} is not valid YAML: {err}") from err
+    raw = load_file(file, what="Disclosure policy file") or {}
     if not isinstance(raw, dict):
         raise ParameterError(f"Disclosure policy file {file} must hold a mapping of fields.")
     known = {f.name for f in fields(DisclosurePolicy)}

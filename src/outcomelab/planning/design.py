@@ -11,9 +11,8 @@ from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
-from outcomelab.errors import ParameterError, ReadError
+from outcomelab.errors import ParameterError
+from outcomelab.safe_yaml import load_file
 from outcomelab.vocabulary import KINDS, Kind, lab_catalogue
 
 __all__ = ["DESIGN_TEMPLATE", "PlannedDesign", "design_from_dict", "load_design"]
@@ -275,11 +274,5 @@ def load_design(path: str | Path) -> PlannedDesign:
     ParameterError
         A field is missing, unknown or out of range (all problems in one message).
     """
-    file = Path(path)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise ReadError(f"Design file {file} does not exist.") from err
-    except yaml.YAMLError as err:
-        raise ReadError(f"Design file {file} is not valid YAML: {err}") from err
+    raw = load_file(path, what="Design file")
     return design_from_dict(raw)

@@ -95,11 +95,19 @@ def declared_parameters(template: str | Path) -> dict[str, TemplateParameter]:
 
 
 def parse_value(text: str) -> Any:
-    """Parse a ``--param k=v`` value as YAML (``0.05`` -> float, ``[a, b]`` -> list)."""
+    """Parse a ``--param k=v`` value as YAML (``0.05`` -> float, ``[a, b]`` -> list).
+
+    Raises
+    ------
+    ReadError
+        The value is an alias bomb or nested too deeply (see :mod:`outcomelab.safe_yaml`).
+    """
     import yaml
 
+    from outcomelab.safe_yaml import load_text
+
     try:
-        return yaml.safe_load(text)
+        return load_text(text, source="a --param value")
     except yaml.YAMLError:
         return text
 
