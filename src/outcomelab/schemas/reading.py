@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from outcomelab.errors import ReadError
 from outcomelab.row_numbers import SOURCE_ROWS_ATTR, RowNumbers
 from outcomelab.schemas.cells import cell_to_text
 from outcomelab.schemas.conversion import coerce
+from outcomelab.schemas.excel import read_sheet
 from outcomelab.schemas.model import TableSchema
 
 __all__ = ["TABLE_SUFFIXES", "read_table", "read_text_table"]
@@ -32,6 +34,12 @@ TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
 _ZIP_MAGIC = b"PK\x03\x04"
 _PARQUET_MAGIC = b"PAR1"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+# a well-formed UTF-8 sequence of two or more bytes: in a file that is not UTF-8 as a whole it
+# means that some lines were saved as UTF-8 and others not ("NorrkÃ¶ping" if read as cp1252)
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -52,8 +60,18 @@ def _decode(raw: bytes, path: Path) -> str:
             ) from err
     try:
         return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        first_bad = err.start
+    mixed = _UTF8_SEQUENCE.search(raw)
+    if mixed is not None:
+        utf8_line = raw.count(b"\n", 0, mixed.start()) + 1
+        other_line = raw.count(b"\n", 0, first_bad) + 1
+        raise ReadError(
+            f"{path.name} mixes two encodings: line {utf8_line} is UTF-8 but line {other_line} "
+            "is not (probably Windows-1252, as older Excel saves). Reading it either way would "
+            "garble letters such as å, ä and ö; open it in a text editor, save it as 'UTF-8' "
+            "and try again."
+        )
     try:
         return raw.decode("cp1252")  # Windows "ANSI" as Swedish Excel writes it (å ä ö)
     except UnicodeDecodeError as err:
@@ -63,10 +81,15 @@ def _decode(raw: bytes, path: Path) -> str:
         ) from err
 
 
+#: the separator of a file whose header has a single column: a character text never holds, so a
+#: comma or semicolon inside a value stays in the value (``"0,"`` is not two cells)
+_ONE_COLUMN = "\x1f"
+
+
 def _sniff_separator(header_line: str) -> str:
     counts = {sep: header_line.count(sep) for sep in (";", ",", "\t", "|")}
     best = max(counts, key=lambda s: counts[s])
-    return best if counts[best] > 0 else ","
+    return best if counts[best] > 0 else _ONE_COLUMN
 
 
 def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -> pd.DataFrame:
@@ -94,6 +117,9 @@ def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -
     """
     if "\x00" in text[:4096]:
         raise ReadError(f"{name} is not a text table (it contains binary data).")
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        # old Mac line ends (CR only), alone or mixed with CRLF: one line end each
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     header_index, header_line = _first_nonblank_line(text)
     if header_index < 0:
         raise ReadError(f"{name} is empty; expected a header row followed by data rows.")
@@ -297,42 +323,24 @@ def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
 
 
 def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise ReadError(f"{path.name} is not a readable Excel workbook (.xlsx): {err}.") from err
-    try:
-        if sheet is not None:
-            if sheet not in workbook.sheetnames:
-                raise ReadError(
-                    f"{path.name} has no sheet called {sheet!r}; its sheets are "
-                    f"{', '.join(workbook.sheetnames)}."
-                )
-            ws = workbook[sheet]
-        else:
-            ws = workbook.worksheets[0]
-        header: list[str] | None = None
-        rows: list[list[str]] = []
-        numbers: list[int] = []
-        for excel_row, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            texts = [cell_to_text(v) for v in values]
-            if not any(t.strip() for t in texts):
-                continue
-            if header is None:
-                while texts and texts[-1] == "":
-                    texts.pop()
-                header = [t.strip() for t in texts]
-                continue
-            rows.append(texts)
-            numbers.append(excel_row)
-    finally:
-        workbook.close()
+    """Read a sheet by its real content (see :mod:`outcomelab.schemas.excel`)."""
+    content, cells = read_sheet(path, sheet)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for excel_row, values in cells:
+        texts = [cell_to_text(v) for v in values]
+        if not any(t.strip() for t in texts):
+            continue
+        if header is None:
+            while texts and texts[-1] == "":
+                texts.pop()
+            header = [t.strip() for t in texts]
+            continue
+        rows.append(texts)
+        numbers.append(excel_row)
     if header is None:
-        raise ReadError(f"{path.name} (sheet {ws.title!r}) is empty; expected a header row.")
+        raise ReadError(f"{path.name} (sheet {content.name!r}) is empty; expected a header row.")
     _check_header(header, path.name)
     width = len(header)
     fixed = []

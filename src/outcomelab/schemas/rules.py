@@ -6,6 +6,7 @@ are listed per table in :data:`TABLE_RULES`; their descriptions appear in the ge
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -70,6 +71,53 @@ def _comparison_without_dates(typed: pd.DataFrame, present: dict[str, np.ndarray
         "A comparison candidate must have empty start_date and end_date (they did not take "
         "part); if the person took part, set group to 'participant'.",
     )
+
+
+def _start_in_future(typed: pd.DataFrame, present: dict[str, np.ndarray]) -> RowFinding:
+    today = pd.Timestamp(dt.date.today())
+    start = typed["start_date"]
+    bad = (start > today).to_numpy(dtype=bool, na_value=False)
+    pos = np.flatnonzero(bad)
+    messages = (
+        "start_date "
+        + _iso(start.iloc[pos])
+        + f" lies in the future (today is {today:%Y-%m-%d}); a submission reports starts that "
+        "have happened. Correct the date, or leave the person out until the start."
+    )
+    return RowFinding(pos, "start_date", messages)
+
+
+def _period_in_future(typed: pd.DataFrame, present: dict[str, np.ndarray]) -> RowFinding:
+    today = dt.date.today()
+    period = typed["period"].astype("string")
+    year = pd.to_numeric(period.str.slice(0, 4), errors="coerce")
+    month = pd.to_numeric(period.str.slice(5, 7), errors="coerce").fillna(1)
+    bad = ((year > today.year) | ((year == today.year) & (month > today.month))).to_numpy(
+        dtype=bool, na_value=False
+    )
+    pos = np.flatnonzero(bad)
+    messages = (
+        "period "
+        + period.iloc[pos].astype(str)
+        + f" has not begun (today is {today:%Y-%m-%d}); outcomes are reported for periods "
+        "that have begun. Correct the period."
+    )
+    return RowFinding(pos, "period", messages)
+
+
+_PERIOD_FUTURE = RowRule(
+    "period_in_future",
+    "period has begun by the day the submission is validated.",
+    ("period",),
+    _period_in_future,
+)
+
+_FUTURE = RowRule(
+    "start_in_future",
+    "start_date is not after the day the submission is validated.",
+    ("start_date",),
+    _start_in_future,
+)
 
 
 def _born_after_start(typed: pd.DataFrame, present: dict[str, np.ndarray]) -> RowFinding:
@@ -161,6 +209,7 @@ TABLE_RULES: dict[str, tuple[RowRule, ...]] = {
             _comparison_without_dates,
         ),
         _END,
+        _FUTURE,
         RowRule(
             "born_after_start",
             "birth_year is not after the year of start_date.",
@@ -168,6 +217,8 @@ TABLE_RULES: dict[str, tuple[RowRule, ...]] = {
             _born_after_start,
         ),
     ),
+    "outcomes": (_PERIOD_FUTURE,),
+    "unit_outcomes": (_PERIOD_FUTURE,),
     "units": (
         RowRule(
             "participant_needs_start_date",
@@ -182,6 +233,7 @@ TABLE_RULES: dict[str, tuple[RowRule, ...]] = {
             _comparison_without_dates,
         ),
         _END,
+        _FUTURE,
     ),
 }
 
