@@ -97,16 +97,6 @@ def test_real_data_set_goes_from_files_to_the_published_catalogue(case: str, tmp
     else:
         assert design["covariates"] == []
         assert run.results["unit_of_analysis"]["persons_analysed"] > 60
-    from outcomelab.errors import DisclosureError
-
-    try:
-        site = build_site(tmp_path / "evaluations", tmp_path / "site")
-    except DisclosureError as err:
-        if "headline_results.csv" in str(err) and "identity number" in str(err):
-            # issue 14 (hostile): the identifier scan reads an unrounded float estimate (e.g.
-            # 1637.5200374386343) as a personal identity number; the allow-list publish path
-            # fixes it, and this test then runs to the end
-            pytest.xfail("publish: identifier scan false positive on a float (issue 14)")
-        raise
+    site = build_site(tmp_path / "evaluations", tmp_path / "site")
     assert [e for e, _ in site.withheld] == []
     assert len(site.evaluations) == 1
