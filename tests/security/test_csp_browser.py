@@ -10,10 +10,12 @@ violation and load nothing from a network.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,21 +50,28 @@ INJECTED = (
 class Browser:
     """A chromium page that records policy violations, dialogs and network requests."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, allow: str | None = None) -> None:
         self.page = context.new_page()
         self.console: list[str] = []
         self.network: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("console", lambda m: self.console.append(m.text))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        context.route(
-            "http*://**", lambda route: (self.network.append(route.request.url), route.abort())
-        )
 
-    def open(self, path: Path) -> None:
+        def route(route: Any) -> None:
+            if allow is not None and route.request.url.startswith(allow):
+                route.continue_()  # the local portal under test, nothing else
+            else:
+                self.network.append(route.request.url)
+                route.abort()
+
+        context.route("http*://**", route)
+
+    def open(self, path: Path | str) -> Any:
         self.console.clear()
-        self.page.goto(path.as_uri())
+        response = self.page.goto(path if isinstance(path, str) else path.as_uri())
         self.page.wait_for_timeout(200)
+        return response
 
     def pwned(self) -> Any:
         return self.page.evaluate("window.pwned")
@@ -71,14 +80,22 @@ class Browser:
         return [m for m in self.console if "Content Security Policy" in m]
 
 
-@pytest.fixture()
-def browser() -> Iterator[Browser]:
+@contextmanager
+def _chromium(allow: str | None = None) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield Browser(chromium.new_context())
-        chromium.close()
+        try:
+            yield Browser(chromium.new_context(), allow)
+        finally:
+            chromium.close()
+
+
+@pytest.fixture()
+def browser() -> Iterator[Browser]:
+    with _chromium() as b:
+        yield b
 
 
 def _inject(page: Path) -> Path:
@@ -190,3 +207,73 @@ def test_contract_report_with_hostile_names(tmp_path: Path, cli, browser: Browse
     assert browser.pwned() is None and browser.dialogs == []
     assert browser.network == []
     assert policy_of(page.read_text(encoding="utf-8")) == POLICIES["report"]
+
+
+def _live_portal() -> Any:
+    """``live_portal`` of ``tests/portal/browser_support.py`` (one copy of the live server)."""
+    path = Path(__file__).resolve().parents[1] / "portal" / "browser_support.py"
+    spec = importlib.util.spec_from_file_location("_portal_browser_support", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.live_portal
+
+
+def test_portal_serves_our_site_and_report_under_both_policies(
+    tmp_path: Path, results_maker
+) -> None:
+    """The portal adds its own policy headers to our pages: they still work, and still hold."""
+    from outcomelab.portal import PortalConfig
+    from outcomelab.portal.accounts import add_organisation, add_user
+    from outcomelab.portal.jobs.queue import claim_next, enqueue, finish
+
+    make_results, write_evaluation = results_maker
+    config = PortalConfig(store=tmp_path / "store", workers=1)
+    add_organisation(config.database, "0581", "Norrköpings kommun")
+    add_user(config.database, "reader", roles=["evaluator"], password="correct horse battery")
+    for i, name in enumerate(HOSTILE):
+        write_evaluation(
+            tmp_path / "evals",
+            make_results(f"INT-{i}", name=name, organisation=HOSTILE[i - 1], code="0581",
+                         target_group="unemployed", estimate=0.05),
+        )  # fmt: skip
+    site = build_site(tmp_path / "evals", config.site)
+    job = enqueue(config.database, "evaluate", params={}, created_by="reader",
+                  submission_id="s", organisation="0581")  # fmt: skip
+    assert claim_next(config.database) is not None
+    finish(config.database, job.id, result={"report": "report.html"})
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p>ok</p>"})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Report"), cell]
+    nbformat.write(nb, tmp_path / "r.ipynb")
+    report = config.evaluations / job.id / "report.html"
+    report.parent.mkdir(parents=True)
+    export_html(tmp_path / "r.ipynb", report, title=HOSTILE[0])
+
+    with _live_portal()(config, run_jobs=False) as base, _chromium(allow=base) as b:
+        pages = sorted(site.root.rglob("*.html"))
+        for page in pages:
+            served = b.open(f"{base}/site/{page.relative_to(site.root).as_posix()}")
+            assert served.ok and "content-security-policy" in served.headers, page
+            assert b.pwned() is None, page
+            assert b.violations() == [], (page, b.violations())
+        b.open(f"{base}/site/en/index.html")
+        b.page.fill("#q", "no such place")  # our script runs under both policies
+        assert b.page.locator("#catalogue tbody tr:visible").count() == 0
+
+        b.open(f"{base}/en/login")
+        b.page.fill("#username", "reader")
+        b.page.fill("#password", "correct horse battery")
+        b.page.click("form.stack button[type=submit]")
+        b.page.wait_for_url(re.compile(r"/en/$"))
+        served = b.open(f"{base}/en/jobs/{job.id}/report")
+        assert served.ok and "sandbox" in served.headers["content-security-policy"]
+        assert b.page.locator("text=ok").count() == 1
+        assert b.pwned() is None and b.violations() == []
+        # a script that got into the stored report anyway is blocked by both policies
+        report.write_text(_inject(report).read_text(encoding="utf-8"), encoding="utf-8")
+        b.open(f"{base}/en/jobs/{job.id}/report")
+        b.page.click("#js")
+        assert b.pwned() is None and b.violations()
+    assert b.network == [] and b.dialogs == []

@@ -22,6 +22,7 @@ import nbformat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import outcomelab
 from outcomelab.publish import build_site
 from outcomelab.reports.html import export_html
 from outcomelab.webpage import POLICIES, Markup, fragment, policy_of, table, with_csp
@@ -128,3 +129,23 @@ def test_the_report_exporter_writes_the_report_policy(tmp_path: Path) -> None:
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", page)  # nothing from a network
     assert not re.search(r"url\(\s*[\"']?(https?:)?//", page)
     assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in page
+
+
+def test_every_html_template_environment_is_the_autoescaping_one() -> None:
+    """The rule behind the contract-report XSS: no page is rendered by a jinja2 environment (or
+    template) built anywhere but :func:`outcomelab.webpage.environment`, which escapes always."""
+    import ast
+
+    src = Path(outcomelab.__file__).resolve().parent
+    home = src / "webpage" / "templating.py"
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        if path == home:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func)
+                last = name.split(".")[-1]
+                if last in ("Environment", "from_string") or name == "jinja2.Template":
+                    found.append(f"{path.relative_to(src)}:{node.lineno} {name}")
+    assert found == [], "render HTML through outcomelab.webpage (autoescape on): " + str(found)

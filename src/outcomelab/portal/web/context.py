@@ -21,6 +21,7 @@ from outcomelab.portal.config import PortalConfig
 from outcomelab.portal.jobs import JobRunner
 from outcomelab.portal.words import LANGUAGES, rule_meaning, word
 from outcomelab.store import Store
+from outcomelab.webpage import environment
 
 __all__ = [
     "Ctx",
@@ -51,13 +52,7 @@ class PasswordChangeRequiredError(Exception):
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_HERE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment(jinja2.FileSystemLoader(_HERE / "templates"))
     env.filters["when"] = lambda t: (
         "–" if t is None else dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     )
