@@ -19,7 +19,7 @@ SRC = ROOT / "src" / "outcomelab"
 #: itself (the API facade of ``import outcomelab``) is the top floor and imported by nobody.
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("errors", "_version", "resources", "row_numbers"),
-    ("_checks", "numerics", "printing"),
+    ("_checks", "numerics", "printing", "paths", "safe_yaml", "webpage"),
     ("vocabulary", "results", "example"),
     ("identity",),
     ("schemas",),
