@@ -21,6 +21,13 @@ Usage (wrap long runs in the shared benchmark lock)::
     .venv/bin/python benchmarks/did_attgt.py --sizes 5000 50000 --repeats 3 --peers diff-diff
 
 Peers (test-only, never imported by outcomelab): diff-diff, csdid, moderndid.
+
+``--moments``: ours is ``att_gt_moments`` (no covariates; DuckDB reads the Parquet file and
+returns per-cohort sufficient statistics), and the peer ``outcomelab-att_gt`` is the ordinary
+``att_gt``, e.g.::
+
+    flock /work/wt/bench.lock .venv/bin/python benchmarks/did_attgt.py --moments --covariates 0 \
+        --sizes 200000 1000000 --peers outcomelab-att_gt diff-diff --peer-max-units 1000000
 """
 
 from __future__ import annotations
@@ -134,6 +141,20 @@ dynamic = md.aggte(res, type="dynamic", boot=False, cband=False).overall_att
 """,
 }
 
+# att_gt without covariates from sufficient statistics: DuckDB reads the Parquet file itself
+_MOMENTS = """
+from outcomelab.did import att_gt_moments
+res = att_gt_moments(sys.argv[1], outcome="y", unit="id", time="year", cohort="g")
+simple = res.aggregate("simple").estimate
+dynamic = res.aggregate("dynamic").estimate
+"""
+_CHILD["outcomelab-att_gt"] = _CHILD["outcomelab"]  # the ordinary path, as a peer of --moments
+
+_LIGHT_PRELUDE = """
+import json, resource, sys, warnings
+warnings.filterwarnings("ignore")
+"""
+
 _PRELUDE = """
 import json, resource, sys, warnings
 warnings.filterwarnings("ignore")
@@ -147,9 +168,15 @@ print("RESULT " + json.dumps({"simple": float(simple), "dynamic": float(dynamic)
 """
 
 
-def run_tool(tool: str, path: Path, timeout: float) -> dict[str, Any]:
-    """Run one tool in a fresh interpreter; wall time of the whole process."""
-    code = _PRELUDE + _CHILD[tool] + _EPILOGUE
+def run_tool(tool: str, path: Path, timeout: float, moments: bool = False) -> dict[str, Any]:
+    """Run one tool in a fresh interpreter; wall time of the whole process.
+
+    With ``moments`` "outcomelab" is ``att_gt_moments`` reading the Parquet file itself.
+    """
+    if moments and tool == "outcomelab":
+        code = _LIGHT_PRELUDE + _MOMENTS + _EPILOGUE
+    else:
+        code = _PRELUDE + _CHILD[tool] + _EPILOGUE
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     try:
@@ -183,6 +210,7 @@ def run(
     repeats: int = 3,
     peer_max_units: int = 200_000,
     timeout: float = 600.0,
+    moments: bool = False,
 ) -> list[dict[str, Any]]:
     """Run the benchmark and return one row per (size, covariates).
 
@@ -200,6 +228,9 @@ def run(
         Peers are skipped above this size.
     timeout
         Seconds before a run is abandoned.
+    moments
+        Ours is ``att_gt_moments`` (sufficient statistics in DuckDB; no covariates only);
+        ``outcomelab-att_gt`` in ``peers`` is then the ordinary ``att_gt``.
 
     Returns
     -------
@@ -216,7 +247,7 @@ def run(
                 row: dict[str, Any] = {"units": n, "rows": n * len(YEARS), "covariates": k}
                 tools = ["outcomelab"] + [p for p in peers if n <= peer_max_units]
                 for tool in tools:
-                    runs = [run_tool(tool, path, timeout) for _ in range(repeats)]
+                    runs = [run_tool(tool, path, timeout, moments) for _ in range(repeats)]
                     ok = [r for r in runs if "error" not in r]
                     if not ok:
                         row[f"{tool}_s"] = float("nan")
@@ -279,16 +310,26 @@ def main() -> None:
     parser.add_argument("--peers", nargs="*", default=list(PEERS))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--peer-max-units", type=int, default=200_000)
+    parser.add_argument(
+        "--moments",
+        action="store_true",
+        help="ours = att_gt_moments (no covariates; add the peer outcomelab-att_gt for att_gt)",
+    )
     args = parser.parse_args()
+    if args.moments and any(args.covariates):
+        parser.error("--moments is att_gt without covariates: use --covariates 0")
+    print(f"# {os.getloadavg()[0]:.2f} / {os.getloadavg()[1]:.2f} load on {os.cpu_count()} cores")
     rows = run(
         args.sizes,
         covariates=tuple(args.covariates),
         peers=tuple(args.peers),
         repeats=args.repeats,
         peer_max_units=args.peer_max_units,
+        moments=args.moments,
     )
     print()
     print(_format(rows, tuple(args.peers)))
+    print(f"# {os.getloadavg()[0]:.2f} / {os.getloadavg()[1]:.2f} load on {os.cpu_count()} cores")
     for r in rows:
         for key, value in r.items():
             if key.endswith("_error"):
