@@ -87,6 +87,11 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def _register(con: duckdb.DuckDBPyConnection, source: object) -> None:
     """View ``src`` over the source (no copy of a DataFrame or an Arrow table)."""
     if isinstance(source, pd.DataFrame | pa.Table):
@@ -111,7 +116,7 @@ def _register(con: duckdb.DuckDBPyConnection, source: object) -> None:
             files.append(str(p))
         else:
             raise InputError(f"`data`: {str(p)!r} is neither a Parquet file nor a folder.")
-    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    listed = ", ".join(_lit(f) for f in files)
     con.execute(f"CREATE VIEW src AS SELECT * FROM read_parquet([{listed}])")
 
 
@@ -206,9 +211,9 @@ def cohort_moments(
     con = duckdb.connect(":memory:")
     try:
         if memory_limit is not None:
-            con.execute(f"SET memory_limit = '{memory_limit}'")
+            con.execute(f"SET memory_limit = {_lit(memory_limit)}")
         if temp_directory is not None:
-            con.execute(f"SET temp_directory = '{temp_directory}'")
+            con.execute(f"SET temp_directory = {_lit(str(temp_directory))}")
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
         con.execute("SET preserve_insertion_order = false")
