@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtr, stdtrit
 
 from outcomelab._checks import (
     as_float_array,
@@ -419,9 +419,10 @@ def twfe(
     se = np.sqrt(np.diag(cov))
     check_standard_error(float(se[0]), spread, outcome)
     ssc = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - df_k)
-    tq = stats.t.ppf(1 - alpha / 2, df_t)
+    # Student t quantile and tail (what scipy.stats.t calls, without importing scipy.stats)
+    tq = stdtrit(df_t, 1 - alpha / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pvals = 2 * stats.t.sf(np.abs(beta / se), df_t)
+        pvals = 2 * stdtr(df_t, -np.abs(beta / se))
     terms = pd.DataFrame(
         {
             "term": names,
