@@ -12,6 +12,7 @@ from outcomelab.errors import ParameterError
 from outcomelab.evaluation.design_choice import DesignChoice, choose_design
 from outcomelab.evaluation.estimation import baseline_covariates, event_time
 from outcomelab.evaluation.inputs import EvaluationInputs, load_inputs
+from outcomelab.evaluation.planned import registered_plans
 from outcomelab.evaluation.settings import EvaluationSettings
 from outcomelab.vocabulary import Catalogue
 
@@ -39,6 +40,9 @@ class Setup:
         The design behind the headline numbers and why.
     missing_covariates
         Participants left out for incomplete baseline data.
+    plans
+        The evaluation plans registered for the intervention in the store, oldest first (empty
+        when none is registered or the folder is evaluated without a store).
     """
 
     settings: EvaluationSettings
@@ -48,11 +52,17 @@ class Setup:
     outcomes: tuple[str, ...]
     design: DesignChoice
     missing_covariates: int = 0
+    plans: tuple[dict[str, Any], ...] = field(default=(), repr=False)
 
     @property
     def primary(self) -> str:
         """The primary outcome's code."""
         return self.outcomes[0]
+
+    @property
+    def plan(self) -> dict[str, Any] | None:
+        """The latest registered evaluation plan (the one the report compares with), or None."""
+        return self.plans[-1] if self.plans else None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -173,4 +183,9 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
         outcomes=outcomes,
         design=design,
         missing_covariates=missing,
+        plans=registered_plans(
+            given.get("store_dir") or None,
+            inputs.intervention_id,
+            from_store=bool(given.get("submission")),
+        ),
     )

@@ -29,6 +29,7 @@ from outcomelab.evaluation.estimates import Estimates, OutcomeEstimate, estimate
 from outcomelab.evaluation.evidence import EvidenceRating
 from outcomelab.evaluation.headline import headline_text, unit_word
 from outcomelab.evaluation.outcomes import holm, verdict
+from outcomelab.evaluation.planned import PlanComparison, compare_plan, plan_record
 from outcomelab.evaluation.robustness import RobustnessCheck, check_robustness
 from outcomelab.evaluation.sample_flow import SampleFlow, count_sample_flow
 from outcomelab.evaluation.settings import EvaluationSettings
@@ -95,7 +96,7 @@ class Evaluation:
         if unit.get("persons_analysed") is not None:
             for rec in records:
                 rec["persons_treated"] = unit["persons_analysed"]
-        return {
+        results: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "evaluation_id": f"{inputs.intervention_id}-{inputs.version_hash[:12]}",
             "language": self.lang,
@@ -127,6 +128,18 @@ class Evaluation:
             "parameters": self.settings.public_params(),
             "figures": sorted(figures or []),
         }
+        if self.setup.plan is not None:
+            results["plan"] = {
+                **plan_record(self.setup.plan, results),
+                "plans_registered": len(self.setup.plans),
+            }
+        return results
+
+    def planned_versus_done(self) -> list[PlanComparison] | None:
+        """The registered plan beside what this evaluation did (None without a plan)."""
+        if self.setup.plan is None:
+            return None
+        return compare_plan(self.setup.plan, self.results())
 
     def _event_study_rows(self) -> list[dict[str, Any]] | None:
         if not self.setup.design.uses_did:

@@ -6,8 +6,8 @@ effect, the participants needed and the evaluability checklist in closed form;
 design; ``EvaluationPlan`` is the signed pre-registration stored with the intervention.
 """
 
+from outcomelab.evaluation.planned import PlanComparison, compare_plan
 from outcomelab.planning.assessment import CheckItem, PlanAssessment, assess
-from outcomelab.planning.comparison import PlanComparison, compare_plan
 from outcomelab.planning.design import (
     DESIGN_TEMPLATE,
     PlannedDesign,

@@ -47,6 +47,7 @@ __all__ = [
     "section_headline",
     "section_intervention",
     "section_method",
+    "section_plan",
     "section_provenance",
     "section_results",
     "section_robustness",
@@ -148,6 +149,56 @@ def section_method(ev: Evaluation) -> str:
     ]
     if names:
         parts.append(_p(t("m_covariates", lang, names=names)))
+    return "".join(parts)
+
+
+def _plan_value(item: str, value: Any, ev: Evaluation) -> str:
+    """A value of the planned-versus-done table in the reader's words."""
+    lang = ev.lang
+    if value is None:
+        return "–"
+    if item == "primary_outcome":
+        info = ev.setup.catalogue.get(str(value))
+        return info.name(lang) if info is not None else str(value)
+    if item == "follow_up_months":
+        return t("pl_months", lang, n=fmt_int(int(value), lang))
+    if item == "alpha":
+        return t("pl_percent", lang, x=fmt_pct(float(value), lang))
+    if item == "participants":
+        return fmt_int(int(value), lang)
+    prefix = {"design": "pl_design_", "estimator": "pl_estimator_", "control_group": "pl_group_"}
+    return t(prefix[item] + str(value), lang, default=str(value))
+
+
+def section_plan(ev: Evaluation) -> str:
+    """The registered evaluation plan beside what the evaluation did ("" without a plan)."""
+    rows = ev.planned_versus_done()
+    plan = ev.setup.plan
+    if rows is None or plan is None:
+        return ""
+    lang = ev.lang
+    table = [
+        (
+            t(f"pl_item_{r.item}", lang),
+            _plan_value(r.item, r.planned, ev),
+            _plan_value(r.item, r.done, ev),
+            "–" if r.same is None else t("pl_yes" if r.same else "pl_no", lang),
+        )
+        for r in rows
+    ]
+    departed = [t(f"pl_item_{r.item}", lang).lower() for r in rows if r.same is False]
+    parts = [
+        heading("h_plan", lang),
+        _p(t("pl_intro", lang, date=plan.get("registered") or "–", hash=plan["plan_hash"][:12])),
+    ]
+    if len(ev.setup.plans) > 1:
+        parts.append(_p(t("pl_several", lang, n=len(ev.setup.plans))))
+    header = [t("c_item", lang), t("c_planned", lang), t("c_done", lang), t("c_as_planned", lang)]
+    parts.append(table_html(header, table, text=True))
+    if departed:
+        parts.append(_p(t("pl_changed", lang, items=", ".join(departed))))
+    else:
+        parts.append(_p(t("pl_kept", lang)))
     return "".join(parts)
 
 
