@@ -6,8 +6,10 @@ on the same tables and stores its numbers, ``SOURCE.md`` says where the data com
 main number must equal the peer's within the tolerance stated per case.
 
 * castle_submission: 50 US states 2000-2010, staggered adoption, single-state cohorts (2006,
-  2010), no covariates, no costs, own continuous outcome -> moderndid att_gt/aggte ATT(e=2).
-* jtrain_submission: 53 firms, 1987-88, two periods -> pyfixest TWFE coefficient.
+  2010), no covariates, no costs, own continuous outcome -> moderndid att_gt/aggte ATT(e=2),
+  states weighted by population.
+* jtrain_submission: 53 firms, 1987-88, two periods -> pyfixest TWFE coefficient, firms weighted
+  by employees.
 * nsw_cps_submission: 185 NSW participants and 15,992 CPS persons, the submission's own eight
   covariates -> R MatchIt (matrix path) + lm + vcovCL (estimate and SE 1e-8 relative; the
   matched pairs themselves are compared in tests/matching/test_match_nsw_cps.py).
@@ -53,11 +55,13 @@ def _convert(case: str, out: Path) -> Path:
 def _peer(case: str) -> tuple[float, float]:
     """The peer's estimate and the tolerance (absolute) this case is held to."""
     folder = REFERENCE / case
+    # aggregate units are weighted by the persons behind them (units.population): the peers run
+    # with the same weights (moderndid weightsname=, pyfixest feols(weights=))
     if case == "castle_submission":
-        expected = json.loads((folder / "expected.json").read_text())
-        return expected["att_egt"][expected["egt"].index(2)], 1e-8
+        weighted = json.loads((folder / "expected.json").read_text())["weighted"]
+        return weighted["att_egt"][weighted["egt"].index(2)], 1e-8
     if case == "jtrain_submission":
-        return json.loads((folder / "expected.json").read_text())["Estimate"], 1e-8
+        return json.loads((folder / "expected.json").read_text())["weighted"]["Estimate"], 1e-8
     # The same 185 pairs as MatchIt's matrix path: tied comparison units (CPS persons with
     # identical covariates) go to the smallest id, which is MatchIt's first in data order because
     # sample.csv is in pseudonym order; scores equal to a relative 1e-10 count as tied, so the

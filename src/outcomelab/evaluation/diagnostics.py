@@ -94,7 +94,10 @@ def diagnose(setup: Setup, estimates: Estimates) -> Diagnostics:
         )
         covariates = list(setup.covariates)
         sample = persons[keep].reset_index(drop=True)
-        sample = sample.assign(_w=odds_weights(sample, covariates))
+        weights = odds_weights(sample, covariates)
+        if setup.weight is not None:  # aggregate units: the persons behind each unit
+            weights = weights * sample[setup.weight].to_numpy(dtype=float)
+        sample = sample.assign(_w=weights)
     else:
         run = estimates.matching
         if run is None:  # pragma: no cover - matching errors propagate for design='matching'

@@ -121,10 +121,17 @@ def run_matching(
         outcomes=outcomes,
         follow_up_months=s.follow_up_months,
         covariates=list(setup.covariates),
+        weights=setup.weight,
     )
     sample = sample.dropna(subset=[*match_on, *outcomes]).reset_index(drop=True)
     result = matching_effect(
-        sample, outcomes=outcomes, covariates=match_on, alpha=s.alpha, seed=s.seed, adjust=adjust
+        sample,
+        outcomes=outcomes,
+        covariates=match_on,
+        alpha=s.alpha,
+        seed=s.seed,
+        adjust=adjust,
+        weights=setup.weight,
     )
     return MatchingRun(result, sample, tuple(match_on))
 
@@ -145,6 +152,7 @@ def did_estimate(setup: Setup, code: str, **changes: object) -> DidEstimate:
         control_group=str(options["control_group"]),
         alpha=s.alpha,
         seed=s.seed,
+        weights=setup.weight,
     )
 
 
@@ -152,10 +160,22 @@ def _comparison_mean_did(setup: Setup, code: str) -> float | None:
     panel = setup.panel
     e = setup.event_time
     persons = setup.persons
-    sizes = persons.loc[persons["cohort"] > 0, "cohort"].value_counts()
+    treated = persons[persons["cohort"] > 0]
+    weight = setup.weight
+    sizes = (
+        treated["cohort"].value_counts()
+        if weight is None
+        else treated.groupby("cohort")[weight].sum()
+    )
     last = int(panel["period"].max())
     sizes = sizes[sizes.index + e <= last]
-    comp = panel[panel["cohort"] == 0].groupby("period")[code].mean()
+    comparison = panel[panel["cohort"] == 0]
+    if weight is None:
+        comp = comparison.groupby("period")[code].mean()
+    else:  # aggregate units: the mean over the persons behind the units
+        present = comparison[comparison[code].notna()]
+        totals = (present[code] * present[weight]).groupby(present["period"]).sum()
+        comp = totals / present.groupby("period")[weight].sum()
     years = sizes.index + e
     if sizes.empty or not set(years) <= set(comp.index):
         return None

@@ -88,6 +88,7 @@ def did_effect(
     alpha: float = 0.05,
     seed: int | None = None,
     method: str = "dr",
+    weights: str | None = None,
 ) -> DidEstimate:
     """ATT at the follow-up event time from :func:`outcomelab.did.att_gt`.
 
@@ -104,6 +105,9 @@ def did_effect(
         Baseline covariates for conditional parallel trends (``None``: unconditional).
     control_group, alpha, seed, method
         Passed to ``att_gt``.
+    weights
+        Column of one weight per unit (aggregate units: the persons behind each unit), passed
+        to ``att_gt(weights=)``; ``None`` weighs every unit equally.
 
     Returns
     -------
@@ -138,6 +142,7 @@ def did_effect(
         method=method,  # type: ignore[arg-type]
         alpha=alpha,
         seed=seed,
+        weights=weights,
     )
     dynamic = gt.aggregate("dynamic")
     at_e = gt.aggregate("dynamic", min_e=e, max_e=e)
@@ -151,6 +156,7 @@ def matching_sample(
     outcomes: Sequence[str],
     follow_up_months: int,
     covariates: Sequence[str],
+    weights: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """One row per participant and, per start cohort, one row per comparison candidate.
 
@@ -158,13 +164,16 @@ def matching_sample(
     candidate get the outcomes of year ``g + e`` (the follow-up) and, as baseline history, the
     outcomes of year ``g - 1`` when observed. ``stratum`` is the cohort: match exactly on it.
 
+    ``weights`` names a column of one weight per unit (aggregate units), kept in the sample
+    under the same name.
+
     Returns
     -------
     sample, covariates
-        The table (columns ``unit, stratum, treated``, the outcomes, ``<outcome>_before`` and the
-        covariates) and the covariates to match on (baseline plus outcome history), in their own
-        units (the propensity fit and the outcome regression in :mod:`outcomelab.matching` do not
-        depend on them).
+        The table (columns ``unit, stratum, treated``, the outcomes, ``<outcome>_before``, the
+        covariates and the weight column) and the covariates to match on (baseline plus outcome
+        history), in their own units (the propensity fit and the outcome regression in
+        :mod:`outcomelab.matching` do not depend on them).
     """
     e = event_time(follow_up_months, panel)
     first, last = int(panel["period"].min()), int(panel["period"].max())
@@ -191,6 +200,8 @@ def matching_sample(
             for o in outcomes:
                 part[f"{o}_before"] = before[o].to_numpy()
         part[list(covariates)] = persons.loc[units, list(covariates)].to_numpy()
+        if weights is not None:
+            part[weights] = persons.loc[units, weights].to_numpy()
         parts.append(part)
     sample = pd.concat(parts, ignore_index=True)
     match_on = list(covariates) + ([f"{o}_before" for o in outcomes] if history else [])
@@ -216,6 +227,7 @@ def matching_effect(
     seed: int | None = None,
     adjust: bool = True,
     caliper: float | None = 0.2,
+    weights: str | None = None,
 ) -> MatchingEstimate:
     """Nearest-neighbour matching on the propensity score within start cohorts, then the ATT.
 
@@ -232,6 +244,10 @@ def matching_effect(
         baseline differences are between 0.05 and 0.25 SD).
     caliper
         In standard deviations of the logit of the propensity score (Austin 2011: 0.2).
+    weights
+        Column of sampling weights (aggregate units: the persons behind each unit), passed to
+        ``match(weights=)``: the propensity fit, balance and effect are weighted by it, combined
+        with the matching weights.
 
     Returns
     -------
@@ -251,6 +267,7 @@ def matching_effect(
         caliper=caliper,
         exact="stratum",
         seed=seed,
+        weights=weights,
     )
     effects: dict[str, Any] = {}
     errors: dict[str, str] = {}

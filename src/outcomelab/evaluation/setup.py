@@ -84,13 +84,24 @@ class Setup:
         """Which baseline covariates were used, recommended but missing, or left out."""
         return dict(self.panel.attrs.get("covariate_set") or {})
 
+    @property
+    def weight(self) -> str | None:
+        """The panel's weight column for aggregate units (the persons behind each unit), or
+        ``None`` for persons (every person counts once)."""
+        info = self.inputs.panel.attrs.get("panel_info") or {}
+        unit = str(info.get("unit_of_analysis") or "person")
+        weight = info.get("weight")
+        if unit == "person" or not weight or weight not in self.panel.columns:
+            return None
+        return str(weight)
+
     def unit_of_analysis(self) -> dict[str, Any]:
         """The unit of analysis and, for aggregate units, the persons behind the analysed units
         (the 60-person rule and disclosure count persons, not units)."""
         info = self.inputs.panel.attrs.get("panel_info") or {}
         unit = str(info.get("unit_of_analysis") or "person")
-        weight = info.get("weight")
-        if unit == "person" or not weight or weight not in self.panel.columns:
+        weight = self.weight
+        if weight is None:
             return {"unit": unit, "weight": None}
         persons = self.persons
         last = int(self.panel["period"].max())

@@ -9,10 +9,19 @@ The data are the standard tables written by ``convert.py`` read back as a panel 
 moderndid runs ``att_gt`` (never-treated comparison, doubly robust, no covariates, analytic
 standard errors) and ``aggte(type="dynamic")``; ``expected.json`` keeps ATT(e) and its standard
 error for every event time with moderndid's own names (``egt``, ``att_egt``, ``se_egt``).
+
+``weighted`` holds the same with each state weighted by its population, as the standard
+evaluation weighs aggregate units, from csdid 0.4.3 (``ATTgt(weights_name="population")``, then
+``aggte(typec="dynamic")``): moderndid 0.2.0's ``aggte`` weights the cells by *unweighted* cohort
+shares when sampling weights are given (see ``tests/reference/mpdta_weights/SOURCE.md``), while
+R ``did`` and csdid use the weighted shares. Install both peers to rerun
+(``uv pip install --python .venv/bin/python moderndid==0.2.0 csdid==0.4.3``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 import tempfile
@@ -39,7 +48,34 @@ def panel() -> pd.DataFrame:
     data = outcomes.rename(columns={"value": "log_homicide_rate"})
     data["id"] = data["unit_id"].astype(int)
     data["first_treat"] = data["unit_id"].map(first)
-    return data[["id", "period", "first_treat", "log_homicide_rate"]]
+    population = dict(zip(units["unit_id"], units["population"], strict=True))
+    data["population"] = data["unit_id"].map(population)
+    return data[["id", "period", "first_treat", "log_homicide_rate", "population"]]
+
+
+def _weighted(data: pd.DataFrame) -> dict[str, object]:
+    """csdid's dynamic aggregate with population weights (R did's weighted cohort shares)."""
+    from csdid.att_gt import ATTgt
+
+    est = ATTgt(
+        yname="log_homicide_rate",
+        tname="period",
+        idname="id",
+        gname="first_treat",
+        data=data,
+        control_group="nevertreated",
+        weights_name="population",
+    ).fit(est_method="dr", bstrap=False)
+    with contextlib.redirect_stdout(io.StringIO()):  # csdid prints every summary
+        est.aggte(typec="dynamic", bstrap=False, cband=False)
+    return {
+        "tool": f"csdid {version('csdid')}",
+        "call": "ATTgt(control_group='nevertreated', weights_name='population')"
+        ".fit(est_method='dr', bstrap=False); aggte(typec='dynamic', bstrap=False)",
+        "egt": np.asarray(est.atte["egt"], dtype=int).tolist(),
+        "att_egt": np.asarray(est.atte["att_egt"], dtype=float).tolist(),
+        "se_egt": np.asarray(est.atte["se_egt"], dtype=float).tolist(),
+    }
 
 
 def main() -> None:
@@ -66,6 +102,7 @@ def main() -> None:
         "att_egt": np.asarray(dyn.att_by_event, dtype=float).tolist(),
         "se_egt": np.asarray(dyn.se_by_event, dtype=float).tolist(),
         "wald_pvalue": None if res.wald_pvalue is None else float(res.wald_pvalue),
+        "weighted": _weighted(data),
     }
     (HERE / "expected.json").write_text(json.dumps(expected, indent=1) + "\n", encoding="utf-8")
     print(expected)

@@ -8,7 +8,9 @@ The data are the standard tables written by ``convert.py``: firms with a log scr
 1987 and 1988 (a balanced two-period panel, as the difference-in-differences uses), treated =
 grant in 1988. ``feols("log_scrap_rate ~ treated_post | unit_id + period")`` with standard errors
 clustered by firm; in two periods its coefficient is the 2x2 difference in differences.
-``expected.json`` keeps pyfixest's names (``Estimate``, ``Std. Error``) and the number of firms.
+``expected.json`` keeps pyfixest's names (``Estimate``, ``Std. Error``) and the number of firms,
+once unweighted and once (``weighted``) with each firm weighted by its employees
+(``feols(weights="population")``), as the standard evaluation weighs aggregate units.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ def panel() -> pd.DataFrame:
     data = rows.loc[both].rename(columns={"value": "log_scrap_rate"})
     treated = set(units.loc[units["group"] == "participant", "unit_id"])
     data["treated_post"] = (data["unit_id"].isin(treated) & (data["period"] == 1988)).astype(int)
+    population = dict(zip(units["unit_id"], units["population"], strict=True))
+    data["population"] = data["unit_id"].map(population)
     return data
 
 
@@ -44,17 +48,21 @@ def main() -> None:
     import pyfixest as pf
 
     data = panel()
-    fit = pf.feols(
-        "log_scrap_rate ~ treated_post | unit_id + period", data=data, vcov={"CRV1": "unit_id"}
-    )
-    tidy = fit.tidy()
+    formula = "log_scrap_rate ~ treated_post | unit_id + period"
+    fit = pf.feols(formula, data=data, vcov={"CRV1": "unit_id"})
+    weighted = pf.feols(formula, data=data, vcov={"CRV1": "unit_id"}, weights="population")
+    tidy, tidy_w = fit.tidy(), weighted.tidy()
     expected = {
         "tool": f"pyfixest {version('pyfixest')}",
-        "call": "feols('log_scrap_rate ~ treated_post | unit_id + period', "
-        "vcov={'CRV1': 'unit_id'})",
+        "call": f"feols('{formula}', vcov={{'CRV1': 'unit_id'}})",
         "Estimate": float(tidy.loc["treated_post", "Estimate"]),
         "Std. Error": float(tidy.loc["treated_post", "Std. Error"]),
         "n_firms": int(data["unit_id"].nunique()),
+        "weighted": {
+            "call": f"feols('{formula}', vcov={{'CRV1': 'unit_id'}}, weights='population')",
+            "Estimate": float(tidy_w.loc["treated_post", "Estimate"]),
+            "Std. Error": float(tidy_w.loc["treated_post", "Std. Error"]),
+        },
     }
     (HERE / "expected.json").write_text(json.dumps(expected, indent=1) + "\n", encoding="utf-8")
     print(expected)
