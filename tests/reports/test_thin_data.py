@@ -59,3 +59,13 @@ def test_persons_behind_states_and_the_foreign_country_shape_the_caveats(evaluat
     caveats = render.section_caveats(evaluation)
     assert "Färre än 60" not in caveats  # 18 states, but 110 million persons behind them
     assert "gäller US, inte Sverige" in caveats
+
+
+def test_foreign_data_are_not_valued_and_the_reason_is_in_the_reader_s_words(evaluation):
+    from outcomelab.reports import render
+
+    assert evaluation.valuation.result is None
+    assert evaluation.valuation.reason == "other_country"
+    text = render.section_economics(evaluation)
+    assert "annat land än Sverige" in text
+    assert "unit-value table" not in text and "None of the outcomes" not in text

@@ -118,6 +118,7 @@ class Evaluation:
                     "max_abs_smd": self.evidence.max_abs_smd,
                     "wwc_verdict": self.evidence.wwc_verdict,
                 },
+                "matching": self._matching_record(),
             },
             "economics": self.valuation.to_dict(),
             "headline": {
@@ -140,6 +141,18 @@ class Evaluation:
         if self.setup.plan is None:
             return None
         return compare_plan(self.setup.plan, self.results())
+
+    def _matching_record(self) -> dict[str, int] | None:
+        """Matched units and the matches decided by the tie rule (matching runs, else None)."""
+        run = self.estimates.matching
+        if run is None:
+            return None
+        matched = run.estimate.matched
+        return {
+            "n_treated": int(matched.n_treated),
+            "n_control": int(matched.n_control),
+            "n_tied": int(matched.n_tied),
+        }
 
     def _event_study_rows(self) -> list[dict[str, Any]] | None:
         if not self.setup.design.uses_did:

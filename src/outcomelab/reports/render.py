@@ -30,6 +30,8 @@ from outcomelab.vocabulary.texts import code_label, covariate_label, t
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from outcomelab._checks import Lang
+    from outcomelab.economics import ValueResult
     from outcomelab.evaluation import Evaluation
 
 __all__ = [
@@ -279,6 +281,20 @@ def section_diagnostics(ev: Evaluation) -> str:
             )
         )
         parts.append(_p(t("dg_event", lang), "ol-note"))
+    run = ev.estimates.matching
+    if run is not None:
+        matched = run.estimate.matched
+        parts.append(
+            _p(
+                t(
+                    "dg_matching_ties" if matched.n_tied else "dg_matching_no_ties",
+                    lang,
+                    treated=fmt_int(matched.n_treated, lang),
+                    control=fmt_int(matched.n_control, lang),
+                    tied=fmt_int(matched.n_tied, lang),
+                )
+            )
+        )
     missing = ev.setup.covariate_set.get("missing_recommended") or []
     note_missing = bool(missing) and ev.setup.unit_of_analysis()["unit"] == "person"
     table = ev.diagnostics.equivalence.table
@@ -341,12 +357,17 @@ def section_evidence(ev: Evaluation) -> str:
 
 
 def section_economics(ev: Evaluation) -> str:
-    """The socio-economic value per payer, or why it could not be computed."""
+    """The socio-economic value per payer, or why it could not be computed.
+
+    Without costs the section says so and shows the returns in total and per participant,
+    never a net value.
+    """
     lang = ev.lang
     head = heading("h_economics", lang)
     valuation = ev.valuation
     if valuation.result is None:
-        return head + _p(t("ec_missing", lang, error=valuation.error or "–"))
+        reason = t(f"ec_reason_{valuation.reason or 'failed'}", lang)
+        return head + _p(t("ec_missing", lang, error=reason))
     intro = _p(
         t(
             "ec_intro",
@@ -355,9 +376,32 @@ def section_economics(ev: Evaluation) -> str:
             years=valuation.horizon_years,
         )
     )
+    if not valuation.costs_submitted:
+        return head + intro + _p(t("ec_no_costs", lang)) + _returns_table(valuation.result, lang)
     table = valuation.result.summary_table(lang)
     rows = [[fmt_cell(v, lang) for v in row] for row in table.to_numpy().tolist()]
     return head + intro + table_html([str(c) for c in table.columns], rows)
+
+
+def _returns_table(result: ValueResult, lang: Lang) -> str:
+    """Returns per payer (present value) in total and per participant: no costs, no net value."""
+    from outcomelab.economics.result import column_label, payer_label
+
+    participants = max(int(result.settings.get("participants") or 1), 1)
+    rows = [
+        (
+            payer_label(str(r["payer"]), lang),
+            fmt_num(float(r["pv_returns_sek"]), lang, 0),
+            fmt_num(float(r["pv_returns_sek"]) / participants, lang, 0),
+        )
+        for r in result.payers.to_dict(orient="records")
+    ]
+    header = [
+        column_label("payer", lang),
+        column_label("pv_returns_sek", lang),
+        t("ec_per_participant", lang),
+    ]
+    return table_html(header, rows)
 
 
 def section_caveats(ev: Evaluation) -> str:
