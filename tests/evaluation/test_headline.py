@@ -46,6 +46,31 @@ def test_inconclusive_result_uses_the_data_lab_wording() -> None:
     assert "behövs fler deltagare" in sv
 
 
+def test_aggregate_units_are_named_and_never_called_participants() -> None:
+    r = _result(0.02, -0.01, 0.05, 0.21, "inconclusive")
+    sv = headline_text(r, OUTCOMES["employment"], lang="sv", follow_up_months=24, unit="state")
+    assert "deltagare" not in sv
+    assert sv.startswith("Efter 24 månader var i genomsnitt 2,0 fler av varje 100 invånare")
+    assert "i de delstater som hade insatsen än i jämförbara delstater" in sv
+    assert "behövs fler delstater" in sv
+    en = headline_text(
+        r, OUTCOMES["employment"], lang="en", follow_up_months=24, unit="municipality"
+    )
+    assert "in the municipalities with the intervention than in comparable municipalities" in en
+    assert "more municipalities are needed" in en and "participant" not in en
+    odd = headline_text(r, OUTCOMES["employment"], lang="sv", follow_up_months=24, unit="ward")
+    assert "enheter" in odd
+
+
+def test_a_follow_up_of_zero_months_reads_the_start_year() -> None:
+    r = _result(-0.35, -0.9, 0.2, 0.24, "inconclusive")
+    for unit in ("person", "firm"):
+        sv = headline_text(r, OUTCOMES["sick_leave_days"], lang="sv", follow_up_months=0, unit=unit)
+        assert "0 månader" not in sv and sv.startswith("Under startåret")
+    en = headline_text(r, OUTCOMES["employment"], lang="en", follow_up_months=0)
+    assert "0 months" not in en and "in the start year" in en
+
+
 def test_amount_headline_has_unit_and_no_placeholders() -> None:
     r = _result(-1234.4, -2000.0, -400.0, 0.004, "positive")
     for lang in ("sv", "en"):

@@ -69,3 +69,11 @@ def test_foreign_data_are_not_valued_and_the_reason_is_in_the_reader_s_words(eva
     text = render.section_economics(evaluation)
     assert "annat land än Sverige" in text
     assert "unit-value table" not in text and "None of the outcomes" not in text
+
+
+def test_states_are_called_states_not_participants(evaluation):
+    from outcomelab.reports import render
+
+    headline = render.section_headline(evaluation)
+    assert "delstater" in headline and "deltagare" not in headline
+    assert "Delstater per startår" in render.section_intervention(evaluation)

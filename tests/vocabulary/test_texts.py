@@ -53,7 +53,10 @@ def test_a_broken_table_is_refused_on_load(
 
 def test_one_lookup_with_one_fallback_rule() -> None:
     assert t("h_results", "en") == "Results per outcome"
-    assert t("hl_counts", "sv", analysed=1, submitted=2, comparison=3).startswith("1 av 2")
+    counts = t(
+        "hl_counts", "sv", analysed=1, submitted=2, comparison=3, units="x", comparison_units="y"
+    )
+    assert counts.startswith("1 av 2")
     with pytest.raises(TextError, match="no text 'h_no_such_heading'"):
         t("h_no_such_heading", "sv")
     # only for codes from data: the caller's default, shown as given

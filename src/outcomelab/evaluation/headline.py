@@ -14,7 +14,14 @@ from outcomelab.vocabulary import OutcomeDefinition
 from outcomelab.vocabulary.numbers import fmt_p, fmt_pct, format_effect, format_interval
 from outcomelab.vocabulary.texts import has_text, t
 
-__all__ = ["effect_sentence", "headline_text", "significance_sentence", "unit_word"]
+__all__ = [
+    "after_words",
+    "effect_sentence",
+    "headline_text",
+    "significance_sentence",
+    "unit_word",
+    "units_word",
+]
 
 #: the sentence each outcome kind's effect is told in
 _SENTENCE = {
@@ -29,6 +36,37 @@ _WORDS = {
 }
 
 
+def units_word(unit: str, lang: str, *, comparison: bool = False) -> str:
+    """The plural noun for the units of an evaluation: ``deltagare`` for persons, ``delstater``
+    for states, ``enheter`` for a unit the vocabulary does not name.
+
+    ``comparison=True`` gives the word for the comparison group (``personer`` for persons).
+
+    Examples
+    --------
+    >>> units_word("state", "sv"), units_word("person", "en", comparison=True)
+    ('delstater', 'people')
+    """
+    if comparison and unit == "person":
+        return t("comparison_person", lang)
+    key = f"units_{unit}"
+    return t(key, lang) if has_text(key) else t("units_other", lang)
+
+
+def after_words(follow_up_months: int, lang: str) -> str:
+    """When the effect is read, capitalised: ``Efter 24 månader``, or ``Under startåret`` for a
+    follow-up of 0 months (two-period designs read the start year).
+
+    Examples
+    --------
+    >>> after_words(24, "en"), after_words(0, "sv")
+    ('After 24 months', 'Under startåret')
+    """
+    if int(follow_up_months) == 0:
+        return t("after_start", lang)
+    return t("after_months", lang, months=follow_up_months)
+
+
 def unit_word(info: OutcomeDefinition, lang: str) -> str:
     """The unit an effect on ``info`` is given in: the kind's word, else the catalogue's unit."""
     key = f"unit_{info.kind}"
@@ -36,7 +74,12 @@ def unit_word(info: OutcomeDefinition, lang: str) -> str:
 
 
 def effect_sentence(
-    result: Mapping[str, Any], info: OutcomeDefinition, *, lang: str, follow_up_months: int
+    result: Mapping[str, Any],
+    info: OutcomeDefinition,
+    *,
+    lang: str,
+    follow_up_months: int,
+    unit: str = "person",
 ) -> str:
     """One sentence with the size of the effect and its interval.
 
@@ -50,7 +93,10 @@ def effect_sentence(
     lang
         ``"sv"`` or ``"en"``.
     follow_up_months
-        The follow-up at which the effect is read.
+        The follow-up at which the effect is read (0: the start year).
+    unit
+        The unit of analysis (``person``, or an aggregate unit such as ``state``: the sentence
+        then speaks of those units, not of participants).
 
     Returns
     -------
@@ -64,9 +110,17 @@ def effect_sentence(
         est, low, high = -est, -high, -low
     words = _WORDS.get(info.kind, ("more", "fewer"))
     shown_low, shown_high = format_interval(low, high, info.kind, lang)
+    after = after_words(follow_up_months, lang)
+    if unit == "person":
+        key = _SENTENCE.get(info.kind, "hl_count")
+    else:
+        key = "hl_rate_units" if info.kind == "rate" else "hl_level_units"
     return t(
-        _SENTENCE.get(info.kind, "hl_count"),
+        key,
         lang,
+        After=after,
+        after=after[:1].lower() + after[1:],
+        units=units_word(unit, lang),
         n=format_effect(est, info.kind, lang, conf_low=low, conf_high=high),
         more=t(words[0] if more else words[1], lang),
         state=info.phrase(lang),
@@ -78,14 +132,25 @@ def effect_sentence(
     )
 
 
-def significance_sentence(verdict: str, p_value: float, *, lang: str) -> str:
-    """The verdict in words: significant and good, significant and bad, or needs more people."""
+def significance_sentence(verdict: str, p_value: float, *, lang: str, unit: str = "person") -> str:
+    """The verdict in words: significant and good, significant and bad, or needs more people
+    (more units of the evaluation's kind for aggregate units)."""
     shown = fmt_p(p_value, lang)
-    return t(f"sig_{verdict}", lang, p=shown if shown.startswith("<") else f"= {shown}")
+    need = (
+        t("need_person", lang)
+        if unit == "person"
+        else t("need_units", lang, units=units_word(unit, lang))
+    )
+    return t(f"sig_{verdict}", lang, p=shown if shown.startswith("<") else f"= {shown}", need=need)
 
 
 def headline_text(
-    result: Mapping[str, Any], info: OutcomeDefinition, *, lang: str, follow_up_months: int
+    result: Mapping[str, Any],
+    info: OutcomeDefinition,
+    *,
+    lang: str,
+    follow_up_months: int,
+    unit: str = "person",
 ) -> str:
     """The full headline of one outcome: effect sentence plus significance sentence.
 
@@ -103,7 +168,7 @@ def headline_text(
         return t("hl_failed", lang, name=info.name(lang).lower(), error=result.get("error", ""))
     p = result.get("p_value_holm", result.get("p_value"))
     return (
-        effect_sentence(result, info, lang=lang, follow_up_months=follow_up_months)
+        effect_sentence(result, info, lang=lang, follow_up_months=follow_up_months, unit=unit)
         + " "
-        + significance_sentence(str(result["verdict"]), float(p), lang=lang)
+        + significance_sentence(str(result["verdict"]), float(p), lang=lang, unit=unit)
     )

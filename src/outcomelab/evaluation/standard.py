@@ -84,6 +84,7 @@ class Evaluation:
             self.estimates.primary.info,
             lang=self.lang,
             follow_up_months=self.settings.follow_up_months,
+            unit=self.setup.unit_of_analysis()["unit"],
         )
 
     def results(self, figures: list[str] | None = None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from outcomelab.evaluation.headline import headline_text
+from outcomelab.evaluation.headline import headline_text, units_word
 from outcomelab.reports import fragments
 from outcomelab.reports.fragments import escape, paragraph, table_html
 from outcomelab.vocabulary.numbers import (
@@ -70,6 +70,15 @@ def _p(text: str, cls: str = "") -> str:
     return paragraph(text, cls)
 
 
+def _units(ev: Evaluation) -> str:
+    """The plural noun of the evaluation's units (``deltagare``, ``delstater``, ...)."""
+    return units_word(ev.setup.unit_of_analysis()["unit"], ev.lang)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _effect_text(rec: Mapping[str, Any], lang: str) -> tuple[str, str]:
     """Effect and interval as shown in tables (per 100 for shares)."""
     if rec.get("estimate") is None:
@@ -86,9 +95,12 @@ def section_headline(ev: Evaluation) -> str:
     lang = ev.lang
     rec = ev.outcome_records()[0]
     flow = ev.flow
+    unit = ev.setup.unit_of_analysis()["unit"]
     counts = t(
         "hl_counts",
         lang,
+        units=units_word(unit, lang),
+        comparison_units=units_word(unit, lang, comparison=True),
         analysed=fmt_int(flow.analysed, lang),
         submitted=fmt_int(flow.submitted, lang),
         comparison=fmt_int(flow.comparison_analysed, lang),
@@ -126,7 +138,7 @@ def section_intervention(ev: Evaluation) -> str:
         (t("i_target", lang), code_label(meta.get("target_group"), lang)),
         (t("i_funding", lang), code_label(meta.get("funding_form"), lang)),
         (t("i_period", lang), period or "–"),
-        (t("i_cohorts", lang), cohorts),
+        (_capital(t("i_cohorts", lang, units=_units(ev))), cohorts),
         (t("i_primary", lang), catalogue[ev.setup.primary].name(lang)),
         (
             t("i_secondary", lang),
@@ -146,7 +158,11 @@ def section_method(ev: Evaluation) -> str:
         heading("h_method", lang),
         _p(t("m_compare", lang)),
         _p(setup.design.reason),
-        _p(t("m_follow_up", lang, months=ev.settings.follow_up_months, e=setup.event_time)),
+        _p(
+            t("m_follow_up", lang, months=ev.settings.follow_up_months, e=setup.event_time)
+            if ev.settings.follow_up_months
+            else t("m_follow_up_start", lang)
+        ),
         _p(t("m_primary", lang, name=catalogue[setup.primary].name(lang).lower())),
     ]
     if names:
@@ -236,6 +252,7 @@ def section_results(ev: Evaluation) -> str:
                 info,
                 lang=lang,
                 follow_up_months=ev.settings.follow_up_months,
+                unit=ev.setup.unit_of_analysis()["unit"],
             )
         )
     header = [
@@ -245,7 +262,7 @@ def section_results(ev: Evaluation) -> str:
         t("c_interval", lang, level=level),
         t("c_p", lang),
         t("c_p_holm", lang),
-        t("c_n", lang),
+        _capital(t("c_n", lang, units=_units(ev))),
         t("c_verdict", lang),
     ]
     items = "".join(f"<li>{_e(s)}</li>" for s in sentences)
