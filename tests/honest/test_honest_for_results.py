@@ -64,3 +64,25 @@ def test_later_post_period_and_bad_choices(sdid_result) -> None:
 
 def test_results_follow_the_protocol(sdid_result) -> None:
     assert isinstance(sdid_result, Result)
+
+
+def test_honest_did_for_first_post_periods_or_their_average() -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    es = pd.DataFrame({"event_time": [-3, -2, 0, 1, 2], "estimate": [0.01, -0.01, 0.5, 0.6, 0.7]})
+    cov = np.diag([0.01, 0.012, 0.02, 0.03, 0.04])
+    result = SimpleNamespace(event_study=es, event_vcov=cov, alpha=0.05)
+    # num_post=1: the first post period alone, as honest_did on the truncated event study
+    first = honest_did_for(result, num_post=1, m_values=[0, 1])
+    direct = honest_did(es["estimate"][:3], cov[:3, :3], num_pre=2, num_post=1, m_values=[0, 1])
+    assert first.num_post == 1 and first.l_vec == (1.0,)
+    pd.testing.assert_frame_equal(first.table, direct.table)
+    # "average": theta is the mean of the post-period effects
+    average = honest_did_for(result, post_period="average", method="smoothness", m_values=[0])
+    assert average.l_vec == pytest.approx((1 / 3,) * 3)
+    assert average.estimate == pytest.approx(0.6)
+    assert average.std_error == pytest.approx(np.sqrt((0.02 + 0.03 + 0.04) / 9))
+    with pytest.raises(InputError, match="'average' or between 0 and 2"):
+        honest_did_for(result, post_period=3)
