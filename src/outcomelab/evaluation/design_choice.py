@@ -26,8 +26,8 @@ class DesignChoice:
     """The design behind the headline numbers and the reason in the report language."""
 
     requested: str
-    chosen: Literal["did", "matching", "both"]
-    estimator: Literal["att_gt", "did_2x2", "matching"]
+    chosen: Literal["did", "matching", "both", "synthetic"]
+    estimator: Literal["att_gt", "did_2x2", "matching", "sdid", "its"]
     reason: str
     cohorts: tuple[int, ...]
     pre_periods: int
@@ -36,6 +36,12 @@ class DesignChoice:
     def uses_did(self) -> bool:
         """Whether the headline comes from difference-in-differences."""
         return self.chosen in ("did", "both")
+
+    @property
+    def uses_synthetic(self) -> bool:
+        """Whether the headline comes from an aggregate-unit design (synthetic DiD or
+        interrupted time series)."""
+        return self.chosen == "synthetic"
 
 
 def choose_design(

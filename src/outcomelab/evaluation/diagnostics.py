@@ -82,7 +82,12 @@ def diagnose(setup: Setup, estimates: Estimates) -> Diagnostics:
     matched sample with its weights is judged, adjusted for the covariates matched on.
     """
     pretrend = None
-    if setup.design.uses_did:
+    if setup.design.uses_synthetic:
+        # the synthetic comparison is fitted to the treated units' pre-period outcomes; the units'
+        # own covariates (if any) are judged unweighted
+        covariates = list(setup.covariates)
+        sample = setup.persons.assign(_w=1.0).reset_index(drop=True)
+    elif setup.design.uses_did:
         test = estimates.did[setup.primary].group_time.pretest()
         pretrend = PretrendTest(
             finite_or_none(test.statistic), int(test.df), finite_or_none(test.p_value)
@@ -116,8 +121,17 @@ def rate_evidence(setup: Setup, diagnostics: Diagnostics) -> EvidenceRating:
     The pre-trend test lowers the level when it rejects at 5 %, whatever the evaluation's alpha.
     """
     pretrend = diagnostics.pretrend
+    design = setup.design
     return evidence_rating(
-        design="did" if setup.design.uses_did else "matching",
+        design=(
+            design.estimator
+            if design.estimator == "its"
+            else "synthetic"
+            if design.uses_synthetic
+            else "did"
+            if design.uses_did
+            else "matching"
+        ),
         equivalence=diagnostics.equivalence,
         pretrend_p=pretrend.p_value if pretrend else None,
         alpha=0.05,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from outcomelab.errors import EstimationError, OutcomelabError, ParameterError
+from outcomelab.evaluation.aggregate import SyntheticRun, run_synthetic
 from outcomelab.evaluation.estimation import (
     DidEstimate,
     MatchingEstimate,
@@ -84,6 +85,9 @@ class Estimates:
         One :class:`OutcomeEstimate` per outcome, primary first.
     did
         The DiD estimate per outcome (DiD designs).
+    synthetic
+        The synthetic DiD or interrupted time-series run per outcome (aggregate-unit designs;
+        the primary outcome's run also holds synthetic control and HonestDiD).
     matching
         The matching run (matching designs), or ``None``.
     matching_error
@@ -94,9 +98,11 @@ class Estimates:
     did: Mapping[str, DidEstimate] = field(default_factory=dict, repr=False)
     matching: MatchingRun | None = field(default=None, repr=False)
     matching_error: str | None = None
+    synthetic: Mapping[str, SyntheticRun] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "did", MappingProxyType(dict(self.did)))
+        object.__setattr__(self, "synthetic", MappingProxyType(dict(self.synthetic)))
 
     @property
     def primary(self) -> OutcomeEstimate:
@@ -246,6 +252,29 @@ def _did_effects(setup: Setup, reasons: dict[str, str | None]) -> dict[str, DidE
     return did
 
 
+def _synthetic_effects(setup: Setup, reasons: dict[str, str | None]) -> dict[str, SyntheticRun]:
+    """Synthetic DiD (or interrupted time series) per estimable outcome; the primary outcome's
+    run adds synthetic control and HonestDiD. An estimator's error becomes that outcome's
+    reason."""
+    s = setup.settings
+    runs: dict[str, SyntheticRun] = {}
+    for code in setup.outcomes:
+        if reasons[code] is None:
+            try:
+                runs[code] = run_synthetic(
+                    setup.panel,
+                    code,
+                    design=setup.design.estimator,
+                    participants=setup.inputs.participants,
+                    alpha=s.alpha,
+                    seed=s.seed,
+                    extras=code == setup.primary,
+                )
+            except OutcomelabError as err:
+                reasons[code] = str(err)
+    return runs
+
+
 def _matching(
     setup: Setup, reasons: dict[str, str | None]
 ) -> tuple[MatchingRun | None, str | None]:
@@ -271,6 +300,7 @@ def _outcome(
     did: Mapping[str, DidEstimate],
     matching: MatchingRun | None,
     reason: str | None,
+    synthetic: Mapping[str, SyntheticRun] | None = None,
 ) -> OutcomeEstimate:
     """The estimate of one outcome, or the outcome marked not estimable with the reason."""
     lang = setup.settings.lang
@@ -283,6 +313,11 @@ def _outcome(
         found = OutcomeEstimate(code, info, primary, d.effect, d.n_treated, d.n_control, mean)
     elif reason is None and matching is not None:
         found = _matched_estimate(matching, code, info, primary)
+    elif reason is None and synthetic:
+        run = synthetic[code]
+        found = OutcomeEstimate(
+            code, info, primary, run.effect, run.n_treated, run.n_control, run.comparison_mean()
+        )
     if found is not None and found.effect is not None:
         reason = _unusable(found.effect, lang, info.name(lang))
     if reason is None and found is not None:
@@ -318,6 +353,12 @@ def estimate(setup: Setup) -> Estimates:
         ``design="matching"``; with ``"both"`` they are kept in ``matching_error``).
     """
     reasons = {code: not_estimable_reason(setup, code) for code in setup.outcomes}
+    if setup.design.uses_synthetic:
+        synthetic = _synthetic_effects(setup, reasons)
+        outcomes = tuple(
+            _outcome(setup, code, {}, None, reasons[code], synthetic) for code in setup.outcomes
+        )
+        return Estimates(outcomes, synthetic=synthetic)
     did = _did_effects(setup, reasons) if setup.design.uses_did else {}
     matching, error = _matching(setup, reasons)
     if not setup.design.uses_did and matching is None and reasons[setup.primary] is None:

@@ -193,7 +193,8 @@ def evidence_rating(
     Parameters
     ----------
     design
-        ``"did"`` or ``"matching"`` (the design behind the headline).
+        ``"did"``, ``"matching"``, ``"synthetic"`` (synthetic DiD, level 3) or ``"its"``
+        (interrupted time series without a comparison group, level 2).
     equivalence
         Baseline equivalence of the analysed sample (it records whether the analysis adjusts for
         the covariates in the 0.05-0.25 band).
@@ -208,8 +209,9 @@ def evidence_rating(
     -------
     EvidenceRating
     """
-    level = 3
-    reasons = [t("sms3_did" if design == "did" else "sms3_matching", lang)]
+    level = 2 if design == "its" else 3
+    first = {"did": "sms3_did", "synthetic": "sms3_synthetic", "its": "sms2_its"}
+    reasons = [t(first.get(design, "sms3_matching"), lang)]
     if pretrend_p is not None and not math.isnan(pretrend_p) and pretrend_p < alpha:
         level = 2
         reasons.append(t("sms_pretrend", lang, p=fmt_num(pretrend_p, lang, 3)))

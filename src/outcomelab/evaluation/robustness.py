@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from outcomelab.errors import OutcomelabError
+from outcomelab.evaluation.aggregate import REPLICATIONS
 from outcomelab.evaluation.estimates import Estimates, did_estimate, run_matching
 from outcomelab.evaluation.setup import Setup
 from outcomelab.numerics import finite_or_none
@@ -117,13 +118,58 @@ def _matching_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck
     return checks
 
 
+def _synthetic_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
+    """Synthetic control (one treated unit) and DiD with equal weights beside synthetic DiD."""
+    lang, code = setup.settings.lang, setup.primary
+    run = estimates.synthetic.get(code)
+    if run is None or run.design != "sdid":
+        return []
+    checks = []
+    if run.control is not None:
+        checks.append(
+            RobustnessCheck(
+                code,
+                t("rb_synthetic_control", lang),
+                "synthetic_control",
+                "synthetic",
+                False,
+                run.control,
+            )
+        )
+
+    def plain_did() -> EffectResult:
+        from outcomelab.synth import synthdid
+
+        # the same units as synthetic DiD: the treated ones and the donors with the whole series
+        donors = run.unit_weights["unit"]
+        panel = setup.panel
+        return synthdid(
+            panel.loc[panel["unit_id"].isin(donors) | (panel["cohort"] > 0)],
+            outcome=code,
+            unit="unit_id",
+            time="period",
+            cohort="cohort",
+            method="did",
+            replications=REPLICATIONS,
+            seed=setup.settings.seed,
+            alpha=setup.settings.alpha,
+        )
+
+    checks.append(_check(setup, t("rb_plain_did", lang), "did", "all_units", False, plain_did))
+    return checks
+
+
 def check_robustness(setup: Setup, estimates: Estimates) -> tuple[RobustnessCheck, ...]:
     """The primary outcome under the other control group, estimator and covariate choice.
 
     DiD designs: the other DiD comparison group, no covariates, and propensity-score matching.
     Matching designs: no regression adjustment and, with a year before the first start,
-    difference-in-differences. A check that cannot be estimated is kept with its reason.
+    difference-in-differences. Synthetic DiD: synthetic control (one treated unit) and DiD with
+    every comparison unit weighted equally. A check that cannot be estimated is kept with its
+    reason.
     """
+    if setup.design.uses_synthetic:
+        return tuple(_synthetic_checks(setup, estimates))
     if setup.design.uses_did:
         return tuple(_did_checks(setup, estimates))
     return tuple(_matching_checks(setup, estimates))

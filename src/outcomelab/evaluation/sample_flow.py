@@ -145,13 +145,14 @@ def count_sample_flow(setup: Setup, estimates: Estimates) -> SampleFlow:
     first, last = int(setup.panel["period"].min()), int(setup.panel["period"].max())
     cohorts = persons.loc[persons["treated"] == 1, "cohort"]
     too_late = int((cohorts + setup.event_time > last).sum())
-    too_early = int((cohorts <= first).sum()) if setup.design.uses_did else 0
+    over_time = setup.design.uses_did or setup.design.uses_synthetic
+    too_early = int((cohorts <= first).sum()) if over_time else 0
     missing = setup.missing_covariates
     eligible = max(valid - too_late - too_early - missing, 0)
     primary = estimates.primary
     analysed = min(int(primary.n_treated or 0), eligible)
     months = setup.settings.follow_up_months
-    unused = "r_not_in_estimate" if setup.design.uses_did else "r_unmatched"
+    unused = "r_not_in_estimate" if over_time else "r_unmatched"
     reasons = [
         ("valid", t("r_no_start", lang), no_start),
         ("valid", t("r_no_outcomes", lang), submitted - valid - no_start),

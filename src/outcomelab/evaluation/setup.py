@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from outcomelab.errors import ParameterError
+from outcomelab.evaluation.aggregate import aggregate_choice, many_units_reason, synthetic_design
 from outcomelab.evaluation.design_choice import DesignChoice, choose_design
 from outcomelab.evaluation.estimation import baseline_covariates, event_time
 from outcomelab.evaluation.inputs import EvaluationInputs, load_inputs
@@ -179,13 +180,28 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
     persons = panel.drop_duplicates("unit")
     incomplete = persons.loc[persons[covariates].isna().any(axis=1), "unit"]
     missing = int(persons.loc[persons["unit"].isin(incomplete), "treated"].sum())
-    design = choose_design(
-        persons.loc[persons["cohort"] > 0, "cohort"].tolist(),
-        panel["period"].unique().tolist(),
-        requested=settings.design,
-        control_group=settings.control_group,
-        lang=settings.lang,
-    )
+    # aggregate units (municipalities, states): synthetic DiD or interrupted time series when
+    # few units are treated (issue 11); many treated units take the usual DiD path
+    aggregate = aggregate_choice(inputs.panel, outcomes[0]) if settings.design == "auto" else None
+    if aggregate is not None and aggregate.design in ("sdid", "its"):
+        design = synthetic_design(
+            aggregate,
+            inputs.panel,
+            inputs.participants,
+            requested=settings.design,
+            lang=settings.lang,
+        )
+    else:
+        design = choose_design(
+            persons.loc[persons["cohort"] > 0, "cohort"].tolist(),
+            panel["period"].unique().tolist(),
+            requested=settings.design,
+            control_group=settings.control_group,
+            lang=settings.lang,
+        )
+        if aggregate is not None:
+            many = many_units_reason(aggregate, inputs.panel, settings.lang)
+            design = replace(design, reason=f"{many} {design.reason}")
     return Setup(
         settings=settings,
         inputs=inputs,

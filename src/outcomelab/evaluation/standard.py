@@ -79,6 +79,14 @@ class Evaluation:
     def headline(self) -> str:
         """The plain-language headline of the primary outcome."""
         rec = self.outcome_records()[0] | {"alpha": self.settings.alpha}
+        run = self.estimates.synthetic.get(self.setup.primary)
+        if run is not None:
+            from outcomelab.evaluation.aggregate import synthetic_headline, treated_names
+
+            treated = treated_names(self.setup.panel, self.setup.inputs.participants, self.lang)
+            return synthetic_headline(
+                rec, self.estimates.primary.info, run, treated=treated, lang=self.lang
+            )
         return headline_text(
             rec,
             self.estimates.primary.info,
@@ -122,6 +130,7 @@ class Evaluation:
                 "matching": self._matching_record(),
             },
             "economics": self.valuation.to_dict(),
+            "synthetic": self._synthetic(),
             "headline": {
                 "text": self.headline(),
                 "verdict": records[0]["verdict"],
@@ -154,6 +163,11 @@ class Evaluation:
             "n_control": int(matched.n_control),
             "n_tied": int(matched.n_tied),
         }
+
+    def _synthetic(self) -> dict[str, Any] | None:
+        """The aggregate-unit design's numbers for the primary outcome (or ``None``)."""
+        run = self.estimates.synthetic.get(self.setup.primary)
+        return None if run is None else run.to_dict()
 
     def _event_study_rows(self) -> list[dict[str, Any]] | None:
         if not self.setup.design.uses_did:
@@ -225,7 +239,15 @@ def _design_record(setup: Setup) -> dict[str, Any]:
         "chosen": design.chosen,
         "estimator": design.estimator,
         "reason": design.reason,
-        "control_group": s.control_group if design.uses_did else "matched",
+        "control_group": (
+            s.control_group
+            if design.uses_did
+            else "own_history"
+            if design.estimator == "its"
+            else "synthetic"
+            if design.uses_synthetic
+            else "matched"
+        ),
         "follow_up_months": s.follow_up_months,
         "alpha": s.alpha,
         "seed": s.seed,

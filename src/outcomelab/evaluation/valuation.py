@@ -99,6 +99,16 @@ def _has_costs(costs: pd.DataFrame | None) -> bool:
     return bool((amounts != 0).any())
 
 
+def _participants(setup: Setup, estimates: Estimates) -> int:
+    """Persons the effects apply to: the participants, or for an aggregate-unit design the
+    persons the treated units' figures stand for (a share's effect times those persons)."""
+    if setup.design.uses_synthetic:
+        persons = setup.unit_of_analysis().get("persons_analysed")
+        if persons is not None:
+            return int(persons)
+    return int(estimates.primary.n_treated or 0)
+
+
 def value_effects(setup: Setup, estimates: Estimates) -> Valuation:
     """Socio-economic value of the estimated effects with :func:`outcomelab.economics.value`.
 
@@ -131,7 +141,7 @@ def value_effects(setup: Setup, estimates: Estimates) -> Valuation:
             None,
             setup.inputs.costs if costs_submitted else None,
             horizon_years=s.horizon_years,
-            participants=int(estimates.primary.n_treated or 0),
+            participants=_participants(setup, estimates),
             start_year=int(min(setup.design.cohorts)),
             discount_rate=s.discount_rate,
             draws=2000,

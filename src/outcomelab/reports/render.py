@@ -105,6 +105,10 @@ def section_headline(ev: Evaluation) -> str:
         submitted=fmt_int(flow.submitted, lang),
         comparison=fmt_int(flow.comparison_analysed, lang),
     )
+    if ev.estimates.synthetic:
+        from outcomelab.reports.synthetic import headline_counts
+
+        counts = headline_counts(ev)
     return (
         heading("h_headline", lang)
         + f'<div class="ol-headline ol-verdict-{rec["verdict"]}">{_e(ev.headline())}</div>'
@@ -156,7 +160,7 @@ def section_method(ev: Evaluation) -> str:
     names = ", ".join(covariate_label(c, lang, catalogue) for c in setup.covariates)
     parts = [
         heading("h_method", lang),
-        _p(t("m_compare", lang)),
+        _p(_compare_text(ev)),
         _p(setup.design.reason),
         _p(
             t("m_follow_up", lang, months=ev.settings.follow_up_months, e=setup.event_time)
@@ -220,6 +224,23 @@ def section_plan(ev: Evaluation) -> str:
     return "".join(parts)
 
 
+def _compare_text(ev: Evaluation) -> str:
+    """What an effect is, for persons or for the treated aggregate units."""
+    lang = ev.lang
+    if not ev.setup.design.uses_synthetic:
+        return t("m_compare", lang)
+    from outcomelab.evaluation.aggregate import treated_names, unit_kind, units_word
+
+    panel = ev.setup.panel
+    key = "m_compare_its" if ev.setup.design.estimator == "its" else "m_compare_units"
+    return t(
+        key,
+        lang,
+        treated=treated_names(panel, ev.setup.inputs.participants, lang),
+        units=units_word(unit_kind(panel), lang),
+    )
+
+
 def section_results(ev: Evaluation) -> str:
     """Table of every outcome (primary first) and one sentence per outcome."""
     lang = ev.lang
@@ -246,6 +267,17 @@ def section_results(ev: Evaluation) -> str:
             )
         )
         info = ev.setup.catalogue[rec["code"]]
+        run = ev.estimates.synthetic.get(rec["code"])
+        if run is not None:
+            from outcomelab.evaluation.aggregate import synthetic_headline, treated_names
+
+            treated = treated_names(ev.setup.panel, ev.setup.inputs.participants, lang)
+            sentences.append(
+                synthetic_headline(
+                    rec | {"alpha": ev.settings.alpha}, info, run, treated=treated, lang=lang
+                )
+            )
+            continue
         sentences.append(
             headline_text(
                 rec | {"alpha": ev.settings.alpha},
@@ -448,6 +480,10 @@ def section_annex(ev: Evaluation) -> str:
     design = ev.setup.design
     if design.uses_did:
         parts.append(_p(t("an_did", lang, e=ev.setup.event_time)))
+    if design.uses_synthetic:
+        from outcomelab.reports.synthetic import annex_text
+
+        parts.append(annex_text(ev))
     if design.chosen in ("matching", "both") or any(
         r.method.startswith("nearest") for r in ev.robustness
     ):

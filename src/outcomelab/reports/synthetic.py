@@ -1,0 +1,336 @@
+"""The report section of the aggregate-unit designs: the synthetic comparison group (issue 11).
+
+For synthetic difference-in-differences: which units make up the synthetic comparison (in words
+and a table of weights, synthetic control's beside them), the treated units against the synthetic
+comparison year by year, the placebo distribution behind the standard error and synthetic
+control's permutation test, and the HonestDiD breakdown value in a sentence. For interrupted time
+series: the treated units against their extended pre-period trend, the level and slope change.
+Texts come from ``vocabulary/words/synth.toml``; only aggregates (municipal statistics) are shown.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from outcomelab.evaluation.aggregate import (
+    HONEST_NUM_PRE,
+    SyntheticRun,
+    treated_names,
+    unit_definite,
+    unit_kind,
+    units_word,
+)
+from outcomelab.reports.fragments import heading, paragraph, table_html
+from outcomelab.vocabulary.numbers import (
+    effect_scale,
+    fmt_int,
+    fmt_num,
+    fmt_p,
+    fmt_pct,
+    format_effect,
+    format_interval,
+)
+from outcomelab.vocabulary.texts import t
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from outcomelab.evaluation import Evaluation
+
+__all__ = [
+    "annex_text",
+    "figure_placebos",
+    "figure_trajectory",
+    "headline_counts",
+    "section_synthetic",
+]
+
+#: donors listed in the weights table
+TOP_DONORS = 10
+
+
+def _run(ev: Evaluation) -> SyntheticRun | None:
+    return ev.estimates.synthetic.get(ev.setup.primary)
+
+
+def _kind(ev: Evaluation) -> str:
+    return ev.setup.catalogue[ev.setup.primary].kind
+
+
+def _weight(w: float, lang: str) -> str:
+    if w is None or not math.isfinite(w) or w < 0.0005:
+        return "–"
+    return f"{fmt_num(100 * w, lang, 1)} %"
+
+
+def _effect(ev: Evaluation, estimate: float, low: float | None, high: float | None) -> str:
+    return format_effect(estimate, _kind(ev), ev.lang, conf_low=low, conf_high=high)
+
+
+def _honest_sentence(run: SyntheticRun, lang: str) -> str | None:
+    honest = run.honest
+    if honest is None:
+        return None
+    if not honest.original_significant:
+        return t("sy_honest_none", lang)
+    b = honest.breakdown
+    if b is None:
+        return t("sy_honest_fragile", lang)
+    key = "sy_honest_whole" if honest.holds_on_whole_grid else "sy_honest_holds"
+    decimals = 0 if float(b).is_integer() else 1 if float(10 * b).is_integer() else 2
+    return t(key, lang, m=fmt_num(b, lang, decimals))
+
+
+def section_synthetic(ev: Evaluation) -> str:
+    """The synthetic comparison group (or the interrupted time series) in words and a table.
+
+    Empty when the evaluation's design is not an aggregate-unit one.
+    """
+    run = _run(ev)
+    if run is None:
+        return ""
+    lang = ev.lang
+    panel = ev.setup.panel
+    kind = unit_kind(panel)
+    units = units_word(kind, lang)
+    units_def = units_word(kind, lang, definite=True)
+    treated = treated_names(panel, ev.setup.inputs.participants, lang)
+    eff = run.effect
+    if run.design == "its":
+        terms = eff.terms.set_index("term")
+        level = terms.loc["level change"]
+        slope = terms.loc["slope change"]
+        parts = [
+            heading(t("h_its", lang), 2),
+            paragraph(
+                t(
+                    "sy_its",
+                    lang,
+                    level_change=_effect(
+                        ev, level["estimate"], level["conf_low"], level["conf_high"]
+                    ),
+                    slope_change=_effect(
+                        ev, slope["estimate"], slope["conf_low"], slope["conf_high"]
+                    ),
+                )
+            ),
+        ]
+        return "".join(parts)
+    parts = [heading(t("h_synthetic", lang), 2), paragraph(t("sy_figure", lang, treated=treated))]
+    donors = run.donors(top=TOP_DONORS)
+    parts.append(
+        paragraph(
+            t(
+                "sy_weights",
+                lang,
+                used=fmt_int(run.n_donors_used(), lang),
+                donors=fmt_int(run.n_control, lang),
+                units_def=units_def,
+                unit_one=unit_definite(kind, lang),
+                top=min(TOP_DONORS, run.n_donors_used()),
+                share=f"{fmt_num(100 * run.top_share(TOP_DONORS), lang, 0)} %",
+            )
+        )
+    )
+    header = [t("c_unit", lang), t("c_weight_sdid", lang)]
+    with_sc = run.control is not None
+    if with_sc:
+        header.append(t("c_weight_sc", lang))
+    rows = []
+    for r in donors.to_dict(orient="records"):
+        row = [str(r["name"]), _weight(r["weight"], lang)]
+        if with_sc:
+            row.append(_weight(r["weight_sc"], lang))
+        rows.append(row)
+    parts.append(table_html(header, rows))
+    if with_sc:
+        parts.append(paragraph(t("sy_weights_sc", lang, units=units), "ol-note"))
+    level = fmt_pct(1 - ev.settings.alpha, lang)
+    low, high = format_interval(eff.conf_low, eff.conf_high, _kind(ev), lang)
+    sc_text = "–"
+    if run.control is not None:
+        sc_text = format_effect(run.control.estimate, _kind(ev), lang)
+    parts.append(
+        paragraph(
+            t(
+                "sy_estimates",
+                lang,
+                sdid=_effect(ev, eff.estimate, eff.conf_low, eff.conf_high),
+                level=level,
+                low=low,
+                high=high,
+                sc=sc_text,
+            )
+        )
+    )
+    scale = effect_scale(_kind(ev))
+    parts.append(
+        paragraph(
+            t(
+                "sy_placebo_sdid",
+                lang,
+                reps=fmt_int(len(run.replicates), lang),
+                n=fmt_int(run.n_treated, lang),
+                units_def=units_def,
+                se=fmt_num(eff.std_error * scale, lang, 2),
+            )
+        )
+    )
+    rank = run.placebo_rank()
+    if rank is not None and run.control is not None:
+        parts.append(
+            paragraph(
+                t(
+                    "sy_placebo_sc",
+                    lang,
+                    k=fmt_int(rank[1] - 1, lang),
+                    units_def=units_def,
+                    treated=treated,
+                    rank=fmt_int(rank[0], lang),
+                    ranked=fmt_int(rank[1], lang),
+                    p=fmt_p(run.control.p_value, lang),
+                )
+            )
+        )
+    honest = _honest_sentence(run, lang)
+    if honest is not None:
+        parts.append(paragraph(honest))
+    return "".join(parts)
+
+
+def _labels(ev: Evaluation, run: SyntheticRun) -> tuple[str, float]:
+    info = ev.setup.catalogue[ev.setup.primary]
+    scale = effect_scale(info.kind)
+    name = info.name(ev.lang)
+    return (f"{name} (%)" if scale == 100 else name), scale
+
+
+def figure_trajectory(ev: Evaluation) -> Figure | None:
+    """The treated units against the synthetic comparison (or the extended trend), by year."""
+    run = _run(ev)
+    if run is None:
+        return None
+    import matplotlib.pyplot as plt
+
+    lang = ev.lang
+    tr = run.trajectory
+    ylabel, scale = _labels(ev, run)
+    treated = treated_names(ev.setup.panel, ev.setup.inputs.participants, lang)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    if run.design == "its":
+        ax.plot(tr["period"], tr["observed"] * scale, "o-", color="#2b6cb0", label=treated)
+        ax.plot(
+            tr["period"],
+            tr["counterfactual"] * scale,
+            "--",
+            color="#718096",
+            label=t("fig_sy_synthetic", lang),
+        )
+        start = tr.loc[tr["post"].astype(bool), "period"].min()
+    else:
+        first = tr[tr["cohort"] == tr["cohort"].min()]
+        ax.plot(first["period"], first["treated"] * scale, "o-", color="#2b6cb0", label=treated)
+        ax.plot(
+            first["period"],
+            first["synthetic"] * scale,
+            "--",
+            color="#718096",
+            label=t("fig_sy_synthetic", lang),
+        )
+        start = first.loc[first["post"].astype(bool), "period"].min()
+    ax.axvline(start - 0.5, color="#c53030", lw=0.8, ls=":")
+    ax.annotate(
+        t("fig_sy_start", lang),
+        (start - 0.5, 1.0),
+        xycoords=("data", "axes fraction"),
+        ha="left",
+        va="top",
+        fontsize=8,
+        color="#c53030",
+    )
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(t("fig_sy_x", lang))
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def figure_placebos(ev: Evaluation) -> Figure | None:
+    """Placebo estimates behind the synthetic DiD standard error, the actual estimate marked;
+    beside them synthetic control's post/pre RMSPE ratios (one treated unit)."""
+    run = _run(ev)
+    if run is None or run.design != "sdid":
+        return None
+    import matplotlib.pyplot as plt
+
+    lang = ev.lang
+    _, scale = _labels(ev, run)
+    treated = treated_names(ev.setup.panel, ev.setup.inputs.participants, lang)
+    units = units_word(unit_kind(ev.setup.panel), lang)
+    placebos = run.control.placebos if run.control is not None else None
+    panels = 2 if placebos is not None and not placebos.empty else 1
+    fig, axes = plt.subplots(1, panels, figsize=(7 if panels == 1 else 10, 3.4), squeeze=False)
+    ax = axes[0, 0]
+    reps = run.replicates * scale
+    reps = reps[np.isfinite(reps)]
+    ax.hist(reps, bins=30, color="#a0aec0")
+    ax.axvline(
+        run.effect.estimate * scale,
+        color="#c53030",
+        lw=1.5,
+        label=t("fig_sy_placebo_actual", lang, treated=treated),
+    )
+    ax.set_xlabel(t("fig_sy_placebo_x", lang))
+    ax.set_ylabel(t("fig_sy_placebo_y", lang))
+    ax.set_title(t("fig_sy_placebo_title", lang, units=units), fontsize=9)
+    ax.legend(frameon=False, fontsize=8)
+    if panels == 2 and placebos is not None:
+        # synthetic control's in-space placebos: the made-up effect of every other unit
+        ax2 = axes[0, 1]
+        gaps = placebos["post_gap_mean"].to_numpy(dtype=float) * scale
+        mine = placebos["treated"].to_numpy(dtype=bool)
+        ax2.hist(gaps[~mine & np.isfinite(gaps)], bins=30, color="#a0aec0")
+        ax2.axvline(float(gaps[mine][0]), color="#c53030", lw=1.5, label=treated)
+        ax2.legend(frameon=False, fontsize=8)
+        ax2.set_xlabel(t("fig_sy_placebo_sc_x", lang))
+        ax2.set_ylabel(t("fig_sy_placebo_sc_y", lang, units=units))
+    for a in axes[0]:
+        a.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def annex_text(ev: Evaluation) -> str:
+    """The methods annex paragraph of the aggregate-unit design ("" for other designs)."""
+    run = _run(ev)
+    if run is None:
+        return ""
+    key = "an_its" if run.design == "its" else "an_synthetic"
+    return paragraph(t(key, ev.lang, pre=HONEST_NUM_PRE))
+
+
+def headline_counts(ev: Evaluation) -> str:
+    """The headline's second sentence for an aggregate-unit design: what was compared."""
+    run = _run(ev)
+    if run is None:
+        return ""
+    lang = ev.lang
+    panel = ev.setup.panel
+    treated = treated_names(panel, ev.setup.inputs.participants, lang)
+    if run.design == "its":
+        return t("hl_sy_counts_its", lang, treated=treated)
+    return t(
+        "hl_sy_counts",
+        lang,
+        treated=treated,
+        used=fmt_int(run.n_donors_used(), lang),
+        donors=fmt_int(run.n_control, lang),
+        units_def=units_word(unit_kind(panel), lang, definite=True),
+    )
