@@ -152,7 +152,10 @@ def section_synthetic(ev: Evaluation) -> str:
     low, high = format_interval(eff.conf_low, eff.conf_high, _kind(ev), lang)
     sc_text = "–"
     if run.control is not None:
-        sc_text = format_effect(run.control.estimate, _kind(ev), lang)
+        # as many decimals as the synthetic DiD estimate beside it
+        sc_text = format_effect(
+            run.control.estimate, _kind(ev), lang, conf_low=eff.conf_low, conf_high=eff.conf_high
+        )
     parts.append(
         paragraph(
             t(
