@@ -25,7 +25,7 @@ def test_binary_headline_per_100_in_both_languages() -> None:
     assert "from 3.1 to 13.1 more" in en
     assert "statistically significant (p = 0.002)" in en
     sv = headline_text(r, OUTCOMES["employment"], lang="sv", follow_up_months=24)
-    assert sv.startswith("Av varje 100 deltagare var 8,1 fler förvärvsarbetande efter 24 månader")
+    assert sv.startswith("Per 100 deltagare var 8,1 fler förvärvsarbetande efter 24 månader")
     assert "från 3,1 till 13,1 fler" in sv
 
 
@@ -138,7 +138,7 @@ def test_continuous_outcome_is_rounded_to_its_scale_and_may_be_negative() -> Non
     r = _result(0.019, -0.031, 0.069, 0.45, "inconclusive")
     en = headline_text(r, info, lang="en", follow_up_months=12)
     assert "log homicide rate was on average 0.019 log points higher" in en
-    assert "from −0.031 to 0.069 log points higher" in en
+    assert "between 0.031 log points lower and 0.069 log points higher" in en
     sv = headline_text(r | {"estimate": -0.019}, info, lang="sv", follow_up_months=12)
     assert "0,019 log points lägre" in sv
 

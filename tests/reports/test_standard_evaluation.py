@@ -192,7 +192,7 @@ def test_languages_hold_the_same_numbers(run_en: EvaluationRun, run_sv: Evaluati
 
     assert numbers(run_en.results) == numbers(run_sv.results)
     assert run_en.results["sample_flow"]["analysed"] == run_sv.results["sample_flow"]["analysed"]
-    assert "Av varje 100 deltagare" in run_sv.results["headline"]["text"]
+    assert "Per 100 deltagare" in run_sv.results["headline"]["text"]
     assert "For every 100 participants" in run_en.results["headline"]["text"]
 
 

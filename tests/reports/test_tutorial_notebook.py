@@ -24,7 +24,7 @@ def test_tutorial_executes_and_shows_no_person_rows(tmp_path: Path) -> None:
             texts.append(str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", "")))
     text = "\n".join(texts)
     assert "ATT at e=2" in text
-    assert "For every 100 participants" in text and "Av varje 100 deltagare" in text
+    assert "For every 100 participants" in text and "Per 100 deltagare" in text
     assert "SMS level 3" in text
     assert "person_id" not in text
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from outcomelab.numerics import finite_or_none
-from outcomelab.vocabulary.numbers import fmt_num
+from outcomelab.vocabulary.numbers import fmt_num, fmt_p_relation
 from outcomelab.vocabulary.texts import covariate_label, t
 
 __all__ = [
@@ -214,7 +214,7 @@ def evidence_rating(
     reasons = [t(first.get(design, "sms3_matching"), lang)]
     if pretrend_p is not None and not math.isnan(pretrend_p) and pretrend_p < alpha:
         level = 2
-        reasons.append(t("sms_pretrend", lang, p=fmt_num(pretrend_p, lang, 3)))
+        reasons.append(t("sms_pretrend", lang, p=fmt_p_relation(pretrend_p, lang)))
     verdict = equivalence.verdict
     d = equivalence.max_abs_smd
     shown = fmt_num(d, lang, 3)

@@ -11,13 +11,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from outcomelab.vocabulary import OutcomeDefinition
-from outcomelab.vocabulary.numbers import fmt_p, fmt_pct, format_effect, format_interval
+from outcomelab.vocabulary.numbers import (
+    MINUS,
+    fmt_p_relation,
+    fmt_pct,
+    format_effect,
+    format_interval,
+)
 from outcomelab.vocabulary.texts import has_text, t
 
 __all__ = [
     "after_words",
     "effect_sentence",
     "headline_text",
+    "interval_phrase",
     "significance_sentence",
     "unit_word",
     "units_word",
@@ -29,6 +36,8 @@ _SENTENCE = {
     "amount_sek": "hl_amount",
     "continuous": "hl_continuous",
 }
+#: kinds whose amounts are said with their unit ("4 897 kr mindre")
+_WITH_UNIT = frozenset({"amount_sek", "continuous"})
 #: "more"/"fewer" words per kind
 _WORDS = {
     "amount_sek": ("more_amount", "fewer_amount"),
@@ -109,7 +118,6 @@ def effect_sentence(
     if not more:
         est, low, high = -est, -high, -low
     words = _WORDS.get(info.kind, ("more", "fewer"))
-    shown_low, shown_high = format_interval(low, high, info.kind, lang)
     after = after_words(follow_up_months, lang)
     if unit == "person":
         key = _SENTENCE.get(info.kind, "hl_count")
@@ -126,22 +134,75 @@ def effect_sentence(
         state=info.phrase(lang),
         unit=unit_word(info, lang),
         months=follow_up_months,
-        level=fmt_pct(1 - alpha, lang),
+        interval=interval_phrase(
+            low,
+            high,
+            info,
+            lang,
+            level=fmt_pct(1 - alpha, lang),
+            words=(words[0], words[1]) if more else (words[1], words[0]),
+        ),
+    )
+
+
+def interval_phrase(
+    low: float,
+    high: float,
+    info: OutcomeDefinition,
+    lang: str,
+    *,
+    level: str,
+    words: tuple[str, str],
+) -> str:
+    """The interval as a reader says it, on the side of zero of the effect it belongs to.
+
+    ``low``/``high`` are already turned so that the effect is positive (``words[0]`` names its
+    direction, "fler"; ``words[1]`` the other, "färre"). Both ends on the effect's side: "from 3
+    to 13 more"; one end across zero: "between 5.6 fewer and 8.1 more" (never "from -5.6 to 8.1
+    more").
+
+    Examples
+    --------
+    >>> from outcomelab.vocabulary import lab_catalogue
+    >>> info = lab_catalogue()["employment"]
+    >>> interval_phrase(-0.056, 0.081, info, "sv", level="95", words=("more", "fewer"))
+    '95 %-intervallet ligger mellan 5,6 färre och 8,1 fler'
+    """
+    shown_low, shown_high = format_interval(low, high, info.kind, lang)
+    unit = unit_word(info, lang) if info.kind in _WITH_UNIT else ""
+
+    def amount(text: str) -> str:
+        return f"{text.lstrip(MINUS + '-')} {unit}".strip()
+
+    if low < 0 < high:
+        return t(
+            "hl_interval_across",
+            lang,
+            level=level,
+            low=amount(shown_low),
+            less=t(words[1], lang),
+            high=amount(shown_high),
+            more=t(words[0], lang),
+        )
+    return t(
+        "hl_interval_same",
+        lang,
+        level=level,
         low=shown_low,
-        high=shown_high,
+        high=amount(shown_high),
+        more=t(words[0], lang),
     )
 
 
 def significance_sentence(verdict: str, p_value: float, *, lang: str, unit: str = "person") -> str:
     """The verdict in words: significant and good, significant and bad, or needs more people
     (more units of the evaluation's kind for aggregate units)."""
-    shown = fmt_p(p_value, lang)
     need = (
         t("need_person", lang)
         if unit == "person"
         else t("need_units", lang, units=units_word(unit, lang))
     )
-    return t(f"sig_{verdict}", lang, p=shown if shown.startswith("<") else f"= {shown}", need=need)
+    return t(f"sig_{verdict}", lang, p=fmt_p_relation(p_value, lang), need=need)
 
 
 def headline_text(

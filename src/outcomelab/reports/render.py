@@ -21,6 +21,7 @@ from outcomelab.vocabulary.numbers import (
     fmt_int,
     fmt_num,
     fmt_p,
+    fmt_p_relation,
     fmt_pct,
     format_effect,
     format_interval,
@@ -324,7 +325,7 @@ def section_diagnostics(ev: Evaluation) -> str:
                     lang,
                     stat=fmt_num(pretrend.statistic, lang, 2),
                     df=pretrend.df,
-                    p=fmt_p(p, lang),
+                    p=fmt_p_relation(p, lang),
                     verdict=t("dg_pretrend_ok" if ok else "dg_pretrend_bad", lang),
                 )
             )

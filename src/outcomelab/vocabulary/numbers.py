@@ -24,6 +24,7 @@ __all__ = [
     "fmt_money",
     "fmt_num",
     "fmt_p",
+    "fmt_p_relation",
     "fmt_pct",
     "format_effect",
     "format_interval",
@@ -93,6 +94,20 @@ def fmt_p(p: float | None, lang: str) -> str:
     if p < 0.001:  # type: ignore[operator]
         return "< 0,001" if lang == "sv" else "< 0.001"
     return fmt_num(p, lang, 3)
+
+
+def fmt_p_relation(p: float | None, lang: str) -> str:
+    """A p-value as it follows the letter p in a sentence: ``= 0,046`` or ``< 0,001``.
+
+    Never "p = < 0,001" nor "p = 0,000": a sentence writes ``p {p}`` with this value.
+
+    Examples
+    --------
+    >>> fmt_p_relation(0.0456, "sv"), fmt_p_relation(0.00001, "en")
+    ('= 0,046', '< 0.001')
+    """
+    shown = fmt_p(p, lang)
+    return shown if shown.startswith("<") else f"= {shown}"
 
 
 def fmt_pct(x: float, lang: str) -> str:
