@@ -77,33 +77,54 @@ def evaluate_command(
     params_file: Path | None = typer.Option(None, "--params-file", help="YAML parameters."),
     lang: str | None = typer.Option(None, "--lang", help="Report language: sv or en."),
     timeout: float = typer.Option(900, "--timeout", help="Seconds one notebook cell may run."),
+    pdf: bool = typer.Option(
+        False, "--pdf", help="Also print report.pdf (A4, page numbers; needs Chromium)."
+    ),
 ) -> None:
     """Run the standard evaluation and write report.html, results.json and figures."""
+    from rich.console import Console
+
+    from outcomelab.cli.report_progress import SectionProgress
     from outcomelab.reports import evaluate
 
     values = read_params(param, params_file)
+    shown = lang or str(values.get("lang") or "sv")
+    console = Console(stderr=True, highlight=False)
     try:
-        run = evaluate(
-            out=out,
-            submission=submission,
-            data=data,
-            store=store,
-            intervention=intervention,
-            template=template,
-            params=values,
-            lang=lang,
-            timeout=timeout,
-        )
+        with SectionProgress(console, shown if shown in ("sv", "en") else "en") as progress:
+            run = evaluate(
+                out=out,
+                submission=submission,
+                data=data,
+                store=store,
+                intervention=intervention,
+                template=template,
+                params=values,
+                lang=lang,
+                timeout=timeout,
+                progress=progress,
+            )
     except SchemaError as err:
         from outcomelab.cli.submit import print_failures
 
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
         print_failures(err.failures)
         raise typer.Exit(err.exit_code) from None
-    _print_summary(run)
+    report_pdf = _print_pdf(run) if pdf else None
+    console.print(progress.total())
+    _print_summary(run, report_pdf)
 
 
-def _print_summary(run: EvaluationRun) -> None:
+def _print_pdf(run: EvaluationRun) -> Path:
+    """``report.pdf`` beside ``report.html``, with the intervention's name on every page."""
+    from outcomelab.reports.pdf import print_report
+
+    lang = str(run.results.get("language") or "sv")
+    name = (run.results.get("intervention") or {}).get("name") or run.results["evaluation_id"]
+    return print_report(run.html, run.out_dir / "report.pdf", header=str(name), lang=lang)
+
+
+def _print_summary(run: EvaluationRun, pdf: Path | None = None) -> None:
     """The headline, the verdict and where the files are, in the report's language."""
     from outcomelab.vocabulary.texts import code_label, t
 
@@ -117,3 +138,5 @@ def _print_summary(run: EvaluationRun) -> None:
     typer.echo(t("cli_report", lang, path=run.html))
     typer.echo(t("cli_results", lang, path=run.results_json))
     typer.echo(t("cli_figures", lang, n=len(run.figures), path=run.out_dir / "figures"))
+    if pdf is not None:
+        typer.echo(t("cli_pdf", lang, path=pdf))

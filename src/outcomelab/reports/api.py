@@ -23,6 +23,7 @@ from outcomelab.errors import ParameterError, SchemaError
 from outcomelab.paths import check_output_folder, expand_home
 from outcomelab.reports.html import export_html
 from outcomelab.reports.parameters import check_parameters, declared_parameters
+from outcomelab.reports.progress import ProgressCallback
 from outcomelab.reports.results_json import read_results, validate_results
 from outcomelab.reports.runner import ExecutionTiming, execute_template
 from outcomelab.resources import templates_dir
@@ -130,7 +131,8 @@ def run_report(
     timing = execute_template(
         path, output, checked, kernel_name=kernel_name, timeout=timeout, cwd=cwd
     )
-    html = export_html(output, output.with_suffix(".html"), title=title)
+    lang = str(checked.get("lang") or "sv")
+    html = export_html(output, output.with_suffix(".html"), title=title, lang=lang)
     return ReportRun(output, html, timing)
 
 
@@ -207,6 +209,7 @@ def evaluate(
     timeout: float = 900,
     kernel_name: str | None = None,
     validate_data: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> EvaluationRun:
     """Run a standard evaluation and write the report, results.json and figures into ``out``.
 
@@ -234,6 +237,10 @@ def evaluate(
         Jupyter kernel; default the ``outcomelab`` kernel of this interpreter.
     validate_data
         Validate a ``data`` folder against the standard schemas first.
+    progress
+        Called as each cell of the report starts and finishes (a
+        :class:`~outcomelab.reports.progress.CellEvent`: section, position, seconds); the CLI
+        shows it as a progress bar.
 
     Returns
     -------
@@ -289,13 +296,24 @@ def evaluate(
     notebook = out_dir / "report.ipynb"
     start = time.perf_counter()
     timing = execute_template(
-        path, notebook, checked, kernel_name=kernel_name, timeout=timeout, cwd=out_dir
+        path,
+        notebook,
+        checked,
+        kernel_name=kernel_name,
+        timeout=timeout,
+        cwd=out_dir,
+        progress=progress,
     )
     t0 = time.perf_counter()
     results = read_results(out_dir / "results.json")
     validate_results(results)
     name = (results.get("intervention") or {}).get("name") or results["evaluation_id"]
-    html = export_html(notebook, out_dir / "report.html", title=str(name))
+    html = export_html(
+        notebook,
+        out_dir / "report.html",
+        title=str(name),
+        lang=str(results.get("language") or "sv"),
+    )
     export = time.perf_counter() - t0
     setup, compute, render = _section_seconds(nbformat.read(notebook, as_version=4))
     figures = tuple(out_dir / f for f in results.get("figures", []))

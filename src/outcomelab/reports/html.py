@@ -67,7 +67,9 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def export_html(notebook: str | Path, html_path: str | Path, *, title: str = "Report") -> Path:
+def export_html(
+    notebook: str | Path, html_path: str | Path, *, title: str = "Report", lang: str = "en"
+) -> Path:
     """Write ``notebook`` as an HTML report without code cells.
 
     Parameters
@@ -78,6 +80,8 @@ def export_html(notebook: str | Path, html_path: str | Path, *, title: str = "Re
         Where to write the page.
     title
         Text of the page's ``<title>``.
+    lang
+        The page's language (``<html lang>``), so that a screen reader reads Swedish as Swedish.
 
     Returns
     -------
@@ -98,6 +102,7 @@ def export_html(notebook: str | Path, html_path: str | Path, *, title: str = "Re
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    exporter.language_code = lang
     resources: dict[str, Any] = {"metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = body.replace("</head>", STYLE + "</head>", 1)

@@ -406,6 +406,10 @@ def section_evidence(ev: Evaluation) -> str:
     )
 
 
+#: the socio-economic table's payer and amount columns; the ratios follow in a second table
+_ECONOMICS_AMOUNT_COLUMNS = 6
+
+
 def section_economics(ev: Evaluation) -> str:
     """The socio-economic value per payer, or why it could not be computed.
 
@@ -429,8 +433,16 @@ def section_economics(ev: Evaluation) -> str:
     if not valuation.costs_submitted:
         return head + intro + _p(t("ec_no_costs", lang)) + _returns_table(valuation.result, lang)
     table = valuation.result.summary_table(lang)
+    header = [str(c) for c in table.columns]
     rows = [[fmt_cell(v, lang) for v in row] for row in table.to_numpy().tolist()]
-    return head + intro + table_html([str(c) for c in table.columns], rows)
+    # ten columns do not fit a page (1,293 px in a 950 px page, cut in the PDF): the amounts
+    # first, then the ratios, each table with the payer in its first column
+    split = min(_ECONOMICS_AMOUNT_COLUMNS, len(header))
+    amounts = table_html(header[:split], [row[:split] for row in rows])
+    if split == len(header):
+        return head + intro + amounts
+    ratios = table_html(header[:1] + header[split:], [row[:1] + row[split:] for row in rows])
+    return head + intro + amounts + ratios
 
 
 def _returns_table(result: ValueResult, lang: Lang) -> str:
