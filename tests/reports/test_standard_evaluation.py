@@ -267,3 +267,36 @@ def test_swedish_report_prints_with_header_page_numbers_and_nothing_cut(
         strip = pixels[int(0.1 * height) : int(0.9 * height), width - 40 : width - 4]
         assert strip.min() > 200, f"something runs into the right margin of page {i + 1}"
     document.close()
+
+
+@pytest.mark.browser
+def test_swedish_report_passes_axe_and_every_figure_says_its_result(run_sv: EvaluationRun) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from outcomelab.errors import ReportError
+    from outcomelab.printing import find_chromium
+
+    try:
+        chromium = find_chromium()
+    except ReportError:
+        pytest.skip("needs Chromium (.ci/run installs it with apt-get)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(chromium), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        context = browser.new_context()
+        context.route("http*://**", lambda route: route.abort())  # the report needs no network
+        page = context.new_page()
+        page.goto(run_sv.html.as_uri())
+        violations = Axe().run(page).response["violations"]
+        alts = page.eval_on_selector_all("main img, body img", "els => els.map(e => e.alt)")
+        captions = page.eval_on_selector_all("figcaption", "els => els.map(e => e.textContent)")
+        browser.close()
+    assert [f"{v['id']}: {v['nodes'][0]['target']}" for v in violations] == []
+    assert len(alts) == len(run_sv.figures) and len(captions) == len(run_sv.figures)
+    # the alternative text states the result: the results figure says the headline's numbers
+    primary = run_sv.results["headline"]["text"].split(";")[0]
+    assert any(primary in alt for alt in alts)
+    assert not any("No description" in alt or not alt.strip() for alt in alts)
+    assert "standardavvikelser" in " ".join(alts)  # the balance figure's largest difference

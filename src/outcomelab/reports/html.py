@@ -39,6 +39,9 @@ STYLE = """
   table.ol-table th:first-child, table.ol-table td:first-child { text-align: left; }
   table.ol-text td { text-align: left; }
   .ol-note { color: #444; font-size: .95rem; }
+  figure.ol-figure { margin: 1rem 0; }
+  figure.ol-figure img { max-width: 100%; height: auto; }
+  figure.ol-figure figcaption { color: #444; font-size: .95rem; margin-top: .3rem; }
   @media print {
     body { font-size: 11pt; color: #000; background: #fff; }
     .jp-Notebook, main { max-width: none; margin: 0; }

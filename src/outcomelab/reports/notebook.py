@@ -6,6 +6,8 @@ versions) into ``provenance.json``, so ``results.json`` stays byte-identical for
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import platform
 import time
@@ -72,19 +74,35 @@ class ReportContext:
 
         display(HTML(fragment))
 
-    def figure(self, fig: Figure | None, name: str) -> None:
-        """Save ``fig`` as ``figures/<name>.png``, display it inline and close it."""
+    def figure(
+        self, fig: Figure | None, name: str, caption: str | None = None, alt: str | None = None
+    ) -> None:
+        """Save ``fig`` as ``figures/<name>.png``, display it inline and close it.
+
+        With ``caption`` and ``alt`` the figure is shown as ``<figure>`` with a caption in words
+        and an alternative text that states its result (for screen readers), both escaped.
+        """
         if fig is None:
             return
         import matplotlib.pyplot as plt
-        from IPython.display import Image, display
+        from IPython.display import HTML, Image, display
 
         path = self.output_dir / "figures" / f"{name}.png"
         fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)
-        # show the saved file: the page and figures/ hold the same image, drawn once
-        display(Image(filename=str(path)))
         self.figures.append(f"figures/{name}.png")
+        # show the saved file: the page and figures/ hold the same image, drawn once
+        if caption is None and alt is None:
+            display(Image(filename=str(path)))
+            return
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        text, words = html.escape(alt or caption or name), html.escape(caption or "")
+        display(
+            HTML(
+                f'<figure class="ol-figure"><img src="data:image/png;base64,{data}" '
+                f'alt="{text}"><figcaption>{words}</figcaption></figure>'
+            )
+        )
 
     def facts(self) -> dict[str, Any]:
         """Run-time facts for the provenance section."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from outcomelab.evaluation.headline import headline_text, units_word
+from outcomelab.evaluation.headline import effect_sentence, headline_text, units_word
 from outcomelab.reports import fragments
 from outcomelab.reports.fragments import escape, paragraph, table_html
 from outcomelab.vocabulary.numbers import (
@@ -150,7 +150,9 @@ def section_intervention(ev: Evaluation) -> str:
             ", ".join(catalogue[c].name(lang) for c in ev.setup.outcomes[1:]) or "–",
         ),
     ]
-    return heading("h_intervention", lang) + table_html([t("c_item", lang), ""], rows, text=True)
+    return heading("h_intervention", lang) + table_html(
+        [t("c_item", lang), t("c_value", lang)], rows, text=True
+    )
 
 
 def section_method(ev: Evaluation) -> str:
@@ -527,6 +529,62 @@ def section_provenance(ev: Evaluation, facts: Mapping[str, Any]) -> str:
 
 
 # -- figures ------------------------------------------------------------------------------------
+def figure_words(ev: Evaluation, name: str) -> tuple[str, str]:
+    """A figure's caption and its alternative text, which states what the figure shows in words.
+
+    Parameters
+    ----------
+    ev
+        The evaluation.
+    name
+        ``results``, ``event_study``, ``balance``, ``overlap`` or ``who_pays_who_gains``.
+
+    Returns
+    -------
+    tuple of str
+        ``(caption, alt)`` in the report's language.
+    """
+    lang = ev.lang
+    records = ev.outcome_records()
+    level = fmt_pct(1 - ev.settings.alpha, lang)
+    if name == "results":
+        alt = " ".join(
+            effect_sentence(
+                rec | {"alpha": ev.settings.alpha},
+                ev.setup.catalogue[rec["code"]],
+                lang=lang,
+                follow_up_months=ev.settings.follow_up_months,
+            )
+            for rec in records
+            if rec.get("estimate") is not None
+        )
+        return t("fig_results_caption", lang, level=level), alt
+    if name == "event_study":
+        primary = ev.setup.catalogue[ev.setup.primary].name(lang)
+        pretrend = ev.diagnostics.pretrend
+        if pretrend is None or pretrend.p_value is None:
+            trend = t("dg_pretrend_none", lang, reason=t("dg_pretrend_reason", lang))
+        else:
+            ok = pretrend.p_value >= ev.settings.alpha
+            trend = t("dg_pretrend_ok" if ok else "dg_pretrend_bad", lang)
+        return t("fig_event_caption", lang, name=primary), f"{t('dg_event', lang)} {trend}"
+    if name == "balance":
+        table = ev.diagnostics.equivalence.table
+        after = np.abs(table["smd"].to_numpy(dtype=float)) if len(table) else np.array([])
+        biggest = fmt_num(float(np.nanmax(after)), lang, 2) if after.size else "–"
+        alt = t("fig_balance_alt", lang, d=biggest, n=len(table))
+        return t("fig_balance_title", lang), alt
+    if name == "overlap":
+        return t("fig_overlap_caption", lang), t("fig_overlap_alt", lang)
+    if name == "who_pays_who_gains" and ev.valuation.result is not None:
+        table = ev.valuation.result.summary_table(lang)
+        payers = "; ".join(
+            f"{row[0]} {fmt_cell(row[3], lang)}" for row in table.to_numpy().tolist()
+        )
+        return t("fig_who_pays_caption", lang), t("fig_who_pays_alt", lang, payers=payers)
+    return name.replace("_", " "), name.replace("_", " ")
+
+
 def figure_results(ev: Evaluation) -> Figure:
     """One row per outcome: the effect and its interval (shares per 100 participants)."""
     import matplotlib.pyplot as plt
@@ -598,7 +656,13 @@ def figure_balance(ev: Evaluation) -> Figure | None:
         ax.set_title(t("fig_balance_title", lang))
         names = {"before": t("c_smd_raw", lang), "after": t("c_smd", lang)}
         handles, labels = ax.get_legend_handles_labels()
-        ax.legend(handles, [names.get(lb, lb) for lb in labels], loc="lower right", frameon=False)
+        ax.legend(
+            handles,
+            [names.get(lb, lb) for lb in labels],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+        )
         fig.tight_layout()
         return fig
     import matplotlib.pyplot as plt
@@ -612,12 +676,13 @@ def figure_balance(ev: Evaluation) -> Figure | None:
     ax.scatter(
         np.abs(table["smd"].to_numpy(dtype=float)), y, color="#2b6cb0", label=t("c_smd", ev.lang)
     )
-    ax.legend(loc="lower right", fontsize="small")
+    # beside the plot, never over a point
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     ax.axvline(0.1, color="grey", ls="--", lw=0.8)
     ax.axvline(0.25, color="#c53030", ls=":", lw=0.8)
     labels = [covariate_label(c, ev.lang, ev.setup.catalogue) for c in table["covariate"]]
     ax.set_yticks(y, labels)
-    ax.set_xlabel("|g|")
+    ax.set_xlabel(t("fig_balance_x", ev.lang))
     fig.tight_layout()
     return fig
 
