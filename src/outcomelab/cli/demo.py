@@ -124,7 +124,7 @@ def _step_evaluate(ctx: DemoContext) -> str:
         submission=ctx.submission_id,
         store=ctx.store_path,
         intervention=ctx.intervention_id,
-        lang="en",
+        lang="sv",  # the main report is Swedish: most readers are Swedish officials
     )
     ctx.extra["evaluation"] = run
     headline = run.results["headline"]
