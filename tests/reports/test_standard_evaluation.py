@@ -232,6 +232,10 @@ def test_swedish_report_reads_as_swedish(run_sv: EvaluationRun, run_en: Evaluati
     assert re.search(r"<html[^>]*\blang=\"en\"", run_en.html.read_text(encoding="utf-8"))
     text = visible_text(page)
     assert [s for s in NOT_IN_SWEDISH if s.lower() in text.lower()] == []
+    # the jargon is explained in a glossary at the end
+    glossary = text.split("Ordlista")[-1]
+    for term in ("ATT", "Holms metod", "WWC", "|g|", "Simultant band", "Marylandskalan"):
+        assert term in glossary, term
     # the socio-economic table (ten columns, 1,293 px in a 950 px page) is split in two
     widest = max(
         len(re.findall(r"<th\b", head)) for head in re.findall(r"<thead>.*?</thead>", page, re.S)

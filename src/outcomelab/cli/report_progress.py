@@ -29,6 +29,7 @@ _HEADINGS = {
     "economics": "h_economics",
     "caveats": "h_caveats",
     "methods_annex": "h_annex",
+    "glossary": "h_glossary",
     "provenance": "h_provenance",
 }
 #: sections that are steps of their own, not parts of the page

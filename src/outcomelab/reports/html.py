@@ -39,6 +39,8 @@ STYLE = """
   table.ol-table th:first-child, table.ol-table td:first-child { text-align: left; }
   table.ol-text td { text-align: left; }
   .ol-note { color: #444; font-size: .95rem; }
+  dl.ol-glossary dt { font-weight: bold; margin-top: .5rem; }
+  dl.ol-glossary dd { margin-left: 1.5rem; }
   figure.ol-figure { margin: 1rem 0; }
   figure.ol-figure img { max-width: 100%; height: auto; }
   figure.ol-figure figcaption { color: #444; font-size: .95rem; margin-top: .3rem; }

@@ -59,13 +59,17 @@ class ReportContext:
     figures: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.time)
     run_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    lang: str = "en"
 
     @classmethod
-    def create(cls, output_dir: str | Path) -> ReportContext:
-        """A context writing into ``output_dir`` (created; ``figures/`` inside it)."""
+    def create(cls, output_dir: str | Path, lang: str = "en") -> ReportContext:
+        """A context writing into ``output_dir`` (created; ``figures/`` inside it).
+
+        ``lang`` is the report's language: the figures' axis numbers are written in it.
+        """
         out = Path(output_dir or ".").resolve()
         (out / "figures").mkdir(parents=True, exist_ok=True)
-        return cls(out)
+        return cls(out, lang=lang)
 
     @staticmethod
     def show(fragment: str) -> None:
@@ -87,7 +91,10 @@ class ReportContext:
         import matplotlib.pyplot as plt
         from IPython.display import HTML, Image, display
 
+        from outcomelab.reports.figure_numbers import localise_ticks
+
         path = self.output_dir / "figures" / f"{name}.png"
+        localise_ticks(fig, self.lang)  # "0,5" and "−10 000" in a Swedish report
         fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)
         self.figures.append(f"figures/{name}.png")

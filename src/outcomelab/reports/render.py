@@ -507,6 +507,29 @@ def section_annex(ev: Evaluation) -> str:
     return "".join(parts)
 
 
+#: the glossary's entries, in the order a reader meets the terms
+GLOSSARY = (
+    "gl_att",
+    "gl_did",
+    "gl_interval",
+    "gl_holm",
+    "gl_smd",
+    "gl_wwc",
+    "gl_band",
+    "gl_maryland",
+)
+
+
+def section_glossary(ev: Evaluation) -> str:
+    """The report's terms in plain words (ATT, Holm, WWC, |g|, simultaneous band, ...)."""
+    lang = ev.lang
+    items = []
+    for key in GLOSSARY:
+        term, _, explained = t(key, lang).partition(": ")
+        items.append(f"<dt>{escape(term)}</dt><dd>{escape(explained)}</dd>")
+    return heading("h_glossary", lang) + f'<dl class="ol-glossary">{"".join(items)}</dl>'
+
+
 def section_provenance(ev: Evaluation, facts: Mapping[str, Any]) -> str:
     """Submission version, parameters, package versions, seed and run time."""
     lang = ev.lang
@@ -653,14 +676,14 @@ def figure_balance(ev: Evaluation) -> Figure | None:
         y = np.arange(len(terms))[::-1]  # love_plot draws the first term at the top
         ax.set_yticks(y, [covariate_label(str(c), lang, ev.setup.catalogue) for c in terms])
         ax.set_xlabel(t("fig_balance_x", lang))
-        ax.set_title(t("fig_balance_title", lang))
         names = {"before": t("c_smd_raw", lang), "after": t("c_smd", lang)}
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(
             handles,
             [names.get(lb, lb) for lb in labels],
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.01),
+            ncol=2,
             frameon=False,
         )
         fig.tight_layout()
@@ -668,7 +691,7 @@ def figure_balance(ev: Evaluation) -> Figure | None:
     import matplotlib.pyplot as plt
 
     table = ev.diagnostics.equivalence.table
-    fig, ax = plt.subplots(figsize=(6, 0.35 * len(table) + 1.2))
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(table) + 1.4))
     y = np.arange(len(table))[::-1]
     if "smd_unadjusted" in table.columns:
         raw = np.abs(table["smd_unadjusted"].to_numpy(dtype=float))
@@ -676,8 +699,8 @@ def figure_balance(ev: Evaluation) -> Figure | None:
     ax.scatter(
         np.abs(table["smd"].to_numpy(dtype=float)), y, color="#2b6cb0", label=t("c_smd", ev.lang)
     )
-    # beside the plot, never over a point
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    # above the plot, never over a point
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, fontsize="small", frameon=False)
     ax.axvline(0.1, color="grey", ls="--", lw=0.8)
     ax.axvline(0.25, color="#c53030", ls=":", lw=0.8)
     labels = [covariate_label(c, ev.lang, ev.setup.catalogue) for c in table["covariate"]]
