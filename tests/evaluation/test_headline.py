@@ -50,7 +50,7 @@ def test_aggregate_units_are_named_and_never_called_participants() -> None:
     r = _result(0.02, -0.01, 0.05, 0.21, "inconclusive")
     sv = headline_text(r, OUTCOMES["employment"], lang="sv", follow_up_months=24, unit="state")
     assert "deltagare" not in sv
-    assert sv.startswith("Efter 24 månader var i genomsnitt 2,0 fler av varje 100 invånare")
+    assert sv.startswith("Efter 24 månader var i genomsnitt 2,0 fler per 100 invånare")
     assert "i de delstater som hade insatsen än i jämförbara delstater" in sv
     assert "behövs fler delstater" in sv
     en = headline_text(
