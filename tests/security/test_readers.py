@@ -11,6 +11,8 @@ structures never hang, never raise anything but a ReadError, and never lose a ro
 
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 import shutil
 import zipfile
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from outcomelab.errors import ReadError
@@ -214,9 +216,15 @@ def test_written_tables_read_back_every_row(
     writer.writerow(header)
     writer.writerows(rows)
     expected = [[c for c in r] for r in rows if any(c.strip() for c in r)]
+    data = buffer.getvalue().encode(encoding)
+    if encoding == "cp1252":
+        # cp1252 bytes that are also valid UTF-8 of another text ('Â¡' is the UTF-8 of '¡') cannot
+        # be told apart by any reader; UTF-8, the lab's documented encoding, wins: not a lost row
+        with contextlib.suppress(UnicodeDecodeError):
+            assume(data.decode("utf-8") == buffer.getvalue())
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.csv"
-        path.write_bytes(buffer.getvalue().encode(encoding))
+        path.write_bytes(data)
         with hostile.deadline(30):
             try:
                 frame = read_table(path)
