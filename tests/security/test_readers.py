@@ -12,7 +12,6 @@ structures never hang, never raise anything but a ReadError, and never lose a ro
 from __future__ import annotations
 
 import contextlib
-
 import datetime as dt
 import shutil
 import zipfile
