@@ -178,6 +178,162 @@ def _require_standard_error(std_error: float, kind: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """The per-term estimates of one aggregation, its overall average and their influence."""
+
+    estimates: np.ndarray
+    influence: LinearInfluence
+    overall: float
+    overall_influence: LinearInfluence
+    labels: list[str]
+    extra: dict[str, Any]
+    treated_cohorts: np.ndarray
+
+
+def _cohort_weights(state: GroupTimeState) -> tuple[np.ndarray, dict[float, float]]:
+    """Each cell's cohort share and the share of every cohort."""
+    share = {float(c): state.cohort_share(float(c)) for c in np.unique(state.group)}
+    return np.array([share[float(c)] for c in state.group]), share
+
+
+def _simple(
+    state: GroupTimeState, post: np.ndarray, pg: np.ndarray, alpha: float
+) -> tuple[float, float, int]:
+    """Estimate, standard error and treated units of the ``simple`` aggregate."""
+    if not post.any():
+        raise EmptyGroupError("There are no post-treatment cells ATT(g,t) to aggregate.")
+    est, lin = _combine(state, post, pg)
+    se, _, _ = _inference(state, lin, 0, alpha)
+    _require_standard_error(float(se[0]), "simple")
+    treated = np.isin(state.unit_cohort, np.unique(state.group[post]))
+    return est, float(se[0]), int(treated.sum())
+
+
+def _group_terms(
+    state: GroupTimeState, post: np.ndarray, pg: np.ndarray, share: dict[float, float]
+) -> _Terms:
+    """Cohort effects ATT(g) and their average weighted by estimated cohort shares."""
+    g = state.group
+    terms_est, terms_inf, used = [], [], []
+    for c in np.unique(g):
+        keep = (g == c) & post
+        if not keep.any():
+            continue
+        e_c, i_c = _combine(state, keep, pg, with_weights=False)
+        terms_est.append(e_c)
+        terms_inf.append(i_c)
+        used.append(c)
+    if not used:
+        raise EmptyGroupError("There are no post-treatment cells ATT(g,t) to aggregate.")
+    te = np.array(terms_est)
+    ti = LinearInfluence.stack(terms_inf)
+    pgg = np.array([share[float(c)] for c in used])
+    w = pgg / pgg.sum()
+    # cohort effects weighted by estimated cohort shares (R aggte: wif over cohorts)
+    h = _share_weight_h(np.asarray(used, dtype=float), pgg, te, state.cohort_values)
+    return _Terms(
+        estimates=te,
+        influence=ti,
+        overall=float(w @ te),
+        overall_influence=LinearInfluence(ti.w @ w[:, None], ti.h @ w[:, None] + h[:, None]),
+        labels=[f"g={c:g}" for c in used],
+        extra={"group": np.asarray(used)},
+        treated_cohorts=np.asarray(used),
+    )
+
+
+def _event_times(
+    state: GroupTimeState, min_e: float, max_e: float, balance_e: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cells included (``balance_e``) and the event times in the window."""
+    g, e_all = state.group, state.time - state.group
+    include = np.ones(len(g), dtype=bool)
+    if balance_e is not None:
+        include = (state.periods[-1] - g) >= balance_e
+    eseq = np.unique(e_all[include])
+    if balance_e is not None:
+        span = state.periods[-1] - state.periods[0]
+        eseq = eseq[(eseq <= balance_e) & (eseq >= balance_e - span)]
+    eseq = eseq[(eseq >= min_e) & (eseq <= max_e)]
+    if eseq.size == 0:
+        raise EmptyGroupError(
+            f"No event times are left between min_e={min_e} and max_e={max_e}"
+            + (f" with balance_e={balance_e}" if balance_e is not None else "")
+            + "; widen the window."
+        )
+    return include, eseq
+
+
+def _average_terms(
+    te: np.ndarray, ti: LinearInfluence, use: np.ndarray
+) -> tuple[float, LinearInfluence]:
+    """Equal-weight average of the terms ``use`` and its influence."""
+    avg = use / use.sum()
+    return float(te[use].mean()), LinearInfluence(ti.w @ avg[:, None], ti.h @ avg[:, None])
+
+
+def _dynamic_terms(
+    state: GroupTimeState,
+    pg: np.ndarray,
+    min_e: float,
+    max_e: float,
+    balance_e: int | None,
+) -> _Terms:
+    """Event-study effects ATT(e) and their average over e >= 0."""
+    g, e_all = state.group, state.time - state.group
+    include, eseq = _event_times(state, min_e, max_e, balance_e)
+    terms_est, terms_inf = [], []
+    for e in eseq:
+        e_v, i_v = _combine(state, (e_all == e) & include, pg)
+        terms_est.append(e_v)
+        terms_inf.append(i_v)
+    te = np.array(terms_est)
+    ti = LinearInfluence.stack(terms_inf)
+    epos = eseq >= 0
+    if not epos.any():
+        raise EmptyGroupError(
+            "No event time e >= 0 is in the window, so there is no overall post-treatment "
+            "effect; raise max_e."
+        )
+    overall, overall_inf = _average_terms(te, ti, epos)
+    return _Terms(
+        estimates=te,
+        influence=ti,
+        overall=overall,
+        overall_influence=overall_inf,
+        labels=[f"e={e:g}" for e in eseq],
+        extra={"event_time": eseq},
+        treated_cohorts=np.unique(g[include & (e_all >= 0) & np.isin(e_all, eseq)]),
+    )
+
+
+def _calendar_terms(state: GroupTimeState, pg: np.ndarray) -> _Terms:
+    """Calendar-time effects ATT(t) and their equal-weight average."""
+    g, t = state.group, state.time
+    terms_est, terms_inf, used = [], [], []
+    for p in state.periods[state.periods >= g.min()]:
+        keep = (t == p) & (g <= t)
+        if not keep.any():
+            continue
+        e_v, i_v = _combine(state, keep, pg)
+        terms_est.append(e_v)
+        terms_inf.append(i_v)
+        used.append(p)
+    te = np.array(terms_est)
+    ti = LinearInfluence.stack(terms_inf)
+    overall, overall_inf = _average_terms(te, ti, np.ones(len(te), dtype=bool))
+    return _Terms(
+        estimates=te,
+        influence=ti,
+        overall=overall,
+        overall_influence=overall_inf,
+        labels=[f"t={p:g}" for p in used],
+        extra={"time": np.asarray(used)},
+        treated_cohorts=np.unique(g[(g <= t)]),
+    )
+
+
 def aggregate_group_time(
     state: GroupTimeState,
     kind: AggregationType,
@@ -191,137 +347,46 @@ def aggregate_group_time(
     notes: tuple[str, ...] = (),
 ) -> AggregatedEffectResult:
     """Aggregate ATT(g,t) (see :meth:`GroupTimeResult.aggregate` for the full description)."""
-    g, t = state.group, state.time
-    n = state.n_units
-    glist = np.unique(g)
-    share = {float(c): state.cohort_share(float(c)) for c in glist}
-    pg = np.array([share[float(c)] for c in g])
-    post = (g <= t) & (t <= g + max_e)
-    extra: dict[str, Any] = {}
+    pg, share = _cohort_weights(state)
+    post = (state.group <= state.time) & (state.time <= state.group + max_e)
     diagnostics: dict[str, Any] = {"aggregation": kind, "min_e": min_e, "max_e": max_e}
+    common: dict[str, Any] = {
+        "n_control": state.n_control,
+        "method": method,
+        "estimand": _ESTIMANDS.get(kind, kind),
+        "alpha": alpha,
+        "outcome": outcome,
+        "notes": notes,
+        "aggregation": kind,
+    }
     if kind == "simple":
-        if not post.any():
-            raise EmptyGroupError("There are no post-treatment cells ATT(g,t) to aggregate.")
-        est, lin = _combine(state, post, pg)
-        se, _, _ = _inference(state, lin, 0, alpha)
-        _require_standard_error(float(se[0]), kind)
-        treated = np.isin(state.unit_cohort, np.unique(g[post]))
-        return _make_result(
-            est,
-            float(se[0]),
-            n_treated=int(treated.sum()),
-            n_control=state.n_control,
-            method=method,
-            estimand=_ESTIMANDS["simple"],
-            alpha=alpha,
-            outcome=outcome,
-            diagnostics=diagnostics,
-            notes=notes,
-            aggregation="simple",
-        )
+        est, se, n_treated = _simple(state, post, pg, alpha)
+        return _make_result(est, se, n_treated=n_treated, diagnostics=diagnostics, **common)
     if kind == "group":
-        terms_est, terms_inf, used = [], [], []
-        for c in glist:
-            keep = (g == c) & post
-            if not keep.any():
-                continue
-            e_c, i_c = _combine(state, keep, pg, with_weights=False)
-            terms_est.append(e_c)
-            terms_inf.append(i_c)
-            used.append(c)
-        if not used:
-            raise EmptyGroupError("There are no post-treatment cells ATT(g,t) to aggregate.")
-        te = np.array(terms_est)
-        ti = LinearInfluence.stack(terms_inf)
-        pgg = np.array([share[float(c)] for c in used])
-        w = pgg / pgg.sum()
-        overall = float(w @ te)
-        # cohort effects weighted by estimated cohort shares (R aggte: wif over cohorts)
-        h = _share_weight_h(np.asarray(used, dtype=float), pgg, te, state.cohort_values)
-        overall_inf = LinearInfluence(ti.w @ w[:, None], ti.h @ w[:, None] + h[:, None])
-        labels = [f"g={c:g}" for c in used]
-        extra = {"group": np.asarray(used)}
-        treated_cohorts = np.asarray(used)
+        terms = _group_terms(state, post, pg, share)
     elif kind == "dynamic":
-        include = np.ones(len(g), dtype=bool)
-        e_all = t - g
-        if balance_e is not None:
-            include = (state.periods[-1] - g) >= balance_e
-        eseq = np.unique(e_all[include])
-        if balance_e is not None:
-            span = state.periods[-1] - state.periods[0]
-            eseq = eseq[(eseq <= balance_e) & (eseq >= balance_e - span)]
-        eseq = eseq[(eseq >= min_e) & (eseq <= max_e)]
-        if eseq.size == 0:
-            raise EmptyGroupError(
-                f"No event times are left between min_e={min_e} and max_e={max_e}"
-                + (f" with balance_e={balance_e}" if balance_e is not None else "")
-                + "; widen the window."
-            )
-        terms_est, terms_inf = [], []
-        for e in eseq:
-            keep = (e_all == e) & include
-            e_v, i_v = _combine(state, keep, pg)
-            terms_est.append(e_v)
-            terms_inf.append(i_v)
-        te = np.array(terms_est)
-        ti = LinearInfluence.stack(terms_inf)
-        epos = eseq >= 0
-        if not epos.any():
-            raise EmptyGroupError(
-                "No event time e >= 0 is in the window, so there is no overall post-treatment "
-                "effect; raise max_e."
-            )
-        overall = float(te[epos].mean())
-        avg = epos / epos.sum()
-        overall_inf = LinearInfluence(ti.w @ avg[:, None], ti.h @ avg[:, None])
-        labels = [f"e={e:g}" for e in eseq]
-        extra = {"event_time": eseq}
-        treated_cohorts = np.unique(g[include & (e_all >= 0) & np.isin(e_all, eseq)])
+        terms = _dynamic_terms(state, pg, min_e, max_e, balance_e)
         diagnostics["balance_e"] = balance_e
     elif kind == "calendar":
-        tlist = state.periods[state.periods >= g.min()]
-        terms_est, terms_inf, used = [], [], []
-        for p in tlist:
-            keep = (t == p) & (g <= t)
-            if not keep.any():
-                continue
-            e_v, i_v = _combine(state, keep, pg)
-            terms_est.append(e_v)
-            terms_inf.append(i_v)
-            used.append(p)
-        te = np.array(terms_est)
-        ti = LinearInfluence.stack(terms_inf)
-        overall = float(te.mean())
-        avg = np.full(len(te), 1 / len(te))
-        overall_inf = LinearInfluence(ti.w @ avg[:, None], ti.h @ avg[:, None])
-        labels = [f"t={p:g}" for p in used]
-        extra = {"time": np.asarray(used)}
-        treated_cohorts = np.unique(g[(g <= t)])
+        terms = _calendar_terms(state, pg)
     else:  # pragma: no cover - validated by the caller
         raise ParameterError(f"Unknown aggregation {kind!r}.")
 
-    se_terms, crit, cov_terms = _inference(state, ti, 1, alpha)
-    se_overall, _, _ = _inference(state, overall_inf, 2, alpha)
+    se_terms, crit, cov_terms = _inference(state, terms.influence, 1, alpha)
+    se_overall, _, _ = _inference(state, terms.overall_influence, 2, alpha)
     _require_standard_error(float(se_overall[0]), kind)
-    table = _table(labels, te, se_terms, crit, alpha, extra)
+    table = _table(terms.labels, terms.estimates, se_terms, crit, alpha, terms.extra)
     diagnostics["uniform_critical_value"] = crit
-    diagnostics["n_units"] = n
+    diagnostics["n_units"] = state.n_units
     return _make_result(
-        overall,
+        terms.overall,
         float(se_overall[0]),
-        n_treated=int(np.isin(state.unit_cohort, treated_cohorts).sum()),
-        n_control=state.n_control,
-        method=method,
-        estimand=_ESTIMANDS[kind],
-        alpha=alpha,
-        outcome=outcome,
+        n_treated=int(np.isin(state.unit_cohort, terms.treated_cohorts).sum()),
         terms=table,
         diagnostics=diagnostics,
-        notes=notes,
-        aggregation=kind,
         critical_value=crit,
         vcov=cov_terms,
+        **common,
     )
 
 
