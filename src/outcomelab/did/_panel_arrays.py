@@ -27,7 +27,18 @@ from outcomelab._checks import (
 )
 from outcomelab.errors import EmptyGroupError, InputError
 
-__all__ = ["PanelArrays", "panel_arrays"]
+__all__ = [
+    "CohortRule",
+    "PanelArrays",
+    "check_long_columns",
+    "check_remaining",
+    "cluster_per_unit",
+    "cohort_per_unit",
+    "panel_arrays",
+    "period_codes",
+    "unit_codes",
+    "weights_per_unit",
+]
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ class PanelArrays:
         return int(self.y.shape[0])
 
 
-def _period_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def period_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct periods and each row's index into them."""
     if not pd.api.types.is_numeric_dtype(values):
         raise InputError(
@@ -108,7 +119,7 @@ def _period_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(uniques, dtype=np.float64), codes.astype(np.int64, copy=False)
 
 
-def _unit_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def unit_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Each row's unit index and the distinct units (in order of appearance)."""
     arr = values.to_numpy()
     if arr.dtype.kind in "iu" and arr.size > 1 and bool(np.all(arr[1:] >= arr[:-1])):
@@ -127,10 +138,11 @@ def _unit_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64, copy=False), np.asarray(uniques)
 
 
-def _cluster_per_unit(
-    values: pd.Series, ucode: np.ndarray, n_units: int, units: np.ndarray
+def cluster_per_unit(
+    values: pd.Series, ucode: np.ndarray, n_units: int, units: np.ndarray, keep: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Cluster index of every unit; the cluster must not change within a unit."""
+    """Cluster index (0..G-1) of every kept unit and the labels of the clusters used; the
+    cluster must not change within a unit."""
     codes, labels = pd.factorize(values, sort=True)
     if (codes < 0).any():
         rows = rows_preview(values.index[codes < 0])
@@ -148,10 +160,11 @@ def _cluster_per_unit(
             "clusters must contain whole units (e.g. the municipality at the start of the "
             "intervention)."
         )
-    return per_unit, np.asarray(labels)
+    used, codes_kept = np.unique(per_unit[keep], return_inverse=True)
+    return codes_kept, np.asarray(labels)[used]
 
 
-def _weights_per_unit(
+def weights_per_unit(
     data: pd.DataFrame, weights: str, ucode: np.ndarray, n_units: int, units: np.ndarray
 ) -> np.ndarray:
     """Weight of every unit; the weight must not change within a unit."""
@@ -168,6 +181,199 @@ def _weights_per_unit(
             "per unit instead so every cell weights the unit the same."
         )
     return per_unit
+
+
+@dataclass(frozen=True)
+class _RowKeys:
+    """Each row's period and unit index, and whether the rows are a sorted balanced panel."""
+
+    periods: np.ndarray
+    tcode: np.ndarray
+    ucode: np.ndarray
+    uniques: np.ndarray
+    key: np.ndarray
+    dense: bool
+    counts: np.ndarray
+
+    @property
+    def n_units(self) -> int:
+        return len(self.uniques)
+
+
+def check_long_columns(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    unit: str,
+    time: str,
+    cohort: str,
+    covariates: list[str],
+    cluster: str | None,
+) -> None:
+    """The columns exist, are named once and the outcome, cohort and covariates are numeric."""
+    check_column_names(outcome=outcome, unit=unit, time=time, cohort=cohort)
+    require_columns(
+        data,
+        outcome=outcome,
+        unit=unit,
+        time=time,
+        cohort=cohort,
+        covariates=covariates,
+        cluster=cluster,
+    )
+    check_numeric(data, "outcome", outcome)
+    check_numeric(data, "cohort", cohort)
+    if covariates:
+        check_numeric(data, "covariates", covariates)
+
+
+def _row_keys(data: pd.DataFrame, unit: str, time: str) -> _RowKeys:
+    """Period and unit codes of every row; refuses duplicate unit-period rows."""
+    periods, tcode = period_codes(data[time])
+    n_t = len(periods)
+    if n_t < 2:
+        raise InputError(
+            f"`time` ({time!r}) has only {n_t} distinct period; difference-in-differences needs "
+            "at least two periods."
+        )
+    ucode, uniques = unit_codes(data[unit])
+    n_all = len(uniques)
+    key = ucode * n_t + tcode
+    n_rows = len(key)
+    # fast path: sorted by unit then period and balanced -> the wide array is a reshape
+    dense = n_rows == n_all * n_t and bool(np.array_equal(key, np.arange(n_rows)))
+    if dense:
+        counts = np.ones(n_rows, dtype=np.int64)
+    else:
+        counts = np.bincount(key, minlength=n_all * n_t)
+        if counts.max() > 1:
+            dup_rows = data.index[counts[key] > 1]
+            raise InputError(
+                f"{len(dup_rows)} rows share a ({unit!r}, {time!r}) pair with another row "
+                f"(rows {rows_preview(dup_rows)}); a panel has one row per unit and period. "
+                "Aggregate or drop the duplicates first."
+            )
+    return _RowKeys(periods, tcode, ucode, np.asarray(uniques), key, dense, counts)
+
+
+@dataclass(frozen=True)
+class CohortRule:
+    """The cohort of every unit after R ``did`` 2.5's rules for cohorts outside the panel.
+
+    Attributes
+    ----------
+    cohort
+        First treated period per unit, 0 for never treated (late cohorts set to 0).
+    late
+        Units whose cohort starts after the last period plus anticipation (never treated here).
+    already
+        Units already treated in the first period (plus anticipation): R ``did`` drops them.
+    """
+
+    cohort: np.ndarray
+    late: np.ndarray
+    already: np.ndarray
+
+
+def cohort_per_unit(
+    values: pd.Series,
+    ucode: np.ndarray,
+    uniques: np.ndarray,
+    periods: np.ndarray,
+    anticipation: int,
+) -> CohortRule:
+    """One cohort per unit (it must not change within a unit), with R ``did``'s rules."""
+    gvals = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    gvals = np.where(np.isnan(gvals), 0.0, gvals)
+    if (gvals < 0).any():
+        rows = rows_preview(values.index[gvals < 0])
+        raise InputError(
+            f"`cohort` ({values.name!r}) has negative values (rows {rows}); use the first "
+            "treated period, or 0 / missing for never-treated units."
+        )
+    g_unit = np.zeros(len(uniques))
+    g_unit[ucode] = gvals
+    changing = gvals != g_unit[ucode]
+    if changing.any():
+        bad_units = pd.unique(uniques[ucode[changing]])
+        raise InputError(
+            f"`cohort` ({values.name!r}) changes within {len(bad_units)} units "
+            f"({rows_preview(bad_units)}); the first treated period is a property of the unit "
+            "and must be the same in every row of that unit."
+        )
+    late = g_unit > periods[-1] + anticipation
+    g_unit[late] = 0.0  # R did: cohorts that start after the panel are never treated in it
+    already = (g_unit > 0) & (g_unit <= periods[0] + anticipation)
+    return CohortRule(g_unit, late, already)
+
+
+def _wide(values: np.ndarray, keys: _RowKeys) -> np.ndarray:
+    """Rows (``(n_rows,)`` or ``(n_rows, k)``) as ``(n_units, n_periods[, k])``, NaN if absent."""
+    n_all, n_t = keys.n_units, len(keys.periods)
+    shape = (n_all, n_t, *values.shape[1:])
+    if keys.dense:
+        return values.reshape(shape)
+    flat = np.full((n_all * n_t, *values.shape[1:]), np.nan)
+    flat[keys.key] = values
+    return flat.reshape(shape)
+
+
+def _balance(
+    keys: _RowKeys, y: np.ndarray, xw: np.ndarray | None, already: np.ndarray, anticipation: int
+) -> tuple[np.ndarray, dict[str, int]]:
+    """Units kept in the balanced panel and the count dropped for each reason."""
+    n_all, n_t = keys.n_units, len(keys.periods)
+    if xw is not None:
+        incomplete_x = np.isnan(xw).any(axis=(1, 2))
+    else:
+        incomplete_x = np.zeros(n_all, dtype=bool)
+    missing_rows = (
+        np.zeros(n_all, dtype=bool)
+        if keys.dense
+        else (keys.counts.reshape(n_all, n_t) == 0).any(axis=1)
+    )
+    missing_rows &= ~already
+    missing_y = np.isnan(y).any(axis=1) & ~missing_rows & ~already
+    incomplete_x &= ~missing_rows & ~missing_y & ~already
+    keep = ~(missing_rows | missing_y | incomplete_x | already)
+    dropped = {}
+    if already.any():
+        reason = "already treated in the first period" + (
+            f" (anticipation {anticipation})" if anticipation else ""
+        )
+        dropped[reason] = int(already.sum())
+    if missing_rows.any():
+        dropped["not observed in every period"] = int(missing_rows.sum())
+    if missing_y.any():
+        dropped["missing outcome in some period"] = int(missing_y.sum())
+    if incomplete_x.any():
+        dropped["missing covariate values"] = int(incomplete_x.sum())
+    return keep, dropped
+
+
+def _time_invariant(xw: np.ndarray | None) -> tuple[np.ndarray | None, bool]:
+    """Covariates as ``(n, k)`` when they do not change over time, else ``(n, T, k)``."""
+    if xw is None:
+        return None, False
+    first = xw[:, :1, :]
+    if np.array_equal(np.broadcast_to(first, xw.shape), xw):
+        return np.ascontiguousarray(xw[:, 0, :]), False
+    return xw, True
+
+
+def check_remaining(n_units: int, cohort: np.ndarray, name: str, dropped: bool) -> None:
+    """Refuse an empty sample or one without treated units."""
+    if n_units == 0:
+        raise EmptyGroupError(
+            "No unit is observed with complete data in every period, so the balanced panel is "
+            "empty; check the outcome and covariate columns for missing values."
+        )
+    if not (cohort > 0).any():
+        raise EmptyGroupError(
+            f"No treated units remain (every `cohort` value in {name!r} is 0 or missing"
+            + (" after dropping incomplete units" if dropped else "")
+            + "); there is no treatment effect to estimate."
+        )
 
 
 def panel_arrays(
@@ -212,9 +418,8 @@ def panel_arrays(
         No treated units are left after balancing.
     """
     data = require_dataframe(data)
-    check_column_names(outcome=outcome, unit=unit, time=time, cohort=cohort)
     covs = list(covariates or [])
-    require_columns(
+    check_long_columns(
         data,
         outcome=outcome,
         unit=unit,
@@ -223,143 +428,39 @@ def panel_arrays(
         covariates=covs,
         cluster=cluster,
     )
-    check_numeric(data, "outcome", outcome)
-    check_numeric(data, "cohort", cohort)
-    if covs:
-        check_numeric(data, "covariates", covs)
-    periods, tcode = _period_codes(data[time])
-    n_t = len(periods)
-    if n_t < 2:
-        raise InputError(
-            f"`time` ({time!r}) has only {n_t} distinct period; difference-in-differences needs "
-            "at least two periods."
-        )
-    ucode, uniques = _unit_codes(data[unit])
-    n_all = len(uniques)
-    key = ucode * n_t + tcode
-    n_rows = len(key)
-    # fast path: sorted by unit then period and balanced -> the wide array is a reshape
-    dense = n_rows == n_all * n_t and bool(np.array_equal(key, np.arange(n_rows)))
-    if dense:
-        counts = np.ones(n_rows, dtype=np.int64)
-    else:
-        counts = np.bincount(key, minlength=n_all * n_t)
-        if counts.max() > 1:
-            dup_rows = data.index[counts[key] > 1]
-            raise InputError(
-                f"{len(dup_rows)} rows share a ({unit!r}, {time!r}) pair with another row "
-                f"(rows {rows_preview(dup_rows)}); a panel has one row per unit and period. "
-                "Aggregate or drop the duplicates first."
-            )
-
-    # cohort: one value per unit, 0 = never treated
-    gvals = data[cohort].to_numpy(dtype=np.float64, na_value=np.nan)
-    gvals = np.where(np.isnan(gvals), 0.0, gvals)
-    if (gvals < 0).any():
-        rows = rows_preview(data.index[gvals < 0])
-        raise InputError(
-            f"`cohort` ({cohort!r}) has negative values (rows {rows}); use the first treated "
-            "period, or 0 / missing for never-treated units."
-        )
-    g_unit = np.zeros(n_all)
-    g_unit[ucode] = gvals
-    changing = gvals != g_unit[ucode]
-    if changing.any():
-        bad_units = pd.unique(np.asarray(uniques)[ucode[changing]])
-        raise InputError(
-            f"`cohort` ({cohort!r}) changes within {len(bad_units)} units "
-            f"({rows_preview(bad_units)}); the first treated period is a property of the unit and "
-            "must be the same in every row of that unit."
-        )
-    late = g_unit > periods[-1] + anticipation
-    g_unit[late] = 0.0  # R did: cohorts that start after the panel are never treated in it
-    already = (g_unit > 0) & (g_unit <= periods[0] + anticipation)
-
+    keys = _row_keys(data, unit, time)
+    rule = cohort_per_unit(data[cohort], keys.ucode, keys.uniques, keys.periods, anticipation)
     # wide outcome; missing values (and rows with missing covariates) make the unit incomplete
-    yv = data[outcome].to_numpy(dtype=np.float64, na_value=np.nan)
-    if dense:
-        y: np.ndarray = yv.reshape(n_all, n_t)
-    else:
-        y_flat = np.full(n_all * n_t, np.nan)
-        y_flat[key] = yv
-        y = y_flat.reshape(n_all, n_t)
-    x: np.ndarray | None = None
-    x_varying = False
+    y = _wide(data[outcome].to_numpy(dtype=np.float64, na_value=np.nan), keys)
+    xw = None
     if covs:
-        xv = data[covs].to_numpy(dtype=np.float64, na_value=np.nan)
-        if dense:
-            xw = xv.reshape(n_all, n_t, len(covs))
-        else:
-            x_flat = np.full((n_all * n_t, len(covs)), np.nan)
-            x_flat[key] = xv
-            xw = x_flat.reshape(n_all, n_t, len(covs))
-        incomplete_x = np.isnan(xw).any(axis=(1, 2))
-    else:
-        xw = None
-        incomplete_x = np.zeros(n_all, dtype=bool)
-    missing_rows = (
-        np.zeros(n_all, dtype=bool) if dense else (counts.reshape(n_all, n_t) == 0).any(axis=1)
-    )
-    missing_rows &= ~already
-    missing_y = np.isnan(y).any(axis=1) & ~missing_rows & ~already
-    incomplete_x &= ~missing_rows & ~missing_y & ~already
-    keep = ~(missing_rows | missing_y | incomplete_x | already)
-    dropped = {}
-    if already.any():
-        reason = "already treated in the first period" + (
-            f" (anticipation {anticipation})" if anticipation else ""
-        )
-        dropped[reason] = int(already.sum())
-    if missing_rows.any():
-        dropped["not observed in every period"] = int(missing_rows.sum())
-    if missing_y.any():
-        dropped["missing outcome in some period"] = int(missing_y.sum())
-    if incomplete_x.any():
-        dropped["missing covariate values"] = int(incomplete_x.sum())
+        xw = _wide(data[covs].to_numpy(dtype=np.float64, na_value=np.nan), keys)
+    keep, dropped = _balance(keys, y, xw, rule.already, anticipation)
+    g_unit = rule.cohort
     if not keep.all():
-        y = y[keep]
-        g_unit = g_unit[keep]
-        if xw is not None:
-            xw = xw[keep]
-    ids = np.asarray(uniques)[keep]
+        y, g_unit = y[keep], g_unit[keep]
+        xw = None if xw is None else xw[keep]
     unit_w = None
     if weights is not None:
-        unit_w = _weights_per_unit(data, weights, ucode, n_all, uniques)[keep]
+        unit_w = weights_per_unit(data, weights, keys.ucode, keys.n_units, keys.uniques)[keep]
     cl_codes = cl_labels = None
     if cluster is not None:
-        cl_codes, cl_labels = _cluster_per_unit(data[cluster], ucode, n_all, uniques)
-        cl_codes = cl_codes[keep]
-        used, cl_codes = np.unique(cl_codes, return_inverse=True)
-        cl_labels = cl_labels[used]
-    if y.shape[0] == 0:
-        raise EmptyGroupError(
-            "No unit is observed with complete data in every period, so the balanced panel is "
-            "empty; check the outcome and covariate columns for missing values."
+        cl_codes, cl_labels = cluster_per_unit(
+            data[cluster], keys.ucode, keys.n_units, keys.uniques, keep
         )
-    if not (g_unit > 0).any():
-        raise EmptyGroupError(
-            f"No treated units remain (every `cohort` value in {cohort!r} is 0 or missing"
-            + (" after dropping incomplete units" if dropped else "")
-            + "); there is no treatment effect to estimate."
-        )
-    if xw is not None:
-        first = xw[:, :1, :]
-        if np.array_equal(np.broadcast_to(first, xw.shape), xw):
-            x = np.ascontiguousarray(xw[:, 0, :])
-        else:
-            x = xw
-            x_varying = True
+    check_remaining(y.shape[0], g_unit, cohort, bool(dropped))
+    x, x_varying = _time_invariant(xw)
     return PanelArrays(
-        unit_ids=ids,
-        periods=periods,
+        unit_ids=keys.uniques[keep],
+        periods=keys.periods,
         y=y,
         cohort=g_unit,
         x=x,
         x_time_varying=x_varying,
-        n_units_input=n_all,
+        n_units_input=keys.n_units,
         dropped=dropped,
         cluster=cl_codes,
         cluster_labels=cl_labels,
         weights=unit_w,
-        n_late_never=int(late.sum()),
+        n_late_never=int(rule.late.sum()),
     )

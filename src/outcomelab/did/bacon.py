@@ -216,6 +216,39 @@ def bacon_decomposition(
     """
     frame = check_panel_frame(data, outcome=outcome, unit=unit, time=time, treatment=treatment)
     d = check_binary(frame, treatment)
+    index, time_labels, first = _timing(frame, d, unit=unit, time=time)
+    y = as_float_array(frame[outcome])
+    T = len(time_labels)
+    # timing groups: -1 never treated; 0 always treated; s > 0 first treated in period s
+    levels, unit_group = np.unique(first, return_inverse=True)
+    n_groups = levels.size
+    row_group = unit_group[index.unit]
+    cell = np.bincount(row_group * T + index.time, weights=y, minlength=n_groups * T)
+    cell_n = np.bincount(row_group * T + index.time, minlength=n_groups * T)
+    groups = _TimingGroups(
+        levels=levels,
+        share=np.bincount(unit_group, minlength=n_groups) / index.n_units,
+        dbar=np.where(levels < 0, 0.0, (T - np.maximum(levels, 0)) / T),
+        ybar=(cell / cell_n).reshape(n_groups, T),
+        v=_demeaned_treatment_variance(d, index, T),
+        time_labels=time_labels,
+    )
+    rows = _comparisons(groups)
+    if not rows:
+        raise SingularDesignError(
+            "There is no 2x2 comparison to make: the panel needs at least two treatment-timing "
+            "groups, or one timing group and never-treated units."
+        )
+    table = pd.DataFrame(rows, columns=["type", "treated", "control", "estimate", "weight"])
+    total = float((table["weight"] * table["estimate"]).sum())
+    return BaconDecomposition(twfe_estimate=total, outcome=outcome, table=table)
+
+
+def _timing(
+    frame: pd.DataFrame, d: np.ndarray, *, unit: str, time: str
+) -> tuple[TwoWayIndex, np.ndarray, np.ndarray]:
+    """The two-way index of a balanced panel, the period labels and each unit's first treated
+    period index (-1 never treated); refuses unbalanced panels and treatments that switch off."""
     unit_codes, _ = factorize(frame[unit].to_numpy())
     time_raw, time_labels = pd.factorize(frame[time].to_numpy(), sort=True)
     time_codes = np.asarray(time_raw, dtype=np.intp)
@@ -237,22 +270,13 @@ def bacon_decomposition(
             "their unit's first treated period. The decomposition does not apply to treatments "
             "that switch off."
         )
-    y = as_float_array(frame[outcome])
-    T = n_times
-    # timing groups: -1 never treated; 0 always treated; s > 0 first treated in period s
-    group_of_unit = first
-    levels, unit_group = np.unique(group_of_unit, return_inverse=True)
-    n_groups = levels.size
-    share = np.bincount(unit_group, minlength=n_groups) / index.n_units
-    row_group = unit_group[index.unit]
-    cell = np.bincount(row_group * T + index.time, weights=y, minlength=n_groups * T)
-    cell_n = np.bincount(row_group * T + index.time, minlength=n_groups * T)
-    ybar = (cell / cell_n).reshape(n_groups, T)
-    dbar = np.where(levels < 0, 0.0, (T - np.maximum(levels, 0)) / T)
+    return index, np.asarray(time_labels), first
 
-    # variance of the two-way demeaned treatment (balanced panel: one-pass formula)
-    d_unit = np.bincount(index.unit, weights=d, minlength=index.n_units) / T
-    d_time = np.bincount(index.time, weights=d, minlength=T) / index.n_units
+
+def _demeaned_treatment_variance(d: np.ndarray, index: TwoWayIndex, n_times: int) -> float:
+    """Variance of the two-way demeaned treatment (balanced panel: one-pass formula)."""
+    d_unit = np.bincount(index.unit, weights=d, minlength=index.n_units) / n_times
+    d_time = np.bincount(index.time, weights=d, minlength=n_times) / index.n_units
     resid = d - d_unit[index.unit] - d_time[index.time] + d.mean()
     v = float(np.mean(resid**2))
     if v <= 1e-14:
@@ -261,24 +285,43 @@ def bacon_decomposition(
             "is treated at the same time as everybody else, or nobody is); there is nothing "
             "to decompose."
         )
+    return v
 
-    def label(level: int) -> object:
+
+@dataclass(frozen=True)
+class _TimingGroups:
+    """Timing groups: level (-1 never, 0 always, s first treated period index), sample share,
+    share of periods treated, mean outcome per period, and ``V``."""
+
+    levels: np.ndarray
+    share: np.ndarray
+    dbar: np.ndarray
+    ybar: np.ndarray
+    v: float
+    time_labels: np.ndarray
+
+    def label(self, level: int) -> object:
         if level < 0:
             return NEVER
-        value = time_labels[level]
+        value = self.time_labels[level]
         return value.item() if hasattr(value, "item") else value
 
-    def window_did(a: int, b: int, lo: int, mid: int, hi: int) -> float:
-        # (post - pre) change of group a minus that of group b; pre = [lo, mid), post = [mid, hi)
+    def window_did(self, a: int, b: int, lo: int, mid: int, hi: int) -> float:
+        """(post - pre) change of group a minus that of b; pre = [lo, mid), post = [mid, hi)."""
+        ybar = self.ybar
         ca = ybar[a, mid:hi].mean() - ybar[a, lo:mid].mean()
         cb = ybar[b, mid:hi].mean() - ybar[b, lo:mid].mean()
         return float(ca - cb)
 
+
+def _comparisons(g: _TimingGroups) -> list[dict[str, object]]:
+    """Every 2x2 comparison with its Theorem 1 weight."""
+    share, dbar, v, T = g.share, g.dbar, g.v, g.ybar.shape[1]
     rows: list[dict[str, object]] = []
-    never = [i for i in range(n_groups) if levels[i] < 0]
-    timing = [i for i in range(n_groups) if levels[i] >= 0]
+    never = [i for i in range(g.levels.size) if g.levels[i] < 0]
+    timing = [i for i in range(g.levels.size) if g.levels[i] >= 0]
     for k in timing:
-        tk = int(levels[k])
+        tk = int(g.levels[k])
         if never and tk > 0:
             u = never[0]
             nk_u = share[k] / (share[k] + share[u])
@@ -286,14 +329,14 @@ def bacon_decomposition(
             rows.append(
                 {
                     "type": TREATED_VS_NEVER,
-                    "treated": label(tk),
+                    "treated": g.label(tk),
                     "control": NEVER,
-                    "estimate": window_did(k, u, 0, tk, T),
+                    "estimate": g.window_did(k, u, 0, tk, T),
                     "weight": w,
                 }
             )
         for m in timing:
-            tl = int(levels[m])
+            tl = int(g.levels[m])
             if tl <= tk:
                 continue
             n_kl = share[k] / (share[k] + share[m])
@@ -311,9 +354,9 @@ def bacon_decomposition(
                 rows.append(
                     {
                         "type": EARLIER_VS_LATER,
-                        "treated": label(tk),
-                        "control": label(tl),
-                        "estimate": window_did(k, m, 0, tk, tl),
+                        "treated": g.label(tk),
+                        "control": g.label(tl),
+                        "estimate": g.window_did(k, m, 0, tk, tl),
                         "weight": w_k,
                     }
                 )
@@ -322,17 +365,10 @@ def bacon_decomposition(
             rows.append(
                 {
                     "type": LATER_VS_ALWAYS if tk == 0 else LATER_VS_EARLIER,
-                    "treated": label(tl),
-                    "control": label(tk),
-                    "estimate": window_did(m, k, tk, tl, T),
+                    "treated": g.label(tl),
+                    "control": g.label(tk),
+                    "estimate": g.window_did(m, k, tk, tl, T),
                     "weight": w_l,
                 }
             )
-    if not rows:
-        raise SingularDesignError(
-            "There is no 2x2 comparison to make: the panel needs at least two treatment-timing "
-            "groups, or one timing group and never-treated units."
-        )
-    table = pd.DataFrame(rows, columns=["type", "treated", "control", "estimate", "weight"])
-    total = float((table["weight"] * table["estimate"]).sum())
-    return BaconDecomposition(twfe_estimate=total, outcome=outcome, table=table)
+    return rows

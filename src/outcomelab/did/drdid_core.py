@@ -137,54 +137,111 @@ def estimate_cells(
     """
     n_s = d.shape[0]
     w = np.ones(n_s) if weights is None else weights / weights.mean()
-    c = 1.0 - d
-    wd, wc = w * d, w * c
-    p1 = float(wd.mean())
     if x is None or x.shape[1] == 0:
-        share = float(d.mean())
-        if method != "reg" and share >= overlap_limit:
-            raise NoOverlapError(
-                f"The overlap condition is violated in {where}: {100 * share:.2f}% of the units "
-                f"are treated, at or above {overlap_limit} (R did's rule); use more comparison "
-                "units."
-            )
-        if method != "reg" and p1 >= TRIM_LEVEL:
-            raise NoOverlapError(
-                f"In {where} {100 * p1:.2f}% of the units are treated, so every comparison unit "
-                "has a propensity score above 0.995 and is trimmed; use more comparison units."
-            )
-        m1 = (wd @ dy) / wd.sum()
-        m0 = (wc @ dy) / wc.sum()
-        inf = (wd[:, None] * (dy - m1)) / p1 - (wc[:, None] * (dy - m0)) / (1 - p1)
-        return CellEstimates(att=m1 - m0, influence=inf, n_trimmed=0)
-
+        return _without_covariates(dy, d, w, method, overlap_limit, where)
     xi = np.empty((n_s, x.shape[1] + 1))
     xi[:, 0] = 1.0
     xi[:, 1:] = x
     _check_rank(xi, covariate_names, where)
-    if method in ("dr", "reg"):
-        xc = xi * wc[:, None]
-        xtx_c = xc.T @ xi / n_s
-        if np.linalg.eigvalsh(xtx_c).min() <= 1e-12 * max(1.0, np.abs(xtx_c).max()):
-            _check_rank(xi[c > 0], covariate_names, f"the comparison units of {where}")
-        xtx_c_inv = np.linalg.inv(xtx_c)
-        beta = xtx_c_inv @ (xc.T @ dy / n_s)  # (k+1, m)
-        out = xi @ beta
-        resid = dy - out
-    else:
-        resid = dy
-        xtx_c_inv = np.empty((0, 0))
-
     if method == "reg":
-        eta_t = (wd @ dy) / n_s / p1
-        eta_c = (wd @ out) / n_s / p1
-        inf_treat = wd[:, None] * (dy - eta_t) / p1
-        m1v = (xi * wd[:, None]).mean(axis=0)
-        a1 = xi @ (xtx_c_inv @ m1v)
-        inf_cont = (wd[:, None] * (out - eta_c) + (wc * a1)[:, None] * resid) / p1
-        return CellEstimates(att=eta_t - eta_c, influence=inf_treat - inf_cont, n_trimmed=0)
-
+        fit = _comparison_regression(xi, d, w, dy, covariate_names, where)
+        return _regression_cells(xi, d, w, dy, fit)
+    dr_fit = (
+        _comparison_regression(xi, d, w, dy, covariate_names, where) if method == "dr" else None
+    )
     ps = _propensity(xi, d, None if weights is None else w, overlap_limit, where)
+    return _weighted_cells(xi, d, w, dy, ps, dr_fit, where)
+
+
+def _without_covariates(
+    dy: np.ndarray,
+    d: np.ndarray,
+    w: np.ndarray,
+    method: Literal["dr", "ipw", "reg"],
+    overlap_limit: float,
+    where: str,
+) -> CellEstimates:
+    """All three estimators without covariates: the difference in weighted mean changes."""
+    wd, wc = w * d, w * (1.0 - d)
+    p1 = float(wd.mean())
+    share = float(d.mean())
+    if method != "reg" and share >= overlap_limit:
+        raise NoOverlapError(
+            f"The overlap condition is violated in {where}: {100 * share:.2f}% of the units "
+            f"are treated, at or above {overlap_limit} (R did's rule); use more comparison "
+            "units."
+        )
+    if method != "reg" and p1 >= TRIM_LEVEL:
+        raise NoOverlapError(
+            f"In {where} {100 * p1:.2f}% of the units are treated, so every comparison unit "
+            "has a propensity score above 0.995 and is trimmed; use more comparison units."
+        )
+    m1 = (wd @ dy) / wd.sum()
+    m0 = (wc @ dy) / wc.sum()
+    inf = (wd[:, None] * (dy - m1)) / p1 - (wc[:, None] * (dy - m0)) / (1 - p1)
+    return CellEstimates(att=m1 - m0, influence=inf, n_trimmed=0)
+
+
+@dataclass(frozen=True)
+class _Regression:
+    """The comparison-group outcome regression of every cell's change on the covariates."""
+
+    xtx_inv: np.ndarray  # inverse of mean(w (1-D) X X')
+    fitted: np.ndarray  # (n_s, m)
+    resid: np.ndarray  # (n_s, m)
+
+
+def _comparison_regression(
+    xi: np.ndarray,
+    d: np.ndarray,
+    w: np.ndarray,
+    dy: np.ndarray,
+    covariate_names: Sequence[str],
+    where: str,
+) -> _Regression:
+    """Weighted least squares of ``dy`` on ``xi`` among comparison units."""
+    n_s = d.shape[0]
+    wc = w * (1.0 - d)
+    xc = xi * wc[:, None]
+    xtx_c = xc.T @ xi / n_s
+    if np.linalg.eigvalsh(xtx_c).min() <= 1e-12 * max(1.0, np.abs(xtx_c).max()):
+        _check_rank(xi[d == 0], covariate_names, f"the comparison units of {where}")
+    xtx_c_inv = np.linalg.inv(xtx_c)
+    beta = xtx_c_inv @ (xc.T @ dy / n_s)  # (k+1, m)
+    out = xi @ beta
+    return _Regression(xtx_c_inv, out, dy - out)
+
+
+def _regression_cells(
+    xi: np.ndarray, d: np.ndarray, w: np.ndarray, dy: np.ndarray, fit: _Regression
+) -> CellEstimates:
+    """Outcome regression (DRDID ``reg_did_panel``)."""
+    n_s = d.shape[0]
+    wd, wc = w * d, w * (1.0 - d)
+    p1 = float(wd.mean())
+    eta_t = (wd @ dy) / n_s / p1
+    eta_c = (wd @ fit.fitted) / n_s / p1
+    inf_treat = wd[:, None] * (dy - eta_t) / p1
+    m1v = (xi * wd[:, None]).mean(axis=0)
+    a1 = xi @ (fit.xtx_inv @ m1v)
+    inf_cont = (wd[:, None] * (fit.fitted - eta_c) + (wc * a1)[:, None] * fit.resid) / p1
+    return CellEstimates(att=eta_t - eta_c, influence=inf_treat - inf_cont, n_trimmed=0)
+
+
+def _weighted_cells(
+    xi: np.ndarray,
+    d: np.ndarray,
+    w: np.ndarray,
+    dy: np.ndarray,
+    ps: np.ndarray,
+    fit: _Regression | None,
+    where: str,
+) -> CellEstimates:
+    """Normalised IPW (``fit=None``, DRDID ``std_ipw_did_panel``) or doubly robust
+    (``drdid_panel``) cells given the propensity score, with DRDID's trimming."""
+    n_s = d.shape[0]
+    c = 1.0 - d
+    wd, wc = w * d, w * c
     hess_inv = information_inverse(xi, ps, w)
     ps = np.minimum(ps, 1 - 1e-6)
     trim = np.ones(n_s)
@@ -200,17 +257,18 @@ def estimate_cells(
             f"Every comparison unit in {where} has a propensity score of at least 0.995 and is "
             "trimmed; treated and comparison units do not overlap on the covariates."
         )
+    resid = dy if fit is None else fit.resid
     eta_t = (w_t @ resid) / n_s / mean_wt
     eta_c = (w_c @ resid) / n_s / mean_wc
     inf_cont = w_c[:, None] * (resid - eta_c)
     m2 = xi.T @ inf_cont / n_s  # (k+1, m)
     inf_cont += (w * (d - ps))[:, None] * (xi @ (hess_inv @ m2))
     inf_treat = w_t[:, None] * (resid - eta_t)
-    if method == "dr":
+    if fit is not None:
         m1v = (xi * w_t[:, None]).mean(axis=0)
         m3v = (xi * w_c[:, None]).mean(axis=0)
-        a1 = wc * (xi @ (xtx_c_inv @ m1v))
-        a3 = wc * (xi @ (xtx_c_inv @ m3v))
+        a1 = wc * (xi @ (fit.xtx_inv @ m1v))
+        a3 = wc * (xi @ (fit.xtx_inv @ m3v))
         inf_treat -= a1[:, None] * resid
         inf_cont -= a3[:, None] * resid
     inf = inf_treat / mean_wt - inf_cont / mean_wc
