@@ -6,13 +6,16 @@ from outcomelab.did.att_gt_moments import att_gt_moments
 from outcomelab.did.bacon import BaconDecomposition, bacon_decomposition
 from outcomelab.did.did_2x2 import did_2x2
 from outcomelab.did.event_study_plot import event_study_plot
+from outcomelab.did.event_study_result import EventStudyResult
 from outcomelab.did.group_time import GroupTimeResult
 from outcomelab.did.pretest import PreTest
+from outcomelab.did.sun_abraham import sun_abraham
 from outcomelab.did.twfe import twfe
 
 __all__ = [
     "AggregatedEffectResult",
     "BaconDecomposition",
+    "EventStudyResult",
     "GroupTimeResult",
     "PreTest",
     "att_gt",
@@ -20,5 +23,6 @@ __all__ = [
     "bacon_decomposition",
     "did_2x2",
     "event_study_plot",
+    "sun_abraham",
     "twfe",
 ]

@@ -25,10 +25,11 @@ from outcomelab._checks import (
     require_dataframe,
     weight_values,
 )
+from outcomelab.did.least_squares import within_least_squares
 from outcomelab.did.panel_checks import check_panel_frame, check_unique_unit_time
 from outcomelab.did.wild_bootstrap import wild_cluster_bootstrap
 from outcomelab.did.within import TwoWayIndex, demean_two_way, factorize, singleton_mask
-from outcomelab.errors import InputError, ParameterError, SingularDesignError
+from outcomelab.errors import InputError, ParameterError
 from outcomelab.numerics import cr1_vcov, fixef_dof
 from outcomelab.results import EffectResult
 from outcomelab.results.estimability import check_outcome_varies, check_standard_error
@@ -180,47 +181,19 @@ def _timing(panel: _Panel) -> _Timing:
     return _Timing(n_treated, index.n_units - n_treated, cohorts, staggered, notes)
 
 
-def _weighted_ss(v: np.ndarray, w: np.ndarray | None) -> float:
-    if w is None:
-        return float(np.dot(v, v) - v.sum() ** 2 / v.size)
-    return float(w @ (v * v) - (w @ v) ** 2 / w.sum())
-
-
 def _fit(
     panel: _Panel, names: list[str], treatment: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Within-transform, check the design and solve: coefficients, bread, regressors, residuals."""
-    raw = [panel.d, *panel.xs]
-    cols = demean_two_way([panel.y, *raw], panel.index, panel.w)
-    y_t = cols[0]
-    x = cols[1][:, None] if len(cols) == 2 else np.column_stack(cols[1:])
-    del cols
-    xw = x if panel.w is None else x * panel.w[:, None]
-    xtx = xw.T @ x
-    raw_ss = np.array([_weighted_ss(v, panel.w) for v in raw])
-    scale = np.sqrt(np.diag(xtx))
-    absorbed = [
-        n for n, s, r in zip(names, scale, raw_ss, strict=True) if s**2 <= 1e-12 * max(r, 1)
-    ]
-    if absorbed:
-        what = "the treatment" if treatment in absorbed else "covariates"
-        raise SingularDesignError(
-            f"After removing unit and period effects, {what} {absorbed!r} no longer vary: they are "
-            "constant within units or within periods (e.g. nobody or everybody is treated). "
-            "Drop time-invariant covariates; check that some units change treatment status."
-        )
-    corr = xtx / np.outer(scale, scale)
-    eig = np.linalg.eigvalsh(corr)
-    if eig.min() < 1e-10 * max(eig.max(), 1.0):
-        raise SingularDesignError(
-            f"The regressors {names!r} are collinear after removing unit and period effects "
-            f"(smallest eigenvalue of their correlation matrix {eig.min():.2e}). Drop the "
-            "covariates that are linear combinations of the others or of the treatment."
-        )
-    bread = np.linalg.inv(xtx)
-    beta = bread @ (xw.T @ y_t)
-    resid = y_t - x @ beta
-    return beta, bread, x, resid
+    fit = within_least_squares(
+        panel.y,
+        [panel.d, *panel.xs],
+        panel.index,
+        panel.w,
+        names,
+        describe=lambda absorbed: "the treatment" if treatment in absorbed else "covariates",
+    )
+    return fit.beta, fit.bread, fit.x, fit.resid
 
 
 def _check_bootstrap(bootstrap: int | None, vcov: str, cl_names: list[str]) -> None:

@@ -1,0 +1,206 @@
+"""Peer numbers for outcomelab.did.sun_abraham and outcomelab.did.imputation (see SOURCE.md).
+
+Run from the repository root with diff-diff 3.13.0, pyfixest 0.60.0 and causaldata 0.1.5
+installed: ``python tests/reference/event_study_peers/make_fixtures.py``. Writes
+``expected.json`` next to this file. Test-only: no peer is imported by ``src/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = HERE.parent
+
+
+def mpdta() -> pd.DataFrame:
+    df = pd.read_csv(REFERENCE / "mpdta" / "mpdta.csv")
+    df["state"] = df["countyreal"] // 1000  # FIPS: the county's state
+    df["pop"] = np.exp(df["lpop"])
+    return df
+
+
+def castle() -> pd.DataFrame:
+    from causaldata import castle as source
+
+    df = source.load_pandas().data.copy()
+    df["year"] = df["year"].astype("int64")  # shipped as a small integer type pyfixest refuses
+    df["popwt"] = df["popwt"].astype(
+        "float64"
+    )  # shipped as float32 (diff-diff then computes in it)
+    first = df.loc[df["post"] > 0].groupby("sid")["year"].min()
+    df["cohort"] = df["sid"].map(first).fillna(0).astype(int)
+    return df
+
+
+def last_treated(df: pd.DataFrame, time: str, g: str) -> pd.DataFrame:
+    """Sun and Abraham's last-treated comparison written out by hand for the peers: no
+    never-treated units, periods from the last cohort's start dropped, the last cohort coded
+    as never treated."""
+    out = df[df[g] > 0]
+    last = out[g].max()
+    out = out[out[time] < last].copy()
+    out.loc[out[g] == last, g] = 0
+    return out
+
+
+# -- Sun-Abraham ---------------------------------------------------------------------------------
+def dd_sun_abraham(df: pd.DataFrame, spec: dict[str, Any]) -> dict[str, Any]:
+    from diff_diff import SunAbraham
+    from diff_diff.survey import SurveyDesign
+
+    est = SunAbraham(anticipation=spec.get("anticipation", 0), cluster=spec.get("cluster"))
+    kwargs: dict[str, Any] = {}
+    if spec.get("weights"):
+        kwargs["survey_design"] = SurveyDesign(weights=spec["weights"])
+    res = est.fit(
+        df,
+        outcome=spec["outcome"],
+        unit=spec["unit"],
+        time=spec["time"],
+        first_treat=spec["cohort"],
+        covariates=spec.get("covariates") or None,
+        **kwargs,
+    )
+    es = res.event_study_effects
+    return {
+        "overall_att": res.overall_att,
+        "overall_se": res.overall_se,
+        "event_time": [float(e) for e in sorted(es)],
+        "effect": [es[e]["effect"] for e in sorted(es)],
+        "se": [es[e]["se"] for e in sorted(es)],
+    }
+
+
+def pf_saturated(df: pd.DataFrame, spec: dict[str, Any]) -> dict[str, Any]:
+    """pyfixest feols of the saturated regression; IW weights computed here from the data."""
+    import pyfixest as pf
+
+    y, unit, time, g = spec["outcome"], spec["unit"], spec["time"], spec["cohort"]
+    data = df.copy()
+    data["rel_time"] = np.where(data[g] > 0, data[time] - data[g], np.inf)
+    data["cohort_"] = data[g]  # formula-safe name (mpdta's is "first.treat")
+    covs = spec.get("covariates") or []
+    rhs = "i(rel_time, cohort_, ref=-1, ref2=0)" + "".join(f" + {c}" for c in covs)
+    fit = pf.feols(
+        f"{y} ~ {rhs} | {unit} + {time}",
+        data=data,
+        vcov={"CRV1": spec.get("cluster") or unit},
+        weights=spec.get("weights"),
+        fixef_tol=1e-12,  # weighted demeaning iterates; the default 1e-8 leaves ~1e-9 errors
+    )
+    names = list(fit._coefnames)
+    beta, vcov = np.asarray(fit._beta_hat), np.asarray(fit._vcov)
+    cells = {}
+    for j, name in enumerate(names):
+        m = re.match(r".+::(?P<e>[-0-9.]+):.+::(?P<g>[0-9.]+)$", name)
+        if m:
+            cells[(float(m["g"]), float(m["e"]))] = j
+    mass_unit = data.groupby(unit)[spec["weights"]].first() if spec.get("weights") else None
+    cohort_of = data.groupby(unit)[g].first()
+    mass = {
+        c: float(mass_unit[cohort_of == c].sum())
+        if mass_unit is not None
+        else float((cohort_of == c).sum())
+        for c in cohort_of.unique()
+    }
+    events = sorted({e for _, e in cells})
+    out: dict[str, Any] = {"event_time": events, "effect": [], "se": []}
+    for e in events:
+        r = np.zeros(len(names))
+        at = [(gg, ee) for (gg, ee) in cells if ee == e]
+        tot = sum(mass[gg] for gg, _ in at)
+        for key in at:
+            r[cells[key]] = mass[key[0]] / tot
+        out["effect"].append(float(r @ beta))
+        out["se"].append(float(np.sqrt(r @ vcov @ r)))
+    r = np.zeros(len(names))
+    post = [(gg, ee) for (gg, ee) in cells if ee >= 0]
+    tot = sum(mass[gg] for gg, _ in post)
+    for key in post:
+        r[cells[key]] = mass[key[0]] / tot
+    out["overall_att"] = float(r @ beta)
+    out["overall_se"] = float(np.sqrt(r @ vcov @ r))
+    return out
+
+
+def pf_event_study_saturated(df: pd.DataFrame, spec: dict[str, Any]) -> dict[str, Any]:
+    """pyfixest's own saturated event study and its ``aggregate()`` (no covariates/weights)."""
+    import pyfixest as pf
+
+    fit = pf.event_study(
+        df,
+        yname=spec["outcome"],
+        idname=spec["unit"],
+        tname=spec["time"],
+        gname=spec["cohort"],
+        estimator="saturated",
+        cluster=spec.get("cluster"),
+    )
+    agg = fit.aggregate()
+    return {
+        "event_time": [float(e) for e in agg.index],
+        "effect": agg["Estimate"].astype(float).tolist(),
+        "se": agg["Std. Error"].astype(float).tolist(),
+    }
+
+
+MP = {"outcome": "lemp", "unit": "countyreal", "time": "year", "cohort": "first.treat"}
+CA = {"outcome": "l_homicide", "unit": "sid", "time": "year", "cohort": "cohort"}
+CASES: dict[str, dict[str, Any]] = {
+    "mpdta": {"data": "mpdta", **MP},
+    "mpdta_cluster_state": {"data": "mpdta", **MP, "cluster": "state"},
+    "mpdta_weights": {"data": "mpdta", **MP, "weights": "pop"},
+    "mpdta_last_treated": {"data": "mpdta", **MP, "last_treated": True},
+    "mpdta_anticipation": {"data": "mpdta", **MP, "anticipation": 1, "drop_cohorts": [2004]},
+    "castle": {"data": "castle", **CA},
+    "castle_covariates": {
+        "data": "castle",
+        **CA,
+        "covariates": ["l_police", "unemployrt", "l_income", "poverty"],
+    },
+    "castle_weights": {"data": "castle", **CA, "weights": "popwt"},
+}
+
+
+def sun_abraham_fixtures() -> dict[str, Any]:
+    frames = {"mpdta": mpdta(), "castle": castle()}
+    out: dict[str, Any] = {}
+    for name, spec in CASES.items():
+        df = frames[spec["data"]]
+        if spec.get("last_treated"):
+            df = last_treated(df, spec["time"], spec["cohort"])
+        if spec.get("drop_cohorts"):
+            # cohorts without a period before g - anticipation: outcomelab drops their units (as
+            # att_gt and R did do); diff-diff would keep them and lose its reference period
+            df = df[~df[spec["cohort"]].isin(spec["drop_cohorts"])]
+        entry: dict[str, Any] = {"spec": spec, "diff_diff": dd_sun_abraham(df, spec)}
+        if not spec.get("anticipation"):
+            entry["pyfixest"] = pf_saturated(df, spec)
+            if not spec.get("covariates") and not spec.get("weights"):
+                entry["pyfixest_event_study"] = pf_event_study_saturated(df, spec)
+        out[name] = entry
+    return out
+
+
+def main() -> None:
+    warnings.simplefilter("ignore")
+    import diff_diff
+    import pyfixest
+
+    expected = {
+        "versions": {"diff_diff": diff_diff.__version__, "pyfixest": pyfixest.__version__},
+        "sun_abraham": sun_abraham_fixtures(),
+    }
+    (HERE / "expected.json").write_text(json.dumps(expected, indent=1, default=float) + "\n")
+
+
+if __name__ == "__main__":
+    main()
