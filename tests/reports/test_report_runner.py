@@ -8,8 +8,8 @@ import nbformat
 import pytest
 
 from outcomelab.errors import ParameterError, ReportError, SchemaError
-from outcomelab.reports import api, evaluate
-from outcomelab.reports.kernel import KERNEL_NAME, _resolved_executable, ensure_kernel
+from outcomelab.reports import api, evaluate, kernel
+from outcomelab.reports.kernel import KERNEL_ENV, KERNEL_NAME, _resolved_executable, ensure_kernel
 from outcomelab.reports.runner import execute_template, failing_section
 
 
@@ -60,6 +60,27 @@ def test_kernel_is_registered_for_this_interpreter() -> None:
     assert _resolved_executable(KERNEL_NAME) == sys.executable
 
 
+def test_kernel_spec_without_the_single_thread_environment_is_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import sys
+
+    # an older spec (the same interpreter and command, no environment) in a private data folder
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "prefix"))
+    folder = tmp_path / "prefix" / "share" / "jupyter" / "kernels" / "scale-probe"
+    folder.mkdir(parents=True)
+    old = {"argv": kernel._kernel_argv(), "display_name": "old", "language": "python"}
+    (folder / "kernel.json").write_text(json.dumps(old))
+    monkeypatch.setattr(kernel, "KERNEL_NAME", "scale-probe")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "prefix" / "share" / "jupyter"))
+    assert kernel._resolved_env("scale-probe") == {}
+    assert ensure_kernel("scale-probe") == "scale-probe"
+    assert kernel._resolved_env("scale-probe") == KERNEL_ENV
+    assert json.loads((folder / "kernel.json").read_text())["env"] == KERNEL_ENV
+
+
 def _template(tmp_path: Path, failing: str) -> Path:
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("x = 1")
@@ -93,6 +114,18 @@ def test_failing_cell_names_its_section_and_keeps_the_partial_notebook(tmp_path:
     # the cells before the failure ran, the one after did not
     executed = [c.get("execution_count") for c in nb.cells if c.cell_type == "code"]
     assert executed[-1] is None and executed[1] is not None
+
+
+@pytest.mark.notebook
+def test_report_kernel_runs_blas_on_one_thread(tmp_path: Path) -> None:
+    template = _template(tmp_path, "import os; env = {k: os.environ.get(k) for k in sorted(ENV)}")
+    nb = nbformat.read(template, as_version=4)
+    nb.cells[-1].source = "print(env)"
+    nbformat.write(nb, template)
+    output = tmp_path / "out.ipynb"
+    execute_template(template, output, {"x": 2, "ENV": sorted(KERNEL_ENV)}, timeout=60)
+    printed = nbformat.read(output, as_version=4).cells[-1].outputs[0]["text"]
+    assert printed.strip() == repr(dict(sorted(KERNEL_ENV.items())))
 
 
 @pytest.mark.notebook

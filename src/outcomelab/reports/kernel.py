@@ -6,6 +6,11 @@ machine) or a kernel that silently starts another Python without outcomelab inst
 interpreter (``sys.executable``), writes it into the environment's own ``share/jupyter/kernels``
 (or the user's Jupyter data folder when the environment is read-only) and checks that Jupyter
 resolves the name to this interpreter.
+
+The kernel runs the linear algebra of one report on one thread (:data:`KERNEL_ENV`): a report's
+matrices are small (cells x units), and a multi-threaded BLAS on a machine whose cores are busy
+(parallel batch workers, other users) spins for up to a second per product, where one thread
+takes milliseconds (``benchmarks/report.py``).
 """
 
 from __future__ import annotations
@@ -18,10 +23,14 @@ from pathlib import Path
 
 from outcomelab.errors import ReportError
 
-__all__ = ["KERNEL_NAME", "ensure_kernel"]
+__all__ = ["KERNEL_ENV", "KERNEL_NAME", "ensure_kernel"]
 
 #: name of the kernelspec report templates are executed with
 KERNEL_NAME = "outcomelab"
+
+#: environment of the report kernel: single-threaded BLAS (OpenBLAS, MKL, OpenMP builds); a
+#: 22,000 x 36 Gram matrix took 1.03 s with two OpenBLAS threads at load 7 and 0.0065 s with one
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
 def _kernel_argv() -> list[str]:
@@ -42,6 +51,7 @@ def _spec_dict() -> dict[str, object]:
         "argv": _kernel_argv(),
         "display_name": f"outcomelab ({Path(sys.prefix).name})",
         "language": "python",
+        "env": dict(KERNEL_ENV),
         "metadata": {"debugger": False},
     }
 
@@ -52,6 +62,16 @@ def _resolved_argv(name: str) -> list[str] | None:
 
     try:
         return list(KernelSpecManager().get_kernel_spec(name).argv)
+    except NoSuchKernel:
+        return None
+
+
+def _resolved_env(name: str) -> dict[str, str] | None:
+    """The environment kernel ``name`` sets, as Jupyter resolves it (None: no such kernel)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        return dict(KernelSpecManager().get_kernel_spec(name).env)
     except NoSuchKernel:
         return None
 
@@ -106,7 +126,7 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
     """
     ours = name == KERNEL_NAME
     if _same_interpreter(_resolved_executable(name)) and (
-        not ours or _resolved_argv(name) == _kernel_argv()
+        not ours or (_resolved_argv(name) == _kernel_argv() and _resolved_env(name) == KERNEL_ENV)
     ):
         return name
     from jupyter_core.paths import jupyter_data_dir
