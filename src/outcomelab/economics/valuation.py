@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from outcomelab._checks import check_probability
 from outcomelab.economics.discounting import discount_factors
@@ -408,7 +408,7 @@ def value(
     returns_pv = beta @ coef_all
     npv = returns_pv - cost_all
     sd = np.sqrt(np.maximum(np.einsum("jp,jk,kp->p", coef_all, sigma, coef_all), 0.0))
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(special.ndtri(0.5 + level / 2))  # = scipy.stats.norm.ppf, without its import
 
     if draws > 0:
         rng = np.random.default_rng(seed)
@@ -458,7 +458,8 @@ def value(
                 "npv_high_analytic": float(npv[i] + z * sd[i]),
                 "prob_ahead": float(prob[i]),
                 "prob_ahead_analytic": float(
-                    stats.norm.sf(0, loc=npv[i], scale=sd[i]) if sd[i] > 0 else float(npv[i] > 0)
+                    # P(NPV > 0) = scipy.stats.norm.sf(0, loc=npv, scale=sd), without its import
+                    special.ndtr(npv[i] / sd[i]) if sd[i] > 0 else float(npv[i] > 0)
                 ),
             }
         )
