@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -75,9 +76,9 @@ class Setup:
         """The event time at which the follow-up is read."""
         return event_time(self.settings.follow_up_months, self.panel)
 
-    @property
+    @cached_property
     def persons(self) -> pd.DataFrame:
-        """One row per unit of the panel."""
+        """One row per unit of the panel (made once: every step reads it)."""
         return self.panel.drop_duplicates("unit")
 
     @property
