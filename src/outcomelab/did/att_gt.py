@@ -18,11 +18,10 @@ from outcomelab._checks import (
     require_dataframe,
 )
 from outcomelab.did._panel_arrays import PanelArrays, panel_arrays
-from outcomelab.did.aggregation import aggregate_group_time, group_time_table
+from outcomelab.did.assemble import group_time_result
 from outcomelab.did.drdid_core import estimate_cells
 from outcomelab.did.group_time import GroupTimeResult
 from outcomelab.did.influence import GroupTimeState
-from outcomelab.did.pretest import wald_pretest
 from outcomelab.errors import (
     EmptyGroupError,
     EstimationError,
@@ -30,7 +29,7 @@ from outcomelab.errors import (
     ParameterError,
     SingularDesignError,
 )
-from outcomelab.results.estimability import check_outcome_varies, check_standard_error
+from outcomelab.results.estimability import check_outcome_varies
 
 __all__ = ["att_gt"]
 
@@ -564,12 +563,6 @@ def att_gt(
     )
     n_clusters = pa.n_units if pa.cluster is None else int(pa.cluster.max()) + 1
     notes_t = (*rule_notes, *_notes(pa, plan, est, covs, cluster_col, n_clusters, dropped_cells))
-    method_label = f"att_gt/{opts.method}"
-    headline = aggregate_group_time(
-        state, "simple", alpha=opts.alpha, outcome=outcome, method=method_label, notes=notes_t
-    )
-    check_standard_error(headline.std_error, spread, outcome)
-    table, crit = group_time_table(state, opts.alpha)
     glist = plan.codes_list[1:]
     diagnostics = {
         "n_units": pa.n_units,
@@ -591,27 +584,14 @@ def att_gt(
         "cluster": cluster_col,
         "n_clusters": n_clusters,
         "weights": weights,
-        "uniform_critical_value": crit,
-        "pretest": wald_pretest(state).to_dict(),
     }
-    return GroupTimeResult(
-        estimate=headline.estimate,
-        std_error=headline.std_error,
-        conf_low=headline.conf_low,
-        conf_high=headline.conf_high,
-        p_value=headline.p_value,
-        n_treated=int((coh > 0).sum()),
-        n_control=state.n_control,
-        method=method_label,
-        estimand=(
-            "ATT(g,t) = E[Y_t(g) - Y_t(0) | G = g] per cohort g and period t; headline: their "
-            "cohort-size weighted average over post-treatment cells"
-        ),
+    return group_time_result(
+        state,
         outcome=outcome,
+        method=f"att_gt/{opts.method}",
         alpha=opts.alpha,
-        terms=table,
-        diagnostics=diagnostics,
         notes=notes_t,
-        state=state,
-        critical_value=crit,
+        spread=spread,
+        n_treated=int((coh > 0).sum()),
+        diagnostics=diagnostics,
     )

@@ -20,15 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from outcomelab.did.aggregation import aggregate_group_time, group_time_table
+from outcomelab.did.assemble import group_time_result
 from outcomelab.did.att_gt import BasePeriod, ControlGroup, Method, _cells, _check_options
 from outcomelab.did.drdid_core import OVERLAP_LIMIT, TRIM_LEVEL
 from outcomelab.did.group_time import GroupTimeResult
 from outcomelab.did.influence import GroupTimeState
 from outcomelab.did.moments import CohortMoments, MomentsSource, cohort_moments
-from outcomelab.did.pretest import wald_pretest
 from outcomelab.errors import EmptyGroupError
-from outcomelab.results.estimability import check_spread, check_standard_error
+from outcomelab.results.estimability import check_spread
 
 __all__ = ["att_gt_moments", "group_time_state_from_moments"]
 
@@ -58,6 +57,98 @@ def _overlap_reason(share: float, method: Method, where: str) -> str | None:
             "has a propensity score above 0.995 and is trimmed; use more comparison units."
         )
     return None
+
+
+@dataclass
+class _CellPlan:
+    """Which cells are kept (in the table) and estimated, and why the others are not."""
+
+    kept: list[int]
+    estimable: list[_Cell]
+    skipped: list[str]
+    dropped: list[dict[str, Any]]
+    used_as_control: np.ndarray
+
+
+def _plan_cells(
+    mom: CohortMoments,
+    cells: list[tuple[float, float, float]],
+    control_group: ControlGroup,
+    anticipation: int,
+    method: Method,
+) -> _CellPlan:
+    """Each cell's comparison cohorts and period contrast; cells without comparison units are
+    skipped, cells failing R did's overlap guard dropped (with the reason)."""
+    codes = {float(c): i for i, c in enumerate(mom.cohorts)}
+    tindex = {float(p): i for i, p in enumerate(mom.periods)}
+    sizes = mom.counts.astype(np.float64)
+    plan = _CellPlan([], [], [], [], np.zeros(len(mom.cohorts), dtype=bool))
+    for k, (g, t, b) in enumerate(cells):
+        if t == b:
+            plan.kept.append(k)  # reference cell of a universal base: effect 0 by construction
+            continue
+        if control_group == "never_treated":
+            ctrl = [0.0]
+        else:
+            limit = max(t, b) + anticipation
+            # as att_gt: never treated (listed even when absent) and cohorts not yet treated
+            ctrl = [0.0, *(float(c) for c in mom.cohorts if c > limit and c != g)]
+        ctrl_idx = np.array([codes[c] for c in ctrl if c in codes], dtype=np.int64)
+        if ctrl_idx.size == 0:
+            plan.skipped.append(f"ATT({g:g},{t:g})")
+            continue
+        plan.used_as_control[ctrl_idx] = True
+        gi = codes[g]
+        share = sizes[gi] / (sizes[gi] + sizes[ctrl_idx].sum())
+        listed = ", ".join(f"{c:g}" for c in ctrl)
+        where = f"the sample of cohort {g:g} and comparison cohorts {listed}"
+        reason = _overlap_reason(float(share), method, where)
+        if reason is not None:
+            plan.dropped.append(
+                {"cell": f"ATT({g:g},{t:g})", "group": g, "time": t, "reason": reason}
+            )
+            continue
+        contrast = np.zeros(mom.periods.size)
+        contrast[tindex[t]] += 1.0
+        contrast[tindex[b]] -= 1.0
+        plan.kept.append(k)
+        plan.estimable.append(_Cell(k=len(plan.kept) - 1, g=gi, ctrl=ctrl_idx, contrast=contrast))
+    return plan
+
+
+def _influence_moments(
+    mom: CohortMoments, estimable: list[_Cell], n_cells: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ATT of each kept cell, the Gram matrix of the influence functions and their cohort sums
+    (zero rows for reference cells)."""
+    n = mom.n_units
+    sizes = mom.counts.astype(np.float64)
+    n_coh = len(mom.cohorts)
+    att = np.zeros(n_cells)
+    # coef[k, c]: the influence function of cell k is coef[k, c] (dY_i - centre[k, c]) in cohort c
+    coef = np.zeros((n_cells, n_coh))
+    centre = np.zeros((n_cells, n_coh))
+    contrasts = np.zeros((n_cells, mom.periods.size))
+    for cell in estimable:
+        changes = mom.means @ cell.contrast  # mean outcome change of every cohort
+        n_c = sizes[cell.ctrl].sum()
+        m_g = float(changes[cell.g])
+        m_c = float(sizes[cell.ctrl] @ changes[cell.ctrl]) / n_c
+        att[cell.k] = m_g - m_c
+        coef[cell.k, cell.g] = n / sizes[cell.g]
+        coef[cell.k, cell.ctrl] = -n / n_c
+        centre[cell.k, cell.g] = m_g
+        centre[cell.k, cell.ctrl] = m_c
+        contrasts[cell.k] = cell.contrast
+    gram = np.zeros((n_cells, n_cells))
+    cohort_sums = np.zeros((n_cells, n_coh))
+    for c in range(n_coh):
+        a = coef[:, c][:, None] * contrasts  # (K, T): the cells' weights on cohort c's outcomes
+        # sum over the cohort's units of (a y_i - coef * centre): centred part + mean offset
+        offset = coef[:, c] * (contrasts @ mom.means[c] - centre[:, c])
+        gram += a @ mom.comoments[c] @ a.T + sizes[c] * np.outer(offset, offset)
+        cohort_sums[:, c] = sizes[c] * offset
+    return att, gram, cohort_sums
 
 
 def group_time_state_from_moments(
@@ -92,74 +183,14 @@ def group_time_state_from_moments(
     dropped
         Cells left out by the overlap guard, with the reason.
     """
-    n = mom.n_units
-    codes = {float(c): i for i, c in enumerate(mom.cohorts)}
-    tindex = {float(p): i for i, p in enumerate(mom.periods)}
-    sizes = mom.counts.astype(np.float64)
-    kept: list[int] = []
-    estimable: list[_Cell] = []
-    skipped: list[str] = []
-    dropped: list[dict[str, Any]] = []
-    used_as_control = np.zeros(len(mom.cohorts), dtype=bool)
-    for k, (g, t, b) in enumerate(cells):
-        if t == b:
-            kept.append(k)  # reference cell of a universal base: effect 0 by construction
-            continue
-        if control_group == "never_treated":
-            ctrl = [0.0]
-        else:
-            limit = max(t, b) + anticipation
-            # as att_gt: never treated (listed even when absent) and cohorts not yet treated
-            ctrl = [0.0, *(float(c) for c in mom.cohorts if c > limit and c != g)]
-        ctrl_idx = np.array([codes[c] for c in ctrl if c in codes], dtype=np.int64)
-        if ctrl_idx.size == 0:
-            skipped.append(f"ATT({g:g},{t:g})")
-            continue
-        used_as_control[ctrl_idx] = True
-        gi = codes[g]
-        share = sizes[gi] / (sizes[gi] + sizes[ctrl_idx].sum())
-        listed = ", ".join(f"{c:g}" for c in ctrl)
-        where = f"the sample of cohort {g:g} and comparison cohorts {listed}"
-        reason = _overlap_reason(float(share), method, where)
-        if reason is not None:
-            dropped.append({"cell": f"ATT({g:g},{t:g})", "group": g, "time": t, "reason": reason})
-            continue
-        contrast = np.zeros(mom.periods.size)
-        contrast[tindex[t]] += 1.0
-        contrast[tindex[b]] -= 1.0
-        kept.append(k)
-        estimable.append(_Cell(k=len(kept) - 1, g=gi, ctrl=ctrl_idx, contrast=contrast))
-    if not estimable:
+    plan = _plan_cells(mom, cells, control_group, anticipation, method)
+    if not plan.estimable:
         raise EmptyGroupError(
             "No group-time cell can be estimated (no cell has comparison units, or every cell "
             "fails the overlap guard); add never-treated units."
         )
-    n_cells, n_coh = len(kept), len(mom.cohorts)
-    att = np.zeros(n_cells)
-    # coef[k, c]: the influence function of cell k is coef[k, c] (dY_i - centre[k, c]) in cohort c
-    coef = np.zeros((n_cells, n_coh))
-    centre = np.zeros((n_cells, n_coh))
-    contrasts = np.zeros((n_cells, mom.periods.size))
-    for cell in estimable:
-        changes = mom.means @ cell.contrast  # mean outcome change of every cohort
-        n_c = sizes[cell.ctrl].sum()
-        m_g = float(changes[cell.g])
-        m_c = float(sizes[cell.ctrl] @ changes[cell.ctrl]) / n_c
-        att[cell.k] = m_g - m_c
-        coef[cell.k, cell.g] = n / sizes[cell.g]
-        coef[cell.k, cell.ctrl] = -n / n_c
-        centre[cell.k, cell.g] = m_g
-        centre[cell.k, cell.ctrl] = m_c
-        contrasts[cell.k] = cell.contrast
-    gram = np.zeros((n_cells, n_cells))
-    cohort_sums = np.zeros((n_cells, n_coh))
-    for c in range(n_coh):
-        a = coef[:, c][:, None] * contrasts  # (K, T): the cells' weights on cohort c's outcomes
-        # sum over the cohort's units of (a y_i - coef * centre): centred part + mean offset
-        offset = coef[:, c] * (contrasts @ mom.means[c] - centre[:, c])
-        gram += a @ mom.comoments[c] @ a.T + sizes[c] * np.outer(offset, offset)
-        cohort_sums[:, c] = sizes[c] * offset
-    cell_arr = np.asarray(cells, dtype=np.float64)[kept]
+    att, gram, cohort_sums = _influence_moments(mom, plan.estimable, len(plan.kept))
+    cell_arr = np.asarray(cells, dtype=np.float64)[plan.kept]
     state = GroupTimeState(
         group=cell_arr[:, 0],
         time=cell_arr[:, 1],
@@ -172,15 +203,15 @@ def group_time_state_from_moments(
         bootstrap=None,
         bootstrap_weights=bootstrap_weights,
         seed=seed,
-        n_control=int(mom.counts[used_as_control].sum()),
+        n_control=int(mom.counts[plan.used_as_control].sum()),
         cluster_codes=None,
         unit_weights=None,
         gram=gram,
         cohort_values=mom.cohorts,
-        cohort_cross=np.diag(sizes),
+        cohort_cross=np.diag(mom.counts.astype(np.float64)),
         cohort_sums=cohort_sums,
     )
-    return state, skipped, dropped
+    return state, plan.skipped, plan.dropped
 
 
 def _notes(mom: CohortMoments, skipped: list[str], dropped: list[dict[str, Any]]) -> list[str]:
@@ -339,13 +370,6 @@ def att_gt_moments(
         method=opts.method,
         seed=opts.seed,
     )
-    notes_t = tuple(_notes(mom, skipped, dropped))
-    method_label = f"att_gt/{opts.method}"
-    headline = aggregate_group_time(
-        state, "simple", alpha=opts.alpha, outcome=outcome, method=method_label, notes=notes_t
-    )
-    check_standard_error(headline.std_error, spread, outcome)
-    table, crit = group_time_table(state, opts.alpha)
     sizes = dict(zip(mom.cohorts, mom.counts, strict=True))
     diagnostics = {
         "n_units": mom.n_units,
@@ -367,28 +391,15 @@ def att_gt_moments(
         "cluster": None,
         "n_clusters": mom.n_units,
         "weights": None,
-        "uniform_critical_value": crit,
-        "pretest": wald_pretest(state).to_dict(),
         "sufficient_statistics": True,
     }
-    return GroupTimeResult(
-        estimate=headline.estimate,
-        std_error=headline.std_error,
-        conf_low=headline.conf_low,
-        conf_high=headline.conf_high,
-        p_value=headline.p_value,
-        n_treated=int(mom.counts[mom.cohorts > 0].sum()),
-        n_control=state.n_control,
-        method=method_label,
-        estimand=(
-            "ATT(g,t) = E[Y_t(g) - Y_t(0) | G = g] per cohort g and period t; headline: their "
-            "cohort-size weighted average over post-treatment cells"
-        ),
+    return group_time_result(
+        state,
         outcome=outcome,
+        method=f"att_gt/{opts.method}",
         alpha=opts.alpha,
-        terms=table,
+        notes=tuple(_notes(mom, skipped, dropped)),
+        spread=spread,
+        n_treated=int(mom.counts[mom.cohorts > 0].sum()),
         diagnostics=diagnostics,
-        notes=notes_t,
-        state=state,
-        critical_value=crit,
     )
