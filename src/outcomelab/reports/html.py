@@ -5,10 +5,18 @@ outputs of cells tagged ``remove_output`` are removed, so nothing that could sho
 reaches the page; stderr streams (warnings) are dropped too. Figures stay inlined as base64 PNG. A
 small stylesheet makes the page readable on screen and clean on paper. The page runs no script and
 loads nothing from a network (:func:`outcomelab.webpage.with_csp`, policy ``report``).
+
+The standard templates' pages are built directly (:func:`page_from_outputs`): every visible
+output of their cells is HTML, so the page is nbconvert's ``lab`` markup for those cells with
+nbconvert's own ``lab`` stylesheets, without importing nbconvert, compiling its templates and
+parsing the page again (2-5 s of a report's 10-40 s; ``benchmarks/report.py``). A notebook
+with anything else to show (a visible Markdown cell, a plain-text or image output) goes through
+nbconvert as before.
 """
 
 from __future__ import annotations
 
+import html as html_text
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +24,7 @@ import nbformat
 
 from outcomelab.webpage import with_csp
 
-__all__ = ["REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS", "export_html"]
+__all__ = ["REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS", "export_html", "page_from_outputs"]
 
 #: cells with these tags are left out of the HTML entirely
 REMOVE_CELL_TAGS = ("remove_cell", "private", "parameters", "injected-parameters")
@@ -72,6 +80,107 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+#: what nbconvert's lab template adds to its stylesheets for a page without code
+_LAB_PAGE_STYLE = """
+<style type="text/css">
+* { -webkit-print-color-adjust: exact; }
+.jp-Collapser { display: none; }
+@page { margin: 0.5in; }
+@media print { .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { display: block; } }
+</style>
+"""
+
+
+def _lab_stylesheets() -> list[str] | None:
+    """nbconvert's ``lab`` stylesheets (light theme) as installed, or None when not found."""
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("nbconvert", "templates", "lab", "static"):
+        files = [Path(folder) / "index.css", Path(folder) / "theme-light.css"]
+        if all(f.is_file() for f in files):
+            return [f.read_text(encoding="utf-8") for f in files]
+    return None
+
+
+def _visible_html(
+    nb: nbformat.NotebookNode,
+) -> list[tuple[nbformat.NotebookNode, list[str]]] | None:
+    """The visible code cells with their HTML outputs, or None when a visible cell shows
+    anything but HTML (nbconvert renders those)."""
+    hidden = set(REMOVE_CELL_TAGS)
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & hidden:
+            continue
+        if cell.cell_type != "code":
+            return None
+        outputs = [] if tags & set(REMOVE_OUTPUT_TAGS) else cell.get("outputs", [])
+        shown = []
+        for output in outputs:
+            data = output.get("data", {})
+            if output.get("output_type") != "display_data" or "text/html" not in data:
+                return None
+            value = data["text/html"]
+            shown.append(value if isinstance(value, str) else "".join(value))
+        cells.append((cell, shown))
+    return cells
+
+
+def _cell_markup(cell: nbformat.NotebookNode, shown: list[str]) -> str:
+    """nbconvert's ``lab`` markup of a code cell without its input."""
+    tags = " ".join(f"celltag_{t}" for t in cell.get("metadata", {}).get("tags", []))
+    classes = "jp-Cell jp-CodeCell jp-Notebook-cell" + ("" if shown else " jp-mod-noOutputs")
+    classes += " jp-mod-noInput" + (f" {tags}" if tags else "")
+    cell_id = html_text.escape(str(cell.get("id", "")), quote=True)
+    head = f'<div class="{html_text.escape(classes, quote=True)}" id="cell-id={cell_id}">\n'
+    if not shown:
+        return head + "</div>"
+    children = "".join(
+        '<div class="jp-OutputArea-child">\n<div class="jp-RenderedHTMLCommon jp-RenderedHTML '
+        f'jp-OutputArea-output" data-mime-type="text/html" tabindex="0">\n{value}\n</div>\n'
+        "</div>\n"
+        for value in shown
+    )
+    return (
+        f'{head}<div class="jp-Cell-outputWrapper">\n'
+        '<div class="jp-Collapser jp-OutputCollapser jp-Cell-outputCollapser">\n</div>\n'
+        f'<div class="jp-OutputArea jp-Cell-outputArea">\n{children}</div>\n</div>\n</div>'
+    )
+
+
+def page_from_outputs(nb: nbformat.NotebookNode, *, title: str, lang: str) -> str | None:
+    """The page of a notebook whose visible outputs are all HTML, built without nbconvert.
+
+    The body is nbconvert's ``lab`` markup of the visible cells (inputs hidden), the head holds
+    nbconvert's ``lab`` stylesheets and :data:`STYLE`; the result is the page
+    :func:`export_html` would get from nbconvert, less its code-highlighting, MathJax and
+    Mermaid parts (no code, no formulas, no scripts on a report page).
+
+    Returns
+    -------
+    str or None
+        The page, or None when a visible cell shows something else than HTML, or nbconvert's
+        stylesheets are not installed (then nbconvert must render it).
+    """
+    cells = _visible_html(nb)
+    sheets = _lab_stylesheets() if cells is not None else None
+    if cells is None or sheets is None:
+        return None
+    styles = "".join(f'<style type="text/css">\n{sheet}\n</style>\n' for sheet in sheets)
+    body = "".join(_cell_markup(cell, shown) for cell, shown in cells)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_text.escape(lang, quote=True)}">\n<head>\n'
+        '<meta charset="utf-8"/>\n'
+        '<meta content="width=device-width, initial-scale=1.0" name="viewport"/>\n'
+        f"<title>{html_text.escape(title, quote=False)}</title>\n{styles}{_LAB_PAGE_STYLE}"
+        f"{STYLE}</head>\n"
+        '<body class="jp-Notebook" data-jp-theme-light="true" '
+        'data-jp-theme-name="JupyterLab Light">\n'
+        f"<main>{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
 def export_html(
     notebook: str | Path, html_path: str | Path, *, title: str = "Report", lang: str = "en"
 ) -> Path:
@@ -93,11 +202,16 @@ def export_html(
     pathlib.Path
         ``html_path``.
     """
+    nb = _clean(nbformat.read(str(notebook), as_version=4))
+    out = Path(html_path)
+    page = page_from_outputs(nb, title=title, lang=lang)
+    if page is not None:
+        out.write_text(with_csp(page, "report"), encoding="utf-8")
+        return out
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
 
-    nb = _clean(nbformat.read(str(notebook), as_version=4))
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
@@ -111,6 +225,5 @@ def export_html(
     resources: dict[str, Any] = {"metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = body.replace("</head>", STYLE + "</head>", 1)
-    out = Path(html_path)
     out.write_text(with_csp(body, "report"), encoding="utf-8")
     return out
