@@ -173,30 +173,9 @@ def honest_did(
     check_probability("alpha", alpha)
     b = np.asarray(betahat, dtype=float).ravel()
     s = np.asarray(sigma, dtype=float)
+    _check_event_study(b, s, method, num_pre, num_post)
+    lv = _l_vector(l_vec, num_post)
     n = num_pre + num_post
-    if b.shape != (n,) or s.shape != (n, n):
-        raise InputError(
-            f"`betahat` has {b.size} values and `sigma` is {s.shape[0]}x{s.shape[-1]}, but "
-            f"num_pre + num_post = {n}; pass the event-study coefficients without the reference "
-            "period."
-        )
-    if not np.all(np.isfinite(b)) or not np.all(np.isfinite(s)):
-        raise InputError("`betahat` and `sigma` must be finite numbers.")
-    if not np.allclose(s, s.T, atol=1e-10 * max(1.0, float(np.abs(s).max()))):
-        raise InputError("`sigma` is not symmetric; pass the covariance matrix of `betahat`.")
-    if np.linalg.eigvalsh((s + s.T) / 2).min() < -1e-10 * max(1.0, float(np.abs(s).max())):
-        raise InputError("`sigma` is not positive semi-definite; pass a covariance matrix.")
-    need = 2 if method == "smoothness" else 1
-    if num_pre < need or num_post < 1:
-        raise InputError(
-            f"{method} needs at least {need} pre-treatment coefficient(s) and one post-treatment "
-            f"one; got num_pre={num_pre}, num_post={num_post}."
-        )
-    lv = np.zeros(num_post) if l_vec is None else np.asarray(l_vec, dtype=float).ravel()
-    if l_vec is None:
-        lv[0] = 1.0
-    if lv.shape != (num_post,):
-        raise InputError(f"`l_vec` must have num_post = {num_post} values; got {lv.size}.")
     post = slice(num_pre, n)
     theta = float(lv @ b[post])
     sd_theta = float(np.sqrt(lv @ s[post, post] @ lv))
@@ -209,38 +188,11 @@ def honest_did(
     ms = np.asarray(list(m_values), dtype=float)
     if (ms < 0).any():
         raise ParameterError("`m_values` must be zero or positive.")
-    rows = []
     if method == "smoothness":
-        for m in ms:
-            fl = optimal_flci(s, num_pre, num_post, lv, float(m), alpha)
-            centre = float(fl.weights @ b)
-            rows.append((m, centre - fl.half_length, centre + fl.half_length, "FLCI"))
+        rows = _smoothness_rows(b, s, num_pre, num_post, lv, ms, alpha)
     else:
         grid = np.linspace(-20 * sd_theta, 20 * sd_theta, grid_points)
-        kappa = alpha / 10
-        for m in ms:
-            accept = np.zeros(grid_points, dtype=bool)
-            for s_loc in range(-(num_pre - 1), 1):
-                for positive in (True, False):
-                    rng = np.random.default_rng(seed)
-                    accept |= _rm_piece_grid(
-                        b,
-                        s,
-                        num_pre,
-                        num_post,
-                        lv,
-                        float(m),
-                        s_loc,
-                        positive,
-                        grid,
-                        alpha,
-                        kappa,
-                        rng,
-                    )
-            if accept.any():
-                rows.append((m, float(grid[accept].min()), float(grid[accept].max()), "C-LF"))
-            else:
-                rows.append((m, np.nan, np.nan, "C-LF"))
+        rows = _rm_rows(b, s, num_pre, num_post, lv, ms, grid, alpha, seed)
     table = pd.DataFrame(rows, columns=["m", "lb", "ub", "ci_method"])
     return HonestResult(
         method=method,
@@ -360,3 +312,87 @@ def _event_study_parts(result: Any) -> tuple[pd.DataFrame, np.ndarray]:
             "estimators call honest_did(betahat, sigma, num_pre=..., num_post=...) directly."
         )
     return tidy[["event_time", "estimate"]].copy(), np.asarray(cov, dtype=float)
+
+
+def _check_event_study(
+    b: np.ndarray, s: np.ndarray, method: str, num_pre: int, num_post: int
+) -> None:
+    """Sizes, finiteness, symmetry and semi-definiteness of the coefficients and covariance."""
+    n = num_pre + num_post
+    if b.shape != (n,) or s.shape != (n, n):
+        raise InputError(
+            f"`betahat` has {b.size} values and `sigma` is {s.shape[0]}x{s.shape[-1]}, but "
+            f"num_pre + num_post = {n}; pass the event-study coefficients without the reference "
+            "period."
+        )
+    if not np.all(np.isfinite(b)) or not np.all(np.isfinite(s)):
+        raise InputError("`betahat` and `sigma` must be finite numbers.")
+    if not np.allclose(s, s.T, atol=1e-10 * max(1.0, float(np.abs(s).max()))):
+        raise InputError("`sigma` is not symmetric; pass the covariance matrix of `betahat`.")
+    if np.linalg.eigvalsh((s + s.T) / 2).min() < -1e-10 * max(1.0, float(np.abs(s).max())):
+        raise InputError("`sigma` is not positive semi-definite; pass a covariance matrix.")
+    need = 2 if method == "smoothness" else 1
+    if num_pre < need or num_post < 1:
+        raise InputError(
+            f"{method} needs at least {need} pre-treatment coefficient(s) and one post-treatment "
+            f"one; got num_pre={num_pre}, num_post={num_post}."
+        )
+
+
+def _l_vector(l_vec: Sequence[float] | None, num_post: int) -> np.ndarray:
+    """The weights of the post-treatment effects (default: the first post period)."""
+    if l_vec is None:
+        lv = np.zeros(num_post)
+        lv[0] = 1.0
+        return lv
+    lv = np.asarray(l_vec, dtype=float).ravel()
+    if lv.shape != (num_post,):
+        raise InputError(f"`l_vec` must have num_post = {num_post} values; got {lv.size}.")
+    return lv
+
+
+def _smoothness_rows(
+    b: np.ndarray,
+    s: np.ndarray,
+    num_pre: int,
+    num_post: int,
+    lv: np.ndarray,
+    ms: np.ndarray,
+    alpha: float,
+) -> list[tuple[float, float, float, str]]:
+    """Optimal FLCI for each ``M``."""
+    rows = []
+    for m in ms:
+        fl = optimal_flci(s, num_pre, num_post, lv, float(m), alpha)
+        centre = float(fl.weights @ b)
+        rows.append((float(m), centre - fl.half_length, centre + fl.half_length, "FLCI"))
+    return rows
+
+
+def _rm_rows(
+    b: np.ndarray,
+    s: np.ndarray,
+    num_pre: int,
+    num_post: int,
+    lv: np.ndarray,
+    ms: np.ndarray,
+    grid: np.ndarray,
+    alpha: float,
+    seed: int,
+) -> list[tuple[float, float, float, str]]:
+    """C-LF set for each ``Mbar``: the union over the polyhedra of ``Delta^RM``."""
+    kappa = alpha / 10
+    rows = []
+    for m in ms:
+        accept = np.zeros(len(grid), dtype=bool)
+        for s_loc in range(-(num_pre - 1), 1):
+            for positive in (True, False):
+                rng = np.random.default_rng(seed)
+                accept |= _rm_piece_grid(
+                    b, s, num_pre, num_post, lv, float(m), s_loc, positive, grid, alpha, kappa, rng
+                )
+        if accept.any():
+            rows.append((float(m), float(grid[accept].min()), float(grid[accept].max()), "C-LF"))
+        else:
+            rows.append((float(m), np.nan, np.nan, "C-LF"))
+    return rows

@@ -33,6 +33,111 @@ def _gram_row(a: np.ndarray, j: int, out: np.ndarray) -> None:  # pragma: no cov
             out[i] += arj * a[r, i]
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _start(
+    a: np.ndarray, b: np.ndarray, x: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """``A x``, ``A'A x`` and ``A'b`` without forming ``A'A`` (``O(rows * cols)``)."""
+    n, k = a.shape
+    ax = np.zeros(n)
+    for r in range(n):
+        s = 0.0
+        for j in range(k):
+            s += a[r, j] * x[j]
+        ax[r] = s
+    gx = np.zeros(k)
+    atb = np.zeros(k)
+    for r in range(n):
+        axr = ax[r]
+        br = b[r]
+        for j in range(k):
+            gx[j] += a[r, j] * axr
+            atb[j] += a[r, j] * br
+    return ax, gx, atb
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _vertex(
+    gx: np.ndarray, atb: np.ndarray, x: np.ndarray, eta: float
+) -> tuple[int, float, float, float]:  # pragma: no cover - compiled
+    """Half gradient ``g = A'(Ax - b) + eta x``: argmin, min, ``<g, x>`` and ``x'x``."""
+    best = 0
+    best_val = np.inf
+    gdotx = 0.0
+    xx = 0.0
+    for j in range(x.shape[0]):
+        g = gx[j] - atb[j] + eta * x[j]
+        gdotx += g * x[j]
+        xx += x[j] * x[j]
+        if g < best_val:
+            best_val = g
+            best = j
+    return best, best_val, gdotx, xx
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _line_search(
+    a: np.ndarray, ax: np.ndarray, best: int, slope: float, eta: float, dx2: float
+) -> float:  # pragma: no cover - compiled
+    """Exact step towards vertex ``best`` along ``d = e_best - x``, clipped to ``[0, 1]``."""
+    derr2 = 0.0
+    for r in range(ax.shape[0]):
+        e = a[r, best] - ax[r]
+        derr2 += e * e
+    step = -slope / (derr2 + eta * dx2)
+    return min(max(step, 0.0), 1.0)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _gram(
+    a: np.ndarray, best: int, slot: np.ndarray, rows: np.ndarray, spare: np.ndarray, used: int
+) -> tuple[np.ndarray, int]:  # pragma: no cover - compiled
+    """Row ``best`` of ``A'A`` from the cache (computed and cached on the first visit)."""
+    if slot[best] >= 0:
+        return rows[slot[best]], used
+    if used < rows.shape[0]:
+        slot[best] = used
+        _gram_row(a, best, rows[used])
+        return rows[used], used + 1
+    _gram_row(a, best, spare)
+    return spare, used
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _move(
+    x: np.ndarray, gx: np.ndarray, grow: np.ndarray, best: int, step: float
+) -> float:  # pragma: no cover - compiled
+    """``x <- (1 - step) x + step e_best`` and ``A'A x`` with it; returns the new ``x'x``."""
+    keep = 1.0 - step
+    xx = 0.0
+    for j in range(x.shape[0]):
+        gx[j] = keep * gx[j] + step * grow[j]
+        xj = keep * x[j]
+        x[j] = xj
+        xx += xj * xj
+    xb = x[best]
+    x[best] = xb + step
+    return xx + (xb + step) * (xb + step) - xb * xb
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _residual(
+    a: np.ndarray, b: np.ndarray, ax: np.ndarray, best: int, step: float
+) -> float:  # pragma: no cover - compiled
+    """Update ``A x`` after a step towards ``best``; returns ``||A x - b||^2``."""
+    err2 = 0.0
+    if step > 0.0:
+        for r in range(ax.shape[0]):
+            ax[r] += step * (a[r, best] - ax[r])
+            e = ax[r] - b[r]
+            err2 += e * e
+    else:
+        for r in range(ax.shape[0]):
+            e = ax[r] - b[r]
+            err2 += e * e
+    return err2
+
+
 @numba.njit(cache=True, nogil=True)
 def _fw_kernel(
     a: np.ndarray,
@@ -45,89 +150,26 @@ def _fw_kernel(
 ) -> tuple[np.ndarray, int, float]:  # pragma: no cover - compiled
     n, k = a.shape
     x = x0.copy()
-    ax = np.zeros(n)
-    for r in range(n):
-        s = 0.0
-        for j in range(k):
-            s += a[r, j] * x[j]
-        ax[r] = s
-    # gx = A'A x and atb = A'b without forming A'A: only the Gram rows of the vertices that
-    # Frank-Wolfe steps towards are ever needed, computed once each (O(rows * cols)).
-    gx = np.zeros(k)
-    atb = np.zeros(k)
-    for r in range(n):
-        axr = ax[r]
-        br = b[r]
-        for j in range(k):
-            gx[j] += a[r, j] * axr
-            atb[j] += a[r, j] * br
-    cap = min(k, _ROW_CACHE)
+    ax, gx, atb = _start(a, b, x)
+    # only the Gram rows of the vertices Frank-Wolfe steps towards are ever needed
     slot = np.full(k, -1)
-    rows = np.empty((cap, k))
+    rows = np.empty((min(k, _ROW_CACHE), k))
     spare = np.empty(k)
     used = 0
     prev = np.inf
     last = np.inf
     t = 0
     while t < max_iter:
-        # one pass: half gradient g = A'(Ax - b) + eta x, its argmin and <g, x>
-        best = 0
-        best_val = np.inf
-        gdotx = 0.0
-        xx = 0.0
-        for j in range(k):
-            g = gx[j] - atb[j] + eta * x[j]
-            gdotx += g * x[j]
-            xx += x[j] * x[j]
-            if g < best_val:
-                best_val = g
-                best = j
-        # direction d = e_best - x
-        dx2 = xx - 2.0 * x[best] + 1.0
+        best, best_val, gdotx, xx = _vertex(gx, atb, x, eta)
+        dx2 = xx - 2.0 * x[best] + 1.0  # ||e_best - x||^2
         step = 0.0
         t += 1
         if dx2 > 0.0:
-            derr2 = 0.0
-            for r in range(n):
-                e = a[r, best] - ax[r]
-                derr2 += e * e
-            step = -(best_val - gdotx) / (derr2 + eta * dx2)
-            if step < 0.0:
-                step = 0.0
-            elif step > 1.0:
-                step = 1.0
+            step = _line_search(a, ax, best, best_val - gdotx, eta, dx2)
             if step > 0.0:
-                if slot[best] >= 0:
-                    grow = rows[slot[best]]
-                elif used < cap:
-                    slot[best] = used
-                    grow = rows[used]
-                    _gram_row(a, best, grow)
-                    used += 1
-                else:
-                    grow = spare
-                    _gram_row(a, best, grow)
-                keep = 1.0 - step
-                xx = 0.0
-                for j in range(k):
-                    gx[j] = keep * gx[j] + step * grow[j]
-                    xj = keep * x[j]
-                    x[j] = xj
-                    xx += xj * xj
-                xb = x[best]
-                x[best] = xb + step
-                xx += (xb + step) * (xb + step) - xb * xb
-        err2 = 0.0
-        if step > 0.0:
-            for r in range(n):
-                ax[r] += step * (a[r, best] - ax[r])
-                e = ax[r] - b[r]
-                err2 += e * e
-        else:
-            for r in range(n):
-                e = ax[r] - b[r]
-                err2 += e * e
-        val = zeta2 * xx + err2 / n
+                grow, used = _gram(a, best, slot, rows, spare, used)
+                xx = _move(x, gx, grow, best, step)
+        val = zeta2 * xx + _residual(a, b, ax, best, step) / n
         prev = last
         last = val
         if t >= 2 and not (prev - last > min_decrease2):

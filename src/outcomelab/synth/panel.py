@@ -105,6 +105,29 @@ def wide_panel(
             "(the first treated period of each unit)."
         )
     require_columns(data, outcome=outcome, unit=unit, time=time, treatment=treatment, cohort=cohort)
+    wide = _outcome_matrix(data, outcome=outcome, unit=unit, time=time)
+    periods = wide.columns.to_numpy()
+    units = wide.index.to_numpy()
+    if treatment is not None:
+        start = _starts_from_treatment(data, units, unit=unit, time=time, treatment=treatment)
+    else:
+        start = _starts_from_cohort(data, units, periods, unit=unit, cohort=str(cohort))
+    ever = start >= 0
+    _check_groups(units, ever, start)
+    treated_rows = np.flatnonzero(ever)[np.argsort(start[ever], kind="stable")]
+    order = np.concatenate([np.flatnonzero(~ever), treated_rows])
+    y = np.ascontiguousarray(wide.to_numpy(dtype=float)[order])
+    return WidePanel(
+        y=y,
+        units=units[order],
+        periods=periods,
+        n0=int((~ever).sum()),
+        cohort_start=start[order][int((~ever).sum()) :],
+    )
+
+
+def _outcome_matrix(data: pd.DataFrame, *, outcome: str, unit: str, time: str) -> pd.DataFrame:
+    """Units x periods outcome table of a complete, balanced long panel."""
     check_numeric(data, "outcome", outcome)
     check_no_missing(data, "outcome", outcome)
     check_no_missing(data, "unit", unit)
@@ -124,43 +147,56 @@ def wide_panel(
             f"{rows_preview(bad.index)}); synthetic designs need every unit in every period. "
             "Drop those units or fill the gaps."
         )
-    periods = wide.columns.to_numpy()
-    units = wide.index.to_numpy()
-    if treatment is not None:
-        check_numeric(data, "treatment", treatment)
-        check_no_missing(data, "treatment", treatment)
-        d = data.pivot(index=unit, columns=time, values=treatment).sort_index(axis=1)
-        d = d.loc[units].to_numpy(dtype=float)
-        if not np.isin(d, (0.0, 1.0)).all():
-            raise InputError(f"`treatment` column {treatment!r} must hold only 0 and 1.")
-        if (np.diff(d, axis=1) < 0).any():
-            rows = units[(np.diff(d, axis=1) < 0).any(axis=1)]
+    return wide
+
+
+def _starts_from_treatment(
+    data: pd.DataFrame, units: np.ndarray, *, unit: str, time: str, treatment: str
+) -> np.ndarray:
+    """Column of each unit's first treated period (-1: never) from an absorbing 0/1 column."""
+    check_numeric(data, "treatment", treatment)
+    check_no_missing(data, "treatment", treatment)
+    d = data.pivot(index=unit, columns=time, values=treatment).sort_index(axis=1)
+    d = d.loc[units].to_numpy(dtype=float)
+    if not np.isin(d, (0.0, 1.0)).all():
+        raise InputError(f"`treatment` column {treatment!r} must hold only 0 and 1.")
+    if (np.diff(d, axis=1) < 0).any():
+        rows = units[(np.diff(d, axis=1) < 0).any(axis=1)]
+        raise InputError(
+            f"`treatment` switches off again for units {rows_preview(rows)}; these designs "
+            "need a treatment that stays on once it starts."
+        )
+    ever = d.max(axis=1) > 0
+    return np.where(ever, np.argmax(d > 0, axis=1), -1)
+
+
+def _starts_from_cohort(
+    data: pd.DataFrame, units: np.ndarray, periods: np.ndarray, *, unit: str, cohort: str
+) -> np.ndarray:
+    """Column of each unit's first treated period (-1: never) from a cohort column."""
+    c = data.groupby(unit)[cohort].agg(["min", "max"])
+    c = c.loc[units]
+    varies = (c["min"] != c["max"]) & c["min"].notna()
+    if varies.any():
+        raise InputError(
+            f"`cohort` differs between periods for units {rows_preview(c.index[varies])}; "
+            "give each unit one first treated period."
+        )
+    g = pd.to_numeric(c["min"], errors="coerce").fillna(0).to_numpy()
+    start = np.full(len(units), -1)
+    for i in np.flatnonzero(g > 0):
+        pos = np.flatnonzero(periods == g[i])
+        if pos.size == 0:
             raise InputError(
-                f"`treatment` switches off again for units {rows_preview(rows)}; these designs "
-                "need a treatment that stays on once it starts."
+                f"Unit {units[i]!r} has cohort {g[i]!r}, which is not an observed period "
+                f"({periods[0]!r} to {periods[-1]!r}); fix the cohort or extend the panel."
             )
-        ever = d.max(axis=1) > 0
-        start = np.where(ever, np.argmax(d > 0, axis=1), -1)
-    else:
-        c = data.groupby(unit)[str(cohort)].agg(["min", "max"])
-        c = c.loc[units]
-        varies = (c["min"] != c["max"]) & c["min"].notna()
-        if varies.any():
-            raise InputError(
-                f"`cohort` differs between periods for units {rows_preview(c.index[varies])}; "
-                "give each unit one first treated period."
-            )
-        g = pd.to_numeric(c["min"], errors="coerce").fillna(0).to_numpy()
-        ever = g > 0
-        start = np.full(len(units), -1)
-        for i in np.flatnonzero(ever):
-            pos = np.flatnonzero(periods == g[i])
-            if pos.size == 0:
-                raise InputError(
-                    f"Unit {units[i]!r} has cohort {g[i]!r}, which is not an observed period "
-                    f"({periods[0]!r} to {periods[-1]!r}); fix the cohort or extend the panel."
-                )
-            start[i] = int(pos[0])
+        start[i] = int(pos[0])
+    return start
+
+
+def _check_groups(units: np.ndarray, ever: np.ndarray, start: np.ndarray) -> None:
+    """Treated and never treated units both present, every treated unit with a pre-period."""
     if not ever.any():
         raise EmptyGroupError("No unit is ever treated; there is no effect to estimate.")
     if ever.all():
@@ -174,13 +210,3 @@ def wide_panel(
             f"Units {rows_preview(units[early])} are treated from the first period on, so they "
             "have no pre-treatment period to match on; drop them or extend the panel backwards."
         )
-    treated_rows = np.flatnonzero(ever)[np.argsort(start[ever], kind="stable")]
-    order = np.concatenate([np.flatnonzero(~ever), treated_rows])
-    y = np.ascontiguousarray(wide.to_numpy(dtype=float)[order])
-    return WidePanel(
-        y=y,
-        units=units[order],
-        periods=periods,
-        n0=int((~ever).sum()),
-        cohort_start=start[order][int((~ever).sum()) :],
-    )
