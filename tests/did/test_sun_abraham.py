@@ -35,7 +35,8 @@ def _mpdta(reference_table: Any) -> pd.DataFrame:
 def _castle() -> pd.DataFrame:
     causaldata = pytest.importorskip("causaldata", reason="castle ships in causaldata (dev dep)")
     df = causaldata.castle.load_pandas().data.copy()
-    df["popwt"] = df["popwt"].astype("float64")  # as the fixture script (float32 as shipped)
+    # float32 as shipped; the same numbers as float64, as the fixture script
+    df = df.astype({c: "float64" for c in df.select_dtypes("float32").columns})
     first = df.loc[df["post"] > 0].groupby("sid")["year"].min()
     df["cohort"] = df["sid"].map(first).fillna(0).astype(int)
     return df

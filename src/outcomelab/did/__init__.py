@@ -8,6 +8,7 @@ from outcomelab.did.did_2x2 import did_2x2
 from outcomelab.did.event_study_plot import event_study_plot
 from outcomelab.did.event_study_result import EventStudyResult
 from outcomelab.did.group_time import GroupTimeResult
+from outcomelab.did.imputation import imputation
 from outcomelab.did.pretest import PreTest
 from outcomelab.did.sun_abraham import sun_abraham
 from outcomelab.did.twfe import twfe
@@ -23,6 +24,7 @@ __all__ = [
     "bacon_decomposition",
     "did_2x2",
     "event_study_plot",
+    "imputation",
     "sun_abraham",
     "twfe",
 ]
