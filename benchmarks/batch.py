@@ -2,24 +2,49 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/batch.py [--n 50] [--participants 300] [--pool 1500]
+    flock /work/wt/bench.lock .venv/bin/python benchmarks/batch.py [--n 12] [--participants 300]
+        [--pool 1500]
 
 Each evaluation is the standard report on its own generated intervention (a different seed). The
 cache is cleared between configurations (``force=True``) so every configuration runs everything.
-Prints wall time, time per evaluation and the speed-up over one worker.
+Printed per configuration: wall time, CPU seconds of this process's tree (workers and their
+report kernels), time per evaluation, the speed-up over one worker against the goal (near-linear:
+2 workers >= 1.8x, printed as the ratio to the ideal 2x), and the peak resident memory of one
+worker (the worker process and the report kernel it runs, sampled every 50 ms) and of the whole
+tree. The Dask configuration starts a ``LocalCluster`` (2 worker processes, one thread each) and
+points ``run_batch(scheduler=...)`` at its address: the code path of
+``outcomelab batch MANIFEST --scheduler tcp://host:8786`` against an existing cluster. The load of
+the machine is printed: on a shared 2-core machine the speed-up is bounded by what else runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 import yaml
 
-from outcomelab.batch import load_manifest, run_batch
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import load
+
+from outcomelab.batch import BatchSummary, EvaluationJob, load_manifest, run_batch
 from outcomelab.example import generate_example
+
+#: one configuration: runs the jobs, returns the summary
+Runner = Callable[[list[EvaluationJob]], BatchSummary]
+
+#: near-linear speed-up from 1 to 2 workers
+GOAL_SPEEDUP = 1.8
 
 
 def _manifest(folder: Path, n: int, participants: int, pool: int) -> Path:
@@ -33,58 +58,146 @@ def _manifest(folder: Path, n: int, participants: int, pool: int) -> Path:
     return path
 
 
+def _subtree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+@contextmanager
+def _memory() -> Iterator[dict[str, float]]:
+    """Sample, every 50 ms, the resident memory of each worker's process tree and of the whole
+    tree under this process; yields a dict filled with ``worker_mb`` and ``total_mb`` peaks.
+
+    A worker is a process that runs report kernels: a child of this process (local pool) or of a
+    Dask nanny (LocalCluster); a process tree without kernels (the nanny, the scheduler's
+    helpers) is not counted as a worker."""
+    me = psutil.Process()
+    peaks = {"worker_mb": 0.0, "total_mb": 0.0}
+    done = threading.Event()
+
+    def workers() -> list[psutil.Process]:
+        found = []
+        for proc in me.children(recursive=True):
+            try:
+                kids = proc.children()
+                if any("ipykernel" in " ".join(k.cmdline()) for k in kids):
+                    found.append(proc)
+            except psutil.Error:
+                continue
+        return found
+
+    def sample() -> None:
+        while not done.is_set():
+            peaks["total_mb"] = max(peaks["total_mb"], (_subtree_rss(me)) / 2**20)
+            for proc in workers():
+                peaks["worker_mb"] = max(peaks["worker_mb"], _subtree_rss(proc) / 2**20)
+            done.wait(0.05)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peaks
+    finally:
+        done.set()
+        thread.join()
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _configurations(folder: Path) -> list[tuple[str, Runner]]:
+    def local(workers: int) -> Runner:
+        def run(jobs: list[EvaluationJob]) -> BatchSummary:
+            return run_batch(
+                jobs,
+                folder / "out",
+                workers=workers,
+                force=True,
+                show_progress=False,
+            )
+
+        return run
+
+    def dask(jobs: list[EvaluationJob]) -> BatchSummary:
+        from distributed import LocalCluster
+
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+        ) as cluster:
+            return run_batch(
+                jobs,
+                folder / "out",
+                scheduler=cluster.scheduler_address,
+                force=True,
+                show_progress=False,
+            )
+
+    return [
+        ("local, 1 worker", local(1)),
+        ("local, 2 workers", local(2)),
+        ("Dask LocalCluster, 2 workers", dask),
+    ]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=50)
+    """Run the configurations and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=12)
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--pool", type=int, default=1500)
     args = parser.parse_args()
 
+    print(f"# {load()}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        jobs = load_manifest(_manifest(folder, args.n, args.participants, args.pool))
+        jobs = list(load_manifest(_manifest(folder, args.n, args.participants, args.pool)))
         rows = []
         failures: list[str] = []
-        for label, kwargs in (
-            ("local, 1 worker", {"workers": 1}),
-            ("local, 2 workers", {"workers": 2}),
-            ("Dask LocalCluster, 2 workers", {"cluster": 2}),
-        ):
+        for label, run in _configurations(folder):
+            cpu0 = _cpu()
             start = time.perf_counter()
-            if "cluster" in kwargs:
-                from distributed import LocalCluster
-
-                with LocalCluster(
-                    n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
-                ) as cluster:
-                    summary = run_batch(
-                        jobs,
-                        folder / "out",
-                        scheduler=cluster.scheduler_address,
-                        force=True,
-                        show_progress=False,
-                    )
-            else:
-                summary = run_batch(
-                    jobs,
-                    folder / "out",
-                    workers=kwargs["workers"],
-                    force=True,
-                    show_progress=False,
-                )
+            with _memory() as peaks:
+                summary = run(jobs)
             wall = time.perf_counter() - start
-            rows.append((label, wall, summary.count("done"), summary.count("failed")))
+            cpu = _cpu() - cpu0
+            rows.append((label, wall, cpu, dict(peaks), summary))
             failures.extend(f"{label}: {f.name}: {f.reason}" for f in summary.failures)
+            print(f"# {label}: {wall:.1f} s wall, {cpu:.1f} s CPU ({load()})")
 
     base = rows[0][1]
-    print(f"{args.n} evaluations ({args.participants} participants, {args.pool} pool each)")
+    print(f"\n{args.n} evaluations ({args.participants} participants, {args.pool} pool each)")
     print(
-        f"{'configuration':<32}{'wall s':>9}{'s/eval':>9}{'speed-up':>10}{'done':>6}{'failed':>8}"
+        f"{'configuration':<30}{'wall s':>8}{'CPU s':>8}{'s/eval':>8}{'speed-up':>9}"
+        f"{'of ideal':>9}  {'goal':<20}{'worker MB':>10}{'total MB':>10}{'done':>6}{'failed':>7}"
     )
-    for label, wall, done, failed in rows:
+    for label, wall, cpu, peaks, summary in rows:
+        speedup = base / wall
+        ideal = 1.0 if label.endswith("1 worker") else 2.0
+        verdict = "-" if ideal == 1.0 else ("met" if speedup >= GOAL_SPEEDUP else "NOT met")
         print(
-            f"{label:<32}{wall:>9.1f}{wall / args.n:>9.2f}{base / wall:>10.2f}{done:>6}{failed:>8}"
+            f"{label:<30}{wall:>8.1f}{cpu:>8.1f}{wall / args.n:>8.2f}{speedup:>9.2f}"
+            f"{speedup / ideal:>9.2f}  {f'>= {GOAL_SPEEDUP}x {verdict}':<20}"
+            f"{peaks['worker_mb']:>10,.0f}{peaks['total_mb']:>10,.0f}"
+            f"{summary.count('done'):>6}{summary.count('failed'):>7}"
         )
+    for failure in failures:
+        print(f"failed: {failure}")
+    print(
+        f"(one run each; {os.cpu_count()} cores shared with other users: the speed-up is bounded "
+        "by the load printed above; worker MB = peak of one worker process + its report kernel)"
+    )
 
 
 if __name__ == "__main__":
