@@ -165,6 +165,30 @@ def test_progress_hears_every_cell_with_its_section_and_time(tmp_path: Path) -> 
 
 
 @pytest.mark.notebook
+def test_the_notebook_is_written_when_the_run_starts_and_ends_not_per_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill.engines
+
+    writes: list[int] = []
+    write = papermill.engines.write_ipynb
+
+    def counting(nb: nbformat.NotebookNode, path: str, **kwargs: object) -> None:
+        writes.append(sum(1 for c in nb.cells if c.get("execution_count")))
+        write(nb, path, **kwargs)
+
+    monkeypatch.setattr(papermill.engines, "write_ipynb", counting)
+    template = _template(tmp_path, "w = y * 2")
+    output = tmp_path / "out.ipynb"
+    execute_template(template, output, {"x": 2}, timeout=60)
+    # papermill alone wrote 2 + 2 per cell (14 here); the last write holds every cell
+    assert writes == [0, 6]
+    nb = nbformat.read(output, as_version=4)
+    assert all(c.metadata["papermill"]["duration"] is not None for c in nb.cells)
+    assert [c.get("execution_count") for c in nb.cells] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.notebook
 def test_progress_hears_the_failing_cell_finish_before_the_error(tmp_path: Path) -> None:
     template = _template(tmp_path, "raise ValueError('stop')")
     events: list[object] = []

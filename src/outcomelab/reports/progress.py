@@ -2,8 +2,13 @@
 
 Papermill runs a template through an *engine*; :class:`ReportingEngine` is papermill's own nbclient
 engine that also tells a callback when each cell starts and finishes, with the report section the
-cell belongs to (its ``section:<key>`` tag or the nearest one above it). Nothing else changes: the
-same kernel, time limits, saved notebook and error handling.
+cell belongs to (its ``section:<key>`` tag or the nearest one above it). It also writes the
+executed notebook less often: papermill writes the whole notebook (validated, figures inlined)
+when each cell starts and when it finishes, between the cells, so a report of 25 cells waited
+for 50 writes (2.9 s of a small report's 31 s at load 10); here the cell hooks write at most
+every :data:`SAVE_EVERY` seconds, and the notebook is always written when the run ends (also when
+a cell fails, times out or the kernel dies: papermill's ``notebook_complete``). Nothing else
+changes: the same kernel, time limits, saved notebook and error handling.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ __all__ = ["ENGINE_NAME", "CellEvent", "ProgressCallback", "ReportingEngine", "c
 ENGINE_NAME = "outcomelab-progress"
 
 SECTION_TAG = "section:"
+
+#: seconds between two writes of the executed notebook while a report runs
+SAVE_EVERY = 30.0
 
 
 @dataclass(frozen=True)
@@ -85,8 +93,24 @@ def _watch(nb_man: Any, progress: ProgressCallback) -> None:
     nb_man.cell_complete = cell_complete
 
 
+def _save_seldom(nb_man: Any) -> Any:
+    """Make the execution manager's saves during the run write at most every
+    :data:`SAVE_EVERY` seconds; return its own ``save`` (to restore before the final write)."""
+    save = nb_man.save
+    last = [time.monotonic()]
+
+    def seldom(**kwargs: Any) -> None:
+        if time.monotonic() - last[0] >= SAVE_EVERY:
+            save(**kwargs)
+            last[0] = time.monotonic()
+
+    nb_man.save = seldom
+    return save
+
+
 class ReportingEngine(NBClientEngine):
-    """Papermill's nbclient engine, telling ``progress`` (an engine keyword) about every cell."""
+    """Papermill's nbclient engine, telling ``progress`` (an engine keyword) about every cell and
+    writing the notebook seldom while it runs."""
 
     @classmethod
     def execute_managed_notebook(
@@ -99,7 +123,11 @@ class ReportingEngine(NBClientEngine):
         """Run the notebook as papermill's engine does; report each cell to ``progress``."""
         if progress is not None:
             _watch(nb_man, progress)
-        return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        save = _save_seldom(nb_man)
+        try:
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        finally:
+            nb_man.save = save  # papermill's notebook_complete writes the final notebook
 
 
 papermill_engines.register(ENGINE_NAME, ReportingEngine)

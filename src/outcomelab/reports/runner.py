@@ -114,7 +114,8 @@ def execute_template(
                 progress_bar=False,
                 log_output=False,
                 cwd=str(cwd or output.parent),
-                **({"engine_name": ENGINE_NAME, "progress": progress} if progress else {}),
+                engine_name=ENGINE_NAME,
+                **({"progress": progress} if progress else {}),
             )
             break
         except PapermillExecutionError as err:
