@@ -75,9 +75,12 @@ def truth() -> dict[str, float]:
     return {"simple": num / den, "dynamic": float(np.mean(dyn))}
 
 
-def make_data(n_units: int, n_cov: int, path: Path, seed: int = 1) -> Path:
-    """Write the simulated long panel (``n_units * 10`` rows) to ``path`` as Parquet."""
-    rng = np.random.default_rng(seed)
+#: above this many units the panel is simulated and written in chunks of this many units
+CHUNK_UNITS = 1_000_000
+
+
+def _simulate(n_units: int, n_cov: int, rng: np.random.Generator, first_id: int) -> pd.DataFrame:
+    """The long panel of ``n_units`` units (ids from ``first_id``)."""
     g = rng.choice(COHORTS, size=n_units, p=SHARES)
     shift = np.vectorize(COV_SHIFT.get)(g)
     t = (YEARS - YEARS[0]).astype(float)
@@ -91,16 +94,40 @@ def make_data(n_units: int, n_cov: int, path: Path, seed: int = 1) -> Path:
         for j, yr in enumerate(YEARS):
             if yr >= c:
                 y[g == c, j] += true_att(int(c), int(yr))
-    df = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "id": np.repeat(np.arange(n_units, dtype=np.int64), len(YEARS)),
+            "id": np.repeat(np.arange(first_id, first_id + n_units, dtype=np.int64), len(YEARS)),
             "year": np.tile(YEARS, n_units).astype(np.int64),
             "g": np.repeat(g, len(YEARS)).astype(np.int64),
             "y": y.ravel(),
             **cols,
         }
     )
-    df.to_parquet(path, index=False)
+
+
+def make_data(n_units: int, n_cov: int, path: Path, seed: int = 1) -> Path:
+    """Write the simulated long panel (``n_units * 10`` rows) to ``path`` as Parquet.
+
+    Up to :data:`CHUNK_UNITS` units in one piece (the data of earlier runs); larger panels in
+    chunks of that many units (random stream ``[seed, chunk]``), so that simulating 10 million
+    units needs ~1 GB rather than ~8 GB.
+    """
+    if n_units <= CHUNK_UNITS:
+        _simulate(n_units, n_cov, np.random.default_rng(seed), 0).to_parquet(path, index=False)
+        return path
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    for i, start in enumerate(range(0, n_units, CHUNK_UNITS)):
+        size = min(CHUNK_UNITS, n_units - start)
+        part = _simulate(size, n_cov, np.random.default_rng([seed, i]), start)
+        table = pa.Table.from_pandas(part, preserve_index=False)
+        if writer is None:
+            writer = pq.ParquetWriter(path, table.schema)
+        writer.write_table(table)
+    assert writer is not None
+    writer.close()
     return path
 
 
@@ -144,7 +171,8 @@ dynamic = md.aggte(res, type="dynamic", boot=False, cband=False).overall_att
 # att_gt without covariates from sufficient statistics: DuckDB reads the Parquet file itself
 _MOMENTS = """
 from outcomelab.did import att_gt_moments
-res = att_gt_moments(sys.argv[1], outcome="y", unit="id", time="year", cohort="g")
+res = att_gt_moments(sys.argv[1], outcome="y", unit="id", time="year", cohort="g",
+                     memory_limit=sys.argv[2] if len(sys.argv) > 2 else None)
 simple = res.aggregate("simple").estimate
 dynamic = res.aggregate("dynamic").estimate
 """
@@ -168,10 +196,13 @@ print("RESULT " + json.dumps({"simple": float(simple), "dynamic": float(dynamic)
 """
 
 
-def run_tool(tool: str, path: Path, timeout: float, moments: bool = False) -> dict[str, Any]:
+def run_tool(
+    tool: str, path: Path, timeout: float, moments: bool = False, memory_limit: str | None = None
+) -> dict[str, Any]:
     """Run one tool in a fresh interpreter; wall time of the whole process.
 
-    With ``moments`` "outcomelab" is ``att_gt_moments`` reading the Parquet file itself.
+    With ``moments`` "outcomelab" is ``att_gt_moments`` reading the Parquet file itself (with
+    DuckDB's ``memory_limit`` when given).
     """
     if moments and tool == "outcomelab":
         code = _LIGHT_PRELUDE + _MOMENTS + _EPILOGUE
@@ -181,7 +212,7 @@ def run_tool(tool: str, path: Path, timeout: float, moments: bool = False) -> di
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
-            [sys.executable, "-c", code, str(path)],
+            [sys.executable, "-c", code, str(path), *([memory_limit] if memory_limit else [])],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -211,6 +242,7 @@ def run(
     peer_max_units: int = 200_000,
     timeout: float = 600.0,
     moments: bool = False,
+    memory_limit: str | None = None,
 ) -> list[dict[str, Any]]:
     """Run the benchmark and return one row per (size, covariates).
 
@@ -231,6 +263,8 @@ def run(
     moments
         Ours is ``att_gt_moments`` (sufficient statistics in DuckDB; no covariates only);
         ``outcomelab-att_gt`` in ``peers`` is then the ordinary ``att_gt``.
+    memory_limit
+        DuckDB's memory limit for ``att_gt_moments`` (e.g. ``"4GB"``; it spills beyond).
 
     Returns
     -------
@@ -247,7 +281,8 @@ def run(
                 row: dict[str, Any] = {"units": n, "rows": n * len(YEARS), "covariates": k}
                 tools = ["outcomelab"] + [p for p in peers if n <= peer_max_units]
                 for tool in tools:
-                    runs = [run_tool(tool, path, timeout, moments) for _ in range(repeats)]
+                    limit = memory_limit if tool == "outcomelab" else None
+                    runs = [run_tool(tool, path, timeout, moments, limit) for _ in range(repeats)]
                     ok = [r for r in runs if "error" not in r]
                     if not ok:
                         row[f"{tool}_s"] = float("nan")
@@ -303,6 +338,33 @@ def _format(rows: list[dict[str, Any]], peers: tuple[str, ...], header: bool = T
     return "\n".join(lines)
 
 
+def _goals(rows: list[dict[str, Any]], peers: tuple[str, ...], moments: bool) -> None:
+    """The issue's goals beside the figures: CPU >= 2x the fastest peer (att_gt), 1M units under
+    15 s, and (att_gt_moments) 10 million units under 16 GB."""
+    for r in rows:
+        cpu = r.get("outcomelab_cpu", float("nan"))
+        ratios = [
+            r[f"{p}_cpu_ratio"] for p in peers if np.isfinite(r.get(f"{p}_cpu_ratio", np.nan))
+        ]
+        if ratios:
+            fastest = min(ratios)
+            verdict = "met" if fastest >= 2 else "NOT met"
+            print(
+                f"{r['units']:,} units: fastest peer / ours (CPU) = {fastest:.1f}x; "
+                f"goal >= 2x {verdict}"
+            )
+        if r["units"] == 1_000_000:
+            verdict = "met" if r.get("outcomelab_s", np.inf) < 15 else "NOT met (wall; see CPU)"
+            print(
+                f"1,000,000 units: {r.get('outcomelab_s', np.nan):.1f} s wall, {cpu:.1f} s CPU; "
+                f"goal < 15 s {verdict}"
+            )
+        if moments and r["units"] >= 10_000_000:
+            mb = r.get("outcomelab_mb", np.nan)
+            verdict = "met" if mb < 16 * 1024 else "NOT met"
+            print(f"{r['units']:,} units: peak {mb:,.0f} MB; goal < 16 GB {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5_000, 50_000, 200_000, 1_000_000])
@@ -315,6 +377,8 @@ def main() -> None:
         action="store_true",
         help="ours = att_gt_moments (no covariates; add the peer outcomelab-att_gt for att_gt)",
     )
+    parser.add_argument("--memory-limit", help="DuckDB memory limit of att_gt_moments, e.g. 4GB")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per tool run")
     args = parser.parse_args()
     if args.moments and any(args.covariates):
         parser.error("--moments is att_gt without covariates: use --covariates 0")
@@ -326,10 +390,13 @@ def main() -> None:
         repeats=args.repeats,
         peer_max_units=args.peer_max_units,
         moments=args.moments,
+        memory_limit=args.memory_limit,
+        timeout=args.timeout,
     )
     print()
     print(_format(rows, tuple(args.peers)))
     print(f"# {os.getloadavg()[0]:.2f} / {os.getloadavg()[1]:.2f} load on {os.cpu_count()} cores")
+    _goals(rows, tuple(args.peers), args.moments)
     for r in rows:
         for key, value in r.items():
             if key.endswith("_error"):
