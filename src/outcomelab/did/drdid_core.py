@@ -11,6 +11,9 @@ comparison units whose propensity score is at least 0.995.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -23,6 +26,12 @@ from outcomelab.numerics import fit_binomial
 from outcomelab.numerics.logistic import information_inverse
 
 __all__ = ["OVERLAP_LIMIT", "CellEstimates", "estimate_cells", "panel_2x2"]
+
+#: how many fitted propensity scores :func:`_propensity` keeps (most recently used first out)
+SCORES_KEPT = 16
+
+_scores: OrderedDict[bytes, np.ndarray] = OrderedDict()
+_scores_lock = threading.Lock()
 
 #: a sample whose largest propensity score reaches this violates overlap: R ``did`` 2.5 sets the
 #: cell to NA with the warning "overlap condition violated" (``overlap_check_fail``)
@@ -275,7 +284,45 @@ def _weighted_cells(
     return CellEstimates(att=eta_t - eta_c, influence=inf, n_trimmed=n_trimmed)
 
 
+def _sample_key(
+    xi: np.ndarray, d: np.ndarray, weights: np.ndarray | None, overlap_limit: float
+) -> bytes:
+    """A digest of everything the propensity score of a sample depends on."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (xi, d) if weights is None else (xi, d, weights):
+        array = np.ascontiguousarray(part, dtype=np.float64)
+        digest.update(f"{array.shape}".encode())
+        digest.update(array.data)
+    digest.update(f"{weights is None} {overlap_limit!r}".encode())
+    return digest.digest()
+
+
 def _propensity(
+    xi: np.ndarray, d: np.ndarray, weights: np.ndarray | None, overlap_limit: float, where: str
+) -> np.ndarray:
+    """The (weighted) logit score after R did's overlap guard, fitted once per sample.
+
+    The score depends on the sample's covariates, treatment and weights only, not on the outcome:
+    a report estimates several outcomes and robustness variants on the same panel, so the last
+    :data:`SCORES_KEPT` scores are kept by a digest of ``(xi, d, weights, overlap_limit)`` and
+    reused (the same numbers; a sample whose fit raises is fitted again each time).
+    """
+    key = _sample_key(xi, d, weights, overlap_limit)
+    with _scores_lock:
+        found = _scores.get(key)
+        if found is not None:
+            _scores.move_to_end(key)
+            return found
+    score = _fit_propensity(xi, d, weights, overlap_limit, where)
+    score.flags.writeable = False
+    with _scores_lock:
+        _scores[key] = score
+        while len(_scores) > SCORES_KEPT:
+            _scores.popitem(last=False)
+    return score
+
+
+def _fit_propensity(
     xi: np.ndarray, d: np.ndarray, weights: np.ndarray | None, overlap_limit: float, where: str
 ) -> np.ndarray:
     """The (weighted) logit score after R did's overlap guard, which fits without weights.
