@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from outcomelab.honest.arp import DualPolytope, _truncnorm_quantile
+from outcomelab.honest.arp import (
+    DualPolytope,
+    _truncnorm_quantile,
+    conditional_test,
+    conditional_tests,
+    least_favorable_cv,
+)
 
 
 def _eta_highs(y: np.ndarray, x: np.ndarray, sd: np.ndarray) -> tuple[float, np.ndarray]:
@@ -48,3 +54,23 @@ def test_truncated_normal_quantile_in_the_tail() -> None:
     # far in the upper tail the survival-function form stays finite and inside the bounds
     q = _truncnorm_quantile(0.9, 9.0, 12.0)
     assert 9.0 < q < 12.0
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_vectorised_conditional_tests_equal_one_at_a_time(k: int) -> None:
+    """The relative-magnitude sets test a whole grid at once; each row's decision is the one
+    the single test takes."""
+    rng = np.random.default_rng(10 + k)
+    half = rng.normal(size=(k + 2, k))
+    x = np.vstack([half, -half])
+    m = len(x)
+    root = rng.normal(size=(m, m))
+    sigma = root @ root.T / m + np.eye(m) * 0.1
+    poly = DualPolytope(x, np.sqrt(np.diag(sigma)))
+    lf = least_favorable_cv(poly, sigma, 0.005, np.random.default_rng(0))
+    # a line of y values through the acceptance boundary, as the grid inversion makes
+    ys = rng.normal(size=m)[None, :] + np.linspace(-4, 4, 400)[:, None] * rng.normal(size=m)
+    together = conditional_tests(ys, x, sigma, poly, 0.05, 0.005, lf)
+    alone = [conditional_test(y, x, sigma, poly, 0.05, 0.005, lf) for y in ys]
+    assert together.tolist() == alone
+    assert 0 < together.sum() < len(ys)  # both decisions occur

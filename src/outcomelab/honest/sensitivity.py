@@ -19,7 +19,7 @@ from outcomelab._checks import check_choice, check_probability
 from outcomelab.errors import InputError, ParameterError
 from outcomelab.honest.arp import (
     DualPolytope,
-    conditional_test,
+    conditional_tests,
     least_favorable_cv,
     no_nuisance_lf_test,
 )
@@ -90,8 +90,7 @@ def _rm_piece_grid(
     # the first-stage (least favourable) test rejects every theta whose eta exceeds lf
     ys = y[None, :] - grid[:, None] * a1[None, :]
     candidates = np.flatnonzero(poly.eta(ys) <= lf)
-    for i in candidates:
-        accept[i] = not conditional_test(ys[i], x, sig_y, poly, alpha, kappa, lf)
+    accept[candidates] = ~conditional_tests(ys[candidates], x, sig_y, poly, alpha, kappa, lf)
     return accept
 
 
