@@ -197,3 +197,61 @@ def test_progress_hears_the_failing_cell_finish_before_the_error(tmp_path: Path)
             template, tmp_path / "out.ipynb", {"x": 2}, timeout=60, progress=events.append
         )
     assert [getattr(e, "index", None) for e in events if getattr(e, "finished", False)][-1] == 4
+
+
+def _kernels(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Record the kernel managers the runner starts."""
+    from outcomelab.reports import runner
+
+    started: list[object] = []
+    start = runner._start_kernel
+
+    def recording(name: str, cwd: Path) -> object:
+        km = start(name, cwd)
+        started.append(km)
+        return km
+
+    monkeypatch.setattr(runner, "_start_kernel", recording)
+    return started
+
+
+@pytest.mark.notebook
+def test_the_kernel_started_ahead_is_stopped_after_success_and_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = _kernels(monkeypatch)
+    execute_template(_template(tmp_path, "w = y * 2"), tmp_path / "ok.ipynb", {"x": 2}, timeout=60)
+    with pytest.raises(ReportError, match="section 'results'"):
+        execute_template(
+            _template(tmp_path, "raise ValueError('no')"), tmp_path / "bad.ipynb", {"x": 2}
+        )
+    assert len(started) == 2
+    assert not any(km.is_alive() for km in started)  # type: ignore[attr-defined]
+    # the cells ran in the kernel started ahead, in the output's folder
+    nb = nbformat.read(tmp_path / "ok.ipynb", as_version=4)
+    assert [c.get("execution_count") for c in nb.cells] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.notebook
+def test_a_kernel_that_dies_at_start_is_tried_again_then_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import sys
+
+    folder = tmp_path / "kernels" / "dies"
+    folder.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-c", "import sys; sys.exit(3)", "{connection_file}"],
+        "display_name": "dies",
+        "language": "python",
+    }
+    (folder / "kernel.json").write_text(json.dumps(spec))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    started = _kernels(monkeypatch)
+    with pytest.raises(ReportError, match="report kernel 'dies' failed"):
+        execute_template(
+            _template(tmp_path, "w = 1"), tmp_path / "out.ipynb", {"x": 2}, kernel_name="dies"
+        )
+    assert len(started) == 2  # tried once more
+    assert not any(km.is_alive() for km in started)  # type: ignore[attr-defined]

@@ -94,13 +94,65 @@ def execute_template(
     ReportError
         Naming the failing section and the error; the partial notebook is kept at ``output``.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     kernel = kernel_name or ensure_kernel()
+    folder = Path(cwd or output.parent)
     start = time.perf_counter()
+    # the kernel boots while papermill is imported and the notebook is read and parameterised
+    kernels = [_start_kernel(kernel, folder)]
+    try:
+        _run(template, output, parameters, kernels, kernel, folder, timeout, retries, progress)
+    finally:
+        _stop_kernel(kernels[-1])
+    total = time.perf_counter() - start
+    return ExecutionTiming(kernel_start=_kernel_start_seconds(output), total=total)
+
+
+#: nbclient's own kernel arguments for notebook runs: no IPython history database
+_KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
+
+
+def _start_kernel(name: str, cwd: Path) -> Any:
+    """Start the Jupyter kernel ``name`` in ``cwd`` and return its manager (not yet ready)."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=name)
+    try:
+        km.start_kernel(cwd=str(cwd), extra_arguments=list(_KERNEL_ARGUMENTS))
+    except Exception as err:
+        raise ReportError(
+            f"The report kernel {name!r} could not be started ({type(err).__name__}: {err})."
+        ) from None
+    return km
+
+
+def _stop_kernel(km: Any) -> None:
+    """Shut the kernel down (it may have died already)."""
+    try:
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+        km.cleanup_resources()
+    except Exception:  # a kernel that cannot be stopped must not hide the run's own result
+        pass
+
+
+def _run(
+    template: str | Path,
+    output: Path,
+    parameters: Mapping[str, Any],
+    kernels: list[Any],
+    kernel: str,
+    cwd: Path,
+    timeout: float,
+    retries: int,
+    progress: ProgressCallback | None,
+) -> None:
+    """Papermill on the last started kernel of ``kernels``; a kernel that fails to start is
+    stopped and a new one started (and appended)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     attempt = 0
     while True:
         try:
@@ -113,17 +165,20 @@ def execute_template(
                 start_timeout=120,
                 progress_bar=False,
                 log_output=False,
-                cwd=str(cwd or output.parent),
+                cwd=str(cwd),
                 engine_name=ENGINE_NAME,
+                km=kernels[-1],
                 **({"progress": progress} if progress else {}),
             )
-            break
+            return
         except PapermillExecutionError as err:
             raise _execution_error(output, err.ename, err.evalue) from None
         except (RuntimeError, TimeoutError) as err:
             # the kernel did not start or died; the notebook may not have been executed at all
             if attempt < retries and "kernel" in str(err).lower() and not _any_executed(output):
                 attempt += 1
+                _stop_kernel(kernels[-1])
+                kernels.append(_start_kernel(kernel, cwd))
                 continue
             raise ReportError(
                 f"The report kernel {kernel!r} failed ({type(err).__name__}: {err}). "
@@ -133,8 +188,6 @@ def execute_template(
             if type(err).__name__ in {"CellTimeoutError", "DeadKernelError"}:
                 raise _execution_error(output, type(err).__name__, str(err)) from None
             raise
-    total = time.perf_counter() - start
-    return ExecutionTiming(kernel_start=_kernel_start_seconds(output), total=total)
 
 
 def _any_executed(path: Path) -> bool:
