@@ -175,7 +175,9 @@ def _comparison_mean_did(setup: Setup, code: str) -> float | None:
     )
     last = int(panel["period"].max())
     sizes = sizes[sizes.index + e <= last]
-    comparison = panel[panel["cohort"] == 0]
+    # only the columns read (was a copy of every column of the comparison rows per outcome)
+    columns = ["period", code] + ([weight] if weight is not None else [])
+    comparison = panel.loc[panel["cohort"] == 0, columns]
     if weight is None:
         comp = comparison.groupby("period")[code].mean()
     else:  # aggregate units: the mean over the persons behind the units
@@ -218,8 +220,10 @@ def not_estimable_reason(setup: Setup, code: str) -> str | None:
     last = int(setup.panel["period"].max())
     e = setup.event_time
     reached = persons[(persons["cohort"] > 0) & (persons["cohort"] + e <= last)]
-    at_follow_up = setup.panel[setup.panel["unit"].isin(reached["unit"])]
-    at_follow_up = at_follow_up[at_follow_up["period"] == at_follow_up["cohort"] + e]
+    panel = setup.panel
+    at_follow_up = panel.loc[
+        panel["unit"].isin(reached["unit"]) & (panel["period"] == panel["cohort"] + e), [code]
+    ]
     recorded = int(at_follow_up[code].notna().sum())
     comparison = setup.panel.loc[setup.panel["cohort"] == 0, code]
     if len(reached) and recorded < MIN_COVERAGE * len(reached):

@@ -124,7 +124,7 @@ def did_effect(
 
     e = event_time(follow_up_months, panel)
     last = int(panel["period"].max())
-    persons = panel.drop_duplicates("unit")[["unit", "cohort"]]
+    persons = panel.loc[~panel["unit"].duplicated(), ["unit", "cohort"]]
     reached = persons[(persons["cohort"] > 0) & (persons["cohort"] + e <= last)]
     if reached.empty:
         raise EmptyGroupError(
