@@ -177,7 +177,10 @@ def matching_sample(
     """
     e = event_time(follow_up_months, panel)
     first, last = int(panel["period"].min()), int(panel["period"].max())
-    persons = panel.drop_duplicates("unit").set_index("unit")
+    # only the columns read (the panel also holds pseudonyms and text columns)
+    wanted = ["unit", "cohort", *covariates, *([weights] if weights is not None else [])]
+    persons = panel.loc[~panel["unit"].duplicated(), list(dict.fromkeys(wanted))]
+    persons = persons.set_index("unit")
     cohorts = sorted(int(g) for g in persons["cohort"].unique() if g > 0 and g + e <= last)
     if not cohorts:
         raise EmptyGroupError(
@@ -185,7 +188,7 @@ def matching_sample(
             f"in {last}); shorten `follow_up_months` or submit later outcome years."
         )
     history = all(g - 1 >= first for g in cohorts)
-    values = panel.set_index(["unit", "period"])[list(outcomes)]
+    values = panel[["unit", "period", *outcomes]].set_index(["unit", "period"])
     comparison = persons.index[persons["cohort"] == 0].to_numpy()
     parts = []
     for g in cohorts:
