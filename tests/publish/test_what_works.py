@@ -53,3 +53,33 @@ def test_page_words_follow_the_evidence(evaluations: Path, tmp_path: Path) -> No
 def test_unpublished_results_cannot_make_a_page() -> None:
     with pytest.raises(InputError, match="not a published copy"):
         what_works_pages([{"evaluation_id": "x", "outcomes": []}], "sv")
+
+
+def test_forest_plot_labels_fit_and_speak_swedish(evaluations: Path, tmp_path: Path) -> None:
+    """Long names take two lines and nothing is cut; a Swedish axis writes Swedish numbers."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.image import imread
+
+    from outcomelab.publish.what_works import LABEL_WIDTH, what_works_figure
+
+    info = build_site(evaluations, tmp_path / "site")
+    published = read_published(info.root / "data" / "results")
+    # the published figure holds every label: it is as wide as what is drawn, not cut to a frame
+    (page,) = what_works_pages(published, "sv")
+    fig = what_works_figure(page.evidence, "sv")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    content = fig.get_tightbbox(canvas.get_renderer())
+    png = imread(info.root / "assets" / "whatworks_employment_24_sv.png")
+    assert abs(png.shape[1] - content.width * 110) < 0.05 * png.shape[1]
+    ticks = [x.get_text() for x in fig.axes[0].get_xticklabels() if x.get_text()]
+    assert any("\u2212" in x for x in ticks) and not any("-" in x for x in ticks), ticks
+    published[0]["intervention"]["name"] = "Ett mycket långt namn på en social investering i Norden"
+    (page,) = what_works_pages(published, "sv")
+    labels = [
+        x.get_text() for x in what_works_figure(page.evidence, "sv").axes[0].get_yticklabels()
+    ]
+    assert any("\n" in x for x in labels)
+    assert all(len(line) <= LABEL_WIDTH for x in labels for line in x.split("\n"))
+    plt.close("all")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -15,10 +15,35 @@ if TYPE_CHECKING:
 
     from outcomelab.results import EffectLike
 
-__all__ = ["event_study_plot", "group_time_plot"]
+__all__ = ["event_study_plot", "group_time_plot", "legend_below"]
 
 PRE_COLOUR = "#7f7f7f"
 POST_COLOUR = "#1f4e9c"
+
+
+def legend_below(
+    ax: Axes, handles: list[Any] | None = None, labels: list[str] | None = None
+) -> None:
+    """The legend of ``ax`` below its x-axis label, in two columns: outside the plotting area,
+    so that it never covers a point or a band whatever the data (``handles``/``labels`` default
+    to the axes' own)."""
+    from matplotlib.transforms import offset_copy
+
+    if handles is None or labels is None:
+        handles, labels = ax.get_legend_handles_labels()
+    # anchored a fixed distance below the axes (room for the tick labels and the axis label)
+    figure = cast("Figure", ax.figure)  # a SubFigure has the same dpi
+    below = offset_copy(ax.transAxes, fig=figure, y=-36, units="points")
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=below,
+        ncol=2,
+        fontsize=7,
+        frameon=False,
+    )
 
 
 def _draw(ax: Axes, x: np.ndarray, table: pd.DataFrame, post: np.ndarray, level: int) -> None:
@@ -95,7 +120,7 @@ def event_study_plot(result: EffectLike, *, ax: Any = None, title: str | None = 
     outcome = getattr(result, "outcome", None)
     ax.set_ylabel(f"Effect on {outcome}" if outcome else "Effect")
     ax.set_title(title or "Event study (Callaway & Sant'Anna)")
-    ax.legend(fontsize=7, frameon=False)
+    legend_below(ax)
     fig.tight_layout()
     return fig
 

@@ -181,7 +181,8 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
         for ww in pages:
             if ww.figure_name:
                 fig = what_works_figure(ww.evidence, language)
-                fig.savefig(assets / ww.figure_name, dpi=110)
+                # tight: a long study label or axis label is never cut off
+                fig.savefig(assets / ww.figure_name, dpi=110, bbox_inches="tight")
     outcome_codes = sorted({ww.code for ww in what_works["sv"]})
 
     policy = catalogue.policy

@@ -10,6 +10,7 @@ which evaluations count is in :mod:`outcomelab.synthesis.evidence`.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from outcomelab.publish.i18n import label, term
+from outcomelab.reports.figure_numbers import localise_ticks
 from outcomelab.synthesis.evidence import OutcomeEvidence, studies_from_results, synthesise_outcome
 from outcomelab.synthesis.forest import forest_plot
 from outcomelab.vocabulary import lab_catalogue
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["WhatWorksPage", "what_works_figure", "what_works_pages"]
+
+#: characters per line of a study's label in the forest plot (longer names take two lines)
+LABEL_WIDTH = 44
 
 
 @dataclass(frozen=True)
@@ -177,8 +182,12 @@ def what_works_figure(ev: OutcomeEvidence, lang: str) -> Figure:
         raise ValueError("No pooled effect to draw.")
     kind = ev.kind or "continuous"
     decimals = 1 if kind in ("rate", "days") else (0 if kind == "amount_sek" else 2)
-    labels = [f"{s['intervention']} ({s['organisation']})" for _, s in ev.studies.iterrows()]
-    return forest_plot(
+    # long names on two lines, so that the label column keeps its width (nothing cut)
+    labels = [
+        textwrap.fill(f"{s['intervention']} ({s['organisation']})", width=LABEL_WIDTH)
+        for _, s in ev.studies.iterrows()
+    ]
+    fig = forest_plot(
         main,
         xlabel=label("ww_axis", lang, unit=label(_unit_key(kind), lang)),
         pooled_label=label("ww_pooled", lang),
@@ -187,6 +196,7 @@ def what_works_figure(ev: OutcomeEvidence, lang: str) -> Figure:
         scale=effect_scale(kind),
         number=lambda x: fmt_num(x, lang, decimals),
     )
+    return localise_ticks(fig, lang)  # "−10 000" on a Swedish axis
 
 
 def what_works_pages(published: Iterable[Mapping[str, Any]], lang: str) -> list[WhatWorksPage]:

@@ -23,18 +23,15 @@ _NUMBER = re.compile(r"^[−-]?\d+(\.(\d+))?$")
 
 
 def _localise_axis(axis: Axis, lang: str) -> None:
-    ticks = axis.get_ticklocs()
+    from matplotlib.ticker import FuncFormatter
+
     labels = [label.get_text() for label in axis.get_ticklabels()]
-    if not labels or len(labels) != len(ticks):
-        return
     found = [_NUMBER.match(text.replace("\u2212", "-").replace(",", "")) for text in labels]
-    if not all(found):
+    if not labels or not all(found):
         return
-    shown = []
-    for match, tick in zip(found, ticks, strict=True):
-        decimals = len(match.group(2) or "") if match else 0
-        shown.append(fmt_num(float(tick), lang, decimals))
-    axis.set_ticks(ticks, shown)
+    decimals = max(len(match.group(2) or "") for match in found if match)
+    # a formatter, not fixed ticks: the ticks and the axis' limits stay where matplotlib put them
+    axis.set_major_formatter(FuncFormatter(lambda x, _: fmt_num(float(x), lang, decimals)))
 
 
 def localise_ticks(fig: Figure, lang: str) -> Figure:
@@ -56,7 +53,7 @@ def localise_ticks(fig: Figure, lang: str) -> Figure:
     """
     if lang == "en":
         return fig
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # the tick labels exist once the figure is laid out
     for ax in fig.axes:
         _localise_axis(ax.xaxis, lang)
         _localise_axis(ax.yaxis, lang)
