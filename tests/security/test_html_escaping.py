@@ -13,6 +13,7 @@ Attack (issue 14): names from a contract YAML were written raw into ``outcome_co
 
 from __future__ import annotations
 
+import ast
 import html
 import re
 from html.parser import HTMLParser
@@ -134,8 +135,6 @@ def test_the_report_exporter_writes_the_report_policy(tmp_path: Path) -> None:
 def test_every_html_template_environment_is_the_autoescaping_one() -> None:
     """The rule behind the contract-report XSS: no page is rendered by a jinja2 environment (or
     template) built anywhere but :func:`outcomelab.webpage.environment`, which escapes always."""
-    import ast
-
     src = Path(outcomelab.__file__).resolve().parent
     home = src / "webpage" / "templating.py"
     found = []
@@ -149,3 +148,78 @@ def test_every_html_template_environment_is_the_autoescaping_one() -> None:
                 if last in ("Environment", "from_string") or name == "jinja2.Template":
                     found.append(f"{path.relative_to(src)}:{node.lineno} {name}")
     assert found == [], "render HTML through outcomelab.webpage (autoescape on): " + str(found)
+
+
+#: the packages that write report and site pages: their HTML comes from outcomelab.webpage only
+HTML_PACKAGES = ("reports", "evaluation", "publish")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?=[\s>/]|$)")
+
+
+def _tag_literal(node: ast.AST | None) -> bool:
+    """A string literal (or f-string part) that holds an HTML tag."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return _TAG.search(node.value) is not None
+    if isinstance(node, ast.JoinedStr):
+        return any(_tag_literal(part) for part in node.values)
+    return False
+
+
+def html_built_from_strings(source: str) -> list[tuple[int, str]]:
+    """Places in ``source`` where HTML tags are written by string building: an f-string holding
+    a tag, a tag literal joined with ``+``/``+=``/``%``, ``"<p>{}".format(...)`` or
+    ``"".join(["<li>", ...])``. Such HTML escapes only what its author remembered to escape."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr) and _tag_literal(node):
+            found.append((node.lineno, "f-string"))
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+            if _tag_literal(node.left) or _tag_literal(node.right):
+                found.append((node.lineno, "string + tag"))
+        elif isinstance(node, ast.AugAssign) and _tag_literal(node.value):
+            found.append((node.lineno, "+= tag"))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner, method = node.func.value, node.func.attr
+            items = [e for a in node.args if isinstance(a, ast.List | ast.Tuple) for e in a.elts]
+            if (method == "format" and _tag_literal(owner)) or (
+                method == "join" and any(_tag_literal(e) for e in items)
+            ):
+                found.append((node.lineno, f".{method}() of a tag"))
+    return sorted(set(found))
+
+
+def test_the_rule_finds_every_way_of_building_html_from_strings() -> None:
+    """The rule below cannot pass by missing what it is after (each form once, and clean code)."""
+    built = [
+        'x = f"<li>{name}</li>"',
+        'x = f"<h{level}>{text}</h{level}>"',
+        'x = "<ul>" + items',
+        'x = head + "</ul>"',
+        'x += "<p>"',
+        'x = "<td>%s</td>" % cell',
+        'x = "<td>{}</td>".format(cell)',
+        'x = "".join(["<tr>", cells, "</tr>"])',
+    ]
+    for line in built:
+        assert html_built_from_strings(line), line
+    clean = [
+        'x = fragment("<p>{{ text }}</p>", text=name)',
+        'x = f"{a} < {b}"',
+        'x = "p < 0.05" + note',
+        '"""A docstring that shows <p> markup."""',
+        'x = page.replace("</head>", style)',
+    ]
+    for line in clean:
+        assert html_built_from_strings(line) == [], line
+
+
+def test_report_and_site_html_is_built_only_by_the_templating_path() -> None:
+    """No HTML tag is written by string building in the packages that make report and site pages:
+    they build it through :mod:`outcomelab.webpage` (``fragment``, ``table``, ``heading``,
+    ``paragraph``, ``bullets``, ``definitions``, ``join``), which escapes by construction."""
+    src = Path(outcomelab.__file__).resolve().parent
+    found = []
+    for package in HTML_PACKAGES:
+        for path in sorted((src / package).rglob("*.py")):
+            for line, how in html_built_from_strings(path.read_text(encoding="utf-8")):
+                found.append(f"{path.relative_to(src)}:{line} {how}")
+    assert found == [], "build HTML through outcomelab.webpage, not strings: " + str(found)

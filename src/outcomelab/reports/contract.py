@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from outcomelab._checks import Lang
 from outcomelab.contracts import Settlement
-from outcomelab.reports.fragments import bullets, heading, paragraph, table_html
 from outcomelab.vocabulary.numbers import fmt_cell, fmt_int, fmt_money, fmt_num
 from outcomelab.vocabulary.texts import t
+from outcomelab.webpage import Markup, bullets, heading, join, paragraph, table
 
 __all__ = [
     "section_assumptions",
@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 
-def section_summary(settlement: Settlement, lang: Lang) -> str:
+def section_summary(settlement: Settlement, lang: Lang) -> Markup:
     """The contract's name, participants, total payments, the investor's cap and the evaluation."""
     c = settlement.contract
     parts = [
@@ -49,10 +49,10 @@ def section_summary(settlement: Settlement, lang: Lang) -> str:
         parts.append(paragraph(cap))
     if settlement.evaluation_id:
         parts.append(paragraph(t("ct_evaluation", lang, id=settlement.evaluation_id)))
-    return "".join(parts)
+    return join(*parts)
 
 
-def section_assumptions(settlement: Settlement, lang: Lang) -> str:
+def section_assumptions(settlement: Settlement, lang: Lang) -> Markup:
     """What the contract file says is assumed rather than public fact, and its sources."""
     c = settlement.contract
     parts = []
@@ -60,21 +60,21 @@ def section_assumptions(settlement: Settlement, lang: Lang) -> str:
         parts += [paragraph(t("ct_assumptions", lang)), bullets(c.assumptions)]
     if c.sources:
         parts.append(paragraph(t("ct_sources", lang) + " " + " ".join(c.sources)))
-    return "".join(parts)
+    return join(*parts)
 
 
-def section_steps(settlement: Settlement, lang: Lang) -> str:
+def section_steps(settlement: Settlement, lang: Lang) -> Markup:
     """The calculation per metric: quantity, price, gross, caps and net, with a total row."""
-    table = settlement.steps_table(lang)
-    rows = [[fmt_cell(v, lang) for v in row] for row in table.to_numpy().tolist()]
-    return (
-        heading(t("ct_steps", lang), 3)
-        + paragraph(t("ct_steps_intro", lang))
-        + table_html([str(c) for c in table.columns], rows)
+    steps = settlement.steps_table(lang)
+    rows = [[fmt_cell(v, lang) for v in row] for row in steps.to_numpy().tolist()]
+    return join(
+        heading(t("ct_steps", lang), 3),
+        paragraph(t("ct_steps_intro", lang)),
+        table([str(c) for c in steps.columns], rows),
     )
 
 
-def section_caps(settlement: Settlement, lang: Lang) -> str:
+def section_caps(settlement: Settlement, lang: Lang) -> Markup:
     """Every cap: its limit, the amount before it, whether it binds and by how much."""
     header = [t(f"ct_c_{k}", lang) for k in ("cap", "limit", "before", "binding", "reduction")]
     rows = [
@@ -87,10 +87,10 @@ def section_caps(settlement: Settlement, lang: Lang) -> str:
         ]
         for r in settlement.caps.to_dict(orient="records")
     ]
-    return heading(t("ct_caps", lang), 3) + table_html(header, rows)
+    return join(heading(t("ct_caps", lang), 3), table(header, rows))
 
 
-def section_payments(settlement: Settlement, lang: Lang) -> str:
+def section_payments(settlement: Settlement, lang: Lang) -> Markup:
     """The payment schedule (who pays whom how much, when) and the settlement's notes."""
     keys = ("period_start", "period_end", "metric", "payer", "recipient", "amount", "type")
     columns = (
@@ -107,9 +107,9 @@ def section_payments(settlement: Settlement, lang: Lang) -> str:
         row = [fmt_cell(r[c], lang) for c in columns]
         row[-1] = t(f"ct_{r['type']}", lang)
         rows.append(row)
-    notes = "".join(paragraph(n, "ol-note") for n in settlement.notes_in(lang))
-    return (
-        heading(t("ct_payments", lang), 3)
-        + table_html([t(f"ct_c_{k}", lang) for k in keys], rows)
-        + notes
+    notes = [paragraph(n, "ol-note") for n in settlement.notes_in(lang)]
+    return join(
+        heading(t("ct_payments", lang), 3),
+        table([t(f"ct_c_{k}", lang) for k in keys], rows),
+        *notes,
     )

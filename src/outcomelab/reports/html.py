@@ -16,13 +16,12 @@ nbconvert as before.
 
 from __future__ import annotations
 
-import html as html_text
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from outcomelab.webpage import with_csp
+from outcomelab.webpage import Markup, fragment, with_csp, with_style
 
 __all__ = ["REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS", "export_html", "page_from_outputs"]
 
@@ -31,8 +30,8 @@ REMOVE_CELL_TAGS = ("remove_cell", "private", "parameters", "injected-parameters
 #: cells with these tags keep their place but lose all outputs
 REMOVE_OUTPUT_TAGS = ("remove_output",)
 
+#: the report's stylesheet (in a ``<style>`` element of the page's head)
 STYLE = """
-<style>
   body { font-family: "Source Sans Pro", "Segoe UI", Helvetica, Arial, sans-serif; }
   .jp-Notebook, main { max-width: 60rem; margin: 0 auto; }
   .jp-OutputPrompt, .jp-InputPrompt { display: none !important; }
@@ -62,7 +61,6 @@ STYLE = """
     img { max-width: 100% !important; }
     a { color: #000; text-decoration: none; }
   }
-</style>
 """
 
 
@@ -82,12 +80,10 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 #: what nbconvert's lab template adds to its stylesheets for a page without code
 _LAB_PAGE_STYLE = """
-<style type="text/css">
 * { -webkit-print-color-adjust: exact; }
 .jp-Collapser { display: none; }
 @page { margin: 0.5in; }
 @media print { .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { display: block; } }
-</style>
 """
 
 
@@ -127,26 +123,58 @@ def _visible_html(
     return cells
 
 
-def _cell_markup(cell: nbformat.NotebookNode, shown: list[str]) -> str:
+#: nbconvert's ``lab`` markup of a code cell without its input; ``shown`` are its HTML outputs
+_CELL = """<div class="{{ classes }}" id="cell-id={{ cell_id }}">
+{% if shown %}
+<div class="jp-Cell-outputWrapper">
+<div class="jp-Collapser jp-OutputCollapser jp-Cell-outputCollapser">
+</div>
+<div class="jp-OutputArea jp-Cell-outputArea">
+{% for value in shown %}
+<div class="jp-OutputArea-child">
+<div class="jp-RenderedHTMLCommon jp-RenderedHTML jp-OutputArea-output" \
+data-mime-type="text/html" tabindex="0">
+{{ value }}
+</div>
+</div>
+{% endfor %}
+</div>
+</div>
+{% endif %}
+</div>"""
+
+
+def _cell_markup(cell: nbformat.NotebookNode, shown: list[str]) -> Markup:
     """nbconvert's ``lab`` markup of a code cell without its input."""
-    tags = " ".join(f"celltag_{t}" for t in cell.get("metadata", {}).get("tags", []))
+    tags = [f"celltag_{t}" for t in cell.get("metadata", {}).get("tags", [])]
     classes = "jp-Cell jp-CodeCell jp-Notebook-cell" + ("" if shown else " jp-mod-noOutputs")
-    classes += " jp-mod-noInput" + (f" {tags}" if tags else "")
-    cell_id = html_text.escape(str(cell.get("id", "")), quote=True)
-    head = f'<div class="{html_text.escape(classes, quote=True)}" id="cell-id={cell_id}">\n'
-    if not shown:
-        return head + "</div>"
-    children = "".join(
-        '<div class="jp-OutputArea-child">\n<div class="jp-RenderedHTMLCommon jp-RenderedHTML '
-        f'jp-OutputArea-output" data-mime-type="text/html" tabindex="0">\n{value}\n</div>\n'
-        "</div>\n"
-        for value in shown
-    )
-    return (
-        f'{head}<div class="jp-Cell-outputWrapper">\n'
-        '<div class="jp-Collapser jp-OutputCollapser jp-Cell-outputCollapser">\n</div>\n'
-        f'<div class="jp-OutputArea jp-Cell-outputArea">\n{children}</div>\n</div>\n</div>'
-    )
+    classes = " ".join([classes, "jp-mod-noInput", *tags])
+    # the outputs are the report's own HTML, made by outcomelab.webpage in the kernel
+    values = [Markup(value) for value in shown]
+    return fragment(_CELL, classes=classes, cell_id=str(cell.get("id", "")), shown=values)
+
+
+#: the page around the cells: nbconvert's ``lab`` stylesheets and ours in the head
+_PAGE = """<!DOCTYPE html>
+<html lang="{{ lang }}">
+<head>
+<meta charset="utf-8"/>
+<meta content="width=device-width, initial-scale=1.0" name="viewport"/>
+<title>{{ title }}</title>
+{% for sheet in sheets %}
+<style type="text/css">
+{{ sheet }}
+</style>
+{% endfor %}
+<style type="text/css">{{ lab_style }}</style>
+<style>{{ style }}</style>
+</head>
+<body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
+<main>{{ body }}
+</main>
+</body>
+</html>
+"""
 
 
 def page_from_outputs(nb: nbformat.NotebookNode, *, title: str, lang: str) -> str | None:
@@ -167,17 +195,20 @@ def page_from_outputs(nb: nbformat.NotebookNode, *, title: str, lang: str) -> st
     sheets = _lab_stylesheets() if cells is not None else None
     if cells is None or sheets is None:
         return None
-    styles = "".join(f'<style type="text/css">\n{sheet}\n</style>\n' for sheet in sheets)
-    body = "".join(_cell_markup(cell, shown) for cell, shown in cells)
-    return (
-        f'<!DOCTYPE html>\n<html lang="{html_text.escape(lang, quote=True)}">\n<head>\n'
-        '<meta charset="utf-8"/>\n'
-        '<meta content="width=device-width, initial-scale=1.0" name="viewport"/>\n'
-        f"<title>{html_text.escape(title, quote=False)}</title>\n{styles}{_LAB_PAGE_STYLE}"
-        f"{STYLE}</head>\n"
-        '<body class="jp-Notebook" data-jp-theme-light="true" '
-        'data-jp-theme-name="JupyterLab Light">\n'
-        f"<main>{body}\n</main>\n</body>\n</html>\n"
+    if any("</style" in sheet.lower() for sheet in sheets):
+        return None  # not a stylesheet that can sit in a style element: nbconvert renders it
+    body = Markup("").join(_cell_markup(cell, shown) for cell, shown in cells)
+    # the style sheets are CSS, not HTML: inserted as they are (no '</style' in them, above)
+    return str(
+        fragment(
+            _PAGE,
+            lang=lang,
+            title=title,
+            sheets=[Markup(sheet) for sheet in sheets],
+            lab_style=Markup(_LAB_PAGE_STYLE),
+            style=Markup(STYLE),
+            body=body,
+        )
     )
 
 
@@ -224,6 +255,5 @@ def export_html(
     exporter.language_code = lang
     resources: dict[str, Any] = {"metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = body.replace("</head>", STYLE + "</head>", 1)
-    out.write_text(with_csp(body, "report"), encoding="utf-8")
+    out.write_text(with_csp(with_style(body, STYLE), "report"), encoding="utf-8")
     return out

@@ -7,7 +7,6 @@ versions) into ``provenance.json``, so ``results.json`` stays byte-identical for
 from __future__ import annotations
 
 import base64
-import html
 import json
 import platform
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outcomelab.reports.results_json import write_results
+from outcomelab.webpage import fragment
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -103,13 +103,14 @@ class ReportContext:
             display(Image(filename=str(path)))
             return
         data = base64.b64encode(path.read_bytes()).decode("ascii")
-        text, words = html.escape(alt or caption or name), html.escape(caption or "")
-        display(
-            HTML(
-                f'<figure class="ol-figure"><img src="data:image/png;base64,{data}" '
-                f'alt="{text}"><figcaption>{words}</figcaption></figure>'
-            )
+        figure = fragment(
+            '<figure class="ol-figure"><img src="data:image/png;base64,{{ data }}" alt="{{ alt }}">'
+            "<figcaption>{{ caption }}</figcaption></figure>",
+            data=data,
+            alt=alt or caption or name,
+            caption=caption or "",
         )
+        display(HTML(figure))
 
     def facts(self) -> dict[str, Any]:
         """Run-time facts for the provenance section."""

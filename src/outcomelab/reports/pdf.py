@@ -12,6 +12,7 @@ from pathlib import Path
 
 from outcomelab.printing import page_rules, print_pdf
 from outcomelab.vocabulary.texts import t
+from outcomelab.webpage import with_style
 
 __all__ = ["print_report"]
 
@@ -47,7 +48,7 @@ def print_report(
     source = Path(html)
     page = source.read_text(encoding="utf-8")
     rules = page_rules(header, t("pdf_page_of", lang, page="{page}", pages="{pages}"))
-    printable = page.replace("</head>", f"<style>{rules}</style>\n</head>", 1)
+    printable = with_style(page, rules)
     # beside the page, so that anything it names relative to itself is found
     copy = source.with_name(f".{source.stem}.print.html")
     copy.write_text(printable, encoding="utf-8")

@@ -1,7 +1,8 @@
 """HTML fragments and figures for each section of the standard evaluation report.
 
-Each ``section_*`` function returns an HTML string in the report language; each ``figure_*``
-function a matplotlib Figure. Only aggregates are shown: no function here prints person rows.
+Each ``section_*`` function returns an HTML fragment in the report language, built by
+:mod:`outcomelab.webpage` (every text escaped by construction); each ``figure_*`` function a
+matplotlib Figure. Only aggregates are shown: no function here prints person rows.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from outcomelab.evaluation.headline import effect_sentence, headline_text, units_word
-from outcomelab.reports import fragments
-from outcomelab.reports.fragments import escape, paragraph, table_html
 from outcomelab.vocabulary.numbers import (
     effect_scale,
     fmt_cell,
@@ -27,6 +26,8 @@ from outcomelab.vocabulary.numbers import (
     format_interval,
 )
 from outcomelab.vocabulary.texts import code_label, covariate_label, t
+from outcomelab.webpage import Markup, bullets, definitions, fragment, join, paragraph, table
+from outcomelab.webpage import heading as _heading
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -58,17 +59,17 @@ __all__ = [
 ]
 
 
-def _e(text: object) -> str:
-    return escape(text)
-
-
-def heading(key: str, lang: str, level: int = 2) -> str:
+def heading(key: str, lang: str, level: int = 2) -> Markup:
     """An ``<hN>`` with the section title ``key`` in ``lang``."""
-    return fragments.heading(t(key, lang), level)
+    return _heading(t(key, lang), level)
 
 
-def _p(text: str, cls: str = "") -> str:
+def _p(text: str, cls: str = "") -> Markup:
     return paragraph(text, cls)
+
+
+#: the class of a table whose cells are text (left-aligned)
+_TEXT_TABLE = "ol-table ol-text"
 
 
 def _units(ev: Evaluation) -> str:
@@ -91,7 +92,7 @@ def _effect_text(rec: Mapping[str, Any], lang: str) -> tuple[str, str]:
 
 
 # -- sections -----------------------------------------------------------------------------------
-def section_headline(ev: Evaluation) -> str:
+def section_headline(ev: Evaluation) -> Markup:
     """The plain-language summary: the primary outcome's headline and the counts."""
     lang = ev.lang
     rec = ev.outcome_records()[0]
@@ -110,21 +111,22 @@ def section_headline(ev: Evaluation) -> str:
         from outcomelab.reports.synthetic import headline_counts
 
         counts = headline_counts(ev)
-    return (
-        heading("h_headline", lang)
-        + f'<div class="ol-headline ol-verdict-{rec["verdict"]}">{_e(ev.headline())}</div>'
-        + _p(counts)
+    box = fragment(
+        '<div class="ol-headline ol-verdict-{{ verdict }}">{{ text }}</div>',
+        verdict=rec["verdict"],
+        text=ev.headline(),
     )
+    return join(heading("h_headline", lang), box, _p(counts))
 
 
-def section_flow(ev: Evaluation) -> str:
+def section_flow(ev: Evaluation) -> Markup:
     """Who was evaluated: from submitted to analysed, with reasons."""
     lang = ev.lang
-    table = ev.flow.table(lang)
-    return heading("h_flow", lang) + table_html(list(table.columns), table.to_numpy().tolist())
+    flow = ev.flow.table(lang)
+    return join(heading("h_flow", lang), table(list(flow.columns), flow.to_numpy().tolist()))
 
 
-def section_intervention(ev: Evaluation) -> str:
+def section_intervention(ev: Evaluation) -> Markup:
     """The intervention's metadata and the participants per start year."""
     lang = ev.lang
     inputs = ev.setup.inputs
@@ -150,12 +152,11 @@ def section_intervention(ev: Evaluation) -> str:
             ", ".join(catalogue[c].name(lang) for c in ev.setup.outcomes[1:]) or "–",
         ),
     ]
-    return heading("h_intervention", lang) + table_html(
-        [t("c_item", lang), t("c_value", lang)], rows, text=True
-    )
+    header = [t("c_item", lang), t("c_value", lang)]
+    return join(heading("h_intervention", lang), table(header, rows, cls=_TEXT_TABLE))
 
 
-def section_method(ev: Evaluation) -> str:
+def section_method(ev: Evaluation) -> Markup:
     """The design and why, in plain words."""
     lang = ev.lang
     setup = ev.setup
@@ -174,7 +175,7 @@ def section_method(ev: Evaluation) -> str:
     ]
     if names:
         parts.append(_p(t("m_covariates", lang, names=names)))
-    return "".join(parts)
+    return join(*parts)
 
 
 def _plan_value(item: str, value: Any, ev: Evaluation) -> str:
@@ -195,14 +196,14 @@ def _plan_value(item: str, value: Any, ev: Evaluation) -> str:
     return t(prefix[item] + str(value), lang, default=str(value))
 
 
-def section_plan(ev: Evaluation) -> str:
+def section_plan(ev: Evaluation) -> Markup:
     """The registered evaluation plan beside what the evaluation did ("" without a plan)."""
     rows = ev.planned_versus_done()
     plan = ev.setup.plan
     if rows is None or plan is None:
-        return ""
+        return Markup()
     lang = ev.lang
-    table = [
+    rows_shown = [
         (
             t(f"pl_item_{r.item}", lang),
             _plan_value(r.item, r.planned, ev),
@@ -219,12 +220,12 @@ def section_plan(ev: Evaluation) -> str:
     if len(ev.setup.plans) > 1:
         parts.append(_p(t("pl_several", lang, n=len(ev.setup.plans))))
     header = [t("c_item", lang), t("c_planned", lang), t("c_done", lang), t("c_as_planned", lang)]
-    parts.append(table_html(header, table, text=True))
+    parts.append(table(header, rows_shown, cls=_TEXT_TABLE))
     if departed:
         parts.append(_p(t("pl_changed", lang, items=", ".join(departed))))
     else:
         parts.append(_p(t("pl_kept", lang)))
-    return "".join(parts)
+    return join(*parts)
 
 
 def _compare_text(ev: Evaluation) -> str:
@@ -244,7 +245,7 @@ def _compare_text(ev: Evaluation) -> str:
     )
 
 
-def section_results(ev: Evaluation) -> str:
+def section_results(ev: Evaluation) -> Markup:
     """Table of every outcome (primary first) and one sentence per outcome."""
     lang = ev.lang
     level = fmt_pct(1 - ev.settings.alpha, lang)
@@ -300,16 +301,15 @@ def section_results(ev: Evaluation) -> str:
         _capital(t("c_n", lang, units=_units(ev))),
         t("c_verdict", lang),
     ]
-    items = "".join(f"<li>{_e(s)}</li>" for s in sentences)
-    return (
-        heading("h_results", lang)
-        + table_html(header, rows)
-        + _p(t("res_note_holm", lang), "ol-note")
-        + f"<ul>{items}</ul>"
+    return join(
+        heading("h_results", lang),
+        table(header, rows),
+        _p(t("res_note_holm", lang), "ol-note"),
+        bullets(sentences),
     )
 
 
-def section_diagnostics(ev: Evaluation) -> str:
+def section_diagnostics(ev: Evaluation) -> Markup:
     """Pre-trend test (DiD) and the baseline balance table."""
     lang = ev.lang
     parts = [heading("h_diagnostics", lang)]
@@ -349,12 +349,12 @@ def section_diagnostics(ev: Evaluation) -> str:
         )
     missing = ev.setup.covariate_set.get("missing_recommended") or []
     note_missing = bool(missing) and ev.setup.unit_of_analysis()["unit"] == "person"
-    table = ev.diagnostics.equivalence.table
-    if table.empty or "smd" not in table.columns:
+    balance = ev.diagnostics.equivalence.table
+    if balance.empty or "smd" not in balance.columns:
         parts.append(_p(t("dg_no_covariates", lang)))
         if note_missing:
             parts.append(_p(t("dg_covariates_missing", lang, names=", ".join(missing)), "ol-note"))
-        return "".join(parts)
+        return join(*parts)
     parts.append(_p(t("dg_balance", lang)))
     if note_missing:
         parts.append(_p(t("dg_covariates_missing", lang, names=", ".join(missing)), "ol-note"))
@@ -368,11 +368,11 @@ def section_diagnostics(ev: Evaluation) -> str:
         for r in ev.diagnostics.equivalence.table.to_dict(orient="records")
     ]
     header = [t("c_covariate", lang), t("c_smd_raw", lang), t("c_smd", lang), "WWC"]
-    parts.append(table_html(header, rows))
-    return "".join(parts)
+    parts.append(table(header, rows))
+    return join(*parts)
 
 
-def section_robustness(ev: Evaluation) -> str:
+def section_robustness(ev: Evaluation) -> Markup:
     """The primary outcome under other choices, next to the main analysis."""
     lang = ev.lang
     main = ev.outcome_records()[0]
@@ -391,20 +391,19 @@ def section_robustness(ev: Evaluation) -> str:
         t("c_interval", lang, level=fmt_pct(1 - ev.settings.alpha, lang)),
         t("c_p", lang),
     ]
-    return heading("h_robustness", lang) + _p(t("rb_intro", lang)) + table_html(header, rows)
+    return join(heading("h_robustness", lang), _p(t("rb_intro", lang)), table(header, rows))
 
 
-def section_evidence(ev: Evaluation) -> str:
+def section_evidence(ev: Evaluation) -> Markup:
     """SMS level and WWC verdict with the reasons."""
     lang = ev.lang
     rating = ev.evidence
-    sms = "".join(f"<li>{_e(r)}</li>" for r in rating.sms_reasons)
-    wwc = "".join(f"<li>{_e(r)}</li>" for r in rating.wwc_reasons)
-    return (
-        heading("h_evidence", lang)
-        + f"<p><strong>{_e(t('ev_sms', lang, level=rating.sms_level))}</strong></p><ul>{sms}</ul>"
-        + f"<p><strong>{_e(t('ev_wwc', lang, verdict=t('wwc_' + rating.wwc_verdict, lang)))}"
-        + f"</strong></p><ul>{wwc}</ul>"
+    return join(
+        heading("h_evidence", lang),
+        paragraph(t("ev_sms", lang, level=rating.sms_level), strong=True),
+        bullets(rating.sms_reasons),
+        paragraph(t("ev_wwc", lang, verdict=t("wwc_" + rating.wwc_verdict, lang)), strong=True),
+        bullets(rating.wwc_reasons),
     )
 
 
@@ -412,7 +411,7 @@ def section_evidence(ev: Evaluation) -> str:
 _ECONOMICS_AMOUNT_COLUMNS = 6
 
 
-def section_economics(ev: Evaluation) -> str:
+def section_economics(ev: Evaluation) -> Markup:
     """The socio-economic value per payer, or why it could not be computed.
 
     Without costs the section says so and shows the returns in total and per participant,
@@ -423,7 +422,7 @@ def section_economics(ev: Evaluation) -> str:
     valuation = ev.valuation
     if valuation.result is None:
         reason = t(f"ec_reason_{valuation.reason or 'failed'}", lang)
-        return head + _p(t("ec_missing", lang, error=reason))
+        return join(head, _p(t("ec_missing", lang, error=reason)))
     intro = _p(
         t(
             "ec_intro",
@@ -433,21 +432,21 @@ def section_economics(ev: Evaluation) -> str:
         )
     )
     if not valuation.costs_submitted:
-        return head + intro + _p(t("ec_no_costs", lang)) + _returns_table(valuation.result, lang)
-    table = valuation.result.summary_table(lang)
-    header = [str(c) for c in table.columns]
-    rows = [[fmt_cell(v, lang) for v in row] for row in table.to_numpy().tolist()]
+        return join(head, intro, _p(t("ec_no_costs", lang)), _returns_table(valuation.result, lang))
+    summary = valuation.result.summary_table(lang)
+    header = [str(c) for c in summary.columns]
+    rows = [[fmt_cell(v, lang) for v in row] for row in summary.to_numpy().tolist()]
     # ten columns do not fit a page (1,293 px in a 950 px page, cut in the PDF): the amounts
     # first, then the ratios, each table with the payer in its first column
     split = min(_ECONOMICS_AMOUNT_COLUMNS, len(header))
-    amounts = table_html(header[:split], [row[:split] for row in rows])
+    amounts = table(header[:split], [row[:split] for row in rows])
     if split == len(header):
-        return head + intro + amounts
-    ratios = table_html(header[:1] + header[split:], [row[:1] + row[split:] for row in rows])
-    return head + intro + amounts + ratios
+        return join(head, intro, amounts)
+    ratios = table(header[:1] + header[split:], [row[:1] + row[split:] for row in rows])
+    return join(head, intro, amounts, ratios)
 
 
-def _returns_table(result: ValueResult, lang: Lang) -> str:
+def _returns_table(result: ValueResult, lang: Lang) -> Markup:
     """Returns per payer (present value) in total and per participant: no costs, no net value."""
     from outcomelab.economics.result import column_label, payer_label
 
@@ -465,10 +464,10 @@ def _returns_table(result: ValueResult, lang: Lang) -> str:
         column_label("pv_returns_sek", lang),
         t("ec_per_participant", lang),
     ]
-    return table_html(header, rows)
+    return table(header, rows)
 
 
-def section_caveats(ev: Evaluation) -> str:
+def section_caveats(ev: Evaluation) -> Markup:
     """What the reader must keep in mind."""
     lang = ev.lang
     items = [t("cv_observational", lang), t("cv_population", lang)]
@@ -483,12 +482,10 @@ def section_caveats(ev: Evaluation) -> str:
         items.append(t("cv_inconclusive", lang))
     if ev.valuation.result is not None:
         items.append(t("cv_economics", lang))
-    return (
-        heading("h_caveats", lang) + "<ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
-    )
+    return join(heading("h_caveats", lang), bullets(items))
 
 
-def section_annex(ev: Evaluation) -> str:
+def section_annex(ev: Evaluation) -> Markup:
     """Estimators, estimands and references."""
     lang = ev.lang
     parts = [heading("h_annex", lang)]
@@ -504,7 +501,7 @@ def section_annex(ev: Evaluation) -> str:
     ):
         parts.append(_p(t("an_matching", lang)))
     parts.append(_p(t("an_evidence", lang)))
-    return "".join(parts)
+    return join(*parts)
 
 
 #: the glossary's entries, in the order a reader meets the terms
@@ -520,17 +517,14 @@ GLOSSARY = (
 )
 
 
-def section_glossary(ev: Evaluation) -> str:
+def section_glossary(ev: Evaluation) -> Markup:
     """The report's terms in plain words (ATT, Holm, WWC, |g|, simultaneous band, ...)."""
     lang = ev.lang
-    items = []
-    for key in GLOSSARY:
-        term, _, explained = t(key, lang).partition(": ")
-        items.append(f"<dt>{escape(term)}</dt><dd>{escape(explained)}</dd>")
-    return heading("h_glossary", lang) + f'<dl class="ol-glossary">{"".join(items)}</dl>'
+    pairs = [t(key, lang).partition(": ")[::2] for key in GLOSSARY]
+    return join(heading("h_glossary", lang), definitions(pairs, "ol-glossary"))
 
 
-def section_provenance(ev: Evaluation, facts: Mapping[str, Any]) -> str:
+def section_provenance(ev: Evaluation, facts: Mapping[str, Any]) -> Markup:
     """Submission version, parameters, package versions, seed and run time."""
     lang = ev.lang
     inputs = ev.setup.inputs
@@ -548,7 +542,7 @@ def section_provenance(ev: Evaluation, facts: Mapping[str, Any]) -> str:
         (t("pv_versions", lang), versions),
     ]
     header = [t("c_item", lang), t("c_value", lang)]
-    return heading("h_provenance", lang) + table_html(header, rows, text=True)
+    return join(heading("h_provenance", lang), table(header, rows, cls=_TEXT_TABLE))
 
 
 # -- figures ------------------------------------------------------------------------------------
@@ -592,17 +586,17 @@ def figure_words(ev: Evaluation, name: str) -> tuple[str, str]:
             trend = t("dg_pretrend_ok" if ok else "dg_pretrend_bad", lang)
         return t("fig_event_caption", lang, name=primary), f"{t('dg_event', lang)} {trend}"
     if name == "balance":
-        table = ev.diagnostics.equivalence.table
-        after = np.abs(table["smd"].to_numpy(dtype=float)) if len(table) else np.array([])
+        frame = ev.diagnostics.equivalence.table
+        after = np.abs(frame["smd"].to_numpy(dtype=float)) if len(frame) else np.array([])
         biggest = fmt_num(float(np.nanmax(after)), lang, 2) if after.size else "–"
-        alt = t("fig_balance_alt", lang, d=biggest, n=len(table))
+        alt = t("fig_balance_alt", lang, d=biggest, n=len(frame))
         return t("fig_balance_title", lang), alt
     if name == "overlap":
         return t("fig_overlap_caption", lang), t("fig_overlap_alt", lang)
     if name == "who_pays_who_gains" and ev.valuation.result is not None:
-        table = ev.valuation.result.summary_table(lang)
+        frame = ev.valuation.result.summary_table(lang)
         payers = "; ".join(
-            f"{row[0]} {fmt_cell(row[3], lang)}" for row in table.to_numpy().tolist()
+            f"{row[0]} {fmt_cell(row[3], lang)}" for row in frame.to_numpy().tolist()
         )
         return t("fig_who_pays_caption", lang), t("fig_who_pays_alt", lang, payers=payers)
     return name.replace("_", " "), name.replace("_", " ")
@@ -690,20 +684,20 @@ def figure_balance(ev: Evaluation) -> Figure | None:
         return fig
     import matplotlib.pyplot as plt
 
-    table = ev.diagnostics.equivalence.table
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(table) + 1.4))
-    y = np.arange(len(table))[::-1]
-    if "smd_unadjusted" in table.columns:
-        raw = np.abs(table["smd_unadjusted"].to_numpy(dtype=float))
+    frame = ev.diagnostics.equivalence.table
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(frame) + 1.4))
+    y = np.arange(len(frame))[::-1]
+    if "smd_unadjusted" in frame.columns:
+        raw = np.abs(frame["smd_unadjusted"].to_numpy(dtype=float))
         ax.scatter(raw, y, facecolors="none", edgecolors="#718096", label=t("c_smd_raw", ev.lang))
     ax.scatter(
-        np.abs(table["smd"].to_numpy(dtype=float)), y, color="#2b6cb0", label=t("c_smd", ev.lang)
+        np.abs(frame["smd"].to_numpy(dtype=float)), y, color="#2b6cb0", label=t("c_smd", ev.lang)
     )
     # above the plot, never over a point
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, fontsize="small", frameon=False)
     ax.axvline(0.1, color="grey", ls="--", lw=0.8)
     ax.axvline(0.25, color="#c53030", ls=":", lw=0.8)
-    labels = [covariate_label(c, ev.lang, ev.setup.catalogue) for c in table["covariate"]]
+    labels = [covariate_label(c, ev.lang, ev.setup.catalogue) for c in frame["covariate"]]
     ax.set_yticks(y, labels)
     ax.set_xlabel(t("fig_balance_x", ev.lang))
     fig.tight_layout()
@@ -720,8 +714,8 @@ def figure_overlap(ev: Evaluation) -> Figure | None:
     return overlap_plot(run.estimate.matched.propensity, run.sample["treated"])
 
 
-def title(ev: Evaluation) -> str:
+def title(ev: Evaluation) -> Markup:
     """The report's ``<h1>``: the intervention's name."""
     inputs = ev.setup.inputs
     name = inputs.intervention.get("name") or inputs.intervention_id
-    return f"<h1>{_e(t('title', ev.lang, name=name))}</h1>"
+    return _heading(t("title", ev.lang, name=name), 1)

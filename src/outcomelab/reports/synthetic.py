@@ -23,7 +23,6 @@ from outcomelab.evaluation.aggregate import (
     unit_kind,
     units_word,
 )
-from outcomelab.reports.fragments import heading, paragraph, table_html
 from outcomelab.vocabulary.numbers import (
     effect_scale,
     fmt_int,
@@ -34,6 +33,7 @@ from outcomelab.vocabulary.numbers import (
     format_interval,
 )
 from outcomelab.vocabulary.texts import t
+from outcomelab.webpage import Markup, heading, join, paragraph, table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -84,14 +84,14 @@ def _honest_sentence(run: SyntheticRun, lang: str) -> str | None:
     return t(key, lang, m=fmt_num(b, lang, decimals))
 
 
-def section_synthetic(ev: Evaluation) -> str:
+def section_synthetic(ev: Evaluation) -> Markup:
     """The synthetic comparison group (or the interrupted time series) in words and a table.
 
     Empty when the evaluation's design is not an aggregate-unit one.
     """
     run = _run(ev)
     if run is None:
-        return ""
+        return Markup()
     lang = ev.lang
     panel = ev.setup.panel
     kind = unit_kind(panel)
@@ -118,7 +118,7 @@ def section_synthetic(ev: Evaluation) -> str:
                 )
             ),
         ]
-        return "".join(parts)
+        return join(*parts)
     parts = [heading(t("h_synthetic", lang), 2), paragraph(t("sy_figure", lang, treated=treated))]
     donors = run.donors(top=TOP_DONORS)
     parts.append(
@@ -145,7 +145,7 @@ def section_synthetic(ev: Evaluation) -> str:
         if with_sc:
             row.append(_weight(r["weight_sc"], lang))
         rows.append(row)
-    parts.append(table_html(header, rows))
+    parts.append(table(header, rows))
     if with_sc:
         parts.append(paragraph(t("sy_weights_sc", lang, units=units), "ol-note"))
     level = fmt_pct(1 - ev.settings.alpha, lang)
@@ -201,7 +201,7 @@ def section_synthetic(ev: Evaluation) -> str:
     honest = _honest_sentence(run, lang)
     if honest is not None:
         parts.append(paragraph(honest))
-    return "".join(parts)
+    return join(*parts)
 
 
 def _labels(ev: Evaluation, run: SyntheticRun) -> tuple[str, float]:
@@ -310,11 +310,11 @@ def figure_placebos(ev: Evaluation) -> Figure | None:
     return fig
 
 
-def annex_text(ev: Evaluation) -> str:
-    """The methods annex paragraph of the aggregate-unit design ("" for other designs)."""
+def annex_text(ev: Evaluation) -> Markup:
+    """The methods annex paragraph of the aggregate-unit design (empty for other designs)."""
     run = _run(ev)
     if run is None:
-        return ""
+        return Markup()
     key = "an_its" if run.design == "its" else "an_synthetic"
     return paragraph(t(key, ev.lang, pre=HONEST_NUM_PRE))
 
