@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 
 from outcomelab.did import EventStudyResult, imputation
+from outcomelab.errors import EmptyGroupError
 from outcomelab.results import EffectLike
 
 PEERS = Path(__file__).parents[1] / "reference" / "event_study_peers"
@@ -100,7 +101,11 @@ def test_result_protocol_and_plot(reference_table: Any) -> None:
         "conf_high",
         "p_value",
     ]
-    assert tab["n_obs"].tolist() == [191, 60, 20, 20]
+    assert tab["n_units"].tolist() == [191, 60, 20, 20]
+    at_two = res.at_event_time(2)
+    assert (at_two.estimate, at_two.n_treated) == (tab["estimate"].iloc[2], 20)
+    with pytest.raises(EmptyGroupError, match="event time 7"):
+        res.at_event_time(7)
     assert res.vcov is not None and res.vcov.shape == (4, 4)
     np.testing.assert_allclose(np.sqrt(np.diag(res.vcov)), tab["std_error"])
     json.dumps(res.to_dict(), allow_nan=False)

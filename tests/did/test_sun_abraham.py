@@ -108,5 +108,8 @@ def test_result_protocol_and_plot(reference_table: Any) -> None:
     assert d["diagnostics"]["n_clusters"] == 500
     assert sum(c["overall_weight"] for c in d["diagnostics"]["cohort_effects"]) == pytest.approx(1)
     assert "sun_abraham" in res.summary()
+    # cohorts 2004 (20 counties), 2006 (40), 2007 (131): e=0 has all three, e=3 only 2004
+    assert tab.set_index("event_time")["n_units"].loc[[0, 1, 3]].tolist() == [191, 60, 20]
+    assert res.at_event_time(1).n_treated == 60
     fig = res.plot()
     assert "Sun & Abraham" in fig.axes[0].get_title()

@@ -3,7 +3,8 @@
 An :class:`EventStudyResult` is an :class:`~outcomelab.did.AggregatedEffectResult` of kind
 ``dynamic``: the headline is the average effect after treatment start, the terms are the
 event-time effects (``event_time`` column, ``tidy()`` order = ``vcov`` order), so the event-study
-plot, HonestDiD and the report read it as they read ``att_gt(...).aggregate("dynamic")``.
+plot, HonestDiD and the report read it as they read ``att_gt(...).aggregate("dynamic")``;
+every term has ``n_units``, the treated units behind it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from scipy.special import ndtr, ndtri, stdtr, stdtrit
 
 from outcomelab.did.aggregation import AggregatedEffectResult
 from outcomelab.did.event_study_plot import event_study_plot
+from outcomelab.errors import EmptyGroupError
+from outcomelab.results import EffectResult
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -37,6 +40,39 @@ class EventStudyResult(AggregatedEffectResult):
     def plot(self, ax: Any = None) -> Figure:
         """Event-study plot of the event-time effects with pointwise intervals."""
         return event_study_plot(self, ax=ax, title=_TITLES.get(self.method))
+
+    def at_event_time(self, event_time: float) -> EffectResult:
+        """The effect at one event time as a result of its own (e.g. the follow-up's).
+
+        Raises
+        ------
+        EmptyGroupError
+            No effect is estimated at ``event_time``; the message lists the ones there are.
+        """
+        table = self.terms
+        row = table[table["event_time"] == event_time]
+        if row.empty:
+            shown = ", ".join(f"{e:g}" for e in table["event_time"])
+            raise EmptyGroupError(
+                f"The {self.method} event study has no effect at event time {event_time:g} "
+                f"(it has {shown}): no cohort is observed then."
+            )
+        r = row.iloc[0]
+        return EffectResult(
+            estimate=float(r["estimate"]),
+            std_error=float(r["std_error"]),
+            conf_low=float(r["conf_low"]),
+            conf_high=float(r["conf_high"]),
+            p_value=float(r["p_value"]),
+            n_treated=int(r["n_units"]),
+            n_control=self.n_control,
+            method=self.method,
+            estimand=f"ATT at event time {event_time:g}",
+            outcome=self.outcome,
+            alpha=self.alpha,
+            diagnostics={"event_time": event_time, "headline": self.estimate},
+            notes=self.notes,
+        )
 
 
 def _inference(

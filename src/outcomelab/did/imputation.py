@@ -328,7 +328,11 @@ def imputation(
         outcome=outcome,
         n_treated=int(treated_units.size),
         n_control=int((panel.cohort == 0).sum()),
-        extra={"n_obs": (target[:, 1:] > 0).sum(axis=0)},
+        extra={
+            "n_units": np.array(
+                [np.unique(rows.unit1[target[:, j] > 0]).size for j in range(1, target.shape[1])]
+            )
+        },
         diagnostics={
             "n_obs": int(panel.y.size),
             "n_untreated_obs": int(rows.untreated.sum()),

@@ -129,7 +129,9 @@ def _aggregate(
     post = cell_e >= 0
     c = np.where(post, mass, 0.0) / mass[post].sum()
     n_cohorts = (w > 0).sum(axis=1)
-    return events, w @ beta, w @ cov @ w.T, c, n_cohorts
+    sizes = {float(g): int((design.panel.cohort == g).sum()) for g, _ in design.cells}
+    n_units = np.array([sum(sizes[g] for g, e in set(design.cells) if e == ev) for ev in events])
+    return events, w @ beta, w @ cov @ w.T, c, np.column_stack([n_cohorts, n_units])
 
 
 def sun_abraham(
@@ -283,7 +285,7 @@ def sun_abraham(
     cov_all, n_clusters = cr1_vcov(scores, fit.bread, clusters, df_k=df_k)
     k = len(design.cells)
     beta, cov = fit.beta[:k], cov_all[:k, :k]
-    events, est, vcov, c, n_cohorts = _aggregate(design, beta, cov)
+    events, est, vcov, c, counts = _aggregate(design, beta, cov)
     overall, overall_se = float(c @ beta), float(np.sqrt(max(c @ cov @ c, 0.0)))
     check_standard_error(overall_se, spread, outcome)
     cell_se = np.sqrt(np.clip(np.diag(cov), 0, None))
@@ -307,7 +309,7 @@ def sun_abraham(
         outcome=outcome,
         n_treated=int(treated.sum()),
         n_control=int((panel.cohort == design.control_cohort).sum()),
-        extra={"n_cohorts": n_cohorts},
+        extra={"n_cohorts": counts[:, 0], "n_units": counts[:, 1]},
         diagnostics={
             "cohort_effects": [
                 {"cohort": g, "event_time": e, "estimate": b, "std_error": s, "overall_weight": w}
