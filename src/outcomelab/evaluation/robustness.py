@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from outcomelab.numerics import finite_or_none
 from outcomelab.vocabulary.texts import t
 
 if TYPE_CHECKING:
+    from outcomelab.did import EventStudyResult
     from outcomelab.results import EffectResult
 
 __all__ = ["RobustnessCheck", "check_robustness"]
@@ -63,6 +65,51 @@ def _check(
     return RobustnessCheck(setup.primary, label, method, control, covariates, effect)
 
 
+def _event_study_checks(setup: Setup) -> list[RobustnessCheck]:
+    """Sun-Abraham and imputation estimates at the follow-up, for persons in staggered designs.
+
+    Both rest on parallel trends without covariates (the baseline covariates do not change over
+    time, so unit effects absorb them) and use the same units as the main analysis.
+    """
+    if setup.weight is not None:  # aggregate units: their own designs and checks
+        return []
+    persons = setup.persons
+    if persons.loc[persons["cohort"] > 0, "cohort"].nunique() < 2:
+        return []
+    from outcomelab.did import imputation, sun_abraham
+
+    lang, code, e = setup.settings.lang, setup.primary, setup.event_time
+    args = {
+        "outcome": code,
+        "unit": "unit",
+        "time": "period",
+        "cohort": "cohort",
+        "alpha": setup.settings.alpha,
+    }
+
+    def run(estimator: Callable[..., EventStudyResult]) -> Callable[[], EffectResult]:
+        def at_follow_up() -> EffectResult:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # its notes say the same
+                return estimator(setup.panel, **args).at_event_time(e)
+
+        return at_follow_up
+
+    return [
+        _check(
+            setup,
+            t("rb_sun_abraham", lang),
+            "sun_abraham",
+            "never_treated",
+            False,
+            run(sun_abraham),
+        ),
+        _check(
+            setup, t("rb_imputation", lang), "imputation", "not_yet_treated", False, run(imputation)
+        ),
+    ]
+
+
 def _did_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
     lang, code, chosen = setup.settings.lang, setup.primary, setup.settings.control_group
     other = "not_yet_treated" if chosen == "never_treated" else "never_treated"
@@ -89,6 +136,7 @@ def _did_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
             lambda: did_estimate(setup, code, covariates=None).effect,
         ),
         _check(setup, t("rb_matching", lang), "nearest/logit", "matched", True, matched),
+        *_event_study_checks(setup),
     ]
 
 
@@ -162,7 +210,9 @@ def _synthetic_checks(setup: Setup, estimates: Estimates) -> list[RobustnessChec
 def check_robustness(setup: Setup, estimates: Estimates) -> tuple[RobustnessCheck, ...]:
     """The primary outcome under the other control group, estimator and covariate choice.
 
-    DiD designs: the other DiD comparison group, no covariates, and propensity-score matching.
+    DiD designs: the other DiD comparison group, no covariates, propensity-score matching and,
+    for persons in staggered designs, the Sun-Abraham and imputation (Borusyak, Jaravel and
+    Spiess) event studies at the follow-up.
     Matching designs: no regression adjustment and, with a year before the first start,
     difference-in-differences. Synthetic DiD: synthetic control (one treated unit) and DiD with
     every comparison unit weighted equally. A check that cannot be estimated is kept with its

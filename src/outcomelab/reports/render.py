@@ -391,7 +391,28 @@ def section_robustness(ev: Evaluation) -> Markup:
         t("c_interval", lang, level=fmt_pct(1 - ev.settings.alpha, lang)),
         t("c_p", lang),
     ]
-    return join(heading("h_robustness", lang), _p(t("rb_intro", lang)), table(header, rows))
+    return join(
+        heading("h_robustness", lang),
+        _p(t("rb_intro", lang)),
+        table(header, rows),
+        _event_study_words(ev),
+    )
+
+
+def _event_study_words(ev: Evaluation) -> Markup:
+    """Whether the Sun-Abraham and imputation estimates agree with the main analysis, in words:
+    they agree when both lie within the main analysis's interval."""
+    others = [
+        r.effect
+        for r in ev.robustness
+        if r.method in ("sun_abraham", "imputation") and r.effect is not None
+    ]
+    main = ev.outcome_records()[0]
+    low, high = main.get("conf_low"), main.get("conf_high")
+    if len(others) < 2 or low is None or high is None:
+        return Markup()
+    agree = all(low <= eff.estimate <= high for eff in others)
+    return _p(t("rb_event_agree" if agree else "rb_event_disagree", ev.lang))
 
 
 def section_evidence(ev: Evaluation) -> Markup:
