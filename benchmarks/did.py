@@ -1,10 +1,11 @@
-"""DiD benchmark: TWFE against pyfixest and ``att_gt`` against diff-diff, csdid and moderndid.
+"""DiD benchmark: TWFE against pyfixest, ``att_gt`` against diff-diff, csdid and moderndid, and
+``sun_abraham`` / ``imputation`` against diff-diff's ``SunAbraham`` / ``ImputationDiD``.
 
 One table, every row one estimator at one size: our time, the fastest peer's time in the same run,
 the ratio (peer / ours, > 1 means we are faster), peak memory of both, and our estimate against
 the known truth. Each tool runs in its own subprocess, so imports and memory count separately;
 times are medians over ``--repeats``. The details per peer come from ``did_twfe.py`` and
-``did_attgt.py`` in this folder, which can also be run on their own.
+``did_attgt.py`` and ``did_event_study.py`` in this folder, which can also be run on their own.
 
 Usage (wrap it in the shared benchmark lock on a busy machine)::
 
@@ -23,6 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import did_attgt
+import did_event_study
 import did_twfe
 
 
@@ -66,6 +68,24 @@ def _attgt_rows(sizes: list[int], repeats: int, peers: tuple[str, ...]) -> list[
     return rows
 
 
+def _event_study_rows(sizes: list[int], repeats: int) -> list[dict[str, Any]]:
+    names = {"sun_abraham": "sun_abraham (IW event study)", "imputation": "imputation (BJS)"}
+    return [
+        {
+            "estimator": names[r["estimator"]],
+            "size": f"{r['units']:,} units",
+            "ours_s": r.get("outcomelab_s"),
+            "peer": "diff-diff" if "diff-diff_s" in r else "-",
+            "peer_s": r.get("diff-diff_s"),
+            "ours_mb": r.get("outcomelab_mb"),
+            "peer_mb": r.get("diff-diff_mb"),
+            "estimate": r.get("outcomelab_estimate"),
+            "truth": r["truth"],
+        }
+        for r in did_event_study.run(sizes, repeats)
+    ]
+
+
 def _cell(value: Any, spec: str) -> str:
     return (
         "-"
@@ -82,11 +102,13 @@ def main() -> None:
     parser.add_argument(
         "--attgt-sizes", type=int, nargs="+", default=[5_000, 50_000, 200_000, 1_000_000]
     )
+    parser.add_argument("--event-study-sizes", type=int, nargs="*", default=[5_000, 50_000])
     parser.add_argument("--peers", nargs="*", default=list(did_attgt.PEERS))
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     rows = _twfe_rows(args.twfe_sizes, args.repeats)
     rows += _attgt_rows(args.attgt_sizes, args.repeats, tuple(args.peers))
+    rows += _event_study_rows(args.event_study_sizes, args.repeats)
     header = (
         f"{'estimator':<38}{'size':>17}{'ours s':>9}{'fastest peer':>14}{'peer s':>9}"
         f"{'peer/ours':>10}{'ours MB':>9}{'peer MB':>9}{'estimate':>10}{'truth':>8}"
@@ -103,7 +125,10 @@ def main() -> None:
             f"{_cell(r['truth'], '8.4f')}"
         )
     print(f"medians over {args.repeats} run(s); each run a fresh process (imports included).")
-    print("att_gt estimate column: the simple aggregate; truth from the simulation design.")
+    print(
+        "att_gt, sun_abraham and imputation estimate column: the average over treated "
+        "unit-periods (simple aggregate); truth from the simulation design."
+    )
 
 
 if __name__ == "__main__":
