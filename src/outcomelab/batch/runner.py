@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from outcomelab.batch.cache import is_fresh, job_key, mark_done
 from outcomelab.batch.manifest import EvaluationJob
 from outcomelab.errors import OutcomelabError, ParameterError
+from outcomelab.reports.startup import skip_iri_grammar
 
 __all__ = ["BatchSummary", "JobOutcome", "run_batch", "run_job"]
 
@@ -192,7 +193,9 @@ def run_batch(
             outcomes.extend(_run_dask(pending, root, scheduler, runner, update))
         elif pending:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=skip_iri_grammar
+            ) as pool:
                 futures: dict[Future[JobOutcome], str] = {
                     pool.submit(run_job, job.to_dict(), str(root / job.name), key, runner): job.name
                     for job, key in pending

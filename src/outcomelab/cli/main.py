@@ -60,6 +60,9 @@ def run() -> None:
     ``typer._click``, whose exceptions are not ``click.exceptions``). Only outcomelab's own
     errors and bugs reach the handlers here.
     """
+    from outcomelab.reports.startup import skip_iri_grammar
+
+    skip_iri_grammar()  # this process is ours: 1.7 s less on the way to every report
     _register_commands()
     try:
         app(standalone_mode=True)
