@@ -73,6 +73,23 @@ def test_equals_diff_diff(case: str, reference_table: Any) -> None:
     if not EXPECTED[case]["spec"].get("weights"):
         np.testing.assert_allclose(tab["std_error"], peer["se"], rtol=1e-6)
         assert res.std_error == pytest.approx(peer["overall_se"], rel=1e-6)
+        _compare_leads(res, peer)
+
+
+def _compare_leads(res: EventStudyResult, peer: dict[str, Any]) -> None:
+    """The pre-trend leads (BJS Test 1) against diff-diff's ``pretrends=True`` (its lead
+    regression: CR1 with the same small-sample rule)."""
+    pretrend = res.diagnostics["pretrend"]
+    if not np.isfinite(peer["lead_se"]).all():
+        # no never-treated units: a lead is collinear with the fixed effects; diff-diff drops
+        # it (NaN), outcomelab reports the leads as not identified
+        assert pretrend["terms"] == [] and "not identified" in pretrend["reason"]
+        return
+    leads = pd.DataFrame(pretrend["terms"])
+    assert leads["event_time"].tolist() == peer["lead_event_time"]
+    np.testing.assert_allclose(leads["estimate"], peer["lead_effect"], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(leads["std_error"], peer["lead_se"], rtol=1e-6)
+    assert 0 < pretrend["p_value"] < 1
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
@@ -112,3 +129,5 @@ def test_result_protocol_and_plot(reference_table: Any) -> None:
     assert res.diagnostics["n_treated_obs"] == 291
     fig = res.plot()
     assert "imputation" in fig.axes[0].get_title()
+    # the pre-trend leads are drawn before the start (e = -4, -3, -2), then the effects
+    assert list(fig.axes[0].get_xticks()) == [-4, -3, -2, 0, 1, 2, 3]

@@ -10,7 +10,7 @@ every term has ``n_units``, the treated units behind it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,8 +38,15 @@ class EventStudyResult(AggregatedEffectResult):
     """Event-time effects and their post-treatment average (see the module docstring)."""
 
     def plot(self, ax: Any = None) -> Figure:
-        """Event-study plot of the event-time effects with pointwise intervals."""
-        return event_study_plot(self, ax=ax, title=_TITLES.get(self.method))
+        """Event-study plot of the event-time effects with pointwise intervals (and, for the
+        imputation estimator, the pre-trend test's lead coefficients before the start)."""
+        pretrend = self.diagnostics.get("pretrend")
+        shown: EffectResult = self
+        if pretrend and pretrend["terms"]:
+            leads = pd.DataFrame(pretrend["terms"])
+            leads.insert(0, "term", [f"e={e:g}" for e in leads["event_time"]])
+            shown = replace(self, terms=pd.concat([leads, self.terms], ignore_index=True))
+        return event_study_plot(shown, ax=ax, title=_TITLES.get(self.method))
 
     def at_event_time(self, event_time: float) -> EffectResult:
         """The effect at one event time as a result of its own (e.g. the follow-up's).

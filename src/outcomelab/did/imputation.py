@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import chdtrc, stdtr, stdtrit
 
 from outcomelab.did.event_study_result import EventStudyResult, event_study_result
 from outcomelab.did.fixed_effects import TwoWaySystem
 from outcomelab.did.least_squares import WithinFit, within_least_squares
 from outcomelab.did.staggered_panel import StaggeredPanel, check_anticipation, staggered_panel
 from outcomelab.did.within import TwoWayIndex
-from outcomelab.errors import EmptyGroupError
+from outcomelab.errors import EmptyGroupError, SingularDesignError
+from outcomelab.numerics import cr1_vcov, fixef_dof
 from outcomelab.results.estimability import check_outcome_varies, check_standard_error
 
 __all__ = ["imputation"]
@@ -176,6 +179,62 @@ def _conservative_vcov(
     return psi.T @ psi, n_cl
 
 
+def _pretrend(
+    panel: StaggeredPanel, rows: _Rows, anticipation: int, alpha: float
+) -> dict[str, Any] | None:
+    """Borusyak et al.'s Test 1: lead indicators added to the untreated model (CR1, t(G-1)).
+
+    Leads are the event times of the treated cohorts' untreated rows except the reference
+    ``-1 - anticipation``; their joint Wald test (chi-squared) is the pre-trend test.
+    """
+    ru = panel.row_unit()[rows.untreated]
+    g = panel.cohort[ru]
+    rel = panel.periods[panel.row_time()[rows.untreated]] - g
+    leads = np.unique(rel[(g > 0) & (rel != -1 - anticipation)])
+    if leads.size == 0:
+        return None
+    regressors = [((g > 0) & (rel == h)).astype(np.float64) for h in leads]
+    if panel.x is not None:
+        regressors += list(panel.x[rows.untreated].T)
+    names = [f"e={h:g}" for h in leads] + panel.covariates
+    y0 = panel.y[rows.untreated]
+    try:
+        fit = within_least_squares(
+            y0, regressors, rows.index0, rows.w0, names, describe=lambda _: "lead indicators"
+        )
+    except SingularDesignError as err:  # e.g. no never-treated units: leads collinear
+        return {"terms": [], "reason": f"The pre-trend leads are not identified: {err}"}
+    idx = rows.index0
+    clusters = [panel.unit_cluster[ru]]
+    df_k = len(names) + fixef_dof([(idx.unit, idx.n_units), (idx.time, idx.n_times)], clusters)
+    scores = fit.x * (fit.resid if rows.w0 is None else rows.w0 * fit.resid)[:, None]
+    cov, n_clusters = cr1_vcov(scores, fit.bread, clusters, df_k=df_k)
+    k = leads.size
+    gamma, v = fit.beta[:k], cov[:k, :k]
+    se = np.sqrt(np.clip(np.diag(v), 0, None))
+    q, dof = stdtrit(n_clusters - 1, 1 - alpha / 2), n_clusters - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = 2 * stdtr(dof, -np.abs(gamma / se))
+    wald = float(gamma @ np.linalg.solve(v, gamma))
+    return {
+        "terms": [
+            {
+                "event_time": float(h),
+                "estimate": float(b),
+                "std_error": float(s),
+                "conf_low": float(b - q * s),
+                "conf_high": float(b + q * s),
+                "p_value": float(pv),
+            }
+            for h, b, s, pv in zip(leads, gamma, se, p, strict=True)
+        ],
+        "statistic": wald,
+        "df": int(k),
+        "p_value": float(chdtrc(k, wald)),
+        "test": "Wald chi-squared of the lead indicators in the untreated model (BJS Test 1)",
+    }
+
+
 def imputation(
     data: pd.DataFrame,
     *,
@@ -222,7 +281,9 @@ def imputation(
         Headline: the average effect over all treated unit-periods (``tau_it`` weighted
         equally, or by ``weights``); ``tidy()`` the event-time effects from ``-anticipation`` on;
         ``vcov`` their covariance (same conservative estimator); ``diagnostics`` counts of
-        untreated, treated and not imputable unit-periods, clusters.
+        untreated, treated and not imputable unit-periods, clusters, and ``pretrend``: the
+        pre-period (lead) coefficients and their joint test (``None`` without leads), which
+        ``plot()`` draws before the start.
 
     Raises
     ------
@@ -257,7 +318,15 @@ def imputation(
     auxiliary residuals ``e_it`` (untreated: step-one residuals; treated: ``tau_it`` minus the
     ``v^2``-weighted mean of its cohort x event-time group), as diff-diff's ``ImputationDiD``
     and R ``didimputation`` compute it. It has no small-sample factor. Intervals and p-values
-    are normal. pyfixest's ``did2s`` gives the same estimates (Gardner's two-stage estimator is
+    are normal.
+
+    The pre-trend check is Borusyak et al.'s Test 1, kept apart from the estimates (their
+    advice): lead indicators for the treated cohorts' untreated event times (except the
+    reference ``-1 - anticipation``) are added to the untreated model; their coefficients (CR1,
+    t with ``G - 1`` degrees of freedom, as diff-diff's ``pretrends=True``) and a joint Wald
+    test are in ``diagnostics["pretrend"]``.
+
+    pyfixest's ``did2s`` gives the same estimates (Gardner's two-stage estimator is
     the imputation estimator) with Gardner's GMM standard errors instead. The panel is balanced
     and units are dropped by the rules of :func:`~outcomelab.did.att_gt`.
 
@@ -302,6 +371,7 @@ def imputation(
     vcov, n_clusters = _conservative_vcov(panel, rows, imp, target)
     overall_se = float(np.sqrt(max(vcov[0, 0], 0.0)))
     check_standard_error(overall_se, spread, outcome)
+    pretrend = _pretrend(panel, rows, anticipation, alpha)
     notes = list(panel.notes)
     if rows.n_not_imputable:
         notes.append(
@@ -346,6 +416,7 @@ def imputation(
             "n_clusters": n_clusters,
             "weights": weights,
             "variance": "conservative (Borusyak et al. Theorem 3), groups cohort x event time",
+            "pretrend": pretrend,
         },
         notes=notes,
     )

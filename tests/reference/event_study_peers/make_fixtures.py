@@ -231,7 +231,28 @@ def dd_imputation(df: pd.DataFrame, spec: dict[str, Any]) -> dict[str, Any]:
     )
     es = res.aggregate("event_study")
     keep = ~np.asarray(es.is_reference) & np.isfinite(np.asarray(es.att, dtype=float))
+    leads = {}
+    if not spec.get("weights"):  # the lead regression (BJS Test 1), diff-diff's pretrends=True
+        pre = ImputationDiD(
+            anticipation=spec.get("anticipation", 0), cluster=spec.get("cluster"), pretrends=True
+        ).fit(
+            df,
+            outcome=spec["outcome"],
+            unit=spec["unit"],
+            time=spec["time"],
+            first_treat=spec["cohort"],
+            covariates=spec.get("covariates") or None,
+        )
+        les = pre.aggregate("event_study")
+        e = np.asarray(les.event_time, dtype=float)
+        lead = (e < -spec.get("anticipation", 0)) & ~np.asarray(les.is_reference)
+        leads = {
+            "lead_event_time": e[lead].tolist(),
+            "lead_effect": np.asarray(les.att, dtype=float)[lead].tolist(),
+            "lead_se": np.asarray(les.se, dtype=float)[lead].tolist(),
+        }
     return {
+        **leads,
         "overall_att": res.overall_att,
         "overall_se": res.overall_se,
         "event_time": [float(e) for e in np.asarray(es.event_time)[keep]],
