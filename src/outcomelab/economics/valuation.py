@@ -12,17 +12,17 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
-from outcomelab._checks import check_probability
+from outcomelab.economics.appraisal import AppraisalYears, ValueOptions, appraisal_years
 from outcomelab.economics.discounting import discount_factors
-from outcomelab.economics.effects_input import read_effects
-from outcomelab.economics.outcomes import ONE_OFF_OUTCOMES, resolve_directions
-from outcomelab.economics.persistence import Persistence, persistence_factors
+from outcomelab.economics.effects_input import EffectInputs, read_effects
+from outcomelab.economics.outcomes import resolve_directions
+from outcomelab.economics.payers import Returns, break_even_table, payer_table
+from outcomelab.economics.persistence import Persistence
 from outcomelab.economics.prices import approximate_years, price_factor
 from outcomelab.economics.result import PAYER_ORDER, ValueResult
 from outcomelab.economics.unit_values import UnitValueTable, load_unit_values
-from outcomelab.errors import InputError, ParameterError
+from outcomelab.errors import InputError
 from outcomelab.results import EffectResult
 
 __all__ = ["COST_PAYERS", "value"]
@@ -245,137 +245,185 @@ def value(
     Local Partnerships*. Nilsson, I. & Wadeskog, A. (2008). *Det är bättre att stämma i bäcken än
     i ån*. SKL.
     """
-    # -- options ------------------------------------------------------------------------------
-    if int(participants) != participants or participants < 1:
-        raise ParameterError(f"`participants` must be a whole number >= 1; got {participants!r}.")
-    if not 0 <= deadweight < 1:
-        raise ParameterError(f"`deadweight` must be in [0, 1); got {deadweight!r}.")
-    if not optimism_bias >= 0:
-        raise ParameterError(f"`optimism_bias` must be >= 0 (0.2 for 20 %); got {optimism_bias!r}.")
-    if int(draws) != draws or draws < 0:
-        raise ParameterError(f"`draws` must be a whole number >= 0; got {draws!r}.")
-    check_probability("level", level)
-    if discount_schedule == "declining" and discount_rate != 0.035:
-        raise ParameterError(
-            "`discount_schedule='declining'` uses the Green Book rates (3.5 % for years 0-30, then "
-            f"3.0 %, ...), but `discount_rate` = {discount_rate!r} was also given; leave "
-            "`discount_rate` at 0.035 or pass explicit steps, e.g. [(0, 0.04), (31, 0.03)]."
-        )
-    horizon = int(horizon_years)
-    discount = discount_factors(horizon, discount_rate, discount_schedule)
-
-    # -- inputs -------------------------------------------------------------------------------
+    options = ValueOptions(
+        horizon_years=horizon_years,
+        participants=participants,
+        start_year=start_year,
+        effect_start_year=effect_start_year,
+        price_year=price_year,
+        discount_rate=discount_rate,
+        discount_schedule=discount_schedule,
+        persistence=persistence,
+        decay_years=decay_years,
+        half_life=half_life,
+        effect_years=effect_years,
+        deadweight=deadweight,
+        optimism_bias=optimism_bias,
+        draws=draws,
+        seed=seed,
+        level=level,
+    )
+    discount = discount_factors(options.horizon, discount_rate, discount_schedule)
     eff = read_effects(effects, covariance)
     table = load_unit_values(unit_values)
     cost_table = _read_costs(costs)
-    overlap_notes: list[str] = []
+    valued, not_valued, notes = _choose_outcomes(eff, table)
+    direction = resolve_directions(valued, directions)
+    rows = table.table[table.table["outcome_code"].isin(valued)].copy()
+    years = appraisal_years(options, rows, cost_table)
+    _to_price_year(rows, cost_table, years.price_year, options.optimism_bias, cpi)
+
+    payers_present = [
+        p
+        for p in PAYER_ORDER
+        if p in set(rows["payer"]) or p in set(cost_table["payer"].astype(str))
+    ]
+    # value of one unit of effect per participant-year, and its weight per year
+    unit_coef = _unit_coefficients(rows, valued, payers_present)
+    weights = options.effect_weights(valued, years.lag)
+    flows_long = _flows(
+        eff, valued, payers_present, unit_coef, weights, cost_table, years, discount, options.scale
+    )
+
+    # C[j, p] = PV of returns to payer p per unit of effect j, with a "total" column
+    coef_pv = unit_coef * options.scale * (weights @ discount)[:, None]
+    idx = [eff.outcomes.index(o) for o in valued]
+    is_cost = flows_long["kind"] == "cost"
+    cost_pv = np.array(
+        [
+            0.0 - flows_long.loc[is_cost & (flows_long["payer"] == p), "present_value_sek"].sum()
+            for p in payers_present
+        ]
+    )
+    returns = Returns(
+        outcomes=valued,
+        names=[*payers_present, "total"],
+        coef=np.column_stack([coef_pv, coef_pv.sum(axis=1)]),
+        beta=np.array([eff.estimate[i] for i in idx]),
+        sigma=eff.covariance[np.ix_(idx, idx)],
+        cost=np.append(cost_pv, cost_pv.sum()),
+    )
+    net_by_year = (
+        flows_long.pivot_table(
+            index="year", columns="payer", values="present_value_sek", aggfunc="sum"
+        )
+        .reindex(index=years.years, columns=payers_present)
+        .fillna(0.0)
+    )
+    net_by_year["total"] = net_by_year.sum(axis=1)
+    payers = payer_table(
+        returns, net_by_year, years.years, draws=int(draws), seed=seed, level=level
+    )
+    notes += _notes(rows, cost_table, valued, not_valued, direction, options, years, cpi)
+    settings = options.settings(years, valued) | {
+        "unit_values": table.citation,
+        "unit_values_origin": table.origin,
+    }
+    illustrative = bool(rows["illustrative"].any())
+    return ValueResult(
+        payers=payers,
+        break_even=break_even_table(returns),
+        flows_long=flows_long,
+        effects=_effects_table(eff, valued, direction),
+        unit_values_used=rows.drop(columns=["price_factor"]).reset_index(drop=True),
+        settings=settings,
+        unit_values_version=table.citation,
+        uses_illustrative=illustrative,
+        notes=tuple(notes),
+    )
+
+
+def _choose_outcomes(
+    eff: EffectInputs, table: UnitValueTable
+) -> tuple[list[str], list[str], list[str]]:
+    """The outcomes valued in money, those without a unit value, and notes on overlaps.
+
+    Raises
+    ------
+    InputError
+        When no outcome has a unit value.
+    """
+    notes: list[str] = []
     dropped: set[str] = set()
     for kept, drop in _OVERLAPPING:
         if kept in eff.outcomes and drop in eff.outcomes:
             dropped.add(drop)
-            overlap_notes.append(
+            notes.append(
                 f"{drop} is not valued in money because {kept} values the same money; valuing "
                 "both would count it twice."
             )
-    valued = [
-        o for o in eff.outcomes if o not in dropped and (table.table["outcome_code"] == o).any()
-    ]
+    codes = set(table.table["outcome_code"])
+    valued = [o for o in eff.outcomes if o not in dropped and o in codes]
     not_valued = [o for o in eff.outcomes if o not in valued and o not in dropped]
     if not valued:
         raise InputError(
             f"None of the outcomes in `effects` ({', '.join(eff.outcomes)}) has a row in the "
             f"unit-value table {table.citation}; add unit values for them."
         )
-    direction = resolve_directions(valued, directions)
-    rows = table.table[table.table["outcome_code"].isin(valued)].copy()
-    if start_year is None:
-        if cost_table.empty:
-            raise ParameterError("`start_year` is required when there are no costs.")
-        start_year = int(cost_table["year"].min())
-    first_effect = int(start_year if effect_start_year is None else effect_start_year)
-    if price_year is None:
-        price_year = int(max([*rows["price_year"], *cost_table["price_year"]]))
-    years = np.arange(int(start_year), int(start_year) + horizon)
-    outside = cost_table.loc[(cost_table["year"] < years[0]) | (cost_table["year"] > years[-1])]
-    if len(outside):
-        raise InputError(
-            f"`costs` has years {sorted(outside['year'].unique())} outside the appraisal "
-            f"{years[0]}-{years[-1]}; lengthen `horizon_years` or move `start_year`."
-        )
-    if not years[0] <= first_effect <= years[-1]:
-        raise ParameterError(
-            f"`effect_start_year` = {first_effect} is outside the appraisal {years[0]}-{years[-1]}."
-        )
+    return valued, not_valued, notes
 
-    # -- price year ---------------------------------------------------------------------------
-    rows["price_factor"] = [price_factor(int(y), int(price_year), cpi) for y in rows["price_year"]]
+
+def _to_price_year(
+    rows: pd.DataFrame,
+    costs: pd.DataFrame,
+    price_year: int,
+    optimism_bias: float,
+    cpi: pd.DataFrame | None,
+) -> None:
+    """Add the amounts in the price year to the unit values and costs (costs with the uplift)."""
+    rows["price_factor"] = [price_factor(int(y), price_year, cpi) for y in rows["price_year"]]
     rows["value_sek_in_price_year"] = rows["value_sek"] * rows["price_factor"]
-    cost_table["price_factor"] = [
-        price_factor(int(y), int(price_year), cpi) for y in cost_table["price_year"]
-    ]
-    cost_table["cost_in_price_year"] = (
-        cost_table["cost_sek"] * cost_table["price_factor"] * (1.0 + optimism_bias)
-    )
+    costs["price_factor"] = [price_factor(int(y), price_year, cpi) for y in costs["price_year"]]
+    costs["cost_in_price_year"] = costs["cost_sek"] * costs["price_factor"] * (1.0 + optimism_bias)
 
-    # -- effect weights per year --------------------------------------------------------------
-    weight = np.zeros(horizon)
-    lag = first_effect - int(start_year)
-    weight[lag:] = persistence_factors(
-        horizon - lag, persistence, decay_years=decay_years, half_life=half_life
-    )
 
-    # -- returns: coefficient per (outcome, payer, year) -------------------------------------
-    payers_present = [
-        p
-        for p in PAYER_ORDER
-        if p in set(rows["payer"]) or p in set(cost_table["payer"].astype(str))
-    ]
+def _unit_coefficients(rows: pd.DataFrame, valued: list[str], payers: list[str]) -> np.ndarray:
+    """Value (price year) of one unit of each outcome to each payer (outcomes x payers)."""
     per_payer_value = rows.groupby(["outcome_code", "payer"])["value_sek_in_price_year"].sum()
-    n_out, n_pay = len(valued), len(payers_present)
-    unit_coef = np.zeros((n_out, n_pay))  # value of one unit of effect per participant-year
+    unit_coef = np.zeros((len(valued), len(payers)))
     for key, v in per_payer_value.items():
         parts = key if isinstance(key, tuple) else (key, "")
         outcome, payer = str(parts[0]), str(parts[1])
-        j = valued.index(outcome)
-        unit_coef[j, payers_present.index(payer)] = float(v)
-    scale = float(participants) * (1.0 - deadweight)
-    years_of = {o: horizon for o in valued} | {o: 1 for o in valued if o in ONE_OFF_OUTCOMES}
-    for o, n_years in dict(effect_years or {}).items():
-        if int(n_years) != n_years or n_years < 1:
-            raise ParameterError(
-                f"`effect_years[{o!r}]` must be a whole number of years >= 1; got {n_years!r}."
-            )
-        years_of[o] = int(n_years)
-    # outcome-specific weights: zero once the outcome's effect years have passed
-    weights = np.zeros((n_out, horizon))
-    for j, o in enumerate(valued):
-        weights[j] = weight
-        weights[j, lag + years_of[o] :] = 0.0
-    # C[j, p] = PV of returns to payer p per unit of effect j
-    coef_pv = unit_coef * scale * (weights @ discount)[:, None]
-    beta = np.array([eff.estimate[eff.outcomes.index(o)] for o in valued])
-    idx = [eff.outcomes.index(o) for o in valued]
-    sigma = eff.covariance[np.ix_(idx, idx)]
+        unit_coef[valued.index(outcome), payers.index(payer)] = float(v)
+    return unit_coef
 
+
+def _flows(
+    eff: EffectInputs,
+    valued: list[str],
+    payers: list[str],
+    unit_coef: np.ndarray,
+    weights: np.ndarray,
+    costs: pd.DataFrame,
+    years: AppraisalYears,
+    discount: np.ndarray,
+    scale: float,
+) -> pd.DataFrame:
+    """One row per year, payer and item (a return per outcome, a cost per cost row).
+
+    ``unit_coef`` is the value of one unit of effect to each payer (outcomes x payers),
+    ``weights`` the weight of each outcome's effect per year (outcomes x years) and ``scale`` the
+    participants net of deadweight.
+    """
     records: list[dict[str, object]] = []
     for j, outcome in enumerate(valued):
-        for p, payer in enumerate(payers_present):
+        beta = eff.estimate[eff.outcomes.index(outcome)]
+        for p, payer in enumerate(payers):
             if unit_coef[j, p] == 0:
                 continue
-            yearly = beta[j] * unit_coef[j, p] * scale * weights[j]
-            for t, year in enumerate(years):
-                records.append(
-                    {
-                        "year": int(year),
-                        "payer": payer,
-                        "kind": "return",
-                        "item": outcome,
-                        "amount_sek": float(yearly[t]),
-                        "discount_factor": float(discount[t]),
-                    }
-                )
-    for _, row in cost_table.iterrows():
-        t = int(row["year"]) - int(start_year)
+            yearly = beta * unit_coef[j, p] * scale * weights[j]
+            records.extend(
+                {
+                    "year": int(year),
+                    "payer": payer,
+                    "kind": "return",
+                    "item": outcome,
+                    "amount_sek": float(yearly[t]),
+                    "discount_factor": float(discount[t]),
+                }
+                for t, year in enumerate(years.years)
+            )
+    for _, row in costs.iterrows():
         records.append(
             {
                 "year": int(row["year"]),
@@ -383,118 +431,29 @@ def value(
                 "kind": "cost",
                 "item": _describe(row.get("description")),
                 "amount_sek": -float(row["cost_in_price_year"]),
-                "discount_factor": float(discount[t]),
+                "discount_factor": float(discount[int(row["year"]) - years.start]),
             }
         )
     flows_long = pd.DataFrame.from_records(
         records, columns=["year", "payer", "kind", "item", "amount_sek", "discount_factor"]
     )
     flows_long["present_value_sek"] = flows_long["amount_sek"] * flows_long["discount_factor"]
+    return flows_long
 
-    # -- per payer ----------------------------------------------------------------------------
-    cost_pv = np.array(
-        [
-            0.0
-            - flows_long.loc[
-                (flows_long["payer"] == p) & (flows_long["kind"] == "cost"), "present_value_sek"
-            ].sum()
-            for p in payers_present
-        ]
-    )
-    # add a "total" column
-    coef_all = np.column_stack([coef_pv, coef_pv.sum(axis=1)])
-    cost_all = np.append(cost_pv, cost_pv.sum())
-    names = [*payers_present, "total"]
-    returns_pv = beta @ coef_all
-    npv = returns_pv - cost_all
-    sd = np.sqrt(np.maximum(np.einsum("jp,jk,kp->p", coef_all, sigma, coef_all), 0.0))
-    z = float(special.ndtri(0.5 + level / 2))  # = scipy.stats.norm.ppf, without its import
 
-    if draws > 0:
-        rng = np.random.default_rng(seed)
-        sample = rng.multivariate_normal(beta, sigma, size=int(draws), method="eigh")
-        npv_draws = sample @ coef_all - cost_all
-        tail = (1 - level) / 2
-        mc_low = np.quantile(npv_draws, tail, axis=0)
-        mc_high = np.quantile(npv_draws, 1 - tail, axis=0)
-        prob = (npv_draws > 0).mean(axis=0)
-    else:
-        mc_low = mc_high = prob = np.full(len(names), np.nan)
-
-    net_by_year = (
-        flows_long.pivot_table(
-            index="year", columns="payer", values="present_value_sek", aggfunc="sum"
-        )
-        .reindex(index=years, columns=payers_present)
-        .fillna(0.0)
-    )
-    net_by_year["total"] = net_by_year.sum(axis=1)
-
-    summary_rows = []
-    for i, name in enumerate(names):
-        cumulative = net_by_year[name].cumsum().to_numpy()
-        payback: int | None = None
-        if cost_all[i] > 0:
-            reached = np.flatnonzero(cumulative >= -1e-9 * max(1.0, cost_all[i]))
-            payback = int(years[reached[0]]) if reached.size else None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            bcr = returns_pv[i] / cost_all[i] if cost_all[i] > 0 else np.nan
-            roi = npv[i] / cost_all[i] if cost_all[i] > 0 else np.nan
-            scale_be = cost_all[i] / returns_pv[i] if returns_pv[i] > 0 else np.nan
-        summary_rows.append(
-            {
-                "payer": name,
-                "pv_costs_sek": float(cost_all[i]),
-                "pv_returns_sek": float(returns_pv[i]),
-                "npv_sek": float(npv[i]),
-                "bcr": float(bcr),
-                "roi": float(roi),
-                "payback_year": payback,
-                "break_even_scale": float(scale_be),
-                "npv_sd": float(sd[i]),
-                "npv_low": float(mc_low[i]),
-                "npv_high": float(mc_high[i]),
-                "npv_low_analytic": float(npv[i] - z * sd[i]),
-                "npv_high_analytic": float(npv[i] + z * sd[i]),
-                "prob_ahead": float(prob[i]),
-                "prob_ahead_analytic": float(
-                    # P(NPV > 0) = scipy.stats.norm.sf(0, loc=npv, scale=sd), without its import
-                    special.ndtr(npv[i] / sd[i]) if sd[i] > 0 else float(npv[i] > 0)
-                ),
-            }
-        )
-    payer_table = pd.DataFrame(summary_rows)
-
-    be_rows = []
-    for j, outcome in enumerate(valued):
-        for i, name in enumerate(names):
-            c = coef_all[j, i]
-            if c == 0:
-                continue
-            others = returns_pv[i] - c * beta[j]
-            be_rows.append(
-                {
-                    "outcome": outcome,
-                    "payer": name,
-                    "estimate": float(beta[j]),
-                    "return_per_unit_pv_sek": float(c),
-                    "break_even_effect": float((cost_all[i] - others) / c),
-                    "break_even_effect_alone": float(cost_all[i] / c),
-                }
-            )
-    break_even = pd.DataFrame(
-        be_rows,
-        columns=[
-            "outcome",
-            "payer",
-            "estimate",
-            "return_per_unit_pv_sek",
-            "break_even_effect",
-            "break_even_effect_alone",
-        ],
-    )
-
-    notes: list[str] = list(overlap_notes)
+def _notes(
+    rows: pd.DataFrame,
+    costs: pd.DataFrame,
+    valued: list[str],
+    not_valued: list[str],
+    direction: Mapping[str, int],
+    options: ValueOptions,
+    years: AppraisalYears,
+    cpi: pd.DataFrame | None,
+) -> list[str]:
+    """What a reader of the value should know: odd signs, missing and illustrative unit values,
+    approximate prices, deadweight and optimism bias."""
+    notes: list[str] = []
     totals = rows.groupby("outcome_code")["value_sek_in_price_year"].sum()
     odd = [o for o in valued if totals[o] * direction[o] < 0]
     if odd:
@@ -510,27 +469,30 @@ def value(
         )
     illustrative_rows = rows[rows["illustrative"]]
     if len(illustrative_rows):
+        used = sorted({f"{r.outcome_code}/{r.payer}" for r in illustrative_rows.itertuples()})
         notes.append(
             "Illustrative unit values (not from a citable public source) were used for: "
-            + ", ".join(
-                sorted({f"{r.outcome_code}/{r.payer}" for r in illustrative_rows.itertuples()})
-            )
+            + ", ".join(used)
             + "."
         )
-    approx = approximate_years(
-        [*rows["price_year"], *cost_table["price_year"], int(price_year)], cpi
-    )
+    approx = approximate_years([*rows["price_year"], *costs["price_year"], years.price_year], cpi)
     if approx:
         notes.append(
             f"The price index for {approx} is approximate (not SCB's fixed figure); amounts "
             "converted with it are approximate."
         )
-    if deadweight > 0:
-        notes.append(f"Effects are scaled down by a deadweight of {deadweight:.0%}.")
-    if optimism_bias > 0:
-        notes.append(f"Costs are uplifted by an optimism bias of {optimism_bias:.0%}.")
+    if options.deadweight > 0:
+        notes.append(f"Effects are scaled down by a deadweight of {options.deadweight:.0%}.")
+    if options.optimism_bias > 0:
+        notes.append(f"Costs are uplifted by an optimism bias of {options.optimism_bias:.0%}.")
+    return notes
 
-    effects_table = pd.DataFrame(
+
+def _effects_table(
+    eff: EffectInputs, valued: list[str], direction: Mapping[str, int]
+) -> pd.DataFrame:
+    """The effects as given, whether each is valued, and its direction."""
+    return pd.DataFrame(
         {
             "outcome": list(eff.outcomes),
             "estimate": eff.estimate,
@@ -543,38 +505,4 @@ def value(
                 for o in eff.outcomes
             ],
         }
-    )
-    settings: dict[str, object] = {
-        "horizon_years": horizon,
-        "participants": int(participants),
-        "start_year": int(start_year),
-        "effect_start_year": first_effect,
-        "price_year": int(price_year),
-        "discount_rate": float(discount_rate),
-        "discount_schedule": discount_schedule
-        if isinstance(discount_schedule, str)
-        else [list(s) for s in discount_schedule],
-        "persistence": persistence,
-        "decay_years": decay_years,
-        "half_life": half_life,
-        "effect_years": {o: years_of[o] for o in valued},
-        "deadweight": float(deadweight),
-        "optimism_bias": float(optimism_bias),
-        "draws": int(draws),
-        "seed": seed,
-        "level": float(level),
-        "unit_values": table.citation,
-        "unit_values_origin": table.origin,
-    }
-    used = rows.drop(columns=["price_factor"]).reset_index(drop=True)
-    return ValueResult(
-        payers=payer_table,
-        break_even=break_even,
-        flows_long=flows_long,
-        effects=effects_table,
-        unit_values_used=used,
-        settings=settings,
-        unit_values_version=table.citation,
-        uses_illustrative=bool(len(illustrative_rows)),
-        notes=tuple(notes),
     )
