@@ -212,6 +212,17 @@ def test_monte_carlo_interval_matches_analytic_in_a_linear_case() -> None:
     assert p["prob_ahead"] == pytest.approx(p["prob_ahead_analytic"], abs=0.01)
 
 
+def test_alpha_sets_the_interval_like_every_estimator() -> None:
+    # the same `alpha` as the estimators (no `level=`): 0.10 gives the 90 % interval
+    p = _base(alpha=0.10, draws=0).payers.set_index("payer").loc["total"]  # type: ignore[attr-defined]
+    half = p["npv_high_analytic"] - p["npv_sek"]
+    assert half == pytest.approx(1.6448536 * p["npv_sd"], rel=1e-6)
+    label = _base(alpha=0.10).summary_table("en").columns  # type: ignore[attr-defined]
+    assert any("(90 %)" in str(c) for c in label)
+    with pytest.raises(TypeError, match="level"):
+        _base(level=0.95)
+
+
 def test_seed_reproduces_draws() -> None:
     a = _base(seed=5).payers  # type: ignore[attr-defined]
     b = _base(seed=5).payers  # type: ignore[attr-defined]
@@ -270,6 +281,7 @@ def test_bundled_table_marks_illustrative_values() -> None:
         ({"participants": 0}, ParameterError, "participants"),
         ({"horizon_years": 1, "start_year": 2021}, InputError, "outside the appraisal"),
         ({"discount_schedule": "declining"}, ParameterError, "Green Book rates"),
+        ({"alpha": 95}, ParameterError, "1 - confidence level"),
     ],
 )
 def test_errors(kwargs: dict[str, object], error: type[Exception], match: str) -> None:

@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from outcomelab._checks import check_probability
+from outcomelab._checks import check_alpha
 from outcomelab.economics.outcomes import ONE_OFF_OUTCOMES
 from outcomelab.economics.persistence import Persistence, persistence_factors
 from outcomelab.errors import InputError, ParameterError
@@ -58,7 +58,7 @@ class ValueOptions:
     optimism_bias: float = 0.0
     draws: int = 10_000
     seed: int | None = None
-    level: float = 0.95
+    alpha: float = 0.05
 
     def __post_init__(self) -> None:
         participants, draws = self.participants, self.draws
@@ -74,7 +74,7 @@ class ValueOptions:
             )
         if int(draws) != draws or draws < 0:
             raise ParameterError(f"`draws` must be a whole number >= 0; got {draws!r}.")
-        check_probability("level", self.level)
+        check_alpha(self.alpha)
         if self.discount_schedule == "declining" and self.discount_rate != 0.035:
             raise ParameterError(
                 "`discount_schedule='declining'` uses the Green Book rates (3.5 % for years "
@@ -147,7 +147,7 @@ class ValueOptions:
             "optimism_bias": float(self.optimism_bias),
             "draws": int(self.draws),
             "seed": self.seed,
-            "level": float(self.level),
+            "alpha": float(self.alpha),
         }
 
 

@@ -68,7 +68,7 @@ class Returns:
 
 
 def _monte_carlo(
-    returns: Returns, draws: int, seed: int | None, level: float
+    returns: Returns, draws: int, seed: int | None, alpha: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Percentile interval of the NPV and P(NPV > 0) from draws of the effects (NaN for none)."""
     if draws <= 0:
@@ -77,7 +77,7 @@ def _monte_carlo(
     rng = np.random.default_rng(seed)
     sample = rng.multivariate_normal(returns.beta, returns.sigma, size=int(draws), method="eigh")
     npv_draws = sample @ returns.coef - returns.cost
-    tail = (1 - level) / 2
+    tail = alpha / 2
     low = np.quantile(npv_draws, tail, axis=0)
     high = np.quantile(npv_draws, 1 - tail, axis=0)
     return low, high, (npv_draws > 0).mean(axis=0)
@@ -99,7 +99,7 @@ def payer_table(
     *,
     draws: int,
     seed: int | None,
-    level: float,
+    alpha: float,
 ) -> pd.DataFrame:
     """One row per payer: present values, NPV, ratios, payback, break-even scale, intervals.
 
@@ -107,8 +107,8 @@ def payer_table(
     ``"total"``).
     """
     cost, gained, npv, sd = returns.cost, returns.returns, returns.npv, returns.npv_sd
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    mc_low, mc_high, prob = _monte_carlo(returns, draws, seed, level)
+    z = float(stats.norm.ppf(1 - alpha / 2))
+    mc_low, mc_high, prob = _monte_carlo(returns, draws, seed, alpha)
     rows = []
     for i, name in enumerate(returns.names):
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -175,7 +175,7 @@ class ValueResult:
         pandas.DataFrame
             Formatted strings, one row per payer and a total row, ready for a report.
         """
-        level = round(100 * float(self.settings["level"]))
+        level = round(100 * (1 - float(self.settings["alpha"])))
         rows = []
         records = self.payers.to_dict(orient="records")
         for rec in records:

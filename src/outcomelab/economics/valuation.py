@@ -111,7 +111,7 @@ def value(
     covariance: pd.DataFrame | np.ndarray | None = None,
     draws: int = 10_000,
     seed: int | None = None,
-    level: float = 0.95,
+    alpha: float = 0.05,
     directions: Mapping[str, str] | None = None,
     cpi: pd.DataFrame | None = None,
 ) -> ValueResult:
@@ -166,8 +166,8 @@ def value(
         Monte Carlo draws of the effects for the NPV interval (0 to skip).
     seed
         Seed of the random generator; the same seed gives the same draws.
-    level
-        Confidence level of the NPV intervals.
+    alpha
+        One minus the confidence level of the NPV intervals (0.05 for 95 % intervals).
     directions
         ``{outcome: "higher_is_better" | "higher_is_worse"}`` for outcomes outside the standard
         outcome catalogue (``data_schemas/outcome_catalogue.csv``). The direction does not change
@@ -261,7 +261,7 @@ def value(
         optimism_bias=optimism_bias,
         draws=draws,
         seed=seed,
-        level=level,
+        alpha=alpha,
     )
     discount = discount_factors(options.horizon, discount_rate, discount_schedule)
     eff = read_effects(effects, covariance)
@@ -312,7 +312,7 @@ def value(
     )
     net_by_year["total"] = net_by_year.sum(axis=1)
     payers = payer_table(
-        returns, net_by_year, years.years, draws=int(draws), seed=seed, level=level
+        returns, net_by_year, years.years, draws=int(draws), seed=seed, alpha=alpha
     )
     notes += _notes(rows, cost_table, valued, not_valued, direction, options, years, cpi)
     settings = options.settings(years, valued) | {
