@@ -21,7 +21,7 @@ def make_results(
     target_group: str,
     estimate: float,
     analysed: int = 240,
-    language: str = "en",
+    lang: str = "en",
 ) -> dict[str, Any]:
     """A results.json payload following data_schemas/results/results.schema.json (v1.0)."""
     version_hash = hashlib.sha256(intervention_id.encode()).hexdigest()
@@ -60,7 +60,7 @@ def make_results(
     return {
         "schema_version": "1.0",
         "evaluation_id": f"{intervention_id}-{version_hash[:12]}",
-        "language": language,
+        "language": lang,
         "outcomelab_version": "0.1.0",
         "intervention": {
             "id": intervention_id,

@@ -163,7 +163,7 @@ def _estimates(
     section: str,
     labels: tuple[str, ...],
     numbers: tuple[str, ...],
-    language: str,
+    lang: str,
     policy: DisclosurePolicy,
     log: list[Suppression],
     units: bool,
@@ -194,14 +194,14 @@ def _estimates(
                     out[key] = entry[key] if units else _count(entry[key], policy)
         if "error" in entry:
             failed = entry["error"] is not None
-            out["error"] = t("disclosure_not_estimable", language) if failed else None
+            out["error"] = t("disclosure_not_estimable", lang) if failed else None
         published.append(out)
     return published, withheld
 
 
 def _flow(
     flow: Mapping[str, Any],
-    language: str,
+    lang: str,
     policy: DisclosurePolicy,
     log: list[Suppression],
     units: bool,
@@ -236,7 +236,7 @@ def _flow(
                     "count": round_count(count, policy.rounding_base),
                 }
             )
-    merged = t("disclosure_other_reasons", language, n=policy.min_cell)
+    merged = t("disclosure_other_reasons", lang, n=policy.min_cell)
     for stage, count in small.items():
         if count == 0:
             continue
@@ -421,7 +421,7 @@ def _check_unit_persons(unit: Mapping[str, Any], evaluation: str, policy: Disclo
 def _sections(
     results: Mapping[str, Any], policy: DisclosurePolicy, log: list[Suppression]
 ) -> dict[str, Any]:
-    language = str(results.get("language")) if results.get("language") in ("sv", "en") else "en"
+    lang = str(results.get("language")) if results.get("language") in ("sv", "en") else "en"
     published: dict[str, Any] = _pick(results, _TOP)
     intervention = results.get("intervention") or {}
     published["intervention"] = {
@@ -444,13 +444,13 @@ def _sections(
             "persons_analysed": _count(unit.get("persons_analysed"), policy),
         }
     flow = results.get("sample_flow") or {}
-    published["sample_flow"] = _flow(flow, language, policy, log, units)
+    published["sample_flow"] = _flow(flow, lang, policy, log, units)
     outcomes, withheld = _estimates(
         results.get("outcomes"),
         "outcomes",
         _OUTCOME_LABELS,
         _OUTCOME_NUMBERS,
-        language,
+        lang,
         policy,
         log,
         units,
@@ -461,7 +461,7 @@ def _sections(
         "robustness",
         _ROBUSTNESS_LABELS,
         _ESTIMATE_FIELDS,
-        language,
+        lang,
         policy,
         log,
         units,

@@ -15,23 +15,23 @@ from outcomelab.vocabulary.texts import code_label, t
 __all__ = ["LANGUAGES", "label", "term"]
 
 
-def label(key: str, language: str, **values: Any) -> str:
-    """The site's label ``key`` (``site_<key>`` in the text table) in ``language``.
+def label(key: str, lang: str, **values: Any) -> str:
+    """The site's label ``key`` (``site_<key>`` in the text table) in ``lang``.
 
     Raises
     ------
     TextError
         If the site has no label ``key``.
     """
-    return t(f"site_{key}", language, **values)
+    return t(f"site_{key}", lang, **values)
 
 
-def term(value: object, language: str) -> str:
+def term(value: object, lang: str) -> str:
     """A data value as the reader sees it: an outcome code by its name, a code of the standard
     tables or of results.json by its word (first letter upper case), anything else as given."""
     text = str(value)
     outcomes = lab_catalogue()
     if text in outcomes:
-        return outcomes[text].name(language)
-    word = code_label(text, language)
+        return outcomes[text].name(lang)
+    word = code_label(text, lang)
     return word[:1].upper() + word[1:]

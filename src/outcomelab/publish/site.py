@@ -176,29 +176,29 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
     rows = [e.summary_row() for e in catalogue.entries]
     # "what works" pages: only the disclosure-controlled results of the published entries
     published = [e.results for e in catalogue.entries]
-    what_works = {language: what_works_pages(published, language) for language in LANGUAGES}
-    for language, pages in what_works.items():
+    what_works = {lang: what_works_pages(published, lang) for lang in LANGUAGES}
+    for lang, pages in what_works.items():
         for ww in pages:
             if ww.figure_name:
-                fig = what_works_figure(ww.evidence, language)
+                fig = what_works_figure(ww.evidence, lang)
                 # tight: a long study label or axis label is never cut off
                 fig.savefig(assets / ww.figure_name, dpi=110, bbox_inches="tight")
     outcome_codes = sorted({ww.code for ww in what_works["sv"]})
 
     policy = catalogue.policy
-    for language in LANGUAGES:
-        other = "en" if language == "sv" else "sv"
-        folder = root / language
+    for lang in LANGUAGES:
+        other = "en" if lang == "sv" else "sv"
+        folder = root / lang
         (folder / "evaluations").mkdir(parents=True)
         (folder / "outcomes").mkdir()
 
-        def t(key: str, lang: str = language, **values: object) -> str:
+        def t(key: str, lang: str = lang, **values: object) -> str:
             return label(key, lang, **values)
 
-        def shown(value: object, lang: str = language) -> str:
+        def shown(value: object, lang: str = lang) -> str:
             return term(value, lang)
 
-        common = {"lang": language, "other": other, "t": t, "term": shown, "policy": policy}
+        common = {"lang": lang, "other": other, "t": t, "term": shown, "policy": policy}
         index = env.get_template("index.html.j2").render(
             **common,
             rows=rows,
@@ -213,11 +213,11 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
                 entry=entry,
                 row=entry.summary_row(),
                 results=entry.results,
-                figures=_figures_of(entry, what_works[language]),
+                figures=_figures_of(entry, what_works[lang]),
             )
             _write_page(folder / "evaluations" / f"{entry.id}.html", page)
         for code in outcome_codes:
-            sections = [ww for ww in what_works[language] if ww.code == code]
+            sections = [ww for ww in what_works[lang] if ww.code == code]
             page = env.get_template("what_works.html.j2").render(
                 **common, code=code, sections=sections
             )
