@@ -3,7 +3,6 @@ with every cap applied in a fixed order and each step shown."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from outcomelab.contracts.loading import load_contract
 from outcomelab.contracts.model import Contract, OutcomeMetric
 from outcomelab.contracts.verified import load_verified
 from outcomelab.errors import InputError
+from outcomelab.numerics import json_safe
 from outcomelab.results import EffectResult
 from outcomelab.vocabulary import check_direction, lab_catalogue
 from outcomelab.vocabulary.texts import t
@@ -119,40 +119,30 @@ class Settlement:
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict: contract summary, steps, caps, payments, totals and notes."""
 
-        def clean(v: Any) -> Any:
-            if isinstance(v, float | np.floating):
-                return None if math.isnan(float(v)) else float(v)
-            if isinstance(v, np.integer):
-                return int(v)
-            if isinstance(v, np.bool_):
-                return bool(v)
-            return v
-
-        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{str(k): clean(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
-
         c = self.contract
-        return {
-            "contract": {
-                "id": c.id,
-                "name": c.name,
-                "participants": c.participants,
-                "currency": c.currency,
-                "total_cap_sek": c.total_cap_sek,
-                "per_participant_cap_sek": c.per_participant_cap_sek,
-                "investor_cap_sek": self.investor_cap_sek,
-                "assumptions": list(c.assumptions),
-                "sources": list(c.sources),
-                "file": c.file,
-            },
-            "evaluation_id": self.evaluation_id,
-            "payment_type": self.payment_type,
-            "total_sek": float(self.total_sek),
-            "steps": records(self.steps),
-            "caps": records(self.caps),
-            "payments": records(self.payments),
-            "notes": list(self.notes),
-        }
+        return json_safe(
+            {
+                "contract": {
+                    "id": c.id,
+                    "name": c.name,
+                    "participants": c.participants,
+                    "currency": c.currency,
+                    "total_cap_sek": c.total_cap_sek,
+                    "per_participant_cap_sek": c.per_participant_cap_sek,
+                    "investor_cap_sek": self.investor_cap_sek,
+                    "assumptions": list(c.assumptions),
+                    "sources": list(c.sources),
+                    "file": c.file,
+                },
+                "evaluation_id": self.evaluation_id,
+                "payment_type": self.payment_type,
+                "total_sek": float(self.total_sek),
+                "steps": self.steps,
+                "caps": self.caps,
+                "payments": self.payments,
+                "notes": list(self.notes),
+            }
+        )
 
     def notes_in(self, lang: Literal["sv", "en"]) -> list[str]:
         """The notes in ``lang``: the caps that bind and the contract's own assumptions."""

@@ -34,7 +34,7 @@ def _rounded(value: float, digits: int) -> float:
     return float(round(value, places)) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def json_safe(value: Any, *, significant_digits: int | None = None) -> Any:
+def json_safe(value: Any, *, significant_digits: int | None = None, strict: bool = False) -> Any:
     """Convert NumPy/pandas scalars and containers to plain JSON types.
 
     Parameters
@@ -45,29 +45,50 @@ def json_safe(value: Any, *, significant_digits: int | None = None) -> Any:
     significant_digits
         Round finite floats to this many significant digits (and ``-0.0`` to ``0.0``), for
         output that must be byte-identical across platforms; ``None`` keeps every digit.
+    strict
+        Raise for a value of any other type instead of returning it unchanged (for files that
+        must hold nothing but JSON, such as results.json).
 
     Returns
     -------
     Any
         Dicts with string keys, lists, ``str``, ``int``, ``float``, ``bool`` and ``None``. NaN,
         infinities, ``pd.NA`` and ``NaT`` become ``None``; dates and timestamps ISO strings;
-        paths strings. Values of other types are returned unchanged.
+        paths strings. Values of other types are returned unchanged unless ``strict``.
+
+    Raises
+    ------
+    TypeError
+        With ``strict``, for a value that is none of the above (the message names its type).
 
     Examples
     --------
     >>> import numpy as np
     >>> json_safe({"a": np.float64("nan"), "b": np.arange(2), "c": (np.True_, 1.5)})
     {'a': None, 'b': [0, 1], 'c': [True, 1.5]}
+    >>> json_safe([1 / 3, -0.0], significant_digits=3)
+    [0.333, 0.0]
+    >>> json_safe({"x": object}, strict=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: a value of type type (<class 'object'>) is not a JSON value; ...
     """
-    digits = significant_digits
     if isinstance(value, Mapping):
-        return {str(k): json_safe(v, significant_digits=digits) for k, v in value.items()}
+        return {
+            str(k): json_safe(v, significant_digits=significant_digits, strict=strict)
+            for k, v in value.items()
+        }
     if isinstance(value, pd.DataFrame):
         value = value.to_dict(orient="records")
     elif isinstance(value, pd.Series | np.ndarray):
         value = value.tolist()
     if isinstance(value, list | tuple):
-        return [json_safe(v, significant_digits=digits) for v in value]
+        return [json_safe(v, significant_digits=significant_digits, strict=strict) for v in value]
+    return _scalar(value, significant_digits, strict)
+
+
+def _scalar(value: Any, digits: int | None, strict: bool) -> Any:
+    """One value that is not a container, as a JSON value (see :func:`json_safe`)."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool | np.bool_):
@@ -85,4 +106,9 @@ def json_safe(value: Any, *, significant_digits: int | None = None) -> Any:
         return value.isoformat()
     if isinstance(value, PurePath):
         return str(value)
+    if strict:
+        raise TypeError(
+            f"a value of type {type(value).__name__} ({value!r}) is not a JSON value; convert it "
+            "to a number, string, list or dict first."
+        )
     return value

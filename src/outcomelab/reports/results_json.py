@@ -9,15 +9,13 @@ digits, ``NaN``/``inf`` written as ``null``, no run-time facts.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from outcomelab.errors import ReportError
 from outcomelab.evaluation import SCHEMA_VERSION
+from outcomelab.numerics import json_safe
 from outcomelab.resources import schemas_dir
 
 __all__ = [
@@ -34,37 +32,21 @@ __all__ = [
 SIGNIFICANT_DIGITS = 14
 
 
-def _round(x: float) -> float | None:
-    if math.isnan(x) or math.isinf(x):
-        return None
-    if x == 0:
-        return 0.0
-    digits = SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(abs(x)))
-    return float(round(x, digits)) + 0.0  # + 0.0 turns -0.0 into 0.0
-
-
 def canonical(value: Any) -> Any:
-    """Convert ``value`` to plain JSON types with rounded floats (NaN -> None, tuples -> lists)."""
-    if isinstance(value, Mapping):
-        return {str(k): canonical(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [canonical(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [canonical(v) for v in value.tolist()]
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return _round(float(value))
-    if isinstance(value, Path):
-        return str(value)
-    if value is None or isinstance(value, str):
-        return value
-    raise ReportError(
-        f"results.json cannot hold a value of type {type(value).__name__} ({value!r}); "
-        "convert it to a number, string, list or dict first."
-    )
+    """Convert ``value`` to plain JSON types with rounded floats (NaN -> None, tuples -> lists).
+
+    :func:`outcomelab.numerics.json_safe` with :data:`SIGNIFICANT_DIGITS` significant digits,
+    refusing any value that is not JSON.
+
+    Raises
+    ------
+    ReportError
+        For a value that is not a number, string, boolean, list, dict, array, table or path.
+    """
+    try:
+        return json_safe(value, significant_digits=SIGNIFICANT_DIGITS, strict=True)
+    except TypeError as err:
+        raise ReportError(f"results.json cannot hold {err}") from None
 
 
 def dumps(results: Mapping[str, Any]) -> str:
