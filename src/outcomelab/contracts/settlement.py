@@ -313,102 +313,12 @@ def settle(
     given_directions = dict(directions or {})
     for outcome, direction in given_directions.items():
         check_direction(direction, f"The direction of outcome {outcome!r}")
+    _check_verified_ids(contract, verified)
     metrics = contract.metrics
-    unknown = sorted(set(verified) - {m.id for m in metrics if m.payment_rule == "rate_card"})
-    if unknown:
-        rate_card = [m.id for m in metrics if m.payment_rule == "rate_card"]
-        raise InputError(
-            f"Verified counts were given for {unknown}, which are not rate-card metrics of "
-            f"{contract.file} (its rate-card metrics: {', '.join(rate_card) or 'none'}); check "
-            "the metric ids."
-        )
-    quantity = np.zeros(len(metrics))
-    bases: list[str] = []
-    bases_sv: list[str] = []
-    for i, m in enumerate(metrics):
-        n = m.participants or contract.participants
-        if m.payment_rule == "rate_card":
-            if m.id not in verified:
-                raise InputError(
-                    f"Metric {m.id!r} ({contract.file} line {m.line}) is paid by rate card and "
-                    "needs its verified count of outcomes; pass it (CLI: --verified FILE with "
-                    "columns metric_id,count)."
-                )
-            count = float(verified[m.id])
-            if not count >= 0:
-                raise InputError(
-                    f"The verified count of metric {m.id!r} must be >= 0; got {count}."
-                )
-            quantity[i] = count
-            bases.append(f"{count:g} verified outcomes")
-            bases_sv.append(f"{count:g} verifierade utfall")
-        else:
-            if m.outcome not in effects:
-                raise InputError(
-                    f"Metric {m.id!r} ({contract.file} line {m.line}) is paid on the effect on "
-                    f"{m.outcome!r}, which the evaluation does not report (it has "
-                    f"{', '.join(effects) or 'no outcomes'}); check the metric's outcome code."
-                )
-            q, basis, basis_sv = _counterfactual(
-                m, effects[m.outcome], _direction(m, given_directions), n
-            )
-            quantity[i] = q
-            bases.append(basis)
-            bases_sv.append(basis_sv)
+    quantity, bases, bases_sv = _quantities(contract, effects, verified, given_directions)
     price = np.array([m.price_per_unit_sek for m in metrics])
     gross = quantity * price
-    amounts = gross.copy()
-    reductions = {cap: np.zeros(len(metrics)) for cap in CAP_ORDER}
-    cap_rows = []
-    # 1. each metric's own cap
-    for i, m in enumerate(metrics):
-        if m.cap_sek is not None and amounts[i] > m.cap_sek:
-            reductions["metric"][i] = amounts[i] - m.cap_sek
-            amounts[i] = m.cap_sek
-    cap_rows.append(
-        {
-            "cap": "metric",
-            "limit_sek": float(sum(m.cap_sek for m in metrics if m.cap_sek is not None))
-            if any(m.cap_sek is not None for m in metrics)
-            else None,
-            "amount_before_sek": float(gross.sum()),
-            "binding": bool(reductions["metric"].sum() > 0),
-            "reduction_sek": float(reductions["metric"].sum()),
-        }
-    )
-    everything = np.ones(len(metrics), dtype=bool)
-    per_participant = (
-        None
-        if contract.per_participant_cap_sek is None
-        else contract.per_participant_cap_sek * contract.participants
-    )
-    investment = contract.investment
-    to_investor = np.array(
-        [investment is not None and m.recipient == investment.investor for m in metrics]
-    )
-    for cap, mask, limit in (
-        ("per_participant", everything, per_participant),
-        ("total", everything, contract.total_cap_sek),
-        (
-            "investor_return",
-            to_investor,
-            None if investment is None else investment.repayment_cap_sek,
-        ),
-    ):
-        if cap == "investor_return" and investment is None:
-            continue
-        new, before, cut = _apply_cap(amounts, mask, limit)
-        reductions[cap] = amounts - new
-        amounts = new
-        cap_rows.append(
-            {
-                "cap": cap,
-                "limit_sek": limit,
-                "amount_before_sek": before,
-                "binding": bool(cut > 0),
-                "reduction_sek": cut,
-            }
-        )
+    amounts, reductions, cap_rows = _apply_caps(contract, gross)
     steps = pd.DataFrame(
         {
             "metric_id": [m.id for m in metrics],
@@ -430,9 +340,134 @@ def settle(
             "recipient": [m.recipient for m in metrics],
         }
     )
+    return Settlement(
+        contract=contract,
+        steps=steps,
+        caps=pd.DataFrame(cap_rows),
+        payments=_payments(contract, amounts, payment_type),
+        total_sek=float(amounts.sum()),
+        payment_type=payment_type,
+        evaluation_id=evaluation_id,
+        effects=effects,
+    )
+
+
+def _check_verified_ids(contract: Contract, verified: Mapping[str, float]) -> None:
+    """Raise InputError for verified counts of metrics that are not rate-card metrics."""
+    rate_card = [m.id for m in contract.metrics if m.payment_rule == "rate_card"]
+    unknown = sorted(set(verified) - set(rate_card))
+    if unknown:
+        raise InputError(
+            f"Verified counts were given for {unknown}, which are not rate-card metrics of "
+            f"{contract.file} (its rate-card metrics: {', '.join(rate_card) or 'none'}); check "
+            "the metric ids."
+        )
+
+
+def _verified_count(contract: Contract, m: OutcomeMetric, verified: Mapping[str, float]) -> float:
+    """The verified count of rate-card metric ``m`` (InputError when missing or negative)."""
+    if m.id not in verified:
+        raise InputError(
+            f"Metric {m.id!r} ({contract.file} line {m.line}) is paid by rate card and "
+            "needs its verified count of outcomes; pass it (CLI: --verified FILE with "
+            "columns metric_id,count)."
+        )
+    count = float(verified[m.id])
+    if not count >= 0:
+        raise InputError(f"The verified count of metric {m.id!r} must be >= 0; got {count}.")
+    return count
+
+
+def _quantities(
+    contract: Contract,
+    effects: Mapping[str, EffectResult],
+    verified: Mapping[str, float],
+    directions: Mapping[str, str],
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """The quantity paid for per metric and its basis in English and Swedish."""
+    metrics = contract.metrics
+    quantity = np.zeros(len(metrics))
+    bases: list[str] = []
+    bases_sv: list[str] = []
+    for i, m in enumerate(metrics):
+        if m.payment_rule == "rate_card":
+            count = _verified_count(contract, m, verified)
+            quantity[i] = count
+            bases.append(f"{count:g} verified outcomes")
+            bases_sv.append(f"{count:g} verifierade utfall")
+            continue
+        if m.outcome not in effects:
+            raise InputError(
+                f"Metric {m.id!r} ({contract.file} line {m.line}) is paid on the effect on "
+                f"{m.outcome!r}, which the evaluation does not report (it has "
+                f"{', '.join(effects) or 'no outcomes'}); check the metric's outcome code."
+            )
+        n = m.participants or contract.participants
+        q, basis, basis_sv = _counterfactual(m, effects[m.outcome], _direction(m, directions), n)
+        quantity[i] = q
+        bases.append(basis)
+        bases_sv.append(basis_sv)
+    return quantity, bases, bases_sv
+
+
+def _apply_caps(
+    contract: Contract, gross: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray], list[dict[str, Any]]]:
+    """Apply the caps in :data:`CAP_ORDER`: net amounts, reductions per cap, one row per cap."""
+    metrics = contract.metrics
+    amounts = gross.copy()
+    reductions = {cap: np.zeros(len(metrics)) for cap in CAP_ORDER}
+    # 1. each metric's own cap
+    for i, m in enumerate(metrics):
+        if m.cap_sek is not None and amounts[i] > m.cap_sek:
+            reductions["metric"][i] = amounts[i] - m.cap_sek
+            amounts[i] = m.cap_sek
+    own_caps = [m.cap_sek for m in metrics if m.cap_sek is not None]
+    cap_rows: list[dict[str, Any]] = [
+        {
+            "cap": "metric",
+            "limit_sek": float(sum(own_caps)) if own_caps else None,
+            "amount_before_sek": float(gross.sum()),
+            "binding": bool(reductions["metric"].sum() > 0),
+            "reduction_sek": float(reductions["metric"].sum()),
+        }
+    ]
+    # 2. caps on the sum over metrics, scaled down pro rata
+    everything = np.ones(len(metrics), dtype=bool)
+    per_participant = (
+        None
+        if contract.per_participant_cap_sek is None
+        else contract.per_participant_cap_sek * contract.participants
+    )
+    investment = contract.investment
+    caps: list[tuple[str, np.ndarray, float | None]] = [
+        ("per_participant", everything, per_participant),
+        ("total", everything, contract.total_cap_sek),
+    ]
+    if investment is not None:
+        to_investor = np.array([m.recipient == investment.investor for m in metrics])
+        caps.append(("investor_return", to_investor, investment.repayment_cap_sek))
+    for cap, mask, limit in caps:
+        new, before, cut = _apply_cap(amounts, mask, limit)
+        reductions[cap] = amounts - new
+        amounts = new
+        cap_rows.append(
+            {
+                "cap": cap,
+                "limit_sek": limit,
+                "amount_before_sek": before,
+                "binding": bool(cut > 0),
+                "reduction_sek": cut,
+            }
+        )
+    return amounts, reductions, cap_rows
+
+
+def _payments(contract: Contract, amounts: np.ndarray, payment_type: str) -> pd.DataFrame:
+    """One payment per metric and scheduled date (one undated payment without a schedule)."""
     schedule = contract.payment_schedule
     rows: list[tuple[str | None, str | None, str, str, str, float, str]] = []
-    for i, m in enumerate(metrics):
+    for i, m in enumerate(contract.metrics):
         if not schedule:
             rows.append((None, None, m.id, m.payer, m.recipient, float(amounts[i]), payment_type))
         for date in schedule:
@@ -447,28 +482,16 @@ def settle(
                     payment_type,
                 )
             )
-    payments = pd.DataFrame(
-        rows,
-        columns=[
-            "period_start",
-            "period_end",
-            "metric_id",
-            "payer",
-            "recipient",
-            "amount_sek",
-            "type",
-        ],
-    )
-    return Settlement(
-        contract=contract,
-        steps=steps,
-        caps=pd.DataFrame(cap_rows),
-        payments=payments,
-        total_sek=float(amounts.sum()),
-        payment_type=payment_type,
-        evaluation_id=evaluation_id,
-        effects=effects,
-    )
+    columns = [
+        "period_start",
+        "period_end",
+        "metric_id",
+        "payer",
+        "recipient",
+        "amount_sek",
+        "type",
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def settle_files(
