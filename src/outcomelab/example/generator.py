@@ -150,12 +150,63 @@ def _person_ids(n: int, key: bytes) -> np.ndarray:
     )
 
 
+@dataclass(frozen=True)
+class _Baseline:
+    """Who the synthetic persons are before the intervention (covariates and latent traits)."""
+
+    birth_year: np.ndarray
+    sex: np.ndarray
+    born_abroad: np.ndarray
+    edu_idx: np.ndarray  # 0 compulsory, 1 upper secondary, 2 post-secondary, 3 unknown
+    z_emp: np.ndarray
+    z_sa: np.ndarray
+    z_sick: np.ndarray
+    employed_prev: np.ndarray
+    sa_prev: np.ndarray
+    sick_prev: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Assignment:
+    """Who takes part, in which cohort, from when and for how long."""
+
+    treated: np.ndarray
+    cohort: np.ndarray
+    start: pd.DatetimeIndex
+    end: pd.DatetimeIndex
+    exposure: np.ndarray
+    dosage: np.ndarray
+    home: np.ndarray
+
+
 def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     rng = np.random.default_rng(seed)
-    n = n_participants + n_pool
-    periods = np.array(EXAMPLE_PERIODS)
+    # the steps draw from one generator in this order: keep it, or every file changes
+    base = _draw_baseline(rng, n_participants + n_pool)
+    assigned = _draw_assignment(rng, base, n_participants)
+    y0, y1 = _draw_outcomes(rng, base, assigned)
+    participants = pd.DataFrame(
+        {
+            "birth_year": base.birth_year,
+            "sex": base.sex,
+            "born_abroad": base.born_abroad,
+            "education_level": _EDU_LEVELS[base.edu_idx],
+            "employed_months_prev_year": base.employed_prev,
+            "social_assistance_months_prev_year": base.sa_prev,
+            "sick_leave_days_prev_year": base.sick_prev,
+            "home_municipality_code": assigned.home,
+            "_treated": assigned.treated,
+            "_start": assigned.start,
+            "_end": assigned.end,
+            "_still_running": assigned.end > pd.Timestamp("2024-12-31"),
+            "_dosage": assigned.dosage,
+        }
+    )
+    return _Draw(participants, y0, y1, assigned.cohort, assigned.exposure)
 
-    # --- baseline covariates ------------------------------------------------------------------
+
+def _draw_baseline(rng: np.random.Generator, n: int) -> _Baseline:
+    """Baseline covariates, person-level latent traits and the prior year's history."""
     birth_year = rng.integers(1990, 2006, size=n)
     age19 = 2019 - birth_year  # age in 2019: 14..29
     sex = _SEX_LEVELS[rng.choice(3, size=n, p=[0.475, 0.52, 0.005])]
@@ -165,7 +216,6 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     edu_latent = 0.12 * (age19 - 21) + 0.35 * rng.standard_normal(n) - 0.3 * born_abroad
     edu_idx = np.digitize(edu_latent, [-0.35, 0.55])  # 0 compulsory, 1 upper sec., 2 post-sec.
     edu_idx = np.where(rng.random(n) < 0.06, 3, edu_idx)  # unknown
-    education = _EDU_LEVELS[edu_idx]
     edu_emp = np.array([-0.6, 0.0, 0.4, -0.3])[edu_idx]
 
     # person-level latent traits (the person fixed effects)
@@ -179,17 +229,33 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     sick_prev = np.clip(
         np.round(np.maximum(0, 6 + 8 * z_sick + 6 * rng.standard_normal(n))), 0, 366
     ).astype(int)
+    return _Baseline(
+        birth_year,
+        sex,
+        born_abroad,
+        edu_idx,
+        z_emp,
+        z_sa,
+        z_sick,
+        employed_prev,
+        sa_prev,
+        sick_prev,
+    )
 
-    # --- selection on observables: Gumbel top-k with weights exp(score(X)) ------------------------
+
+def _draw_assignment(rng: np.random.Generator, base: _Baseline, n_participants: int) -> _Assignment:
+    """Selection on observables (Gumbel top-k with weights exp(score(X))), cohorts and dates."""
+    n = len(base.birth_year)
+    edu_idx = base.edu_idx
     score = (
         0.7 * (edu_idx == 0)
         + 0.3 * (edu_idx == 3)
-        + 0.4 * born_abroad
-        + 0.2 * male
-        - 0.2 * employed_prev
-        + 0.15 * sa_prev
-        + 0.015 * sick_prev
-        - 0.04 * (age19 - 21)
+        + 0.4 * base.born_abroad
+        + 0.2 * (base.sex == "male").astype(float)
+        - 0.2 * base.employed_prev
+        + 0.15 * base.sa_prev
+        + 0.015 * base.sick_prev
+        - 0.04 * (2019 - base.birth_year - 21)
     )
     keys = score + rng.gumbel(size=n)
     order = np.argsort(-keys, kind="stable")
@@ -197,7 +263,7 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     treated[order[:n_participants]] = True
 
     # cohort: uniform over the start years in which the person is 16-29 (depends on birth year only)
-    ages_at = _COHORTS[None, :] - birth_year[:, None]
+    ages_at = _COHORTS[None, :] - base.birth_year[:, None]
     eligible = (ages_at >= 16) & (ages_at <= 29)
     u = rng.random((n, len(_COHORTS))) * eligible
     cohort = np.where(treated, _COHORTS[np.argmax(u, axis=1)], 0)
@@ -208,17 +274,23 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     exposure = np.where(treated, (365 - day_of_year) / 365.0, 0.0)
     duration = rng.integers(120, 550, size=n)
     end = start + pd.to_timedelta(duration, unit="D")
-    still_running = end > pd.Timestamp("2024-12-31")
     dosage = np.round(rng.gamma(4.0, 30.0, size=n), 1)
     home = np.where(rng.random(n) < 0.7, "0581", _NEIGHBOURS[rng.integers(0, 6, size=n)])
+    return _Assignment(treated, cohort, start, end, exposure, dosage, home)
 
-    # --- potential outcomes (persons x periods) --------------------------------------------------
-    age = periods[None, :] - birth_year[:, None]
-    rel = np.where(treated[:, None], periods[None, :] - cohort[:, None], -99)
-    expo = exposure[:, None]
+
+def _draw_outcomes(
+    rng: np.random.Generator, base: _Baseline, assigned: _Assignment
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Both potential outcomes of every person in every period (persons x periods)."""
+    periods = np.array(EXAMPLE_PERIODS)
+    age = periods[None, :] - base.birth_year[:, None]
+    rel = np.where(assigned.treated[:, None], periods[None, :] - assigned.cohort[:, None], -99)
+    expo = assigned.exposure[:, None]
     t = periods - 2015
     age_profile = np.clip(0.03 * (age - 16), 0.0, 0.36)
-    edu_trend = np.array([-0.004, 0.0, 0.006, 0.0])[edu_idx][:, None] * t[None, :]
+    edu_trend = np.array([-0.004, 0.0, 0.006, 0.0])[base.edu_idx][:, None] * t[None, :]
+    born_abroad = base.born_abroad
 
     y0: dict[str, np.ndarray] = {}
     y1: dict[str, np.ndarray] = {}
@@ -228,7 +300,11 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     # and born_abroad.
     # employment (0/1): a linear probability with person effect, age profile and year shocks
     p_emp = (
-        0.10 + 0.30 * _sigmoid(z_emp)[:, None] + age_profile + edu_trend + _YEAR_SHOCK_EMP[None, :]
+        0.10
+        + 0.30 * _sigmoid(base.z_emp)[:, None]
+        + age_profile
+        + edu_trend
+        + _YEAR_SHOCK_EMP[None, :]
     )
     u_emp = rng.random(p_emp.shape)
     p0 = np.clip(p_emp, 0.01, 0.99)
@@ -237,7 +313,7 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     y1["employment"] = (u_emp < p1).astype(np.int64)
 
     # social assistance receipt (0/1)
-    p_sa = 0.16 + 0.35 * _sigmoid(z_sa)[:, None] - 0.2 * age_profile + _YEAR_SHOCK_SA[None, :]
+    p_sa = 0.16 + 0.35 * _sigmoid(base.z_sa)[:, None] - 0.2 * age_profile + _YEAR_SHOCK_SA[None, :]
     u_sa = rng.random(p_sa.shape)
     q0 = np.clip(p_sa, 0.01, 0.99)
     q1 = np.clip(p_sa + true_effect("social_assistance_receipt", rel, expo), 0.01, 0.99)
@@ -259,7 +335,7 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     # Y(1) can reach the bound 0 and trends stay parallel given X
     s_lat = (
         4.0
-        + 20.0 * _sigmoid(z_sick)[:, None]
+        + 20.0 * _sigmoid(base.z_sick)[:, None]
         + 0.2 * np.clip(age - 10, 0, None)
         + _YEAR_SHOCK_SICK[None, :]
         + rng.gamma(2.0, 2.0, size=p_emp.shape)
@@ -269,24 +345,7 @@ def _draw(n_participants: int, n_pool: int, seed: int) -> _Draw:
     s1 = s_lat + true_effect("sick_leave_days", rel, expo)
     y1["sick_leave_days"] = np.clip(np.round(s1), 0, 366).astype(np.int64)
 
-    participants = pd.DataFrame(
-        {
-            "birth_year": birth_year,
-            "sex": sex,
-            "born_abroad": born_abroad,
-            "education_level": education,
-            "employed_months_prev_year": employed_prev,
-            "social_assistance_months_prev_year": sa_prev,
-            "sick_leave_days_prev_year": sick_prev,
-            "home_municipality_code": home,
-            "_treated": treated,
-            "_start": start,
-            "_end": end,
-            "_still_running": still_running,
-            "_dosage": dosage,
-        }
-    )
-    return _Draw(participants, y0, y1, cohort, exposure)
+    return y0, y1
 
 
 def _group_means(keys: np.ndarray, values: np.ndarray) -> dict[int, tuple[float, int]]:
