@@ -97,49 +97,12 @@ def register_source(
     """
     if hasattr(source, "list") and hasattr(source, "get") and hasattr(source, "submit"):
         source = _resolve_store(source, submission, intervention_id)
-    found: set[str] = set()
     if hasattr(source, "parquet_path") and hasattr(source, "table_names"):
-        for name in _TABLES:
-            if name in source.table_names():
-                _register_path(con, f"src_{name}", Path(source.parquet_path(name)))
-                found.add(name)
+        found = _register_submission(con, source)
     elif isinstance(source, Mapping):
-        for name in _TABLES:
-            if name not in source:
-                continue
-            item = source[name]
-            if isinstance(item, pd.DataFrame):
-                con.register(f"src_{name}", item)
-            elif isinstance(item, str | Path):
-                _register_path(con, f"src_{name}", Path(item))
-            else:
-                raise InputError(
-                    f"`source[{name!r}]` must be a pandas DataFrame or a file path; "
-                    f"got {type(item).__name__}."
-                )
-            found.add(name)
+        found = _register_mapping(con, source)
     elif isinstance(source, str | Path):
-        from outcomelab.schemas import locate_tables
-
-        folder = Path(source)
-        if not folder.is_dir():
-            raise ReadError(
-                f"{folder} is not a folder; pass a folder with participants and outcomes files, "
-                "a dict of DataFrames, a stored Submission or a Store."
-            )
-        files = {n: p for n, p in locate_tables(folder).items() if n in _TABLES}
-        if all(p.suffix.lower() in {".parquet", ".pq"} for p in files.values()):
-            for name, path in files.items():  # large panels: DuckDB reads Parquet directly
-                _register_path(con, f"src_{name}", path)
-                found.add(name)
-        else:
-            from outcomelab.schemas import read_submission, typed_tables
-
-            frames = typed_tables(read_submission(folder))
-            for name in _TABLES:
-                if name in frames:
-                    con.register(f"src_{name}", frames[name])
-                    found.add(name)
+        found = _register_folder(con, Path(source))
     else:
         raise InputError(
             "`source` must be a stored Submission, a Store (with `submission=`), a dict of "
@@ -158,6 +121,61 @@ def register_source(
             f"The source lacks the table(s) {', '.join(missing)}; an analysis panel needs both "
             "participants and outcomes."
         )
+    return found
+
+
+def _register_submission(con: duckdb.DuckDBPyConnection, submission: Any) -> set[str]:
+    """Views on a stored submission's Parquet files."""
+    found: set[str] = set()
+    for name in _TABLES:
+        if name in submission.table_names():
+            _register_path(con, f"src_{name}", Path(submission.parquet_path(name)))
+            found.add(name)
+    return found
+
+
+def _register_mapping(con: duckdb.DuckDBPyConnection, source: Mapping[str, Any]) -> set[str]:
+    """Views on a mapping of table name to DataFrame or file path."""
+    found: set[str] = set()
+    for name in _TABLES:
+        if name not in source:
+            continue
+        item = source[name]
+        if isinstance(item, pd.DataFrame):
+            con.register(f"src_{name}", item)
+        elif isinstance(item, str | Path):
+            _register_path(con, f"src_{name}", Path(item))
+        else:
+            raise InputError(
+                f"`source[{name!r}]` must be a pandas DataFrame or a file path; "
+                f"got {type(item).__name__}."
+            )
+        found.add(name)
+    return found
+
+
+def _register_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> set[str]:
+    """Views on a submission folder: Parquet files directly, anything else through the reader."""
+    from outcomelab.schemas import locate_tables
+
+    if not folder.is_dir():
+        raise ReadError(
+            f"{folder} is not a folder; pass a folder with participants and outcomes files, "
+            "a dict of DataFrames, a stored Submission or a Store."
+        )
+    files = {n: p for n, p in locate_tables(folder).items() if n in _TABLES}
+    if all(p.suffix.lower() in {".parquet", ".pq"} for p in files.values()):
+        for name, path in files.items():  # large panels: DuckDB reads Parquet directly
+            _register_path(con, f"src_{name}", path)
+        return set(files)
+    from outcomelab.schemas import read_submission, typed_tables
+
+    frames = typed_tables(read_submission(folder))
+    found: set[str] = set()
+    for name in _TABLES:
+        if name in frames:
+            con.register(f"src_{name}", frames[name])
+            found.add(name)
     return found
 
 
