@@ -9,13 +9,18 @@ that other users can read gets a warning.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from outcomelab.cli.main import app
 from outcomelab.errors import OutcomelabError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["pseudonymise_command"]
 
@@ -81,30 +86,13 @@ def pseudonymise_command(
     Exit code 0: written; 1: invalid numbers or unsafe output (nothing written); 2: a file could
     not be read.
     """
-    import datetime as dt
-
-    from outcomelab.identity import (
-        key_file_warning,
-        looks_like_personnummer,
-        mentions_personnummer,
-        pseudonymise_table,
-        read_key,
-        write_key,
-    )
-    from outcomelab.row_numbers import source_rows
+    from outcomelab.identity import key_file_warning, pseudonymise_table, read_key
     from outcomelab.schemas.reading import read_table
     from outcomelab.schemas.writing import write_table
 
     try:
         if new_key is not None:
-            from outcomelab.identity import key_id
-
-            path = write_key(new_key)
-            key = read_key(path)
-            typer.echo(
-                f"Wrote a new key to {path} (key id {key_id(key)}). Keep it apart from the data "
-                "and never send it with a submission."
-            )
+            _write_new_key(new_key)
             raise typer.Exit(0)
         if file is None or column is None or key_file is None or out is None:
             given = (("FILE", file), ("--column", column), ("--key-file", key_file), ("--out", out))
@@ -112,14 +100,7 @@ def pseudonymise_command(
             raise _fail(f"missing {missing}; see `outcomelab pseudonymise --help`.", 2)
         if out.resolve() == file.resolve():
             raise _fail("--out must be a new file, not the input file.", 2)
-        ref: dt.date | None = None
-        if reference_date is not None:
-            try:
-                ref = dt.date.fromisoformat(reference_date)
-            except ValueError:
-                raise _fail(
-                    f"--reference-date {reference_date!r} is not a date written YYYY-MM-DD.", 2
-                ) from None
+        ref = _reference_date(reference_date)
         key = read_key(key_file)
         warning = key_file_warning(key_file)
         if warning is not None:
@@ -131,44 +112,13 @@ def pseudonymise_command(
                 f"{', '.join(map(str, data.columns))}.",
                 1,
             )
-        rows = source_rows(data)
-        others = []
-        for other in data.columns:
-            if other == column:
-                continue
-            mask = looks_like_personnummer(data[other]) | mentions_personnummer(data[other])
-            if mask.any():
-                others.append(f"{other!r} (rows {_rows_text(list(rows[mask]))})")
-        if others:
-            raise _fail(
-                f"other columns also hold what look like personal identity numbers: "
-                f"{'; '.join(others)}. Nothing was written; remove them or pseudonymise them in a "
-                "separate run (--column NAME --out-column NAME_id).",
-                1,
-            )
+        _refuse_other_identity_columns(data, column)
         result = pseudonymise_table(
             data, column, key, out_column=out_column, on_invalid="withhold", reference_date=ref
         )
-        invalid_rows = [int(r) for r in result.invalid["row"]]
-        if invalid_report is not None and invalid_rows:
+        if invalid_report is not None and len(result.invalid):
             write_table(result.invalid, invalid_report, overwrite=overwrite)
-        if invalid_rows:
-            reasons = "; ".join(
-                f"{text} ({n})" for text, n in result.invalid["explanation"].value_counts().items()
-            )
-            where = f"rows {_rows_text(invalid_rows)}"
-            if on_invalid is OnInvalidOption.fail:
-                raise _fail(
-                    f"{len(invalid_rows)} value(s) in {column!r} are not valid personal identity "
-                    f"numbers ({where}): {reasons}. Nothing was written; correct them, or use "
-                    "--on-invalid withhold to leave those rows out.",
-                    1,
-                )
-            typer.secho(
-                f"Withheld {len(invalid_rows)} row(s) with invalid numbers ({where}): {reasons}.",
-                fg=typer.colors.YELLOW,
-                err=True,
-            )
+        _handle_invalid(result.invalid, column, on_invalid)
         written = write_table(result.data, out, overwrite=overwrite)
         n = result.n_pseudonymised
         typer.echo(
@@ -177,3 +127,70 @@ def pseudonymise_command(
         )
     except OutcomelabError as err:
         raise _fail(str(err), err.exit_code) from None
+
+
+def _write_new_key(path: Path) -> None:
+    """Write a new random key file and say where (``--new-key``)."""
+    from outcomelab.identity import key_id, read_key, write_key
+
+    written = write_key(path)
+    key = read_key(written)
+    typer.echo(
+        f"Wrote a new key to {written} (key id {key_id(key)}). Keep it apart from the data "
+        "and never send it with a submission."
+    )
+
+
+def _reference_date(text: str | None) -> dt.date | None:
+    """``--reference-date`` as a date (exit 2 when it is not written YYYY-MM-DD)."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"--reference-date {text!r} is not a date written YYYY-MM-DD.", 2) from None
+
+
+def _refuse_other_identity_columns(data: pd.DataFrame, column: str) -> None:
+    """Exit 1 when a column other than ``column`` holds what look like identity numbers."""
+    from outcomelab.identity import looks_like_personnummer, mentions_personnummer
+    from outcomelab.row_numbers import source_rows
+
+    rows = source_rows(data)
+    others = []
+    for other in data.columns:
+        if other == column:
+            continue
+        mask = looks_like_personnummer(data[other]) | mentions_personnummer(data[other])
+        if mask.any():
+            others.append(f"{other!r} (rows {_rows_text(list(rows[mask]))})")
+    if others:
+        raise _fail(
+            f"other columns also hold what look like personal identity numbers: "
+            f"{'; '.join(others)}. Nothing was written; remove them or pseudonymise them in a "
+            "separate run (--column NAME --out-column NAME_id).",
+            1,
+        )
+
+
+def _handle_invalid(invalid: pd.DataFrame, column: str, on_invalid: OnInvalidOption) -> None:
+    """Exit 1 on invalid numbers (``--on-invalid fail``), else warn that their rows are withheld."""
+    invalid_rows = [int(r) for r in invalid["row"]]
+    if not invalid_rows:
+        return
+    reasons = "; ".join(
+        f"{text} ({n})" for text, n in invalid["explanation"].value_counts().items()
+    )
+    where = f"rows {_rows_text(invalid_rows)}"
+    if on_invalid is OnInvalidOption.fail:
+        raise _fail(
+            f"{len(invalid_rows)} value(s) in {column!r} are not valid personal identity "
+            f"numbers ({where}): {reasons}. Nothing was written; correct them, or use "
+            "--on-invalid withhold to leave those rows out.",
+            1,
+        )
+    typer.secho(
+        f"Withheld {len(invalid_rows)} row(s) with invalid numbers ({where}): {reasons}.",
+        fg=typer.colors.YELLOW,
+        err=True,
+    )
