@@ -10,6 +10,7 @@ intervention's follow-up and periodicity, and outcome values against the catalog
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -213,13 +214,41 @@ def _outcome_failures(
     aggregate: bool = False,
 ) -> list[pd.DataFrame]:
     key = "unit_id" if aggregate else "person_id"
+    usable = ok["period"] & ok["outcome_code"] & ok[key]
+    first, last, form = _period_bounds(outcomes["period"].where(usable, "1900"))
+    found = _value_failures(data, outcomes, ok, catalogue, usable, first, last, aggregate=aggregate)
+    if participants is None or interventions is None:
+        return found
+    summary = _intervention_windows(participants, interventions, key)
+    if summary is None:
+        return found
+    where = pd.Index(summary.index).get_indexer(outcomes[key])
+    known = usable & (where >= 0)
+    take = np.maximum(where, 0)
+    window = _window_failures(
+        data, outcomes, catalogue, summary.iloc[take], known, first, last, lookback_years, aggregate
+    )
+    form_failures = _period_form_failures(data, outcomes, summary.iloc[take], known, form)
+    table = "unit_outcomes" if aggregate else "outcomes"
+    return [*found, *(_with_table(f, table) for f in (window, form_failures) if f is not None)]
+
+
+def _value_failures(
+    data: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    ok: dict[str, np.ndarray],
+    catalogue: pd.DataFrame,
+    usable: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    *,
+    aggregate: bool,
+) -> list[pd.DataFrame]:
+    """Outcome values against the catalogue's kind (``outcome_value``)."""
     table = "unit_outcomes" if aggregate else "outcomes"
     rows_all = source_rows(data)
     found: list[pd.DataFrame] = []
-    usable = ok["period"] & ok["outcome_code"] & ok[key]
-    first, last, form = _period_bounds(outcomes["period"].where(usable, "1900"))
     code = outcomes["outcome_code"]
-    # values against the catalogue's kind
     kinds = catalogue.dropna(subset=["code"]).drop_duplicates("code").set_index("code")["kind"]
     kind = code.map(kinds).to_numpy(dtype=object)
     value = outcomes["value"].to_numpy(dtype=float, na_value=np.nan)
@@ -257,9 +286,14 @@ def _outcome_failures(
                 table,
             )
         )
-    if participants is None or interventions is None:
-        return found
-    # each person's intervention window (hull over their interventions) and periodicities
+    return found
+
+
+def _intervention_windows(
+    participants: pd.DataFrame, interventions: pd.DataFrame, key: str
+) -> pd.DataFrame | None:
+    """Each member's intervention window (hull over their interventions) and periodicities,
+    indexed by ``key``; ``None`` when no member links to a known intervention."""
     iv = interventions.dropna(subset=["intervention_id"]).drop_duplicates("intervention_id")
     links = participants[[key, "intervention_id"]].dropna()
     links = links.merge(
@@ -268,14 +302,13 @@ def _outcome_failures(
         how="inner",
     )
     if links.empty:
-        return found
-    open_ended = links["end_date"].isna()
+        return None
     per_person = links.assign(
-        open_ended=open_ended,
+        open_ended=links["end_date"].isna(),
         is_year=links["period_type"] == "year",
         is_month=links["period_type"] == "month",
     ).groupby(key, sort=False)
-    summary = pd.DataFrame(
+    return pd.DataFrame(
         {
             "start": per_person["start_date"].min(),
             "end": per_person["end_date"].max(),
@@ -284,14 +317,28 @@ def _outcome_failures(
             "is_month": per_person["is_month"].any(),
         }
     )
-    where = pd.Index(summary.index).get_indexer(outcomes[key])
-    known = usable & (where >= 0)
-    take = np.maximum(where, 0)
-    p_start = summary["start"].to_numpy(dtype="datetime64[ns]")[take]
-    p_end = summary["end"].to_numpy(dtype="datetime64[ns]")[take]
-    p_open = summary["open_ended"].to_numpy(dtype=bool)[take]
-    windows = _max_window_months(catalogue)
-    months = code.map(windows).fillna(0).to_numpy(dtype=np.int64)
+
+
+def _window_failures(
+    data: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    window: pd.DataFrame,
+    known: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    lookback_years: int,
+    aggregate: bool,
+) -> pd.DataFrame | None:
+    """Periods outside the member's follow-up window (``followup_window``).
+
+    ``window`` holds the member's intervention window on each outcome row.
+    """
+    p_start = window["start"].to_numpy(dtype="datetime64[ns]")
+    p_end = window["end"].to_numpy(dtype="datetime64[ns]")
+    p_open = window["open_ended"].to_numpy(dtype=bool)
+    months = outcomes["outcome_code"].map(_max_window_months(catalogue)).fillna(0)
+    months = months.to_numpy(dtype=np.int64)
     lower = (pd.Series(p_start) - pd.DateOffset(years=lookback_years)).to_numpy(
         dtype="datetime64[ns]"
     )
@@ -303,59 +350,57 @@ def _outcome_failures(
         # (Proposition 99: 19 years before the start): no lower bound for units
         too_early = known & ~np.isnat(p_start) & (last < lower) & (not aggregate)
         too_late = known & ~p_open & ~np.isnat(upper) & (first > upper)
-    outside = too_early | too_late
-    pos = np.flatnonzero(outside)
-    if len(pos):
-        periods = outcomes["period"].iloc[pos].astype(str)
-        messages = pd.Series(
-            np.where(
-                too_early[pos],
-                f"is more than {lookback_years} years before the person's intervention started",
-                "is after the intervention's end plus the outcome's longest follow-up window",
-            ),
-            dtype=object,
-        )
-        found.append(
-            _with_table(
-                make_failures(
-                    rows_all[pos],
-                    "period",
-                    periods.to_numpy(dtype=object),
-                    "followup_window",
-                    ("period " + periods.reset_index(drop=True) + " " + messages + ".").to_numpy(
-                        dtype=object
-                    ),
-                ),
-                table,
-            )
-        )
-    is_year = summary["is_year"].to_numpy(dtype=bool)[take]
-    is_month = summary["is_month"].to_numpy(dtype=bool)[take]
+    pos = np.flatnonzero(too_early | too_late)
+    if not len(pos):
+        return None
+    periods = outcomes["period"].iloc[pos].astype(str)
+    messages = pd.Series(
+        np.where(
+            too_early[pos],
+            f"is more than {lookback_years} years before the person's intervention started",
+            "is after the intervention's end plus the outcome's longest follow-up window",
+        ),
+        dtype=object,
+    )
+    return make_failures(
+        source_rows(data)[pos],
+        "period",
+        periods.to_numpy(dtype=object),
+        "followup_window",
+        ("period " + periods.reset_index(drop=True) + " " + messages + ".").to_numpy(dtype=object),
+    )
+
+
+def _period_form_failures(
+    data: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    window: pd.DataFrame,
+    known: np.ndarray,
+    form: np.ndarray,
+) -> pd.DataFrame | None:
+    """Periods written as years where the intervention reports months, or the other way."""
+    is_year = window["is_year"].to_numpy(dtype=bool)
+    is_month = window["is_month"].to_numpy(dtype=bool)
     wrong_form = known & (((form == "year") & ~is_year) | ((form == "month") & ~is_month))
     pos = np.flatnonzero(wrong_form)
-    if len(pos):
-        periods = outcomes["period"].iloc[pos].astype(str).reset_index(drop=True)
-        expected = np.where(form[pos] == "year", "months (YYYY-MM)", "years (YYYY)")
-        messages = (
-            "period "
-            + periods
-            + " does not match the intervention's period_type, which reports "
-            + pd.Series(expected, dtype=object)
-            + "."
-        )
-        found.append(
-            _with_table(
-                make_failures(
-                    rows_all[pos],
-                    "period",
-                    periods.to_numpy(dtype=object),
-                    "period_form",
-                    messages.to_numpy(dtype=object),
-                ),
-                table,
-            )
-        )
-    return found
+    if not len(pos):
+        return None
+    periods = outcomes["period"].iloc[pos].astype(str).reset_index(drop=True)
+    expected = np.where(form[pos] == "year", "months (YYYY-MM)", "years (YYYY)")
+    messages = (
+        "period "
+        + periods
+        + " does not match the intervention's period_type, which reports "
+        + pd.Series(expected, dtype=object)
+        + "."
+    )
+    return make_failures(
+        source_rows(data)[pos],
+        "period",
+        periods.to_numpy(dtype=object),
+        "period_form",
+        messages.to_numpy(dtype=object),
+    )
 
 
 def validate_package(
@@ -420,6 +465,69 @@ def validate_package(
     >>> report.ok
     True
     """
+    frames = _standard_frames(tables)
+    found: list[pd.DataFrame] = unit_tables_failures(frames)
+    members, outcome_name = member_table(frames), outcome_table(frames)
+    if required is None:
+        required = ("interventions", members, outcome_name)
+    found.extend(_presence_failures(frames, required))
+    # the lab's catalogue is always there; a submission's own catalogue adds codes of its own
+    lab = lab_catalogue_text()
+    own = frames.get("outcome_catalogue")
+    if own is not None:
+        found.append(catalogue_clash_failures(own, lab))
+    declared = declared_covariates(frames.get("covariate_catalogue"))
+    each = _validate_each(frames, members, declared, extra_columns)
+    found.extend(each.failures)
+    if "covariate_catalogue" in frames and members in frames:
+        found.extend(
+            covariate_failures(members, frames[members], frames["covariate_catalogue"], declared)
+        )
+    typed_tables, ok_tables = each.typed, each.ok
+    _add_lab_catalogue(typed_tables, ok_tables, lab)
+    for name in frames:
+        found.extend(
+            _foreign_key_failures(
+                name,
+                each.schemas[name],
+                frames[name],
+                typed_tables[name],
+                ok_tables[name],
+                typed_tables,
+                ok_tables,
+            )
+        )
+    if members in frames and "interventions" in frames:
+        found.extend(
+            _participant_date_failures(
+                frames[members], typed_tables[members], typed_tables["interventions"], members
+            )
+        )
+    if outcome_name in frames:
+        found.extend(
+            _outcome_failures(
+                frames[outcome_name],
+                typed_tables[outcome_name],
+                ok_tables[outcome_name],
+                typed_tables.get(members),
+                typed_tables.get("interventions"),
+                typed_tables["outcome_catalogue"],
+                lookback_years,
+                aggregate=outcome_name == "unit_outcomes",
+            )
+        )
+    return ValidationReport(
+        table="package",
+        n_rows=sum(each.rows.values()),
+        failures=_in_table_order(found),
+        rows_per_table=each.rows,
+    )
+
+
+def _standard_frames(
+    tables: Mapping[str, pd.DataFrame] | SubmissionSource,
+) -> dict[str, pd.DataFrame]:
+    """The tables as text DataFrames by standard name (InputError for a name not standard)."""
     if isinstance(tables, Mapping) and all(isinstance(v, pd.DataFrame) for v in tables.values()):
         frames = dict(tables)
     else:
@@ -431,10 +539,14 @@ def validate_package(
             f"Not standard tables: {', '.join(map(repr, unknown))}; the standard tables are "
             f"{', '.join(known)}."
         )
-    found: list[pd.DataFrame] = unit_tables_failures(frames)
-    members, outcome_name = member_table(frames), outcome_table(frames)
-    if required is None:
-        required = ("interventions", members, outcome_name)
+    return frames
+
+
+def _presence_failures(
+    frames: Mapping[str, pd.DataFrame], required: Sequence[str]
+) -> list[pd.DataFrame]:
+    """``missing_table`` and ``empty_table`` failures of the required tables."""
+    found = []
     for name in required:
         if name not in frames:
             found.append(
@@ -463,16 +575,28 @@ def validate_package(
                     name,
                 )
             )
-    # the lab's catalogue is always there; a submission's own catalogue adds codes of its own
-    lab = lab_catalogue_text()
-    own = frames.get("outcome_catalogue")
-    if own is not None:
-        found.append(catalogue_clash_failures(own, lab))
-    declared = declared_covariates(frames.get("covariate_catalogue"))
-    typed_tables: dict[str, pd.DataFrame] = {}
-    ok_tables: dict[str, dict[str, np.ndarray]] = {}
-    schemas: dict[str, TableSchema] = {}
-    rows: dict[str, int] = {}
+    return found
+
+
+@dataclass
+class _EachTable:
+    """Every table validated on its own: failures, typed values, usable cells, schema, rows."""
+
+    failures: list[pd.DataFrame] = field(default_factory=list)
+    typed: dict[str, pd.DataFrame] = field(default_factory=dict)
+    ok: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    schemas: dict[str, TableSchema] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def _validate_each(
+    frames: Mapping[str, pd.DataFrame],
+    members: str,
+    declared: Mapping[str, object],
+    extra_columns: ExtraColumns,
+) -> _EachTable:
+    """Validate each table against its schema (a member table without its declared columns)."""
+    each = _EachTable()
     for name, data in frames.items():
         schema = load_schema(name)
         own_columns = [c for c in declared if c in data.columns and name == members]
@@ -481,70 +605,45 @@ def validate_package(
             schema,
             extra_columns=extra_columns,
         )
-        rows[name] = len(data)
+        each.rows[name] = len(data)
         if not report.ok:
-            found.append(_with_table(report.failures, name))
-        typed_tables[name], ok_tables[name], schemas[name] = typed, ok, schema
-    if "covariate_catalogue" in frames and members in frames:
-        found.extend(
-            covariate_failures(members, frames[members], frames["covariate_catalogue"], declared)
-        )
+            each.failures.append(_with_table(report.failures, name))
+        each.typed[name], each.ok[name], each.schemas[name] = typed, ok, schema
+    return each
+
+
+def _add_lab_catalogue(
+    typed_tables: dict[str, pd.DataFrame],
+    ok_tables: dict[str, dict[str, np.ndarray]],
+    lab: pd.DataFrame,
+) -> None:
+    """Put the lab's catalogue under ``outcome_catalogue``, followed by the submission's own
+    codes (those the lab does not define), so foreign keys find both."""
     _, lab_typed, lab_ok = validate_frame(lab, "outcome_catalogue")
-    if own is not None:
-        keep = ~typed_tables["outcome_catalogue"]["code"].isin(set(lab["code"])).to_numpy(
-            dtype=bool
-        )
-        own_typed = typed_tables["outcome_catalogue"].loc[keep]
-        typed_tables["outcome_catalogue"] = pd.concat([lab_typed, own_typed], ignore_index=True)
-        own_ok = ok_tables["outcome_catalogue"]
-        ok_tables["outcome_catalogue"] = {
-            k: np.concatenate([lab_ok[k], v[keep]]) for k, v in own_ok.items()
-        }
-    else:
+    if "outcome_catalogue" not in typed_tables:
         typed_tables["outcome_catalogue"], ok_tables["outcome_catalogue"] = lab_typed, lab_ok
-    for name in frames:
-        found.extend(
-            _foreign_key_failures(
-                name,
-                schemas[name],
-                frames[name],
-                typed_tables[name],
-                ok_tables[name],
-                typed_tables,
-                ok_tables,
-            )
-        )
-    if members in frames and "interventions" in frames:
-        found.extend(
-            _participant_date_failures(
-                frames[members], typed_tables[members], typed_tables["interventions"], members
-            )
-        )
-    if outcome_name in frames:
-        found.extend(
-            _outcome_failures(
-                frames[outcome_name],
-                typed_tables[outcome_name],
-                ok_tables[outcome_name],
-                typed_tables.get(members),
-                typed_tables.get("interventions"),
-                typed_tables["outcome_catalogue"],
-                lookback_years,
-                aggregate=outcome_name == "unit_outcomes",
-            )
-        )
+        return
+    own_typed = typed_tables["outcome_catalogue"]
+    keep = ~own_typed["code"].isin(set(lab["code"])).to_numpy(dtype=bool)
+    typed_tables["outcome_catalogue"] = pd.concat(
+        [lab_typed, own_typed.loc[keep]], ignore_index=True
+    )
+    own_ok = ok_tables["outcome_catalogue"]
+    ok_tables["outcome_catalogue"] = {
+        k: np.concatenate([lab_ok[k], v[keep]]) for k, v in own_ok.items()
+    }
+
+
+def _in_table_order(found: list[pd.DataFrame]) -> pd.DataFrame:
+    """All failures in one table, by standard table then row (tables' own failures first)."""
     found = [f for f in found if not f.empty]
-    if found:
-        order = {name: i for i, name in enumerate(known)}
-        failures = pd.concat(found, ignore_index=True)
-        failures["_t"] = failures["table"].map(order)
-        failures = (
-            failures.sort_values(["_t", "row"], kind="stable", na_position="first")
-            .drop(columns="_t")
-            .reset_index(drop=True)
-        )
-    else:
-        failures = empty_failures(with_table=True)
-    return ValidationReport(
-        table="package", n_rows=sum(rows.values()), failures=failures, rows_per_table=rows
+    if not found:
+        return empty_failures(with_table=True)
+    order = {name: i for i, name in enumerate(list_schemas())}
+    failures = pd.concat(found, ignore_index=True)
+    failures["_t"] = failures["table"].map(order)
+    return (
+        failures.sort_values(["_t", "row"], kind="stable", na_position="first")
+        .drop(columns="_t")
+        .reset_index(drop=True)
     )
