@@ -127,6 +127,22 @@ def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -
     fast = _read_text_fast(text, name, separator, header_index, header_line)
     if fast is not None:
         return fast
+    header, rows, numbers = _csv_records(text, name, separator)
+    _check_header(header, name)
+    fixed = _fit_to_header(rows, numbers, len(header), name, separator)
+    frame = pd.DataFrame(fixed, columns=header, dtype=object).astype("str")
+    if frame.empty:
+        frame = pd.DataFrame({h: pd.Series([], dtype="str") for h in header})
+    # line numbers: csv.reader counts physical lines, so a record's own line is where it ends
+    # (multi-line quoted cells are rare in submissions; we report the line the record ends on)
+    frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(numbers)
+    return frame
+
+
+def _csv_records(
+    text: str, name: str, separator: str
+) -> tuple[list[str], list[list[str]], list[int]]:
+    """The header and the non-empty records with the physical line each ends on (csv module)."""
     reader = csv.reader(io.StringIO(text), delimiter=separator)
     rows: list[list[str]] = []
     numbers: list[int] = []
@@ -149,13 +165,17 @@ def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -
         ) from err
     if header is None:
         raise ReadError(f"{name} is empty; expected a header row followed by data rows.")
-    _check_header(header, name)
-    width = len(header)
+    return header, rows, numbers
+
+
+def _fit_to_header(
+    rows: list[list[str]], numbers: list[int], width: int, name: str, separator: str
+) -> list[list[str]]:
+    """Records cut or padded to the header's width (ReadError when a cut would lose a value)."""
     fixed: list[list[str]] = []
     for record, line_no in zip(rows, numbers, strict=True):
         if len(record) > width:
-            extra = record[width:]
-            if any(cell.strip() for cell in extra):
+            if any(cell.strip() for cell in record[width:]):
                 raise ReadError(
                     f"{name} line {line_no} has {len(record)} cells but the header has {width}; "
                     f"check the separator ({separator!r}) and quoting on that line."
@@ -164,13 +184,7 @@ def read_text_table(text: str, *, name: str = "table", sep: str | None = None) -
         elif len(record) < width:
             record = record + [""] * (width - len(record))
         fixed.append(record)
-    frame = pd.DataFrame(fixed, columns=header, dtype=object).astype("str")
-    if frame.empty:
-        frame = pd.DataFrame({h: pd.Series([], dtype="str") for h in header})
-    # line numbers: csv.reader counts physical lines, so a record's own line is where it ends
-    # (multi-line quoted cells are rare in submissions; we report the line the record ends on)
-    frame.attrs[SOURCE_ROWS_ATTR] = RowNumbers.from_array(numbers)
-    return frame
+    return fixed
 
 
 def _first_nonblank_line(text: str) -> tuple[int, str]:

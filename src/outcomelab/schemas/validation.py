@@ -127,114 +127,154 @@ def _field_failures(
             )
     ok = parsed.ok
     if field.type == "string":
-        uniques = parsed.uniques
-        if field.pattern is not None or name == "person_id":
-            clear_u = looks_like_personnummer(uniques)
-        else:
-            clear_u = np.zeros(len(uniques), dtype=bool)
-        if field.enum is None and field.pattern is None:
-            clear_u |= mentions_personnummer(uniques)
-        clear = ok & parsed.per_row(clear_u)
-        if clear.any():
-            found.append(_clear_identity(rows_all[clear], name))
-            ok = ok & ~clear
-        checks: list[tuple[str, np.ndarray, Any]] = []
-        if field.enum is not None:
-            allowed = ", ".join(field.enum)
-            checks.append(
-                (
-                    "enum",
-                    ~uniques.isin(field.enum).to_numpy(dtype=bool),
-                    f" is not an allowed value of {name}; use one of {allowed}.",
-                )
-            )
-        if field.pattern is not None:
-            checks.append(
-                (
-                    "pattern",
-                    ~uniques.str.fullmatch(field.pattern).to_numpy(dtype=bool),
-                    f" does not have the form {name} requires ({_describe_pattern(field)}).",
-                )
-            )
-        lengths = uniques.str.len().to_numpy()
-        if field.min_length is not None:
-            checks.append(
-                (
-                    "min_length",
-                    lengths < field.min_length,
-                    f" in {name} is too short; write at least {field.min_length} characters.",
-                )
-            )
-        if field.max_length is not None:
-            checks.append(
-                (
-                    "max_length",
-                    lengths > field.max_length,
-                    f" in {name} is too long; write at most {field.max_length} characters.",
-                )
-            )
-        for check, unique_fail, tail in checks:
-            failing = ok & parsed.per_row(unique_fail)
-            if failing.any():
-                pos = np.flatnonzero(failing)
-                cells = cells_as_text(column, pos)
-                found.append(
-                    make_failures(
-                        rows_all[pos],
-                        name,
-                        cells,
-                        check,
-                        (quoted(cells) + tail).to_numpy(dtype=object),
-                    )
-                )
+        ok = _string_failures(data, field, parsed, ok, rows_all, found)
     if field.type in ("integer", "number"):
-        numbers = parsed.values.to_numpy(dtype=float, na_value=np.nan)
-        bounds_to_check: tuple[tuple[float | None, str, str], ...] = (
-            (field.minimum, "minimum", "below"),
-            (field.maximum, "maximum", "above"),
-        )
-        for bound, check, word in bounds_to_check:
-            if bound is None:
-                continue
-            with np.errstate(invalid="ignore"):
-                beyond = ok & (numbers < bound if check == "minimum" else numbers > bound)
-            if beyond.any():
-                pos = np.flatnonzero(beyond)
-                cells = cells_as_text(column, pos)
-                bounds = _describe_bounds(field)
-                found.append(
-                    make_failures(
-                        rows_all[pos],
-                        name,
-                        cells,
-                        check,
-                        (
-                            quoted(cells) + f" in {name} is {word} the allowed range ({bounds})."
-                        ).to_numpy(dtype=object),
-                    )
-                )
+        found.extend(_range_failures(data, field, parsed, ok, rows_all))
     if field.unique and check_unique:
-        idx = np.flatnonzero(ok)
-        later, first = _duplicates([_key_codes(parsed)[idx]])
-        if len(later):
-            pos = idx[later]
-            first_rows = rows_all[idx[first]]
+        found.extend(_unique_failures(data, field, parsed, ok, rows_all))
+    return found, parsed, ok
+
+
+def _string_failures(
+    data: pd.DataFrame,
+    field: Field,
+    parsed: ParsedColumn,
+    ok: np.ndarray,
+    rows_all: np.ndarray,
+    found: list[pd.DataFrame],
+) -> np.ndarray:
+    """Append a text field's failures (identity numbers in clear, enum, pattern, lengths) to
+    ``found``; return the usable cells without those holding an identity number."""
+    column, name = data[field.name], field.name
+    uniques = parsed.uniques
+    if field.pattern is not None or name == "person_id":
+        clear_u = looks_like_personnummer(uniques)
+    else:
+        clear_u = np.zeros(len(uniques), dtype=bool)
+    if field.enum is None and field.pattern is None:
+        clear_u |= mentions_personnummer(uniques)
+    clear = ok & parsed.per_row(clear_u)
+    if clear.any():
+        found.append(_clear_identity(rows_all[clear], name))
+        ok = ok & ~clear
+    for check, unique_fail, tail in _string_checks(field, uniques):
+        failing = ok & parsed.per_row(unique_fail)
+        if failing.any():
+            pos = np.flatnonzero(failing)
             cells = cells_as_text(column, pos)
             found.append(
                 make_failures(
                     rows_all[pos],
                     name,
                     cells,
-                    "unique",
+                    check,
+                    (quoted(cells) + tail).to_numpy(dtype=object),
+                )
+            )
+    return ok
+
+
+def _string_checks(field: Field, uniques: pd.Series) -> list[tuple[str, np.ndarray, str]]:
+    """(check, failing distinct values, message tail) of a text field's constraints."""
+    name = field.name
+    checks: list[tuple[str, np.ndarray, str]] = []
+    if field.enum is not None:
+        allowed = ", ".join(field.enum)
+        checks.append(
+            (
+                "enum",
+                ~uniques.isin(field.enum).to_numpy(dtype=bool),
+                f" is not an allowed value of {name}; use one of {allowed}.",
+            )
+        )
+    if field.pattern is not None:
+        checks.append(
+            (
+                "pattern",
+                ~uniques.str.fullmatch(field.pattern).to_numpy(dtype=bool),
+                f" does not have the form {name} requires ({_describe_pattern(field)}).",
+            )
+        )
+    lengths = uniques.str.len().to_numpy()
+    if field.min_length is not None:
+        checks.append(
+            (
+                "min_length",
+                lengths < field.min_length,
+                f" in {name} is too short; write at least {field.min_length} characters.",
+            )
+        )
+    if field.max_length is not None:
+        checks.append(
+            (
+                "max_length",
+                lengths > field.max_length,
+                f" in {name} is too long; write at most {field.max_length} characters.",
+            )
+        )
+    return checks
+
+
+def _range_failures(
+    data: pd.DataFrame, field: Field, parsed: ParsedColumn, ok: np.ndarray, rows_all: np.ndarray
+) -> list[pd.DataFrame]:
+    """Numbers below the field's minimum or above its maximum."""
+    column, name = data[field.name], field.name
+    found: list[pd.DataFrame] = []
+    numbers = parsed.values.to_numpy(dtype=float, na_value=np.nan)
+    bounds_to_check: tuple[tuple[float | None, str, str], ...] = (
+        (field.minimum, "minimum", "below"),
+        (field.maximum, "maximum", "above"),
+    )
+    for bound, check, word in bounds_to_check:
+        if bound is None:
+            continue
+        with np.errstate(invalid="ignore"):
+            beyond = ok & (numbers < bound if check == "minimum" else numbers > bound)
+        if beyond.any():
+            pos = np.flatnonzero(beyond)
+            cells = cells_as_text(column, pos)
+            bounds = _describe_bounds(field)
+            found.append(
+                make_failures(
+                    rows_all[pos],
+                    name,
+                    cells,
+                    check,
                     (
-                        quoted(cells)
-                        + f" in {name} also appears in row "
-                        + pd.Series(first_rows).astype(str)
-                        + f"; each {name} must be unique."
+                        quoted(cells) + f" in {name} is {word} the allowed range ({bounds})."
                     ).to_numpy(dtype=object),
                 )
             )
-    return found, parsed, ok
+    return found
+
+
+def _unique_failures(
+    data: pd.DataFrame, field: Field, parsed: ParsedColumn, ok: np.ndarray, rows_all: np.ndarray
+) -> list[pd.DataFrame]:
+    """Usable values of a unique field that an earlier row already has."""
+    column, name = data[field.name], field.name
+    idx = np.flatnonzero(ok)
+    later, first = _duplicates([_key_codes(parsed)[idx]])
+    if not len(later):
+        return []
+    pos = idx[later]
+    first_rows = rows_all[idx[first]]
+    cells = cells_as_text(column, pos)
+    return [
+        make_failures(
+            rows_all[pos],
+            name,
+            cells,
+            "unique",
+            (
+                quoted(cells)
+                + f" in {name} also appears in row "
+                + pd.Series(first_rows).astype(str)
+                + f"; each {name} must be unique."
+            ).to_numpy(dtype=object),
+        )
+    ]
 
 
 def _key_codes(parsed: ParsedColumn) -> np.ndarray:
