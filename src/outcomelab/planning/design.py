@@ -149,70 +149,115 @@ class PlannedDesign:
 
 
 def _problems(raw: dict[str, Any]) -> list[str]:
-    out: list[str] = []
+    """Every problem of a design with all fields present, in the order of the template."""
+    return [
+        *_choice_problems(raw),
+        *_count_problems(raw),
+        *_effect_problems(raw),
+        *_aggregate_problems(raw),
+        *(
+            f"`{name}` must be true or false; got {raw.get(name)!r}"
+            for name in ("start_dates_recorded", "comparison_group", "primary_outcome_fixed")
+            if not isinstance(raw.get(name), bool)
+        ),
+    ]
 
-    def whole(name: str, low: int) -> None:
-        value = raw.get(name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            out.append(f"`{name}` must be a whole number of at least {low}; got {value!r}")
 
-    def share(name: str, low: float, high: float, *, closed: bool = False) -> None:
-        value = raw.get(name)
-        ok = False
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            ok = (low <= value <= high) if closed else (low < value < high)
-        if not ok:
-            bounds = f"between {low} and {high}" + ("" if closed else " (exclusive)")
-            out.append(f"`{name}` must be a number {bounds}; got {value!r}")
+def _whole(raw: dict[str, Any], name: str, low: int) -> str | None:
+    value = raw.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        return f"`{name}` must be a whole number of at least {low}; got {value!r}"
+    return None
 
-    for name, allowed in (
-        ("unit", ("person", "aggregate")),
-        ("design", ("did", "matching", "sdid")),
-        ("outcome_kind", KINDS),
-        ("outcome_source", ("register", "municipal_statistics", "own_records", "unknown")),
-    ):
-        if raw.get(name) not in allowed:
-            out.append(f"`{name}` must be one of {', '.join(allowed)}; got {raw.get(name)!r}")
+
+def _share(
+    raw: dict[str, Any], name: str, low: float, high: float, *, closed: bool = False
+) -> str | None:
+    value = raw.get(name)
+    ok = False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        ok = (low <= value <= high) if closed else (low < value < high)
+    if ok:
+        return None
+    bounds = f"between {low} and {high}" + ("" if closed else " (exclusive)")
+    return f"`{name}` must be a number {bounds}; got {value!r}"
+
+
+def _is_positive_number(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
+
+
+def _choice_problems(raw: dict[str, Any]) -> list[str]:
+    """Words outside their lists, and the intervention and outcome named as text."""
+    out = [
+        f"`{name}` must be one of {', '.join(allowed)}; got {raw.get(name)!r}"
+        for name, allowed in (
+            ("unit", ("person", "aggregate")),
+            ("design", ("did", "matching", "sdid")),
+            ("outcome_kind", KINDS),
+            ("outcome_source", ("register", "municipal_statistics", "own_records", "unknown")),
+        )
+        if raw.get(name) not in allowed
+    ]
     if not isinstance(raw.get("intervention_id"), str) or not raw.get("intervention_id"):
         out.append("`intervention_id` must be the intervention's id as text")
     if not isinstance(raw.get("outcome"), str) or not raw.get("outcome"):
         out.append("`outcome` must be an outcome code, e.g. employment")
-    whole("participants_per_cohort", 1)
-    whole("cohorts", 1)
-    whole("periods_before", 1)
-    whole("periods_after", 1)
-    whole("comparison_pool", 1 if raw.get("comparison_group", True) else 0)
-    whole("treated_units", 1)
-    whole("follow_up_months", 1)
-    share("icc", 0.0, 1.0, closed=False)
-    share("attrition", 0.0, 0.95, closed=True)
-    share("alpha", 0.0, 0.5)
-    share("power", 0.5, 1.0)
+    return out
+
+
+def _count_problems(raw: dict[str, Any]) -> list[str]:
+    """Whole numbers and shares out of range."""
+    found = [
+        _whole(raw, "participants_per_cohort", 1),
+        _whole(raw, "cohorts", 1),
+        _whole(raw, "periods_before", 1),
+        _whole(raw, "periods_after", 1),
+        _whole(raw, "comparison_pool", 1 if raw.get("comparison_group", True) else 0),
+        _whole(raw, "treated_units", 1),
+        _whole(raw, "follow_up_months", 1),
+        _share(raw, "icc", 0.0, 1.0, closed=False),
+        _share(raw, "attrition", 0.0, 0.95, closed=True),
+        _share(raw, "alpha", 0.0, 0.5),
+        _share(raw, "power", 0.5, 1.0),
+    ]
+    return [p for p in found if p is not None]
+
+
+def _effect_problems(raw: dict[str, Any]) -> list[str]:
+    """The hoped effect, and the base rate or standard deviation it is measured against."""
+    out: list[str] = []
     effect = raw.get("hoped_effect")
     if isinstance(effect, bool) or not isinstance(effect, int | float) or effect == 0:
         out.append(f"`hoped_effect` must be a non-zero number; got {effect!r}")
     if raw.get("outcome_kind") == "rate":
-        share("base_rate", 0.0, 1.0)
+        base = _share(raw, "base_rate", 0.0, 1.0)
+        out += [base] if base is not None else []
         if isinstance(effect, int | float) and abs(effect) >= 1:
             out.append(
                 f"`hoped_effect` is a share for a rate outcome (0.08 = 8 more per 100); "
                 f"got {effect!r}"
             )
-    elif raw.get("outcome_kind") in KINDS:
-        sd = raw.get("sd")
-        if isinstance(sd, bool) or not isinstance(sd, int | float) or not sd > 0:
-            out.append(f"`sd` (standard deviation of the outcome) must be positive; got {sd!r}")
-    if raw.get("unit") == "aggregate" and raw.get("outcome_kind") == "rate":
-        sd = raw.get("sd")
-        if isinstance(sd, bool) or not isinstance(sd, int | float) or not sd > 0:
-            out.append(
-                "`sd` must give the standard deviation of the indicator between municipalities "
-                "for an aggregate design (a share's person-level spread does not apply); "
-                f"got {sd!r}"
-            )
+    elif raw.get("outcome_kind") in KINDS and not _is_positive_number(raw.get("sd")):
+        out.append(
+            f"`sd` (standard deviation of the outcome) must be positive; got {raw.get('sd')!r}"
+        )
+    return out
+
+
+def _aggregate_problems(raw: dict[str, Any]) -> list[str]:
+    """What an aggregate (municipality-level) or synthetic-DiD design needs besides."""
+    out: list[str] = []
+    aggregate = raw.get("unit") == "aggregate"
+    if aggregate and raw.get("outcome_kind") == "rate" and not _is_positive_number(raw.get("sd")):
+        out.append(
+            "`sd` must give the standard deviation of the indicator between municipalities "
+            "for an aggregate design (a share's person-level spread does not apply); "
+            f"got {raw.get('sd')!r}"
+        )
     cohorts, treated = raw.get("cohorts"), raw.get("treated_units")
     if (
-        raw.get("unit") == "aggregate"
+        aggregate
         and isinstance(cohorts, int)
         and isinstance(treated, int)
         and cohorts > treated >= 1
@@ -221,11 +266,8 @@ def _problems(raw: dict[str, Any]) -> list[str]:
             f"`cohorts` ({cohorts}) cannot exceed `treated_units` ({treated}) for an aggregate "
             "design: every start cohort needs at least one municipality with the intervention"
         )
-    if raw.get("design") == "sdid" and raw.get("unit") != "aggregate":
+    if raw.get("design") == "sdid" and not aggregate:
         out.append("`design: sdid` needs `unit: aggregate` (synthetic DiD compares municipalities)")
-    for name in ("start_dates_recorded", "comparison_group", "primary_outcome_fixed"):
-        if not isinstance(raw.get(name), bool):
-            out.append(f"`{name}` must be true or false; got {raw.get(name)!r}")
     return out
 
 

@@ -217,6 +217,41 @@ def simulate_power(
         replications or fewer than 2 placebo replications.
     """
     name = estimator or design.design
+    _check_options(design, name, replications, workers, placebo_replications)
+    truth = design.hoped_effect if effect is None else float(effect)
+    results = _run_replications(
+        design.to_dict(), name, truth, replications, workers, seed, progress, placebo_replications
+    )
+    ok = [r for r in results if r["ok"]]
+    reasons = tuple(sorted({r["reason"] for r in results if not r["ok"]}))
+    n_ok = len(ok)
+    power = sum(r["reject"] for r in ok) / n_ok if n_ok else float("nan")
+    estimates = np.array([r["estimate"] for r in ok], dtype=float)
+    return SimulatedPower(
+        estimator=name,
+        effect=truth,
+        alpha=design.alpha,
+        power=power,
+        power_se=math.sqrt(power * (1 - power) / n_ok) if n_ok else float("nan"),
+        mean_estimate=float(estimates.mean()) if n_ok else float("nan"),
+        bias=float(estimates.mean() - truth) if n_ok else float("nan"),
+        coverage=sum(r["covered"] for r in ok) / n_ok if n_ok else float("nan"),
+        empirical_se=float(estimates.std(ddof=1)) if n_ok > 1 else float("nan"),
+        replications=replications,
+        failures=replications - n_ok,
+        failure_reasons=reasons,
+        seed=seed,
+    )
+
+
+def _is_count(value: object, low: int) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and value >= low
+
+
+def _check_options(
+    design: PlannedDesign, name: str, replications: int, workers: int, placebo_replications: int
+) -> None:
+    """Raise ParameterError for an estimator that does not fit the design or a bad count."""
     check_choice("estimator", name, SIMULATED_ESTIMATORS)
     if (name == "sdid") != (design.unit == "aggregate"):
         raise ParameterError(
@@ -224,20 +259,27 @@ def simulate_power(
             "aggregate (municipality-level) design is simulated with `--estimator sdid`, a "
             "person-level design with `did` or `matching`."
         )
-    if (
-        isinstance(placebo_replications, bool)
-        or not isinstance(placebo_replications, int)
-        or (placebo_replications < 2)
-    ):
+    if not _is_count(placebo_replications, 2):
         raise ParameterError(
             f"`placebo_replications` must be a whole number >= 2; got {placebo_replications!r}."
         )
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 10:
+    if not _is_count(replications, 10):
         raise ParameterError(f"`replications` must be a whole number >= 10; got {replications!r}.")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+    if not _is_count(workers, 1):
         raise ParameterError(f"`workers` must be a whole number >= 1; got {workers!r}.")
-    truth = design.hoped_effect if effect is None else float(effect)
-    spec = design.to_dict()
+
+
+def _run_replications(
+    spec: dict[str, Any],
+    name: str,
+    truth: float,
+    replications: int,
+    workers: int,
+    seed: int,
+    progress: bool | Callable[[int, int], None],
+    placebo_replications: int,
+) -> list[dict[str, Any]]:
+    """Every replication's outcome, in this process or in ``workers`` processes."""
     results: list[dict[str, Any]] = []
     bar: Any = None
     callback: Callable[[int, int], None] | None = progress if callable(progress) else None
@@ -270,23 +312,4 @@ def simulate_power(
     finally:
         if bar is not None:
             bar.stop()
-    ok = [r for r in results if r["ok"]]
-    reasons = tuple(sorted({r["reason"] for r in results if not r["ok"]}))
-    n_ok = len(ok)
-    power = sum(r["reject"] for r in ok) / n_ok if n_ok else float("nan")
-    estimates = np.array([r["estimate"] for r in ok], dtype=float)
-    return SimulatedPower(
-        estimator=name,
-        effect=truth,
-        alpha=design.alpha,
-        power=power,
-        power_se=math.sqrt(power * (1 - power) / n_ok) if n_ok else float("nan"),
-        mean_estimate=float(estimates.mean()) if n_ok else float("nan"),
-        bias=float(estimates.mean() - truth) if n_ok else float("nan"),
-        coverage=sum(r["covered"] for r in ok) / n_ok if n_ok else float("nan"),
-        empirical_se=float(estimates.std(ddof=1)) if n_ok > 1 else float("nan"),
-        replications=replications,
-        failures=replications - n_ok,
-        failure_reasons=reasons,
-        seed=seed,
-    )
+    return results

@@ -9,6 +9,7 @@ from typing import Any
 
 from outcomelab._checks import check_lang
 from outcomelab.planning.assessment import PlanAssessment
+from outcomelab.planning.design import PlannedDesign
 from outcomelab.planning.simulate import SimulatedPower
 from outcomelab.vocabulary import lab_catalogue
 from outcomelab.vocabulary.numbers import fmt_int, fmt_num
@@ -44,82 +45,13 @@ def render_plan(
     check_lang(lang)
     a = assessment
     d = a.design
-    standard = lab_catalogue().get(d.outcome)
-    outcome = standard.phrase(lang) if standard is not None else d.outcome
     pct = {"power": fmt_num(100 * d.power, lang, 0), "alpha": fmt_num(100 * d.alpha, lang, 0)}
-    lines = [_t("title", lang, id=d.intervention_id), ""]
-    if d.unit == "person":
-        lines.append(
-            _t(
-                "sizes_person",
-                lang,
-                n=fmt_int(d.participants, lang),
-                per=fmt_int(d.participants_per_cohort, lang),
-                c=d.cohorts,
-                att=fmt_num(100 * d.attrition, lang, 0),
-                pool=fmt_int(d.comparison_pool, lang),
-                **pct,
-            )
-        )
-    else:
-        lines.append(
-            _t(
-                "sizes_aggregate",
-                lang,
-                n=d.treated_units,
-                pool=fmt_int(d.comparison_pool, lang),
-                **pct,
-            )
-        )
-    if d.is_share:
-        lines.append(
-            "  "
-            + _t(
-                "mde_rate",
-                lang,
-                x=fmt_num(100 * a.mde, lang, 1),
-                outcome=outcome,
-                base=fmt_num(100 * float(d.base_rate or 0), lang, 0),
-            )
-        )
-    else:
-        lines.append(
-            "  "
-            + _t(
-                "mde_level",
-                lang,
-                x=fmt_num(a.mde, lang, 1),
-                outcome=outcome,
-                sd=fmt_num(a.sigma, lang, 1),
-            )
-        )
+    lines = [_t("title", lang, id=d.intervention_id), "", *_size_lines(a, lang, pct)]
     hoped = _effect_words(d.hoped_effect, d.outcome_kind, lang)
     power_hoped = fmt_num(100 * a.power_at_hoped, lang, 0)
     lines += ["", _t("hoped_yes" if a.detectable else "hoped_no", lang, hoped=hoped, p=power_hoped)]
     if not a.detectable:
-        if a.treated_needed is None:
-            lines.append(_t("pool_too_small", lang))
-        elif d.unit == "person":
-            lines.append(
-                _t(
-                    "needed_person",
-                    lang,
-                    hoped=hoped,
-                    power=pct["power"],
-                    need=fmt_int(int(-(-a.treated_needed // 1)), lang),
-                    per=fmt_int(a.participants_per_cohort_needed, lang),
-                )
-            )
-        else:
-            lines.append(
-                _t(
-                    "needed_aggregate",
-                    lang,
-                    hoped=hoped,
-                    power=pct["power"],
-                    need=fmt_int(int(-(-a.treated_needed // 1)), lang),
-                )
-            )
+        lines.append(_needed_line(a, lang, hoped, pct["power"]))
     lines += [
         "",
         _t(
@@ -129,6 +61,76 @@ def render_plan(
             n=fmt_int(d.participants, lang),
         ),
     ]
+    lines += _note_lines(a, lang, simulated)
+    if simulated is not None:
+        lines += ["", *_simulated_lines(simulated, d, lang)]
+    lines += ["", _t("h_checklist", lang)]
+    for item in a.checklist:
+        values = dict(item.values)
+        if "source" in values:
+            values["source"] = _t(f"src_{values['source']}", lang)
+        lines.append(f"  {_MARK[item.status]} {_t(f'ck_{item.key}', lang, **values)}")
+    return "\n".join(lines)
+
+
+def _size_lines(a: PlanAssessment, lang: str, pct: dict[str, str]) -> list[str]:
+    """The planned sizes and the minimal detectable effect."""
+    d = a.design
+    standard = lab_catalogue().get(d.outcome)
+    outcome = standard.phrase(lang) if standard is not None else d.outcome
+    if d.unit == "person":
+        sizes = _t(
+            "sizes_person",
+            lang,
+            n=fmt_int(d.participants, lang),
+            per=fmt_int(d.participants_per_cohort, lang),
+            c=d.cohorts,
+            att=fmt_num(100 * d.attrition, lang, 0),
+            pool=fmt_int(d.comparison_pool, lang),
+            **pct,
+        )
+    else:
+        sizes = _t(
+            "sizes_aggregate",
+            lang,
+            n=d.treated_units,
+            pool=fmt_int(d.comparison_pool, lang),
+            **pct,
+        )
+    if d.is_share:
+        mde = _t(
+            "mde_rate",
+            lang,
+            x=fmt_num(100 * a.mde, lang, 1),
+            outcome=outcome,
+            base=fmt_num(100 * float(d.base_rate or 0), lang, 0),
+        )
+    else:
+        mde = _t(
+            "mde_level",
+            lang,
+            x=fmt_num(a.mde, lang, 1),
+            outcome=outcome,
+            sd=fmt_num(a.sigma, lang, 1),
+        )
+    return [sizes, "  " + mde]
+
+
+def _needed_line(a: PlanAssessment, lang: str, hoped: str, power: str) -> str:
+    """What it would take to detect the hoped-for effect."""
+    if a.treated_needed is None:
+        return _t("pool_too_small", lang)
+    need = fmt_int(int(-(-a.treated_needed // 1)), lang)
+    if a.design.unit == "person":
+        per = fmt_int(a.participants_per_cohort_needed, lang)
+        return _t("needed_person", lang, hoped=hoped, power=power, need=need, per=per)
+    return _t("needed_aggregate", lang, hoped=hoped, power=power, need=need)
+
+
+def _note_lines(a: PlanAssessment, lang: str, simulated: SimulatedPower | None) -> list[str]:
+    """The assessment's notes (those a simulation answers left out)."""
+    d = a.design
+    lines = []
     for note in a.notes:
         if note == "pool_too_small" or (note == "staggered" and simulated is not None):
             continue
@@ -146,34 +148,31 @@ def render_plan(
                 min_cell=a.min_cell,
             )
         )
-    if simulated is not None:
-        lines += [
-            "",
+    return lines
+
+
+def _simulated_lines(simulated: SimulatedPower, d: PlannedDesign, lang: str) -> list[str]:
+    """The simulated power, and why some replications failed."""
+    lines = [
+        _t(
+            "simulated",
+            lang,
+            reps=fmt_int(simulated.replications, lang),
+            method=_t(f"est_{simulated.estimator}", lang),
+            effect=_effect_words(simulated.effect, d.outcome_kind, lang),
+            power=fmt_num(100 * simulated.power, lang, 0),
+            se=fmt_num(100 * simulated.power_se, lang, 0),
+            mean=fmt_num(simulated.mean_estimate * (100 if d.is_share else 1), lang, 1),
+            coverage=fmt_num(100 * simulated.coverage, lang, 0),
+        )
+    ]
+    if simulated.failures:
+        lines.append(
             _t(
-                "simulated",
+                "simulated_failures",
                 lang,
-                reps=fmt_int(simulated.replications, lang),
-                method=_t(f"est_{simulated.estimator}", lang),
-                effect=_effect_words(simulated.effect, d.outcome_kind, lang),
-                power=fmt_num(100 * simulated.power, lang, 0),
-                se=fmt_num(100 * simulated.power_se, lang, 0),
-                mean=fmt_num(simulated.mean_estimate * (100 if d.is_share else 1), lang, 1),
-                coverage=fmt_num(100 * simulated.coverage, lang, 0),
-            ),
-        ]
-        if simulated.failures:
-            lines.append(
-                _t(
-                    "simulated_failures",
-                    lang,
-                    n=simulated.failures,
-                    reasons="; ".join(simulated.failure_reasons[:3]),
-                )
+                n=simulated.failures,
+                reasons="; ".join(simulated.failure_reasons[:3]),
             )
-    lines += ["", _t("h_checklist", lang)]
-    for item in a.checklist:
-        values = dict(item.values)
-        if "source" in values:
-            values["source"] = _t(f"src_{values['source']}", lang)
-        lines.append(f"  {_MARK[item.status]} {_t(f'ck_{item.key}', lang, **values)}")
-    return "\n".join(lines)
+        )
+    return lines
