@@ -10,8 +10,8 @@ JavaScript, except the browser-side pseudonymisation, whose point is JavaScript.
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,40 @@ def create_app(
     fastapi.FastAPI
     """
     portal = Portal(config=config, provider=provider)
+    app = FastAPI(
+        title="outcomelab portal", lifespan=_lifespan(portal, config, run_jobs), docs_url=None,
+        redoc_url=None, openapi_url=None,
+    )  # fmt: skip
+    app.state.portal = portal
+    _add_error_pages(app)
+
+    @app.get("/")
+    def root(request: Request) -> Response:
+        return RedirectResponse(f"/{_lang_of(request)}/", status_code=303)
+
+    @app.get("/healthz")
+    def health() -> dict[str, Any]:
+        return {"ok": True}
+
+    for module in (auth, submit, evaluate, admin, api):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    # the published catalogue's style sheet, so the portal looks like the site it feeds
+    app.mount("/site-style", StaticFiles(directory=_SITE_ASSETS), name="site-style")
+    app.mount("/site", StaticFiles(directory=config.site, html=True, check_dir=False), name="site")
+    app.add_middleware(
+        SecurityMiddleware,
+        upload_limit=config.max_upload_bytes,
+        on_too_large=_too_large_page(portal, config),
+    )
+    return app
+
+
+def _lifespan(
+    portal: Portal, config: PortalConfig, run_jobs: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start-up and shut-down: template parameters read off the request path, stale uploads
+    removed, the worker pool started and stopped."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -89,11 +123,11 @@ def create_app(
             if portal.runner is not None:
                 portal.runner.stop(wait=False)
 
-    app = FastAPI(
-        title="outcomelab portal", lifespan=lifespan, docs_url=None, redoc_url=None,
-        openapi_url=None,
-    )  # fmt: skip
-    app.state.portal = portal
+    return lifespan
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    """Errors as pages in the visitor's language; sign-in and password changes as redirects."""
 
     def page(request: Request, status: int, key: str, text: str) -> Response:
         ctx = load_ctx(request, _lang_of(request))
@@ -131,20 +165,9 @@ def create_app(
     async def password_required(request: Request, exc: PasswordChangeRequiredError) -> Response:
         return RedirectResponse(f"/{_lang_of(request)}/password", status_code=303)
 
-    @app.get("/")
-    def root(request: Request) -> Response:
-        return RedirectResponse(f"/{_lang_of(request)}/", status_code=303)
 
-    @app.get("/healthz")
-    def health() -> dict[str, Any]:
-        return {"ok": True}
-
-    for module in (auth, submit, evaluate, admin, api):
-        app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
-    # the published catalogue's style sheet, so the portal looks like the site it feeds
-    app.mount("/site-style", StaticFiles(directory=_SITE_ASSETS), name="site-style")
-    app.mount("/site", StaticFiles(directory=config.site, html=True, check_dir=False), name="site")
+def _too_large_page(portal: Portal, config: PortalConfig) -> Callable[[Any], tuple[bytes, str]]:
+    """The answer to an upload over the limit: JSON for the API, a page for the browser."""
 
     def too_large(scope: Any) -> tuple[bytes, str]:
         path = str(scope.get("path", ""))
@@ -160,7 +183,4 @@ def create_app(
         )
         return html.encode(), "text/html; charset=utf-8"
 
-    app.add_middleware(
-        SecurityMiddleware, upload_limit=config.max_upload_bytes, on_too_large=too_large
-    )
-    return app
+    return too_large

@@ -74,71 +74,16 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self._limit(scope["path"])
-        started = False
-        exceeded = False
-        replaced = False
-
-        async def send_with_headers(message: Message) -> None:
-            nonlocal started, replaced
-            if exceeded and not started:
-                # the framework turned the cut-off body into its own error (FastAPI answers 400
-                # for any failure while parsing a form): answer 413 instead, once
-                started = replaced = True
-                await self._refuse(scope, send_plain)
-                return
-            if replaced:
-                return
-            if message["type"] == "http.response.start":
-                started = True
-                headers = list(message.get("headers", []))
-                names = {k.lower() for k, _ in headers}
-                extra = [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"cross-origin-opener-policy", b"same-origin"),
-                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-                ]
-                if b"content-security-policy" not in names:
-                    extra.append((b"content-security-policy", PAGE_CSP.encode()))
-                if b"cache-control" not in names:
-                    extra.append((b"cache-control", b"no-store"))
-                headers += [(k, v) for k, v in extra if k not in names]
-                message["headers"] = headers
-            await send(message)
-
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None:
-            try:
-                too_large = int(declared) > limit
-            except ValueError:
-                too_large = True
-            if too_large:
-                await self._refuse(scope, send_with_headers)
-                return
-        seen = 0
-
-        async def send_plain(message: Message) -> None:
-            await send(message)
-
-        async def counting_receive() -> Message:
-            nonlocal seen, exceeded
-            if exceeded:
-                raise BodyTooLargeError
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    exceeded = True
-                    raise BodyTooLargeError
-            return message
-
+        exchange = _Exchange(self, scope, receive, send, limit)
+        if _declared_too_large(scope, limit):
+            await self._refuse(scope, exchange.send)
+            return
         try:
-            await self.app(scope, counting_receive, send_with_headers)
+            await self.app(scope, exchange.receive, exchange.send)
         except BodyTooLargeError:
-            if not started:
-                started = True
-                await self._refuse(scope, send_plain)
+            if not exchange.started:
+                exchange.started = True
+                await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         body, content_type = self.on_too_large(scope)
@@ -157,3 +102,74 @@ class SecurityMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def _declared_too_large(scope: Scope, limit: int) -> bool:
+    """Whether the declared ``Content-Length`` is above ``limit`` (or not a number)."""
+    declared = dict(scope.get("headers") or []).get(b"content-length")
+    if declared is None:
+        return False
+    try:
+        return int(declared) > limit
+    except ValueError:
+        return True
+
+
+def _add_security_headers(message: Message) -> None:
+    """Add the security headers a response start does not set itself."""
+    headers = list(message.get("headers", []))
+    names = {k.lower() for k, _ in headers}
+    extra = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"same-origin"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    ]
+    if b"content-security-policy" not in names:
+        extra.append((b"content-security-policy", PAGE_CSP.encode()))
+    if b"cache-control" not in names:
+        extra.append((b"cache-control", b"no-store"))
+    headers += [(k, v) for k, v in extra if k not in names]
+    message["headers"] = headers
+
+
+class _Exchange:
+    """One request: its body counted against the limit, its response given the headers.
+
+    ``started``: the response has begun; ``exceeded``: the body crossed the limit; ``replaced``:
+    the framework's answer to a cut-off body was replaced by the 413 page.
+    """
+
+    def __init__(
+        self, middleware: SecurityMiddleware, scope: Scope, receive: Receive, send: Send, limit: int
+    ) -> None:
+        self._middleware, self._scope = middleware, scope
+        self._receive, self._send, self._limit = receive, send, limit
+        self.started = self.exceeded = self.replaced = False
+        self.seen = 0
+
+    async def send(self, message: Message) -> None:
+        if self.exceeded and not self.started:
+            # the framework turned the cut-off body into its own error (FastAPI answers 400
+            # for any failure while parsing a form): answer 413 instead, once
+            self.started = self.replaced = True
+            await self._middleware._refuse(self._scope, self._send)
+            return
+        if self.replaced:
+            return
+        if message["type"] == "http.response.start":
+            self.started = True
+            _add_security_headers(message)
+        await self._send(message)
+
+    async def receive(self) -> Message:
+        if self.exceeded:
+            raise BodyTooLargeError
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self.seen += len(message.get("body", b""))
+            if self.seen > self._limit:
+                self.exceeded = True
+                raise BodyTooLargeError
+        return message
