@@ -1,4 +1,5 @@
-"""Fixtures every test package shares: the reference data sets in ``tests/reference/``.
+"""Fixtures every test package shares: the reference data sets in ``tests/reference/`` and the
+evaluation an outcome contract settles on.
 
 Reference tables are read once per session and handed out as fresh copies, so a test that adds a
 column never changes another test's data::
@@ -10,7 +11,8 @@ column never changes another test's data::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +55,48 @@ def lalonde(reference_table: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
     Session-wide and shared: tests that change it take ``reference_table("lalonde/lalonde.csv")``.
     """
     return reference_table("lalonde/lalonde.csv")
+
+
+#: the effect the outcome-contract tests settle on: 40 fewer care days per participant, as
+#: results.json records it (the example contract examples/contracts/norrkoping_sib.yaml pays on it)
+CARE_DAYS_EFFECT: dict[str, Any] = {
+    "code": "out_of_home_care_days",
+    "direction": "higher_is_worse",
+    "estimate": -40.0,
+    "std_error": 15.0,
+    "conf_low": -69.4,
+    "conf_high": -10.6,
+    "p_value": 0.0077,
+    "n_treated": 60,
+    "n_control": 240,
+    "method": "att_gt/dr",
+    "estimand": "ATT",
+}
+
+
+@pytest.fixture(scope="session")
+def contract_evaluation() -> Callable[..., Path]:
+    """``contract_evaluation(folder, extra_outcomes=(), evaluation_id="NKP-demo")``: an
+    evaluation folder for ``outcomelab contract settle``: results.json with the care-days effect
+    (:data:`CARE_DAYS_EFFECT`) and any ``extra_outcomes``, and verified.csv counting 20
+    ``school_eligibility`` outcomes. Returns the folder."""
+
+    def write(
+        folder: Path,
+        extra_outcomes: Sequence[dict[str, Any]] = (),
+        evaluation_id: str = "NKP-demo",
+    ) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {
+            "schema_version": "1.0",
+            "evaluation_id": evaluation_id,
+            "design": {"alpha": 0.05},
+            "outcomes": [dict(CARE_DAYS_EFFECT), *extra_outcomes],
+        }
+        (folder / "results.json").write_text(json.dumps(data), encoding="utf-8")
+        (folder / "verified.csv").write_text(
+            "metric_id,count\nschool_eligibility,20\n", encoding="utf-8"
+        )
+        return folder
+
+    return write

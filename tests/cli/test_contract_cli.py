@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -20,33 +21,6 @@ def _run(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
         run()
         raise SystemExit(0)
     return int(caught.value.code or 0)
-
-
-def _evaluation(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    data = {
-        "schema_version": "1.0",
-        "evaluation_id": "NKP-demo",
-        "design": {"alpha": 0.05},
-        "outcomes": [
-            {
-                "code": "out_of_home_care_days",
-                "direction": "higher_is_worse",
-                "estimate": -40.0,
-                "std_error": 15.0,
-                "conf_low": -69.4,
-                "conf_high": -10.6,
-                "p_value": 0.0077,
-                "n_treated": 60,
-                "n_control": 240,
-                "method": "att_gt/dr",
-                "estimand": "ATT",
-            }
-        ],
-    }
-    (folder / "results.json").write_text(json.dumps(data), encoding="utf-8")
-    (folder / "verified.csv").write_text("metric_id,count\nschool_eligibility,20\n")
-    return folder
 
 
 def test_bad_contract_names_field_and_line(
@@ -96,9 +70,12 @@ def test_bad_option_and_missing_evaluation(
 
 
 def test_settle_writes_schedule_steps_and_indigo(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    contract_evaluation: Callable[..., Path],
 ) -> None:
-    ev = _evaluation(tmp_path / "eval")
+    ev = contract_evaluation(tmp_path / "eval")
     out = tmp_path / "out"
     args = [
         "contract",
@@ -131,9 +108,12 @@ def test_settle_writes_schedule_steps_and_indigo(
 
 @pytest.mark.notebook
 def test_settle_runs_the_report_section(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    contract_evaluation: Callable[..., Path],
 ) -> None:
-    ev = _evaluation(tmp_path / "eval")
+    ev = contract_evaluation(tmp_path / "eval")
     out = tmp_path / "out"
     args = [
         "contract",

@@ -4,6 +4,7 @@ the INDIGO export and the results.json loader."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -181,37 +182,13 @@ def test_indigo_export_uses_indigo_field_names() -> None:
     assert doc["overall_project_finance"]["maximum_potential_return"] == {"value": "20%"}
 
 
-def _results_json(folder: Path, outcomes: list[dict[str, object]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    data = {
-        "schema_version": "1.0",
-        "evaluation_id": "INT001-abc",
-        "design": {"alpha": 0.05},
-        "outcomes": outcomes,
-    }
-    (folder / "results.json").write_text(json.dumps(data), encoding="utf-8")
-    return folder
-
-
-def test_load_evaluation_reads_results_json(tmp_path: Path) -> None:
-    folder = _results_json(
+def test_load_evaluation_reads_results_json(
+    tmp_path: Path, contract_evaluation: Callable[..., Path]
+) -> None:
+    folder = contract_evaluation(
         tmp_path / "eval",
-        [
-            {
-                "code": "out_of_home_care_days",
-                "direction": "higher_is_worse",
-                "estimate": -40.0,
-                "std_error": 15.0,
-                "conf_low": -69.4,
-                "conf_high": -10.6,
-                "p_value": 0.0077,
-                "n_treated": 60,
-                "n_control": 240,
-                "method": "att_gt/dr",
-                "estimand": "ATT",
-            },
-            {"code": "employment", "error": "too few people", "estimate": None},
-        ],
+        [{"code": "employment", "error": "too few people", "estimate": None}],
+        evaluation_id="INT001-abc",
     )
     ev = load_evaluation(folder)
     assert ev.evaluation_id == "INT001-abc"

@@ -14,7 +14,7 @@ import importlib.util
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -155,7 +155,9 @@ def test_report_page_runs_nothing_and_loads_nothing(tmp_path: Path, browser: Bro
 
 
 @pytest.mark.notebook
-def test_contract_report_with_hostile_names(tmp_path: Path, cli, browser: Browser) -> None:
+def test_contract_report_with_hostile_names(
+    tmp_path: Path, cli, browser: Browser, contract_evaluation: Callable[..., Path]
+) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     lines = []
     for n, line in enumerate(text.splitlines()):
@@ -168,34 +170,8 @@ def test_contract_report_with_hostile_names(tmp_path: Path, cli, browser: Browse
         lines.append(line)
     contract = tmp_path / "contract.yaml"
     contract.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    verified = tmp_path / "verified.csv"
-    verified.write_text("metric_id,count\nschool_eligibility,20\n")
-    evaluation = tmp_path / "eval"
-    evaluation.mkdir()
-    (evaluation / "results.json").write_text(
-        json.dumps(
-            {
-                "schema_version": "1.0",
-                "evaluation_id": "NKP-demo",
-                "design": {"alpha": 0.05},
-                "outcomes": [
-                    {
-                        "code": "out_of_home_care_days",
-                        "direction": "higher_is_worse",
-                        "estimate": -40.0,
-                        "std_error": 15.0,
-                        "conf_low": -69.4,
-                        "conf_high": -10.6,
-                        "p_value": 0.0077,
-                        "n_treated": 60,
-                        "n_control": 240,
-                        "method": "att_gt/dr",
-                        "estimand": "ATT",
-                    }
-                ],
-            }
-        )
-    )
+    evaluation = contract_evaluation(tmp_path / "eval")
+    verified = evaluation / "verified.csv"
     out = tmp_path / "out"
     code, _, err = cli(
         "contract", "settle", str(contract), "--evaluation", str(evaluation),
