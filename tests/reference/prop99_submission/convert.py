@@ -27,6 +27,9 @@ from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/reference: shared helpers
+from standard_tables import own_outcome, research_intervention, write_tables
+
 HERE = Path(__file__).parent
 PANEL = HERE.parent / "synthdid_prop99" / "california_prop99.csv"
 INTERVENTION_ID = "prop99-california"
@@ -43,7 +46,6 @@ def convert(out: str | Path) -> Path:
     data = load()
     states = pd.read_csv(HERE / "state_population_1975.csv").set_index("state")
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     first = data.loc[data["treated"] > 0].groupby("State")["Year"].min()
     names = sorted(data["State"].unique())
     missing = [s for s in names if s not in states.index]
@@ -69,49 +71,35 @@ def convert(out: str | Path) -> Path:
             "statistic": "mean",
         }
     )
-    interventions = pd.DataFrame(
-        [
-            {
-                "intervention_id": INTERVENTION_ID,
-                "name": "California Proposition 99 (tobacco tax and control programme), 1989",
-                "organisation_name": "Abadie, Diamond and Hainmueller (2010), data in synthdid",
-                "organisation_type": "research",
-                "organisation_code": "",
-                "target_group": "other",
-                "funding_form": "other",
-                "sectors": "other",
-                "start_date": "1989-01-01",
-                "end_date": "",
-                "period_type": "year",
-                "primary_outcome": OUTCOME,
-                "unit_of_analysis": "state",
-                "country": "US",
-            }
-        ]
+    interventions = research_intervention(
+        INTERVENTION_ID,
+        name="California Proposition 99 (tobacco tax and control programme), 1989",
+        organisation_name="Abadie, Diamond and Hainmueller (2010), data in synthdid",
+        start_date="1989-01-01",
+        primary_outcome=OUTCOME,
+        unit_of_analysis="state",
     )
-    catalogue = pd.DataFrame(
-        [
-            {
-                "code": OUTCOME,
-                "name_sv": "Cigarettförsäljning (paket per invånare)",
-                "name_en": "Cigarette sales (packs per resident)",
-                "unit": "packs per resident and year",
-                "kind": "continuous",
-                "direction": "higher_is_worse",
-                "periodicity": "year",
-                "followup_windows_months": "12;60;120",
-                "definition_en": "Cigarette packs sold in the state in the year per resident "
-                "(tax-paid sales), as in Abadie, Diamond and Hainmueller (2010).",
-                "definition_sv": "Sålda cigarettpaket i delstaten under året per invånare "
-                "(beskattad försäljning), som i Abadie, Diamond och Hainmueller (2010).",
-            }
-        ]
+    catalogue = own_outcome(
+        OUTCOME,
+        name_sv="Cigarettförsäljning (paket per invånare)",
+        name_en="Cigarette sales (packs per resident)",
+        unit="packs per resident and year",
+        direction="higher_is_worse",
+        followup_windows_months="12;60;120",
+        definition_en="Cigarette packs sold in the state in the year per resident "
+        "(tax-paid sales), as in Abadie, Diamond and Hainmueller (2010).",
+        definition_sv="Sålda cigarettpaket i delstaten under året per invånare "
+        "(beskattad försäljning), som i Abadie, Diamond och Hainmueller (2010).",
     )
-    interventions.to_csv(folder / "interventions.csv", index=False)
-    units.to_csv(folder / "units.csv", index=False)
-    outcomes.to_csv(folder / "unit_outcomes.csv", index=False)
-    catalogue.to_csv(folder / "outcome_catalogue.csv", index=False)
-    return folder
+    return write_tables(
+        folder,
+        {
+            "interventions": interventions,
+            "units": units,
+            "unit_outcomes": outcomes,
+            "outcome_catalogue": catalogue,
+        },
+    )
 
 
 if __name__ == "__main__":
