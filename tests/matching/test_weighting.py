@@ -1,6 +1,7 @@
 """weighting(): IPW and AIPW against statsmodels' TreatmentEffect, bias/coverage, error paths.
 
-statsmodels (a runtime dependency) is called directly on the same data and the same logit design.
+statsmodels (a peer in the dev extra, never imported by src/) is called directly on the same data
+and the same logit design.
 Where the definitions coincide we require estimates to 1e-6 (relative) and standard errors to 1e-4
 (relative). Two differences in statsmodels 0.14/0.15 that make them *not* coincide, and how the
 tests avoid them:
