@@ -51,6 +51,16 @@ def _register_commands() -> None:
         importlib.import_module(f"outcomelab.cli.{name}")
 
 
+def fail(message: str, code: int) -> typer.Exit:
+    """Print ``Error: message`` on one line in red on stderr; return the exit to raise.
+
+    A library's message may span lines; the command's output never does.
+    """
+    one_line = " ".join(message.split())
+    typer.secho(f"Error: {one_line}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
 def run() -> None:
     """Run the CLI, mapping outcomelab errors to a one-line message and an exit code.
 

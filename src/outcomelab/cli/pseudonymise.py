@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from outcomelab.cli.main import app
+from outcomelab.cli.main import app, fail
 from outcomelab.errors import OutcomelabError
 
 if TYPE_CHECKING:
@@ -30,12 +30,6 @@ class OnInvalidOption(StrEnum):
 
     fail = "fail"
     withhold = "withhold"
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    one_line = " ".join(message.split())  # a library's message may span lines; ours never do
-    typer.secho(f"Error: {one_line}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code)
 
 
 def _rows_text(rows: list[int], limit: int = 10) -> str:
@@ -97,9 +91,9 @@ def pseudonymise_command(
         if file is None or column is None or key_file is None or out is None:
             given = (("FILE", file), ("--column", column), ("--key-file", key_file), ("--out", out))
             missing = ", ".join(name for name, value in given if value is None)
-            raise _fail(f"missing {missing}; see `outcomelab pseudonymise --help`.", 2)
+            raise fail(f"missing {missing}; see `outcomelab pseudonymise --help`.", 2)
         if out.resolve() == file.resolve():
-            raise _fail("--out must be a new file, not the input file.", 2)
+            raise fail("--out must be a new file, not the input file.", 2)
         ref = _reference_date(reference_date)
         key = read_key(key_file)
         warning = key_file_warning(key_file)
@@ -107,7 +101,7 @@ def pseudonymise_command(
             typer.secho(f"Warning: {warning}", fg=typer.colors.YELLOW, err=True)
         data = read_table(file)
         if column not in data.columns:
-            raise _fail(
+            raise fail(
                 f"{file.name} has no column {column!r}; its columns are "
                 f"{', '.join(map(str, data.columns))}.",
                 1,
@@ -126,7 +120,7 @@ def pseudonymise_command(
             f"(key id {result.key_id})."
         )
     except OutcomelabError as err:
-        raise _fail(str(err), err.exit_code) from None
+        raise fail(str(err), err.exit_code) from None
 
 
 def _write_new_key(path: Path) -> None:
@@ -148,7 +142,7 @@ def _reference_date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise _fail(f"--reference-date {text!r} is not a date written YYYY-MM-DD.", 2) from None
+        raise fail(f"--reference-date {text!r} is not a date written YYYY-MM-DD.", 2) from None
 
 
 def _refuse_other_identity_columns(data: pd.DataFrame, column: str) -> None:
@@ -165,7 +159,7 @@ def _refuse_other_identity_columns(data: pd.DataFrame, column: str) -> None:
         if mask.any():
             others.append(f"{other!r} (rows {_rows_text(list(rows[mask]))})")
     if others:
-        raise _fail(
+        raise fail(
             f"other columns also hold what look like personal identity numbers: "
             f"{'; '.join(others)}. Nothing was written; remove them or pseudonymise them in a "
             "separate run (--column NAME --out-column NAME_id).",
@@ -183,7 +177,7 @@ def _handle_invalid(invalid: pd.DataFrame, column: str, on_invalid: OnInvalidOpt
     )
     where = f"rows {_rows_text(invalid_rows)}"
     if on_invalid is OnInvalidOption.fail:
-        raise _fail(
+        raise fail(
             f"{len(invalid_rows)} value(s) in {column!r} are not valid personal identity "
             f"numbers ({where}): {reasons}. Nothing was written; correct them, or use "
             "--on-invalid withhold to leave those rows out.",

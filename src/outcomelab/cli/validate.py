@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from outcomelab.cli.main import app
+from outcomelab.cli.main import app, fail
 from outcomelab.errors import OutcomelabError
 
 if TYPE_CHECKING:
@@ -36,12 +36,6 @@ class ExtraColumnsOption(StrEnum):
 
     fail = "fail"
     ignore = "ignore"
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    one_line = " ".join(message.split())  # a library's message may span lines; ours never do
-    typer.secho(f"Error: {one_line}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code)
 
 
 def render_report(report: ValidationReport, max_groups: int = 50) -> None:
@@ -122,7 +116,7 @@ def validate_command(
     from outcomelab.schemas import list_schemas, read_table, validate, validate_package
 
     if (file is None) == (package is None):
-        raise _fail("give either a FILE (with --schema) or --package DIR, not both.", 2)
+        raise fail("give either a FILE (with --schema) or --package DIR, not both.", 2)
     try:
         if file is not None and file.is_dir():
             file, package = None, file  # a folder is a submission package
@@ -133,14 +127,14 @@ def validate_command(
             if name is None:
                 stem = file.name.split(".")[0]
                 if stem not in list_schemas():
-                    raise _fail(
+                    raise fail(
                         f"cannot tell which standard table {file.name} holds; add --schema "
                         f"({', '.join(list_schemas())}).",
                         2,
                     )
                 name = stem
             if not name.endswith(".json") and name not in list_schemas():
-                raise _fail(
+                raise fail(
                     f"there is no standard schema {name!r}; choose one of "
                     f"{', '.join(list_schemas())}.",
                     2,
@@ -148,7 +142,7 @@ def validate_command(
             data = read_table(file)
             report = validate(data, name, extra_columns=extra_columns.value)
     except OutcomelabError as err:
-        raise _fail(str(err), err.exit_code) from None
+        raise fail(str(err), err.exit_code) from None
     if output_format is OutputFormat.json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
     else:
