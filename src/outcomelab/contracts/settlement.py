@@ -24,7 +24,7 @@ from outcomelab.results import EffectResult
 from outcomelab.vocabulary import check_direction, lab_catalogue
 from outcomelab.vocabulary.texts import t
 
-__all__ = ["CAP_ORDER", "Settlement", "settle", "settle_files"]
+__all__ = ["CAP_ORDER", "PAYMENT_COLUMNS", "Settlement", "settle", "settle_files"]
 
 #: the caps, in the order they are applied
 CAP_ORDER: tuple[str, ...] = ("metric", "per_participant", "total", "investor_return")
@@ -234,6 +234,18 @@ def _counterfactual(
         en + f" x {participants} participants",
         sv + f" x {participants} deltagare",
     )
+
+
+#: the columns of :attr:`Settlement.payments`, one row per metric and scheduled date
+PAYMENT_COLUMNS: tuple[str, ...] = (
+    "period_start",
+    "period_end",
+    "metric_id",
+    "payer",
+    "recipient",
+    "amount_sek",
+    "type",
+)
 
 
 def _apply_cap(
@@ -482,16 +494,7 @@ def _payments(contract: Contract, amounts: np.ndarray, payment_type: str) -> pd.
                     payment_type,
                 )
             )
-    columns = [
-        "period_start",
-        "period_end",
-        "metric_id",
-        "payer",
-        "recipient",
-        "amount_sek",
-        "type",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(PAYMENT_COLUMNS))
 
 
 def settle_files(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from outcomelab._checks import Lang
 from outcomelab.contracts import Settlement
+from outcomelab.contracts.settlement import PAYMENT_COLUMNS
 from outcomelab.vocabulary.numbers import fmt_cell, fmt_int, fmt_money, fmt_num
 from outcomelab.vocabulary.texts import t
 from outcomelab.webpage import Markup, bullets, heading, join, paragraph, table
@@ -93,18 +94,9 @@ def section_caps(settlement: Settlement, lang: Lang) -> Markup:
 def section_payments(settlement: Settlement, lang: Lang) -> Markup:
     """The payment schedule (who pays whom how much, when) and the settlement's notes."""
     keys = ("period_start", "period_end", "metric", "payer", "recipient", "amount", "type")
-    columns = (
-        "period_start",
-        "period_end",
-        "metric_id",
-        "payer",
-        "recipient",
-        "amount_sek",
-        "type",
-    )
     rows = []
     for r in settlement.payments.to_dict(orient="records"):
-        row = [fmt_cell(r[c], lang) for c in columns]
+        row = [fmt_cell(r[c], lang) for c in PAYMENT_COLUMNS]
         row[-1] = t(f"ct_{r['type']}", lang)
         rows.append(row)
     notes = [paragraph(n, "ol-note") for n in settlement.notes_in(lang)]
