@@ -100,3 +100,43 @@ def contract_evaluation() -> Callable[..., Path]:
         return folder
 
     return write
+
+
+_CONTRACT_PARTIES = """\
+participants: 60
+parties:
+  - {id: city, role: outcome_payer}
+  - {id: fund, role: investor}
+investment: {investor: fund, principal_sek: 10000000, max_return: 0.2}
+"""
+_CARE_METRIC = """\
+  - id: care
+    outcome: out_of_home_care_days
+    validation_method: Quasi-experimental study
+    payment_rule: counterfactual
+    price_per_unit_sek: 2000
+"""
+
+
+@pytest.fixture(scope="session")
+def contract_yaml() -> Callable[..., str]:
+    """``contract_yaml(head, caps=, care=, metrics=, tail=)``: an outcome contract's YAML text.
+
+    ``head`` gives ``id`` and ``name``; then 60 participants, a city paying for outcomes and a
+    fund investing 10 MSEK for at most 20 % return, ``caps: {caps}``, and the metric ``care``
+    paying 2 000 SEK per care day saved (the effect of :data:`CARE_DAYS_EFFECT`) with the lines
+    ``care`` added to it, the further ``metrics`` and the ``tail`` (schedule, assumptions).
+    """
+
+    def make(head: str, *, caps: str, care: str = "", metrics: str = "", tail: str = "") -> str:
+        return (
+            head
+            + _CONTRACT_PARTIES
+            + f"caps: {caps}\noutcome_metrics:\n"
+            + _CARE_METRIC
+            + care
+            + metrics
+            + tail
+        )
+
+    return make

@@ -3,53 +3,45 @@ template run through the same parameter check as the standard report (no kernel 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from outcomelab.contracts import parse_contract, settle
+from outcomelab.contracts import Settlement, parse_contract, settle
 from outcomelab.errors import ParameterError
 from outcomelab.reports import contract as sections
 from outcomelab.reports.api import run_report
 from outcomelab.results import EffectResult
 
-CONTRACT = """\
-id: c1
-name: "Unga <img src=x onerror=alert(1)> i arbete"
-participants: 60
-parties:
-  - {id: city, role: outcome_payer}
-  - {id: fund, role: investor}
-investment: {investor: fund, principal_sek: 10000000, max_return: 0.2}
-caps: {total_sek: 5000000}
-outcome_metrics:
-  - id: care
-    outcome: out_of_home_care_days
-    validation_method: Quasi-experimental study
-    payment_rule: counterfactual
-    price_per_unit_sek: 2000
+
+@pytest.fixture(scope="module")
+def settlement(contract_yaml: Callable[..., str]) -> Settlement:
+    """A settlement whose contract names carry HTML (the total cap of 5 MSEK binds)."""
+    text = contract_yaml(
+        'id: c1\nname: "Unga <img src=x onerror=alert(1)> i arbete"\n',
+        caps="{total_sek: 5000000}",
+        tail="""\
 payment_schedule:
   - {period_end: "2018-12-31", share: 1.0}
 assumptions: ["Priset per dygn <b>antas</b>."]
-"""
-
-
-def _settlement():  # type: ignore[no-untyped-def]
+""",
+    )
     effect = EffectResult.from_estimate(
         -50.0, 10.0, n_treated=60, n_control=240, method="test", estimand="ATT"
     )
-    return settle(parse_contract(CONTRACT, "c1.yaml"), {"out_of_home_care_days": effect})
+    return settle(parse_contract(text, "c1.yaml"), {"out_of_home_care_days": effect})
 
 
-def test_sections_escape_names_from_the_contract_file() -> None:
-    s = _settlement()
+def test_sections_escape_names_from_the_contract_file(settlement: Settlement) -> None:
+    s = settlement
     page = sections.section_summary(s, "sv") + sections.section_assumptions(s, "sv")
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<b>" not in page and "&lt;b&gt;antas" in page
 
 
-def test_sections_say_the_numbers_in_each_language() -> None:
-    s = _settlement()  # 50 days x 60 x 2 000 = 6 000 000, total cap 5 000 000 binds
+def test_sections_say_the_numbers_in_each_language(settlement: Settlement) -> None:
+    s = settlement  # 50 days x 60 x 2 000 = 6 000 000, total cap 5 000 000 binds
     sv = sections.section_summary(s, "sv") + sections.section_caps(s, "sv")
     assert "Utfallsbetalningarna blir sammanlagt 5\u00a0000\u00a0000 kr." in sv
     assert (
