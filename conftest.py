@@ -12,6 +12,7 @@ column never changes another test's data::
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,28 @@ def contract_yaml() -> Callable[..., str]:
         )
 
     return make
+
+
+CliResult = tuple[int, str, str]
+
+
+@pytest.fixture()
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``outcomelab ARGS`` through ``cli.main.run``: (exit code, stdout, stderr)."""
+
+    from outcomelab.cli.main import run
+
+    def invoke(*args: str) -> CliResult:
+        old = sys.argv
+        sys.argv = ["outcomelab", *args]
+        code = 0
+        try:
+            run()
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        finally:
+            sys.argv = old
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke

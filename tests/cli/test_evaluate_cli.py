@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from outcomelab.cli.main import run
 from outcomelab.reports import api
-
-
-def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    old = sys.argv
-    sys.argv = ["outcomelab", *args]
-    code = 0
-    try:
-        run()
-    except SystemExit as stop:
-        code = int(stop.code or 0)
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _no_kernel(*args: object, **kwargs: object) -> None:
@@ -31,35 +16,38 @@ def _no_kernel(*args: object, **kwargs: object) -> None:
 
 
 def test_bad_parameter_exits_1_with_one_line_and_no_kernel(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cli: Callable[..., tuple[int, str, str]],
 ) -> None:
     monkeypatch.setattr(api, "execute_template", _no_kernel)
-    code, _, err = _cli(
-        ["evaluate", "--data", str(tmp_path), "--out", str(tmp_path / "o"), "--param", "alpha=2"],
-        capsys,
+    code, _, err = cli(
+        *["evaluate", "--data", str(tmp_path), "--out", str(tmp_path / "o"), "--param", "alpha=2"]
     )
     assert code == 1
     assert "Parameter `alpha`" in err and "Traceback" not in err
-    code, _, err = _cli(
-        ["evaluate", "--data", str(tmp_path), "--out", str(tmp_path / "o"), "--lang", "fi"],
-        capsys,
+    code, _, err = cli(
+        *["evaluate", "--data", str(tmp_path), "--out", str(tmp_path / "o"), "--lang", "fi"]
     )
     assert code == 1 and "`lang` must be one of 'sv', 'en'" in err
-    code, _, err = _cli(
-        ["evaluate", "--data", str(tmp_path), "--out", str(tmp_path / "o"), "--param", "alpha"],
-        capsys,
+    code, _, err = cli(
+        *["evaluate", "--data", str(tmp_path), "--out", str(tmp_path / "o"), "--param", "alpha"]
     )
     assert code == 1 and "--param expects name=value" in err
 
 
 def test_params_file_is_read_and_checked(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cli: Callable[..., tuple[int, str, str]],
 ) -> None:
     monkeypatch.setattr(api, "execute_template", _no_kernel)
     params = tmp_path / "p.yaml"
     params.write_text("design: matching\nfollow_up_months: 18\n")
-    code, _, err = _cli(
-        [
+    code, _, err = cli(
+        *[
             "evaluate",
             "--data",
             str(tmp_path),
@@ -67,14 +55,16 @@ def test_params_file_is_read_and_checked(
             str(tmp_path / "o"),
             "--params-file",
             str(params),
-        ],
-        capsys,
+        ]
     )
     assert code == 1 and "`follow_up_months` must be whole years" in err
 
 
 def test_invalid_folder_lists_the_failures(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cli: Callable[..., tuple[int, str, str]],
 ) -> None:
     from outcomelab.example import generate_example
 
@@ -88,7 +78,7 @@ def test_invalid_folder_lists_the_failures(
     )
     first[value_at] = "-5"
     (folder / "outcomes.csv").write_text("\n".join([head, ",".join(first), *text[2:]]) + "\n")
-    code, _, err = _cli(["evaluate", "--data", str(folder), "--out", str(tmp_path / "o")], capsys)
+    code, _, err = cli("evaluate", "--data", str(folder), "--out", str(tmp_path / "o"))
     assert code == 1
     assert "does not fit the standard schemas" in err
     assert "outcomes" in err and "Traceback" not in err
@@ -96,7 +86,9 @@ def test_invalid_folder_lists_the_failures(
 
 
 @pytest.mark.notebook
-def test_evaluate_a_stored_submission(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_a_stored_submission(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cli: Callable[..., tuple[int, str, str]]
+) -> None:
     from outcomelab.example import EXAMPLE_INTERVENTION_ID, generate_example
     from outcomelab.store import Store
 
@@ -104,8 +96,8 @@ def test_evaluate_a_stored_submission(tmp_path: Path, capsys: pytest.CaptureFixt
     generate_example(folder, n_participants=300, n_pool=1500, seed=5)
     info = Store(tmp_path / "store").submit(folder, intervention_id=EXAMPLE_INTERVENTION_ID)
     out = tmp_path / "report"
-    code, stdout, err = _cli(
-        [
+    code, stdout, err = cli(
+        *[
             "evaluate",
             "--submission",
             info.submission_id[:12],
@@ -119,8 +111,7 @@ def test_evaluate_a_stored_submission(tmp_path: Path, capsys: pytest.CaptureFixt
             "design=matching",
             "--param",
             "secondary_outcomes=[sick_leave_days]",
-        ],
-        capsys,
+        ]
     )
     assert code == 0, err
     assert "For every 100 participants" in stdout and str(out / "report.html") in stdout

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import re
 import signal
-import sys
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,29 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from outcomelab.cli.main import run
-
 CliResult = tuple[int, str, str]
-
-
-@pytest.fixture()
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
-    """Run ``outcomelab ARGS`` through ``cli.main.run``: (exit code, stdout, stderr)."""
-
-    def invoke(*args: str) -> CliResult:
-        old = sys.argv
-        sys.argv = ["outcomelab", *args]
-        code = 0
-        try:
-            run()
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-        finally:
-            sys.argv = old
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def _load_publish_fixtures() -> tuple[Callable[..., dict[str, Any]], Callable[..., Path]]:
