@@ -22,21 +22,19 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 import warnings
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-import moderndid as md
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/reference: shared helpers
+from did_peers import csdid_run, moderndid_run, time_varying_covariate, write_csv
+
 HERE = Path(__file__).parent
-
-
-def time_varying_covariate(data: pd.DataFrame) -> pd.Series:
-    """The deterministic time-varying covariate of make_peer_fixtures.py."""
-    return data["lpop"] + 0.05 * (data["year"] - 2003) * (data["countyreal"] % 7 - 3)
 
 
 def no_never_treated(data: pd.DataFrame) -> pd.DataFrame:
@@ -73,90 +71,34 @@ CASES: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], dict[str, object]
 def moderndid_fixtures(base: pd.DataFrame) -> None:
     cells, aggs, pre = [], [], []
     for case, (transform, kwargs) in CASES.items():
-        res = md.att_gt(
-            data=transform(base),
-            yname="lemp",
-            tname="year",
-            idname="countyreal",
-            gname="first.treat",
-            boot=False,
-            est_method="dr",
-            **kwargs,  # type: ignore[arg-type]
-        )
-        cells.append(
-            pd.DataFrame(
-                {
-                    "case": case,
-                    "group": np.asarray(res.groups, dtype=int),
-                    "t": np.asarray(res.times, dtype=int),
-                    "att": res.att_gt,
-                    "se": res.se_gt,
-                }
-            )
-        )
-        pre.append({"case": case, "wald_pvalue": res.wald_pvalue})
-        for kind in ("simple", "group", "dynamic", "calendar"):
-            a = md.aggte(res, type=kind, boot=False)
-            aggs.append(
-                {
-                    "case": case,
-                    "type": kind,
-                    "overall_att": a.overall_att,
-                    "overall_se": a.overall_se,
-                }
-            )
+        c, a, wald = moderndid_run(case, transform(base), est_method="dr", **kwargs)
+        cells.append(c)
+        aggs += a
+        pre.append({"case": case, "wald_pvalue": wald})
     write(cells, aggs, "moderndid")
-    pd.DataFrame(pre).to_csv(
-        HERE / "moderndid_fidelity_pretest.csv", index=False, float_format="%.12g"
-    )
+    write_csv(pre, HERE / "moderndid_fidelity_pretest.csv")
 
 
 def csdid_fixtures(base: pd.DataFrame) -> None:
-    from csdid.att_gt import ATTgt
-
     cells, aggs = [], []
     for case, (transform, kwargs) in CASES.items():
-        est = ATTgt(
-            yname="lemp",
-            tname="year",
-            idname="countyreal",
-            gname="first.treat",
-            data=transform(base),
-            control_group=kwargs.get("control_group", "nevertreated"),
-            xformla=f"lemp{kwargs['xformla']}",
-            anticipation=kwargs.get("anticipation", 0),
-        ).fit(est_method="dr", base_period=kwargs.get("base_period", "varying"), bstrap=False)
-        r = est.results
-        cells.append(
-            pd.DataFrame(
-                {
-                    "case": case,
-                    "group": np.asarray(r["group"], dtype=int),
-                    "t": np.asarray(r["year"], dtype=int),
-                    "att": np.asarray(r["att"], dtype=float),
-                    "se": np.asarray(r["se"], dtype=float),
-                }
-            )
+        c, a = csdid_run(
+            case,
+            transform(base),
+            control_group=str(kwargs.get("control_group", "nevertreated")),
+            xformla=str(kwargs["xformla"]),
+            est_method="dr",
+            base_period=str(kwargs.get("base_period", "varying")),
+            anticipation=int(kwargs.get("anticipation", 0)),  # type: ignore[call-overload]
         )
-        for kind in ("simple", "group", "dynamic", "calendar"):
-            with contextlib.redirect_stdout(io.StringIO()):  # csdid prints every summary
-                est.aggte(typec=kind, bstrap=False, cband=False)
-            aggs.append(
-                {
-                    "case": case,
-                    "type": kind,
-                    "overall_att": float(est.atte["overall_att"]),
-                    "overall_se": float(est.atte["overall_se"]),
-                }
-            )
+        cells.append(c)
+        aggs += a
     write(cells, aggs, "csdid")
 
 
 def write(cells: list[pd.DataFrame], aggs: list[dict[str, object]], peer: str) -> None:
-    pd.concat(cells).to_csv(HERE / f"{peer}_fidelity_att_gt.csv", index=False, float_format="%.12g")
-    pd.DataFrame(aggs).to_csv(
-        HERE / f"{peer}_fidelity_aggte.csv", index=False, float_format="%.12g"
-    )
+    write_csv(cells, HERE / f"{peer}_fidelity_att_gt.csv")
+    write_csv(aggs, HERE / f"{peer}_fidelity_aggte.csv")
 
 
 def main() -> None:

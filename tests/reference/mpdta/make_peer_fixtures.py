@@ -11,13 +11,15 @@ influence function). Writes ``peer_att_gt.csv`` (case, group, t, att, se), ``pee
 
 from __future__ import annotations
 
+import sys
 import warnings
 from importlib.metadata import version
 from pathlib import Path
 
-import moderndid as md
-import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/reference: shared helpers
+from did_peers import MPDTA, moderndid_run, time_varying_covariate, write_csv
 
 HERE = Path(__file__).parent
 
@@ -53,51 +55,19 @@ CASES: dict[str, dict[str, object]] = {
 }
 
 
-def time_varying_covariate(data: pd.DataFrame) -> pd.Series:
-    """A covariate that changes over time (deterministic): the base period's value is used."""
-    return data["lpop"] + 0.05 * (data["year"] - 2003) * (data["countyreal"] % 7 - 3)
-
-
 def main() -> None:
     warnings.filterwarnings("ignore")
-    data = pd.read_csv(HERE / "mpdta.csv")
+    data = pd.read_csv(MPDTA)
     data["xv"] = time_varying_covariate(data)
     cells, aggs, pre = [], [], []
     for case, kwargs in CASES.items():
-        res = md.att_gt(
-            data=data,
-            yname="lemp",
-            tname="year",
-            idname="countyreal",
-            gname="first.treat",
-            boot=False,
-            **kwargs,  # type: ignore[arg-type]
-        )
-        cells.append(
-            pd.DataFrame(
-                {
-                    "case": case,
-                    "group": np.asarray(res.groups, dtype=int),
-                    "t": np.asarray(res.times, dtype=int),
-                    "att": res.att_gt,
-                    "se": res.se_gt,
-                }
-            )
-        )
-        pre.append({"case": case, "wald_pvalue": res.wald_pvalue})
-        for kind in ("simple", "group", "dynamic", "calendar"):
-            a = md.aggte(res, type=kind, boot=False)
-            aggs.append(
-                {
-                    "case": case,
-                    "type": kind,
-                    "overall_att": a.overall_att,
-                    "overall_se": a.overall_se,
-                }
-            )
-    pd.concat(cells).to_csv(HERE / "peer_att_gt.csv", index=False, float_format="%.10g")
-    pd.DataFrame(aggs).to_csv(HERE / "peer_aggte.csv", index=False, float_format="%.10g")
-    pd.DataFrame(pre).to_csv(HERE / "peer_pretest.csv", index=False, float_format="%.10g")
+        c, a, wald = moderndid_run(case, data, **kwargs)
+        cells.append(c)
+        aggs += a
+        pre.append({"case": case, "wald_pvalue": wald})
+    write_csv(cells, HERE / "peer_att_gt.csv", digits=10)
+    write_csv(aggs, HERE / "peer_aggte.csv", digits=10)
+    write_csv(pre, HERE / "peer_pretest.csv", digits=10)
     print(f"moderndid {version('moderndid')}: wrote {len(CASES)} cases")
 
 

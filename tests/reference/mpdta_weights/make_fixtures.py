@@ -19,18 +19,18 @@ kept to document the difference.
 
 from __future__ import annotations
 
-import contextlib
-import io
+import sys
 import warnings
 from importlib.metadata import version
 from pathlib import Path
 
-import moderndid as md
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/reference: shared helpers
+from did_peers import MPDTA, csdid_run, moderndid_run, write_csv
+
 HERE = Path(__file__).parent
-DATA = HERE.parent / "mpdta" / "mpdta.csv"
 
 #: case -> moderndid.att_gt arguments beyond data, names and weights
 CASES: dict[str, dict[str, object]] = {
@@ -43,7 +43,7 @@ CASES: dict[str, dict[str, object]] = {
 
 
 def weighted_data() -> pd.DataFrame:
-    data = pd.read_csv(DATA)
+    data = pd.read_csv(MPDTA)
     data["w"] = np.exp(data["lpop"])
     return data
 
@@ -51,81 +51,21 @@ def weighted_data() -> pd.DataFrame:
 def moderndid_fixtures(data: pd.DataFrame) -> None:
     cells, aggs = [], []
     for case, kwargs in CASES.items():
-        res = md.att_gt(
-            data=data,
-            yname="lemp",
-            tname="year",
-            idname="countyreal",
-            gname="first.treat",
-            weightsname="w",
-            boot=False,
-            **kwargs,  # type: ignore[arg-type]
-        )
-        cells.append(
-            pd.DataFrame(
-                {
-                    "case": case,
-                    "group": np.asarray(res.groups, dtype=int),
-                    "t": np.asarray(res.times, dtype=int),
-                    "att": res.att_gt,
-                    "se": res.se_gt,
-                }
-            )
-        )
-        for kind in ("simple", "group", "dynamic", "calendar"):
-            a = md.aggte(res, type=kind, boot=False)
-            aggs.append(
-                {
-                    "case": case,
-                    "type": kind,
-                    "overall_att": a.overall_att,
-                    "overall_se": a.overall_se,
-                }
-            )
-    pd.concat(cells).to_csv(HERE / "moderndid_att_gt.csv", index=False, float_format="%.12g")
-    pd.DataFrame(aggs).to_csv(HERE / "moderndid_aggte.csv", index=False, float_format="%.12g")
+        c, a, _ = moderndid_run(case, data, weightsname="w", **kwargs)
+        cells.append(c)
+        aggs += a
+    write_csv(cells, HERE / "moderndid_att_gt.csv")
+    write_csv(aggs, HERE / "moderndid_aggte.csv")
 
 
 def csdid_fixtures(data: pd.DataFrame) -> None:
-    from csdid.att_gt import ATTgt
-
     cells, aggs = [], []
     for case, kwargs in CASES.items():
-        est = ATTgt(
-            yname="lemp",
-            tname="year",
-            idname="countyreal",
-            gname="first.treat",
-            data=data,
-            control_group=kwargs["control_group"],
-            xformla=f"lemp{kwargs['xformla']}" if kwargs["xformla"] else None,
-            weights_name="w",
-        ).fit(est_method=kwargs["est_method"], bstrap=False)
-        r = est.results  # unrounded (the printed summary rounds to 4 decimals)
-        cells.append(
-            pd.DataFrame(
-                {
-                    "case": case,
-                    "group": np.asarray(r["group"], dtype=int),
-                    "t": np.asarray(r["year"], dtype=int),
-                    "att": np.asarray(r["att"], dtype=float),
-                    "se": np.asarray(r["se"], dtype=float),
-                }
-            )
-        )
-        for kind in ("simple", "group", "dynamic", "calendar"):
-            with contextlib.redirect_stdout(io.StringIO()):  # csdid prints every summary
-                est.aggte(typec=kind, bstrap=False, cband=False)
-            aggs.append(
-                {
-                    "case": case,
-                    "type": kind,
-                    "overall_att": float(est.atte["overall_att"]),
-                    "overall_se": float(est.atte["overall_se"]),
-                }
-            )
-    pd.concat(cells).to_csv(HERE / "csdid_att_gt.csv", index=False, float_format="%.12g")
-    pd.DataFrame(aggs).to_csv(HERE / "csdid_aggte.csv", index=False, float_format="%.12g")
+        c, a = csdid_run(case, data, weights_name="w", **kwargs)  # type: ignore[arg-type]
+        cells.append(c)
+        aggs += a
+    write_csv(cells, HERE / "csdid_att_gt.csv")
+    write_csv(aggs, HERE / "csdid_aggte.csv")
 
 
 def main() -> None:
