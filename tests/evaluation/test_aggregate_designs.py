@@ -75,6 +75,7 @@ def test_prop99_report_equals_r_synthdid(prop99: Path, r_synthdid: dict[str, flo
     assert donors["weight"].sum() == pytest.approx(1.0, abs=1e-9)
     assert "Nevada" in set(donors["name"])
     sc = syn["synthetic_control"]
+    assert sc["exact_pre_fit"] is False  # California lies outside the donors' hull
     assert sc["units_ranked"] == 39 and 1 <= sc["rank"] <= 39
     assert sc["p_value"] == pytest.approx(sc["rank"] / 39)
     assert len(syn["placebo_estimates"]) == 200
@@ -84,8 +85,9 @@ def test_prop99_report_equals_r_synthdid(prop99: Path, r_synthdid: dict[str, flo
     assert "California" in results["headline"]["text"]
     assert "synthetic comparison group" in results["headline"]["text"]
     honest = syn["honest_did"]
-    # HonestDiD on the first post-treatment year with the last 4 pre-treatment years
-    assert honest["num_pre"] == 4 and honest["num_post"] == 1 and honest["l_vec"] == [1.0]
+    # HonestDiD on the average of the first 8 of the 12 post-treatment years, last 4 pre-years
+    assert honest["num_pre"] == 4 and honest["num_post"] == 8
+    assert honest["l_vec"] == pytest.approx([1 / 8] * 8)
 
 
 @pytest.mark.slow
@@ -111,6 +113,17 @@ def test_municipal_example_report_end_to_end(tmp_path: Path, lang: str) -> None:
         assert word in html, word
     assert "Norrköping" in html
     assert "deltagare" not in results["headline"]["text"]  # the headline speaks of the municipality
+    # seed 3: Norrköping lies outside the donors' hull, so synthetic control's permutation test
+    # is informative (the exact-fit case: test_municipal_report_reads_right_for_a_municipality)
+    sc = syn["synthetic_control"]
+    assert sc["exact_pre_fit"] is False
+    assert sc["p_value"] == pytest.approx(sc["rank"] / sc["units_ranked"])
+    # HonestDiD tests the average over the post years the headline reports (2019-2024)
+    assert syn["honest_did"]["num_post"] == 6
+    assert {
+        "sv": "under de 6 åren efter start (2019–2024)",
+        "en": "over the 6 years after the start (2019–2024)",
+    }[lang] in html
 
 
 def _few_donors(folder: Path, keep: int) -> None:
@@ -199,3 +212,38 @@ def test_results_schema_knows_the_synthetic_block() -> None:
     assert "synthetic" in schema["properties"]
     design = schema["properties"]["design"]["properties"]
     assert {"sdid", "its"} <= set(design["estimator"]["enum"])
+
+
+@pytest.mark.slow
+def test_municipal_report_reads_right_for_a_municipality(tmp_path: Path) -> None:
+    """The default example (Norrköping inside the donors' hull) in Swedish: the sentences of the
+    generic sections speak of municipalities and of SDID's average over the post years."""
+    from outcomelab.reports import render, synthetic
+
+    write_municipal_example(tmp_path / "data", n_treated=1)
+    ev = run_evaluation({"data_dir": str(tmp_path / "data"), "lang": "sv", "seed": 1})
+    syn = ev.results()["synthetic"]
+    # synthetic control reproduces Norrköping exactly before the start: no p-value, in words
+    sc = syn["synthetic_control"]
+    assert sc["exact_pre_fit"] is True and sc["p_value"] is None and sc["rank"] is None
+    section = str(synthetic.section_synthetic(ev))
+    assert "Placebotestet för syntetisk kontroll kan inte avgöra något här" in section
+    assert "hamnar Norrköping på plats" not in section
+    # HonestDiD: the average over the six post years, said so
+    assert syn["honest_did"]["num_post"] == 6
+    assert "under de 6 åren efter start (2019–2024)" in section
+    method = str(render.section_method(ev))
+    assert "genomsnittet över de 6 åren från och med startåret (2019–2024)" in method
+    assert "24 månader" not in method
+    flow = ev.flow.table("sv")
+    assert flow.iloc[0, 0] == "Inskickade kommuner med insatsen"
+    assert "deltagare" not in " ".join(flow.iloc[:, 0])
+    results = str(render.section_results(ev))
+    assert "per 100 personer som måttet gäller" in results and "100 deltagare" not in results
+    caveats = str(render.section_caveats(ev))
+    assert "Norrköping valdes inte genom lottning" in caveats
+    assert "Deltagarna" not in caveats
+    diagnostics = str(render.section_diagnostics(ev))
+    assert "följde Norrköping under de 14 åren före start" in diagnostics
+    robustness = str(render.section_robustness(ev))
+    assert "– – –" not in robustness  # synthetic control has no interval: one dash

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from outcomelab.errors import ReportError
+from outcomelab.evaluation.aggregate import units_word
 from outcomelab.vocabulary.numbers import fmt_int
 from outcomelab.vocabulary.texts import t
 
@@ -51,6 +52,8 @@ class SampleFlow:
     comparison_pool: int
     comparison_analysed: int
     dropped: tuple[Drop, ...] = field(default=())
+    #: the unit of analysis ("person", or an aggregate such as "municipality"): what is counted
+    unit: str = "person"
 
     def __post_init__(self) -> None:
         chain = [self.submitted, self.valid, self.eligible, self.analysed]
@@ -75,6 +78,7 @@ class SampleFlow:
         comparison_pool: int,
         comparison_analysed: int,
         reasons: Sequence[tuple[str, str, int]] = (),
+        unit: str = "person",
     ) -> SampleFlow:
         """Make a flow; ``reasons`` are ``(stage, reason, count)`` with zero counts left out."""
         drops = tuple(Drop(s, r, int(c)) for s, r, c in reasons if int(c) > 0)
@@ -86,6 +90,7 @@ class SampleFlow:
             int(comparison_pool),
             int(comparison_analysed),
             drops,
+            unit,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,16 +108,23 @@ class SampleFlow:
         }
 
     def table(self, lang: str) -> pd.DataFrame:
-        """Stage, number and the reasons people dropped out before it, in ``lang``."""
-        rows = [(t("f_submitted", lang), fmt_int(self.submitted, lang), "")]
+        """Stage, number and the reasons people (or units) dropped out before it, in ``lang``."""
+        # aggregate units are counted as units ("Inskickade kommuner med insatsen"), not persons
+        suffix = "" if self.unit == "person" else "_units"
+        words = {"units": units_word(self.unit, lang)} if suffix else {}
+
+        def label(key: str) -> str:
+            return t(key + suffix, lang, **words)
+
+        rows = [(label("f_submitted"), fmt_int(self.submitted, lang), "")]
         for stage, key in zip(_STAGES, ("f_valid", "f_eligible", "f_analysed"), strict=True):
             count = getattr(self, stage)
             why = "; ".join(
                 f"{fmt_int(d.count, lang)} {d.reason}" for d in self.dropped if d.stage == stage
             )
-            rows.append((t(key, lang), fmt_int(count, lang), why))
-        rows.append((t("f_pool", lang), fmt_int(self.comparison_pool, lang), ""))
-        rows.append((t("f_comparison", lang), fmt_int(self.comparison_analysed, lang), ""))
+            rows.append((label(key), fmt_int(count, lang), why))
+        rows.append((label("f_pool"), fmt_int(self.comparison_pool, lang), ""))
+        rows.append((label("f_comparison"), fmt_int(self.comparison_analysed, lang), ""))
         return pd.DataFrame(
             rows, columns=[t("c_stage", lang), t("c_count", lang), t("c_reason", lang)]
         )
@@ -169,4 +181,5 @@ def count_sample_flow(setup: Setup, estimates: Estimates) -> SampleFlow:
         comparison_pool=int((persons["cohort"] == 0).sum()),
         comparison_analysed=int(primary.n_control or 0),
         reasons=[(s, r, max(int(c), 0)) for s, r, c in reasons],
+        unit=str(setup.unit_of_analysis()["unit"]),
     )

@@ -3,7 +3,8 @@
 Matplotlib writes ``0.5`` and ``−10000`` whatever the language. :func:`localise_ticks` rewrites
 the numeric tick labels of every axis of a finished figure with
 :func:`outcomelab.vocabulary.numbers.fmt_num` ("0,5", "−10 000"), keeping the number of decimals
-matplotlib chose; category labels (outcome names, years written as text) are left as they are.
+matplotlib chose; category labels (outcome names, years written as text) and axes marked as years
+(``axis.set_gid(YEAR_AXIS)``) are left as they are.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ if TYPE_CHECKING:
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
-__all__ = ["localise_ticks"]
+__all__ = ["YEAR_AXIS", "localise_ticks"]
+
+#: gid of an axis whose numbers are years (left as they are: "2019", not "2 019")
+YEAR_AXIS = "outcomelab-years"
 
 _NUMBER = re.compile(r"^[−-]?\d+(\.(\d+))?$")
 
@@ -25,6 +29,8 @@ _NUMBER = re.compile(r"^[−-]?\d+(\.(\d+))?$")
 def _localise_axis(axis: Axis, lang: str) -> None:
     from matplotlib.ticker import FuncFormatter
 
+    if axis.get_gid() == YEAR_AXIS:
+        return
     labels = [label.get_text() for label in axis.get_ticklabels()]
     found = [_NUMBER.match(text.replace("\u2212", "-").replace(",", "")) for text in labels]
     if not labels or not all(found):

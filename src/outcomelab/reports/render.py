@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from outcomelab.evaluation.headline import effect_sentence, headline_text, units_word
+from outcomelab.reports import synthetic
 from outcomelab.vocabulary.numbers import (
     effect_scale,
     fmt_cell,
@@ -87,6 +88,8 @@ def _effect_text(rec: Mapping[str, Any], lang: str) -> tuple[str, str]:
         return "–", "–"
     low, high = rec.get("conf_low"), rec.get("conf_high")
     est = format_effect(rec["estimate"], rec["kind"], lang, conf_low=low, conf_high=high)
+    if low is None or high is None:  # no interval (synthetic control: a permutation test)
+        return est, "–"
     shown_low, shown_high = format_interval(low, high, rec["kind"], lang)
     return est, f"{shown_low} – {shown_high}"
 
@@ -167,9 +170,12 @@ def section_method(ev: Evaluation) -> Markup:
         _p(_compare_text(ev)),
         _p(setup.design.reason),
         _p(
-            t("m_follow_up", lang, months=ev.settings.follow_up_months, e=setup.event_time)
-            if ev.settings.follow_up_months
-            else t("m_follow_up_start", lang)
+            synthetic.follow_up_text(ev)
+            or (
+                t("m_follow_up", lang, months=ev.settings.follow_up_months, e=setup.event_time)
+                if ev.settings.follow_up_months
+                else t("m_follow_up_start", lang)
+            )
         ),
         _p(t("m_primary", lang, name=catalogue[setup.primary].name(lang).lower())),
     ]
@@ -304,7 +310,7 @@ def section_results(ev: Evaluation) -> Markup:
     return join(
         heading("h_results", lang),
         table(header, rows),
-        _p(t("res_note_holm", lang), "ol-note"),
+        _p(synthetic.results_note(ev) or t("res_note_holm", lang), "ol-note"),
         bullets(sentences),
     )
 
@@ -351,7 +357,7 @@ def section_diagnostics(ev: Evaluation) -> Markup:
     note_missing = bool(missing) and ev.setup.unit_of_analysis()["unit"] == "person"
     balance = ev.diagnostics.equivalence.table
     if balance.empty or "smd" not in balance.columns:
-        parts.append(_p(t("dg_no_covariates", lang)))
+        parts.append(_p(synthetic.diagnostics_text(ev) or t("dg_no_covariates", lang)))
         if note_missing:
             parts.append(_p(t("dg_covariates_missing", lang, names=", ".join(missing)), "ol-note"))
         return join(*parts)
@@ -453,7 +459,8 @@ def section_economics(ev: Evaluation) -> Markup:
         )
     )
     if not valuation.costs_submitted:
-        return join(head, intro, _p(t("ec_no_costs", lang)), _returns_table(valuation.result, lang))
+        words = synthetic.economics_words(ev) or (t("ec_no_costs", lang), None)
+        return join(head, intro, _p(words[0]), _returns_table(valuation.result, lang, words[1]))
     summary = valuation.result.summary_table(lang)
     header = [str(c) for c in summary.columns]
     rows = [[fmt_cell(v, lang) for v in row] for row in summary.to_numpy().tolist()]
@@ -467,7 +474,7 @@ def section_economics(ev: Evaluation) -> Markup:
     return join(head, intro, amounts, ratios)
 
 
-def _returns_table(result: ValueResult, lang: Lang) -> Markup:
+def _returns_table(result: ValueResult, lang: Lang, per: str | None = None) -> Markup:
     """Returns per payer (present value) in total and per participant: no costs, no net value."""
     from outcomelab.economics.result import column_label, payer_label
 
@@ -483,7 +490,7 @@ def _returns_table(result: ValueResult, lang: Lang) -> Markup:
     header = [
         column_label("payer", lang),
         column_label("pv_returns_sek", lang),
-        t("ec_per_participant", lang),
+        per or t("ec_per_participant", lang),
     ]
     return table(header, rows)
 
@@ -491,7 +498,7 @@ def _returns_table(result: ValueResult, lang: Lang) -> Markup:
 def section_caveats(ev: Evaluation) -> Markup:
     """What the reader must keep in mind."""
     lang = ev.lang
-    items = [t("cv_observational", lang), t("cv_population", lang)]
+    items = synthetic.caveat_texts(ev) or [t("cv_observational", lang), t("cv_population", lang)]
     # aggregate units: the 60-person rule counts the persons behind the units, not the units
     persons = ev.setup.unit_of_analysis().get("persons_analysed")
     if (ev.flow.analysed if persons is None else persons) < 60:

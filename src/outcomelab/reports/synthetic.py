@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from outcomelab.evaluation.aggregate import (
+    HONEST_MAX_POST,
     HONEST_NUM_PRE,
     SyntheticRun,
     treated_names,
@@ -23,6 +24,7 @@ from outcomelab.evaluation.aggregate import (
     unit_kind,
     units_word,
 )
+from outcomelab.reports.figure_numbers import YEAR_AXIS
 from outcomelab.vocabulary.numbers import (
     effect_scale,
     fmt_int,
@@ -39,12 +41,18 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from outcomelab.evaluation import Evaluation
+    from outcomelab.honest import HonestResult
 
 __all__ = [
     "annex_text",
+    "caveat_texts",
+    "diagnostics_text",
+    "economics_words",
     "figure_placebos",
     "figure_trajectory",
+    "follow_up_text",
     "headline_counts",
+    "results_note",
     "section_synthetic",
 ]
 
@@ -70,18 +78,35 @@ def _effect(ev: Evaluation, estimate: float, low: float | None, high: float | No
     return format_effect(estimate, _kind(ev), ev.lang, conf_low=low, conf_high=high)
 
 
+def _honest_target(run: SyntheticRun, honest: HonestResult, lang: str) -> str:
+    """Which effect HonestDiD tested, in words: the average over the post years it used."""
+    n = honest.num_post
+    study = getattr(run.effect, "event_study", None)
+    total = n if study is None else int((study["event_time"] >= 0).sum())
+    tr = run.trajectory
+    years = ""
+    if not tr.empty and tr["cohort"].nunique() == 1:
+        first = int(tr.loc[tr["post"].astype(bool), "period"].min())
+        years = f" ({first})" if n == 1 else f" ({first}–{first + n - 1})"
+    if n == 1:
+        return t("sy_honest_target_one", lang, years=years)
+    key = "sy_honest_target_all" if n >= total else "sy_honest_target_first"
+    return t(key, lang, n=n, years=years)
+
+
 def _honest_sentence(run: SyntheticRun, lang: str) -> str | None:
     honest = run.honest
     if honest is None:
         return None
+    target = _honest_target(run, honest, lang)
     if not honest.original_significant:
-        return t("sy_honest_none", lang)
+        return t("sy_honest_none", lang, target=target)
     b = honest.breakdown
     if b is None:
-        return t("sy_honest_fragile", lang)
+        return t("sy_honest_fragile", lang, target=target)
     key = "sy_honest_whole" if honest.holds_on_whole_grid else "sy_honest_holds"
     decimals = 0 if float(b).is_integer() else 1 if float(10 * b).is_integer() else 2
-    return t(key, lang, m=fmt_num(b, lang, decimals))
+    return t(key, lang, m=fmt_num(b, lang, decimals), target=target)
 
 
 def section_synthetic(ev: Evaluation) -> Markup:
@@ -183,7 +208,12 @@ def section_synthetic(ev: Evaluation) -> Markup:
         )
     )
     rank = run.placebo_rank()
-    if rank is not None and run.control is not None:
+    if run.control is not None and run.exact_pre_fit:
+        # the treated unit lies inside the donors' hull: the rank says nothing (tests/synth)
+        parts.append(
+            paragraph(t("sy_placebo_sc_exact", lang, treated=treated, units_def=units_def))
+        )
+    elif rank is not None and run.control is not None:
         parts.append(
             paragraph(
                 t(
@@ -257,6 +287,7 @@ def figure_trajectory(ev: Evaluation) -> Figure | None:
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_gid(YEAR_AXIS)  # years, not amounts: no thousands separator
     ax.set_xlabel(t("fig_sy_x", lang))
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8)
@@ -272,6 +303,7 @@ def figure_placebos(ev: Evaluation) -> Figure | None:
     if run is None or run.design != "sdid":
         return None
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     lang = ev.lang
     _, scale = _labels(ev, run)
@@ -292,6 +324,7 @@ def figure_placebos(ev: Evaluation) -> Figure | None:
     )
     ax.set_xlabel(t("fig_sy_placebo_x", lang))
     ax.set_ylabel(t("fig_sy_placebo_y", lang))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of draws
     ax.set_title(t("fig_sy_placebo_title", lang, units=units), fontsize=9)
     ax.legend(frameon=False, fontsize=8)
     if panels == 2 and placebos is not None:
@@ -304,6 +337,7 @@ def figure_placebos(ev: Evaluation) -> Figure | None:
         ax2.legend(frameon=False, fontsize=8)
         ax2.set_xlabel(t("fig_sy_placebo_sc_x", lang))
         ax2.set_ylabel(t("fig_sy_placebo_sc_y", lang, units=units))
+        ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
     for a in axes[0]:
         a.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
@@ -316,7 +350,7 @@ def annex_text(ev: Evaluation) -> Markup:
     if run is None:
         return Markup()
     key = "an_its" if run.design == "its" else "an_synthetic"
-    return paragraph(t(key, ev.lang, pre=HONEST_NUM_PRE))
+    return paragraph(t(key, ev.lang, pre=HONEST_NUM_PRE, post=HONEST_MAX_POST))
 
 
 def headline_counts(ev: Evaluation) -> str:
@@ -336,4 +370,64 @@ def headline_counts(ev: Evaluation) -> str:
         used=fmt_int(run.n_donors_used(), lang),
         donors=fmt_int(run.n_control, lang),
         units_def=units_word(unit_kind(panel), lang, definite=True),
+    )
+
+
+# -- the generic sections' sentences in their aggregate-unit form ---------------------------------
+def _treated(ev: Evaluation) -> str:
+    return treated_names(ev.setup.panel, ev.setup.inputs.participants, ev.lang)
+
+
+def follow_up_text(ev: Evaluation) -> str | None:
+    """What the effect averages over ("the 6 years from the start year on (2019-2024)"), or
+    ``None`` when the design is not an aggregate-unit one (the follow-up month sentence then)."""
+    if _run(ev) is None:
+        return None
+    panel = ev.setup.panel
+    last = int(panel["period"].max())
+    starts = sorted(int(c) for c in panel.loc[panel["cohort"] > 0, "cohort"].unique())
+    if len(starts) == 1:
+        n = last - starts[0] + 1
+        return t("m_follow_up_synthetic", ev.lang, n=n, first=starts[0], last=last)
+    unit_one = unit_definite(unit_kind(panel), ev.lang)
+    return t("m_follow_up_synthetic_cohorts", ev.lang, last=last, unit_one=unit_one)
+
+
+def results_note(ev: Evaluation) -> str | None:
+    """The results table's note for aggregate units (shares per 100 people the measure covers)."""
+    return None if _run(ev) is None else t("res_note_units", ev.lang)
+
+
+def diagnostics_text(ev: Evaluation) -> str | None:
+    """What the comparison rests on for a synthetic design without background variables."""
+    run = _run(ev)
+    if run is None:
+        return None
+    if run.design == "its":
+        return t("dg_its", ev.lang, treated=_treated(ev))
+    units_def = units_word(unit_kind(ev.setup.panel), ev.lang, definite=True)
+    pre = int(ev.setup.design.pre_periods or 0)
+    return t("dg_synthetic", ev.lang, units_def=units_def, treated=_treated(ev), pre=pre)
+
+
+def caveat_texts(ev: Evaluation) -> list[str] | None:
+    """The first two caveats (not chosen at random; who the results apply to) for the treated
+    aggregate units, or ``None``."""
+    if _run(ev) is None:
+        return None
+    treated = _treated(ev)
+    units = units_word(unit_kind(ev.setup.panel), ev.lang)
+    return [
+        t("cv_observational_units", ev.lang, treated=treated),
+        t("cv_population_units", ev.lang, treated=treated, units=units),
+    ]
+
+
+def economics_words(ev: Evaluation) -> tuple[str, str] | None:
+    """The no-costs sentence and the per-person column header for aggregate units, or ``None``."""
+    if _run(ev) is None:
+        return None
+    return (
+        t("ec_no_costs_units", ev.lang, treated=_treated(ev)),
+        t("ec_per_person_units", ev.lang),
     )

@@ -34,6 +34,9 @@ __all__ = ["SyntheticControlResult", "synthetic_control"]
 
 VChoice = Literal["optimize", "equal"]
 
+#: a pre-treatment RMSPE at most this share of the treated unit's outcome level is an exact fit
+EXACT_FIT = 1e-9
+
 
 @dataclass(frozen=True)
 class ScFit:
@@ -241,7 +244,11 @@ def synthetic_control(
     SyntheticControlResult
         ``estimate`` is the mean gap over the post-treatment periods. Synthetic control has no
         standard error: ``std_error`` and the interval are NaN and ``p_value`` is the permutation
-        p-value (share of units whose post/pre RMSPE ratio is at least the treated unit's).
+        p-value (share of units whose post/pre RMSPE ratio is at least the treated unit's). When
+        the synthetic control reproduces the treated unit's pre-treatment outcomes exactly
+        (``diagnostics["exact_pre_fit"]``: pre-period RMSPE at most 1e-9 of the outcome's level,
+        the treated unit inside the donors' hull) the ratio divides by rounding error and its
+        rank means nothing (it usually comes first); ``p_value`` is then NaN with a note.
 
     Raises
     ------
@@ -307,7 +314,17 @@ def synthetic_control(
         "Synthetic control has no standard error; inference is the permutation p-value from "
         "in-space placebos (every donor fitted as if it were treated)."
     ]
-    if placebos:
+    pre_rmspe = float(np.sqrt(np.mean(main.gap[:t0] ** 2)))
+    scale = float(np.sqrt(np.mean(panel.y[treated, :t0] ** 2))) or 1.0
+    exact_fit = pre_rmspe <= EXACT_FIT * scale
+    if placebos and exact_fit:
+        notes.append(
+            "The synthetic control reproduces the treated unit's pre-treatment outcomes exactly "
+            "(it lies inside the donors' convex hull), so its post/pre RMSPE ratio divides by "
+            "rounding error and its rank among the placebos says nothing about the effect: the "
+            "permutation test cannot tell here, and no p-value is given."
+        )
+    elif placebos:
         kept = table[table["kept"]]
         p_value = float((kept["ratio"] >= table["ratio"].iloc[0]).mean())
         notes.append(
@@ -349,7 +366,8 @@ def synthetic_control(
         alpha=alpha,
         terms=terms,
         diagnostics={
-            "pre_rmspe": float(np.sqrt(np.mean(main.gap[:t0] ** 2))),
+            "pre_rmspe": pre_rmspe,
+            "exact_pre_fit": exact_fit,
             "post_rmspe": float(np.sqrt(np.mean(post**2))),
             "pre_mspe": main.loss,
             "treatment_start": period_labels[t0].item()
