@@ -33,6 +33,10 @@ and the published statistic of every unit must stand for at least ``min_cell`` p
 (``unit_of_analysis.min_unit_persons``). Counts of units are not counts of persons and are
 published as they are (unit counts are neither rounded nor merged). A panel of 50 states can
 therefore be published, a panel of municipalities whose treated units cover 40 persons cannot.
+The synthetic designs' block (``synthetic``) is published with the donor units and weights, the
+yearly treated-versus-synthetic series, synthetic control's result and the HonestDiD sensitivity
+(public aggregates), without the placebo draws, the per-unit placebo table and free-text notes,
+and not at all when its outcome's estimate is withheld.
 """
 
 from __future__ import annotations
@@ -120,6 +124,46 @@ _UNIT_VALUE = (
     "notes",
 )
 _EFFECT = ("outcome", "direction", "valued", "estimate", "std_error")
+# the synthetic designs of aggregate units (issue 11): the headline numbers, which units make up
+# the synthetic comparison and their weights, the yearly treated-versus-synthetic series, synthetic
+# control's estimate and permutation result, and the HonestDiD sensitivity. Left out: the 200
+# placebo estimates and the per-unit placebo table (bulky; the report summarises them) and notes
+# (free text from failures).
+_SYNTHETIC = (
+    "outcome",
+    "design",
+    "method",
+    *_ESTIMATE_FIELDS,
+    "n_treated",
+    "n_control",
+    "donors_used",
+    "maryland_level",
+)
+_DONOR = ("unit_id", "name", "weight", "weight_sc")
+_TRAJECTORY = (
+    "cohort",
+    "period",
+    "post",
+    "treated",
+    "synthetic",
+    "gap",
+    "observed",
+    "counterfactual",
+)
+_SYNTHETIC_CONTROL = ("estimate", "p_value", "exact_pre_fit", "rank", "units_ranked")
+_HONEST = (
+    "method",
+    "alpha",
+    "num_pre",
+    "num_post",
+    "l_vec",
+    "estimate",
+    "std_error",
+    "original",
+    "breakdown",
+    "holds_on_whole_grid",
+)
+_HONEST_ROW = ("m", "lb", "ub")
 
 
 @dataclass(frozen=True)
@@ -393,6 +437,49 @@ def _payer_for(payer: Mapping[str, Any], scale: float) -> dict[str, Any]:
     return out
 
 
+def _rows(rows: Any, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    return (
+        [_pick(r, keys) for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
+    )
+
+
+def _synthetic(block: Any, withheld: set[str], log: list[Suppression]) -> dict[str, Any] | None:
+    """The synthetic design's block (aggregate units), or None when its outcome is withheld.
+
+    Municipal (regional, state) statistics and the donor weights built from them are public
+    aggregates, not personal data; the persons behind every unit were checked before
+    (``min_unit_persons``), and the treated units' series goes when the headline estimate is
+    withheld (it would reveal it).
+    """
+    if not isinstance(block, Mapping):
+        return None
+    if str(block.get("outcome")) in withheld:
+        log.append(
+            Suppression(
+                "synthetic",
+                str(block.get("outcome")),
+                "all",
+                "cohort",
+                "the synthetic design's outcome estimate is withheld",
+            )
+        )
+        return None
+    out = _pick(block, _SYNTHETIC)
+    if "donors" in block:
+        out["donors"] = _rows(block["donors"], _DONOR)
+    out["trajectory"] = _rows(block.get("trajectory"), _TRAJECTORY)
+    control = block.get("synthetic_control")
+    if isinstance(control, Mapping):
+        out["synthetic_control"] = _pick(control, _SYNTHETIC_CONTROL)
+    honest = block.get("honest_did")
+    if isinstance(honest, Mapping):
+        out["honest_did"] = {
+            **_pick(honest, _HONEST),
+            "table": _rows(honest.get("table"), _HONEST_ROW),
+        }
+    return out
+
+
 def _aggregate_unit(results: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The ``unit_of_analysis`` block of an aggregate-unit evaluation (None for persons)."""
     unit = results.get("unit_of_analysis")
@@ -471,6 +558,8 @@ def _sections(
     published["economics"] = _economics(
         results.get("economics"), withheld, codes, flow.get("analysed"), policy, log
     )
+    if units and "synthetic" in results:
+        published["synthetic"] = _synthetic(results.get("synthetic"), withheld, log)
     published["headline"] = _pick(results.get("headline"), _HEADLINE)
     published["parameters"] = _pick(results.get("parameters"), _PARAMETERS)
     return published
