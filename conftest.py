@@ -1,5 +1,5 @@
 """Fixtures every test package shares: the reference data sets in ``tests/reference/`` and the
-evaluation an outcome contract settles on.
+evaluation an outcome contract settles on; and the hypothesis profile of the run.
 
 Reference tables are read once per session and handed out as fresh copies, so a test that adds a
 column never changes another test's data::
@@ -12,6 +12,7 @@ column never changes another test's data::
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,16 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+#: property tests draw random examples on a developer's machine (new cases every run) but the
+#: same examples in CI (``.ci/run`` sets ``CI=true``), so that a red CI run is reproduced by
+#: running it again; hypothesis prints the failing example either way, and the blob to replay it
+settings.register_profile("dev", print_blob=True)
+settings.register_profile("ci", derandomize=True, print_blob=True, database=None, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 REFERENCE = Path(__file__).resolve().parent / "tests" / "reference"
 

@@ -2,10 +2,11 @@
 
 Attack (issue 14): a contract YAML whose names carry markup ran an ``onerror`` handler in
 ``outcome_contract.html``. Checked here in Debian's chromium through Playwright, for the contract
-report, the evaluation report exporter and the published site: (1) hostile names from the inputs
-run nothing; (2) a script and an event handler injected into a finished page (as if escaping had
-failed) are blocked by the page's Content-Security-Policy; (3) our own pages raise no policy
-violation and load nothing from a network.
+report, a whole standard evaluation (submission -> notebook kernel -> report -> published site),
+the evaluation report exporter and the published site: (1) hostile names from the inputs run
+nothing and read as the text they are; (2) a script and an event handler injected into a
+finished page (as if escaping had failed) are blocked by the page's Content-Security-Policy;
+(3) our own pages raise no policy violation and load nothing from a network.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 import pytest
 
 from outcomelab.publish import build_site
 from outcomelab.reports.html import export_html
+from outcomelab.vocabulary.texts import t
 from outcomelab.webpage import POLICIES, policy_of
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -253,3 +256,113 @@ def test_portal_serves_our_site_and_report_under_both_policies(
         b.page.click("#js")
         assert b.pwned() is None and b.violations()
     assert b.network == [] and b.dialogs == []
+
+
+#: names a submission may carry: markup, an event handler, quotes that end an attribute, a
+#: right-to-left override (closed in the name, as validation requires) and very long text
+SCRIPT = "<script>window.pwned=(window.pwned||0)+1;alert('script')</script>"
+IMG = '<img src=x onerror="window.pwned=(window.pwned||0)+1;alert(1)">'
+QUOTES = '"\'><svg onload="window.pwned=1"> "Ö\'" &amp; &lt;'
+RTL = "Kommun \u202e5 000 000 kr\u202c slut"
+LONG = "Lång" + "ö" * 196
+
+
+def _hostile_submission(folder: Path) -> dict[str, object]:
+    """The municipal example with hostile names everywhere a submitter writes one: the
+    intervention, its organisation, every municipality, and a local outcome of its own."""
+    from outcomelab.example.municipal import write_municipal_example
+
+    write_municipal_example(folder)
+    intervention = pd.read_csv(folder / "interventions.csv", dtype=str, keep_default_na=False)
+    name = f"{IMG} {SCRIPT} {QUOTES} {RTL} " + "x" * 300
+    intervention["name"] = name[:300]  # the longest name the standard allows
+    intervention["organisation_name"] = f"{QUOTES} {SCRIPT}"
+    intervention.to_csv(folder / "interventions.csv", index=False)
+    units = pd.read_csv(folder / "units.csv", dtype=str, keep_default_na=False)
+    kinds = [SCRIPT, QUOTES, RTL, LONG, IMG]
+    units["name"] = [
+        kinds[i % len(kinds)] + ("" if kinds[i % len(kinds)] is LONG else f" {i}")
+        for i in range(len(units))
+    ]
+    treated = units["group"] == "participant"
+    units.loc[treated, "name"] = f"{IMG} {RTL}"
+    units.to_csv(folder / "units.csv", index=False)
+    local = {
+        "code": "local_score",
+        "name_sv": f"{SCRIPT} {RTL}",
+        "name_en": f"{IMG} {QUOTES}",
+        "unit": QUOTES,
+        "kind": "rate",
+        "direction": "higher_is_better",
+        "periodicity": "year",
+        "followup_windows_months": "12",
+        "definition_en": SCRIPT,
+        "definition_sv": IMG,
+        "phrase_sv": IMG,
+        "phrase_en": SCRIPT,
+    }
+    pd.DataFrame([local]).to_csv(folder / "outcome_catalogue.csv", index=False)
+    values = pd.read_csv(folder / "unit_outcomes.csv", dtype=str, keep_default_na=False)
+    copy = values[values["outcome_code"] == "employment"].assign(outcome_code="local_score")
+    pd.concat([values, copy]).to_csv(folder / "unit_outcomes.csv", index=False)
+    return {
+        "intervention": name[:300],
+        "treated": f"{IMG} {RTL}",
+        "units": set(units["name"]),
+        "outcome_sv": local["name_sv"],
+    }
+
+
+#: in a page, anything that could run: scripts but the site's own files, event-handler
+#: attributes, images from anywhere but the page, javascript: links
+_RUNNABLE = """() => {
+  const ours = s => s.src.startsWith('file:') || s.src.startsWith(location.origin + '/');
+  const code = [...document.scripts].filter(s => s.type !== 'application/json');
+  const scripts = code.filter(s => !s.src || !ours(s)).length;
+  const handlers = [...document.querySelectorAll('*')].filter(
+      e => [...e.attributes].some(a => a.name.startsWith('on'))).length;
+  const images = [...document.images].filter(i => !i.src.startsWith('data:image/png')
+      && !i.src.startsWith('file:')).length;
+  const links = [...document.querySelectorAll('a[href^="javascript:"]')].length;
+  return {scripts, handlers, images, links};
+}"""
+
+
+@pytest.mark.notebook
+def test_standard_evaluation_with_hostile_names(tmp_path: Path, cli, browser: Browser) -> None:
+    """Submission -> ``evaluate`` (the notebook kernel) -> report.html -> ``publish``: in every
+    page nothing runs (no dialog, no policy violation: nothing even tried), and the names read
+    as the text the submitter wrote (headline, tables, the municipalities' weights)."""
+    names = _hostile_submission(tmp_path / "data")
+    out = tmp_path / "evaluations" / "hostile"
+    code, _, err = cli("evaluate", "--data", str(tmp_path / "data"), "--out", str(out))
+    assert code == 0, err
+    code, _, err = cli("publish", str(tmp_path / "evaluations"), "--site", str(tmp_path / "site"))
+    assert code == 0, err
+    site = sorted((tmp_path / "site").rglob("*.html"))
+    assert len(site) >= 5  # the start page, two indexes, an evaluation and outcome pages
+    for page in [out / "report.html", *site]:
+        browser.open(page)
+        assert browser.pwned() is None, page
+        assert browser.violations() == [], (page, browser.violations())
+        assert browser.page.evaluate(_RUNNABLE) == dict.fromkeys(
+            ("scripts", "handlers", "images", "links"), 0
+        ), page
+
+    # the report (Swedish, the default) shows every name as written
+    browser.open(out / "report.html")
+    assert browser.page.locator("h1").inner_text() == t("title", "sv", name=names["intervention"])
+    text = browser.page.inner_text("body")
+    assert names["treated"] in text and names["outcome_sv"] in text
+    unit_header = t("c_unit", "sv")
+    shown = browser.page.eval_on_selector_all(
+        f"table:has(th:text-is('{unit_header}')) tbody tr td:first-child",
+        "cells => cells.map(c => c.textContent)",
+    )
+    assert shown and set(shown) <= names["units"]  # every donor named exactly as submitted
+    # the published pages of the evaluation carry its name as text, in both languages
+    for lang in ("sv", "en"):
+        (page,) = (tmp_path / "site").glob(f"{lang}/evaluations/*.html")
+        browser.open(page)
+        assert browser.page.locator("h1").inner_text() == names["intervention"]
+    assert browser.dialogs == [] and browser.network == []

@@ -28,6 +28,7 @@ from outcomelab.identity.personnummer import looks_like_personnummer
 from outcomelab.row_numbers import source_rows
 from outcomelab.schemas.cells import cells_as_text, quoted
 from outcomelab.schemas.conversion import ParsedColumn, parse_field, type_failures
+from outcomelab.schemas.hidden_text import has_hidden_effect, visible
 from outcomelab.schemas.model import Field, TableSchema, load_schema
 from outcomelab.schemas.report import ValidationReport, empty_failures, make_failures
 from outcomelab.schemas.rules import rules_for
@@ -49,6 +50,7 @@ CHECKS = {
     "unique": "A value that must be unique appears more than once.",
     "primary_key": "Two rows have the same key.",
     "clear_identity": "A cell holds what looks like a personal identity number in clear.",
+    "hidden_text": "A text holds an invisible control or an open text-direction override.",
 }
 
 #: shown instead of a value that looks like a personal identity number
@@ -89,6 +91,22 @@ def _clear_identity(rows: np.ndarray, name: str) -> pd.DataFrame:
         "clear_identity",
         f"{name} holds what looks like a personal identity number in clear; pseudonymise the "
         "file with `outcomelab pseudonymise` (or remove the number) before submitting.",
+    )
+
+
+def _hidden_text(rows: np.ndarray, column: pd.Series, pos: np.ndarray, name: str) -> pd.DataFrame:
+    """``hidden_text`` failures: the cells shown with their invisible characters as codes."""
+    cells = np.array([visible(str(c)) for c in cells_as_text(column, pos)], dtype=object)
+    return make_failures(
+        rows,
+        name,
+        cells,
+        "hidden_text",
+        (
+            quoted(cells) + f" in {name} holds an invisible control character or a text-direction "
+            "override it does not close (it would reverse the report's text after it); remove "
+            "it, or end the override within the cell (U+202C)."
+        ).to_numpy(dtype=object),
     )
 
 
@@ -143,8 +161,9 @@ def _string_failures(
     rows_all: np.ndarray,
     found: list[pd.DataFrame],
 ) -> np.ndarray:
-    """Append a text field's failures (identity numbers in clear, enum, pattern, lengths) to
-    ``found``; return the usable cells without those holding an identity number."""
+    """Append a text field's failures (identity numbers in clear, hidden text, enum, pattern,
+    lengths) to ``found``; return the usable cells without those holding an identity number or
+    hidden text."""
     column, name = data[field.name], field.name
     uniques = parsed.uniques
     if field.pattern is not None or name == "person_id":
@@ -153,6 +172,10 @@ def _string_failures(
         clear_u = np.zeros(len(uniques), dtype=bool)
     if field.enum is None and field.pattern is None:
         clear_u |= mentions_personnummer(uniques)
+        hidden = ok & ~parsed.per_row(clear_u) & parsed.per_row(has_hidden_effect(uniques))
+        if hidden.any():
+            found.append(_hidden_text(rows_all[hidden], column, np.flatnonzero(hidden), name))
+            ok = ok & ~hidden
     clear = ok & parsed.per_row(clear_u)
     if clear.any():
         found.append(_clear_identity(rows_all[clear], name))
