@@ -80,15 +80,18 @@ def _compare_leads(res: EventStudyResult, peer: dict[str, Any]) -> None:
     """The pre-trend leads (BJS Test 1) against diff-diff's ``pretrends=True`` (its lead
     regression: CR1 with the same small-sample rule)."""
     pretrend = res.diagnostics["pretrend"]
-    if not np.isfinite(peer["lead_se"]).all():
-        # no never-treated units: a lead is collinear with the fixed effects; diff-diff drops
-        # it (NaN), outcomelab reports the leads as not identified
-        assert pretrend["terms"] == [] and "not identified" in pretrend["reason"]
-        return
+    finite = np.isfinite(peer["lead_se"])
+    # without never-treated units the most distant lead is collinear with the fixed effects:
+    # diff-diff gives it NaN, outcomelab leaves it out and lists it under "dropped"
+    assert pretrend["dropped"] == [
+        e for e, f in zip(peer["lead_event_time"], finite, strict=True) if not f
+    ]
     leads = pd.DataFrame(pretrend["terms"])
-    assert leads["event_time"].tolist() == peer["lead_event_time"]
-    np.testing.assert_allclose(leads["estimate"], peer["lead_effect"], rtol=0, atol=1e-8)
-    np.testing.assert_allclose(leads["std_error"], peer["lead_se"], rtol=1e-6)
+    assert leads["event_time"].tolist() == list(np.asarray(peer["lead_event_time"])[finite])
+    np.testing.assert_allclose(
+        leads["estimate"], np.asarray(peer["lead_effect"])[finite], rtol=0, atol=1e-8
+    )
+    np.testing.assert_allclose(leads["std_error"], np.asarray(peer["lead_se"])[finite], rtol=1e-6)
     assert 0 < pretrend["p_value"] < 1
 
 

@@ -179,6 +179,29 @@ def _conservative_vcov(
     return psi.T @ psi, n_cl
 
 
+def _lead_fit(
+    panel: StaggeredPanel, rows: _Rows, g: np.ndarray, rel: np.ndarray, leads: np.ndarray
+) -> tuple[WithinFit, list[str], list[float]] | None:
+    """The untreated model with lead indicators; leads that are collinear with the fixed effects
+    (without never-treated units the most distant one is) are left out, most distant first.
+    Returns the fit, its regressor names and the leads left out, or None if none is identified.
+    """
+    y0 = panel.y[rows.untreated]
+    x0 = [] if panel.x is None else list(panel.x[rows.untreated].T)
+    for start in range(leads.size):
+        kept = leads[start:]
+        regressors = [((g > 0) & (rel == h)).astype(np.float64) for h in kept] + x0
+        names = [f"e={h:g}" for h in kept] + panel.covariates
+        try:
+            fit = within_least_squares(
+                y0, regressors, rows.index0, rows.w0, names, describe=lambda _: "lead indicators"
+            )
+        except SingularDesignError:
+            continue
+        return fit, names, [float(h) for h in leads[:start]]
+    return None
+
+
 def _pretrend(
     panel: StaggeredPanel, rows: _Rows, anticipation: int, alpha: float
 ) -> dict[str, Any] | None:
@@ -193,17 +216,15 @@ def _pretrend(
     leads = np.unique(rel[(g > 0) & (rel != -1 - anticipation)])
     if leads.size == 0:
         return None
-    regressors = [((g > 0) & (rel == h)).astype(np.float64) for h in leads]
-    if panel.x is not None:
-        regressors += list(panel.x[rows.untreated].T)
-    names = [f"e={h:g}" for h in leads] + panel.covariates
-    y0 = panel.y[rows.untreated]
-    try:
-        fit = within_least_squares(
-            y0, regressors, rows.index0, rows.w0, names, describe=lambda _: "lead indicators"
-        )
-    except SingularDesignError as err:  # e.g. no never-treated units: leads collinear
-        return {"terms": [], "reason": f"The pre-trend leads are not identified: {err}"}
+    fitted = _lead_fit(panel, rows, g, rel, leads)
+    if fitted is None:
+        return {
+            "terms": [],
+            "dropped": leads.tolist(),
+            "reason": "No pre-trend lead is identified (all collinear with the fixed effects).",
+        }
+    fit, names, dropped = fitted
+    leads = leads[len(dropped) :]
     idx = rows.index0
     clusters = [panel.unit_cluster[ru]]
     df_k = len(names) + fixef_dof([(idx.unit, idx.n_units), (idx.time, idx.n_times)], clusters)
@@ -232,6 +253,7 @@ def _pretrend(
         "df": int(k),
         "p_value": float(chdtrc(k, wald)),
         "test": "Wald chi-squared of the lead indicators in the untreated model (BJS Test 1)",
+        "dropped": dropped,
     }
 
 
