@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "demo",
     "evaluate",
     "example",
+    "notebook",
     "plan",
     "publish",
     "pseudonymise",

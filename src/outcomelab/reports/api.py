@@ -28,7 +28,15 @@ from outcomelab.reports.results_json import read_results, validate_results
 from outcomelab.reports.runner import ExecutionTiming, execute_template
 from outcomelab.resources import templates_dir
 
-__all__ = ["TEMPLATES", "EvaluationRun", "ReportRun", "evaluate", "resolve_template", "run_report"]
+__all__ = [
+    "TEMPLATES",
+    "EvaluationRun",
+    "ReportRun",
+    "evaluate",
+    "evaluation_parameters",
+    "resolve_template",
+    "run_report",
+]
 
 #: short template names -> file names in ``templates/``
 TEMPLATES = {"standard": "standard_evaluation.ipynb", "contract": "outcome_contract.ipynb"}
@@ -196,6 +204,63 @@ def _section_seconds(nb: nbformat.NotebookNode) -> tuple[float, float, float]:
     return setup, compute, render
 
 
+def evaluation_parameters(
+    out_dir: Path,
+    *,
+    submission: str | None,
+    data: str | Path | None,
+    store: str | Path | None,
+    intervention: str | None,
+    template: str | Path,
+    params: Mapping[str, Any] | None,
+    lang: str | None,
+    validate_data: bool = True,
+) -> tuple[Path, dict[str, Any]]:
+    """The template and its checked parameters for an evaluation writing into ``out_dir``.
+
+    :func:`evaluate` and the evaluator's notebook
+    (:func:`outcomelab.reports.evaluator_notebook.write_notebook`) check their parameters here,
+    the same way, before any kernel starts: one of ``submission`` (found in the store) and
+    ``data`` (validated against the standard schemas when ``validate_data``), every parameter
+    declared by the template and of its type.
+
+    Returns
+    -------
+    tuple
+        The template's path and the parameters to inject.
+
+    Raises
+    ------
+    ParameterError, StoreError, SchemaError
+        As :func:`evaluate`.
+    """
+    if bool(submission) == bool(data):
+        raise ParameterError(
+            "Give exactly one of `submission` (a stored submission id) and `data` (a folder of "
+            "tables)."
+        )
+    if submission:
+        from outcomelab.store import Store
+
+        Store(store).resolve(submission)  # a wrong store or id: one line, before any kernel
+    path = resolve_template(template)
+    values: dict[str, Any] = dict(params or {})
+    declared = declared_parameters(path)
+    given = {
+        "submission": submission,
+        "store_dir": str(expand_home(store).resolve()) if store else None,
+        "data_dir": str(Path(data).resolve()) if data else None,
+        "intervention_id": intervention,
+        "lang": lang,
+        "output_dir": str(out_dir),
+    }
+    values.update({k: v for k, v in given.items() if v is not None and k in declared})
+    checked = check_parameters(path, values, declared=declared)
+    if data and validate_data:
+        _validate_folder(Path(data))
+    return path, checked
+
+
 def evaluate(
     *,
     out: str | Path,
@@ -264,33 +329,20 @@ def evaluate(
     >>> run = evaluate(data=example_dir(), out="report-out", lang="en")  # doctest: +SKIP
     >>> run.results["headline"]["text"]  # doctest: +SKIP
     """
-    if bool(submission) == bool(data):
-        raise ParameterError(
-            "Give exactly one of `submission` (a stored submission id) and `data` (a folder of "
-            "tables)."
-        )
     out_dir = check_output_folder(
         out, option="--out", writes=OUTPUT_NAMES, ours=_previous_output
     ).resolve()
-    if submission:
-        from outcomelab.store import Store
-
-        Store(store).resolve(submission)  # a wrong store or id: one line, before any kernel
-    path = resolve_template(template)
-    values: dict[str, Any] = dict(params or {})
-    declared = declared_parameters(path)
-    given = {
-        "submission": submission,
-        "store_dir": str(expand_home(store).resolve()) if store else None,
-        "data_dir": str(Path(data).resolve()) if data else None,
-        "intervention_id": intervention,
-        "lang": lang,
-        "output_dir": str(out_dir),
-    }
-    values.update({k: v for k, v in given.items() if v is not None and k in declared})
-    checked = check_parameters(path, values, declared=declared)
-    if data and validate_data:
-        _validate_folder(Path(data))
+    path, checked = evaluation_parameters(
+        out_dir,
+        submission=submission,
+        data=data,
+        store=store,
+        intervention=intervention,
+        template=template,
+        params=params,
+        lang=lang,
+        validate_data=validate_data,
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / OUTPUT_MARKER).write_text("written by outcomelab evaluate\n", encoding="utf-8")
     notebook = out_dir / "report.ipynb"
