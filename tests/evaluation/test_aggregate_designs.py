@@ -240,6 +240,7 @@ def test_municipal_report_reads_right_for_a_municipality(tmp_path: Path) -> None
     assert "deltagare" not in " ".join(flow.iloc[:, 0])
     results = str(render.section_results(ev))
     assert "per 100 personer som måttet gäller" in results and "100 deltagare" not in results
+    assert "Holm-justerade" not in results  # one outcome: nothing to adjust
     caveats = str(render.section_caveats(ev))
     assert "Norrköping valdes inte genom lottning" in caveats
     assert "Deltagarna" not in caveats

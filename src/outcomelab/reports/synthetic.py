@@ -394,8 +394,12 @@ def follow_up_text(ev: Evaluation) -> str | None:
 
 
 def results_note(ev: Evaluation) -> str | None:
-    """The results table's note for aggregate units (shares per 100 people the measure covers)."""
-    return None if _run(ev) is None else t("res_note_units", ev.lang)
+    """The results table's note for aggregate units (shares per 100 people the measure covers;
+    the Holm adjustment only when there are secondary outcomes)."""
+    if _run(ev) is None:
+        return None
+    key = "res_note_units" if len(ev.setup.outcomes) > 1 else "res_note_units_single"
+    return t(key, ev.lang)
 
 
 def diagnostics_text(ev: Evaluation) -> str | None:
