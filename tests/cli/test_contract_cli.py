@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from outcomelab.cli.main import run
-
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "contracts" / "norrkoping_sib.yaml"
 
 
-def _run(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(sys, "argv", ["outcomelab", *args])
-    with pytest.raises(SystemExit) as caught:
-        run()
-        raise SystemExit(0)
-    return int(caught.value.code or 0)
-
-
 def test_bad_contract_names_field_and_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    cli: Callable[..., tuple[int, str, str]],
 ) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -32,8 +24,7 @@ def test_bad_contract_names_field_and_line(
     lines[index] = "    price_per_unit_sek: tio"
     bad = tmp_path / "contract.yaml"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code = _run(["contract", "check", str(bad)], monkeypatch)
-    err = capsys.readouterr().err
+    code, _out, err = cli("contract", "check", str(bad))
     assert code == 1
     assert (
         f"line {index + 1}: outcome_metrics[1].price_per_unit_sek must be a number >= 0, "
@@ -44,28 +35,36 @@ def test_bad_contract_names_field_and_line(
 
 
 def test_invalid_yaml_and_missing_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    cli: Callable[..., tuple[int, str, str]],
 ) -> None:
     bad = tmp_path / "broken.yaml"
     bad.write_text("id: x\nname: [unclosed\n", encoding="utf-8")
-    assert _run(["contract", "settle", str(bad), "--no-report"], monkeypatch) == 1
-    err = capsys.readouterr().err
+    rc, _, err = cli("contract", "settle", str(bad), "--no-report")
+    assert rc == 1
     assert "is not valid YAML" in err and "Traceback" not in err
     # ReadError has exit code 2
-    assert _run(["contract", "check", str(tmp_path / "nope.yaml")], monkeypatch) == 2
-    assert "does not exist" in capsys.readouterr().err
+    rc, _out, err = cli("contract", "check", str(tmp_path / "nope.yaml"))
+    assert rc == 2
+    assert "does not exist" in err
 
 
 def test_bad_option_and_missing_evaluation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    cli: Callable[..., tuple[int, str, str]],
 ) -> None:
     args = ["contract", "settle", str(EXAMPLE), "--export", "xml", "--no-report"]
-    assert _run(args, monkeypatch) == 1
-    assert "`--export` must be one of 'indigo'" in capsys.readouterr().err
+    rc, _, err = cli(*args)
+    assert rc == 1
+    assert "`--export` must be one of 'indigo'" in err
     # a counterfactual metric without an evaluation: the message names the metric and the line
     args = ["contract", "settle", str(EXAMPLE), "--out", str(tmp_path / "o"), "--no-report"]
-    assert _run(args, monkeypatch) == 1
-    err = capsys.readouterr().err
+    rc, _out, err = cli(*args)
+    assert rc == 1
     assert "Metric 'fewer_care_days'" in err and "Traceback" not in err
 
 
@@ -74,6 +73,7 @@ def test_settle_writes_schedule_steps_and_indigo(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     contract_evaluation: Callable[..., Path],
+    cli: Callable[..., tuple[int, str, str]],
 ) -> None:
     ev = contract_evaluation(tmp_path / "eval")
     out = tmp_path / "out"
@@ -91,8 +91,9 @@ def test_settle_writes_schedule_steps_and_indigo(
         "indigo",
         "--no-report",
     ]
-    assert _run(args, monkeypatch) == 0
-    assert "6,000,000 SEK" in capsys.readouterr().out
+    rc, stdout, _ = cli(*args)
+    assert rc == 0
+    assert "6,000,000 SEK" in stdout
     schedule = pd.read_csv(out / "payment_schedule.csv")
     # 40 days x 60 participants x 2 000 SEK = 4 800 000; 20 x 60 000 = 1 200 000
     assert schedule.set_index("metric_id")["amount_sek"].to_dict() == {
@@ -112,6 +113,7 @@ def test_settle_runs_the_report_section(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     contract_evaluation: Callable[..., Path],
+    cli: Callable[..., tuple[int, str, str]],
 ) -> None:
     ev = contract_evaluation(tmp_path / "eval")
     out = tmp_path / "out"
@@ -128,7 +130,8 @@ def test_settle_runs_the_report_section(
         "--lang",
         "sv",
     ]
-    assert _run(args, monkeypatch) == 0, capsys.readouterr().err
+    rc, _, err = cli(*args)
+    assert rc == 0, err
     page = (out / "outcome_contract.html").read_text(encoding="utf-8")
     assert "Beräkningen steg för steg" in page
     assert "6\u00a0000\u00a0000 kr" in page
