@@ -149,3 +149,37 @@ def test_catalogue_filters_work_from_the_keyboard(
         " || getComputedStyle(document.activeElement).boxShadow !== 'none'"
     )
     assert focus_visible  # a keyboard user sees where the focus is
+
+
+def test_the_catalogue_fits_a_1000_pixel_window_in_both_languages(
+    evaluations: Path, tmp_path: Path, page: Any
+) -> None:
+    """Issue 15: the catalogue table was wider than a 1,000 px window. It fits, with the usual
+    evaluations and with one whose names are as long as a submission may make them."""
+    from .conftest import make_results, write_evaluation
+
+    long_words = "Arbetsmarknadsintegrationsinsatsen" + "ö" * 120  # one unbroken word
+    write_evaluation(
+        evaluations,
+        make_results(
+            "INT-LONG",
+            name=f"{long_words} för unga vuxna i {long_words} (pilot)",
+            organisation=f"Kommunalförbundet {long_words}",
+            code="0581",
+            target_group="children_young_people",
+            estimate=0.05,
+        ),
+    )
+    info = build_site(evaluations, tmp_path / "site")
+    page.set_viewport_size({"width": 1000, "height": 800})
+    for lang in ("sv", "en"):
+        page.goto((info.root / lang / "index.html").as_uri())
+        assert _visible_rows(page) == 4
+        widths = page.evaluate(
+            """() => [document.documentElement, document.querySelector('#catalogue')]
+                .map(e => [e.scrollWidth, e.clientWidth])"""
+        )
+        for scroll, client in widths:
+            assert scroll <= client, (lang, widths)
+        right = page.evaluate("document.querySelector('#catalogue').getBoundingClientRect().right")
+        assert right <= 1000, (lang, right)
