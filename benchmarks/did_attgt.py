@@ -225,8 +225,8 @@ def run_tool(
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
     if proc.returncode != 0 or not line:
-        tail = (proc.stderr.strip().splitlines() or ["?"])[-1][:120]
-        return {"error": tail}
+        tail = (proc.stderr.strip().splitlines() or ["no message"])[-1][:120]
+        return {"error": f"exit {proc.returncode}: {tail}"}
     out = json.loads(line[-1][7:])
     out["seconds"] = wall
     out["cpu_seconds"] = cpu
