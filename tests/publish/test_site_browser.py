@@ -183,3 +183,8 @@ def test_the_catalogue_fits_a_1000_pixel_window_in_both_languages(
             assert scroll <= client, (lang, widths)
         right = page.evaluate("document.querySelector('#catalogue').getBoundingClientRect().right")
         assert right <= 1000, (lang, right)
+        # the evaluation and "what works" pages, whose tables name the interventions too
+        for other in sorted((info.root / lang).glob("*/*.html")):
+            page.goto(other.as_uri())
+            width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+            assert width[0] <= width[1], (other, width)
