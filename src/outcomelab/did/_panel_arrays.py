@@ -11,7 +11,7 @@ data in every period are dropped, and the count is reported) and returns the out
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import numpy as np
@@ -92,6 +92,13 @@ class PanelArrays:
     def n_units(self) -> int:
         """Units in the balanced panel."""
         return int(self.y.shape[0])
+
+    def restrict_periods(self, keep: np.ndarray, cohort: np.ndarray) -> PanelArrays:
+        """The periods in ``keep`` (a mask over ``periods``), with ``cohort`` per unit."""
+        x = self.x
+        if x is not None and self.x_time_varying:
+            x = x[:, keep, :]
+        return replace(self, periods=self.periods[keep], y=self.y[:, keep], cohort=cohort, x=x)
 
 
 def period_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -204,14 +211,17 @@ def check_long_columns(
     data: pd.DataFrame,
     *,
     outcome: str,
-    unit: str,
+    unit: str | None,
     time: str,
     cohort: str,
     covariates: list[str],
     cluster: str | None,
 ) -> None:
     """The columns exist, are named once and the outcome, cohort and covariates are numeric."""
-    check_column_names(outcome=outcome, unit=unit, time=time, cohort=cohort)
+    names = {"outcome": outcome, "time": time, "cohort": cohort}
+    if unit is not None:  # repeated cross-sections need no unit column
+        names["unit"] = unit
+    check_column_names(**names)
     require_columns(
         data,
         outcome=outcome,

@@ -1,10 +1,11 @@
-"""``att_gt``: Callaway & Sant'Anna (2021) group-time average treatment effects for panel data."""
+"""``att_gt``: Callaway & Sant'Anna (2021) group-time average treatment effects (panels, unbalanced
+panels and repeated cross-sections)."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -16,6 +17,12 @@ from outcomelab._checks import (
     cluster_columns,
     covariate_columns,
     require_dataframe,
+)
+from outcomelab.did._cells import CellEstimation, dropped_cell
+from outcomelab.did._cross_sections import (
+    CrossSectionArrays,
+    cross_section_arrays,
+    estimate_cross_sections,
 )
 from outcomelab.did._panel_arrays import PanelArrays, panel_arrays
 from outcomelab.did.assemble import group_time_result
@@ -36,6 +43,8 @@ __all__ = ["att_gt"]
 ControlGroup = Literal["never_treated", "not_yet_treated"]
 Method = Literal["dr", "ipw", "reg"]
 BasePeriod = Literal["varying", "universal"]
+#: a balanced panel (wide arrays) or rows of repeated cross-sections / an unbalanced panel
+_Arrays = PanelArrays | CrossSectionArrays
 
 
 def _cells(
@@ -69,6 +78,8 @@ class _Options:
     bootstrap: int | None
     bootstrap_weights: Literal["mammen", "rademacher"]
     seed: int | None
+    panel: bool = True
+    allow_unbalanced_panel: bool = False
 
 
 def _whole_number(value: object) -> bool:
@@ -77,6 +88,8 @@ def _whole_number(value: object) -> bool:
 
 def _check_options(
     *,
+    panel: object = True,
+    allow_unbalanced_panel: object = False,
     control_group: object,
     method: object,
     anticipation: object,
@@ -92,6 +105,9 @@ def _check_options(
     check_choice("base_period", base_period, ("varying", "universal"))
     check_choice("bootstrap_weights", bootstrap_weights, ("mammen", "rademacher"))
     level = check_alpha(alpha)
+    for name, flag in (("panel", panel), ("allow_unbalanced_panel", allow_unbalanced_panel)):
+        if not isinstance(flag, bool | np.bool_):
+            raise ParameterError(f"`{name}` must be True or False; got {flag!r}.")
     if not _whole_number(anticipation) or int(anticipation) < 0:  # type: ignore[call-overload]
         raise ParameterError(f"`anticipation` must be a whole number >= 0; got {anticipation!r}.")
     if bootstrap is not None and (not _whole_number(bootstrap) or int(bootstrap) < 50):  # type: ignore[call-overload]
@@ -102,6 +118,8 @@ def _check_options(
     if seed is not None and not _whole_number(seed):
         raise ParameterError(f"`seed` must be None or a whole number; got {seed!r}.")
     return _Options(
+        panel=bool(panel),
+        allow_unbalanced_panel=bool(allow_unbalanced_panel),
         control_group=control_group,  # type: ignore[arg-type]
         method=method,  # type: ignore[arg-type]
         anticipation=int(anticipation),  # type: ignore[call-overload]
@@ -141,9 +159,7 @@ class _Plan:
     cohort_size: dict[float, int]
 
 
-def _without_never_treated(
-    pa: PanelArrays, opts: _Options
-) -> tuple[PanelArrays, float | None, list[str]]:
+def _without_never_treated(pa: _Arrays, opts: _Options) -> tuple[_Arrays, float | None, list[str]]:
     """R ``did`` 2.5's rule when no unit is never treated.
 
     The periods from the last cohort's start (less anticipation) on have no comparison units and
@@ -163,9 +179,6 @@ def _without_never_treated(
             "never-treated units or periods before the last cohort starts."
         )
     last_kept = float(pa.periods[keep][-1])
-    x = pa.x
-    if x is not None and pa.x_time_varying:
-        x = x[:, keep, :]
     if opts.control_group == "never_treated":
         coh = np.where(coh == latest, 0.0, coh)
         msg = (
@@ -183,11 +196,58 @@ def _without_never_treated(
         )
         excluded = latest
     warnings.warn(msg, UserWarning, stacklevel=3)
-    panel = replace(pa, periods=pa.periods[keep], y=pa.y[:, keep], cohort=coh, x=x)
-    return panel, excluded, [msg]
+    return pa.restrict_periods(keep, coh), excluded, [msg]
 
 
-def _plan(pa: PanelArrays, opts: _Options, excluded: float | None = None) -> _Plan:
+def _arrays(
+    frame: pd.DataFrame,
+    columns: dict[str, Any],
+    covs: list[str],
+    weights: str | None,
+    opts: _Options,
+) -> _Arrays:
+    """The data as arrays: a balanced panel (R ``did``'s ``panel=TRUE``, units missing in some
+    period dropped), rows of an unbalanced panel (``allow_unbalanced_panel=TRUE``, unless the
+    complete rows are balanced) or rows of repeated cross-sections (``panel=FALSE``)."""
+    kwargs = dict(columns, covariates=covs, anticipation=opts.anticipation, weights=weights)
+    if opts.panel and columns["unit"] is None:
+        raise ParameterError(
+            "`unit` is required with panel=True (it identifies each unit across periods); for "
+            "repeated cross-sections without a unit identifier pass panel=False."
+        )
+    if opts.panel and not opts.allow_unbalanced_panel:
+        return panel_arrays(frame, **kwargs)
+    rows = cross_section_arrays(frame, panel_units=opts.panel, **kwargs)
+    if opts.panel and rows.n_rows == rows.n_units * len(rows.periods):
+        return panel_arrays(frame, **kwargs)  # balanced after all: R did uses the panel path
+    return rows
+
+
+def _overlap(plan: _Plan, est: CellEstimation, valid: np.ndarray) -> list[dict[str, Any]]:
+    """Per estimated cell: comparison units and the Kish effective size of their weights."""
+    rows = []
+    for k in np.flatnonzero(valid & (est.n_comparison > 0)):
+        g, t, _ = plan.cells[k]
+        n, ess = int(est.n_comparison[k]), float(est.comparison_ess[k])
+        rows.append(
+            {
+                "cell": f"ATT({g:g},{t:g})",
+                "n_comparison": n,
+                "ess_comparison": ess,
+                "ess_share": ess / n,
+            }
+        )
+    return rows
+
+
+def _data_shape(pa: _Arrays) -> str:
+    """``"balanced_panel"``, ``"unbalanced_panel"`` or ``"repeated_cross_sections"``."""
+    if isinstance(pa, PanelArrays):
+        return "balanced_panel"
+    return "repeated_cross_sections" if pa.repeated else "unbalanced_panel"
+
+
+def _plan(pa: _Arrays, opts: _Options, excluded: float | None = None) -> _Plan:
     coh = pa.cohort
     cohorts = np.unique(coh[coh > 0])
     glist = cohorts[cohorts != excluded]
@@ -225,24 +285,16 @@ def _plan(pa: PanelArrays, opts: _Options, excluded: float | None = None) -> _Pl
     )
 
 
-@dataclass(frozen=True)
-class _Estimates:
-    """ATT and influence function of every planned cell.
-
-    ``dropped`` maps the index of each cell that could not be estimated on its sample (no
-    overlap, singular covariates) to the reason; ``first_error`` is the first such error, raised
-    when no cell at all can be estimated.
-    """
-
-    att: np.ndarray
-    influence: np.ndarray
-    used_as_control: np.ndarray
-    n_trimmed: int
-    dropped: dict[int, str]
-    first_error: EstimationError | None
+def _estimate(pa: _Arrays, plan: _Plan, method: Method, covs: list[str]) -> CellEstimation:
+    """Estimate every planned cell: by sample on a balanced panel, by cell on rows."""
+    if isinstance(pa, CrossSectionArrays):
+        return estimate_cross_sections(pa, plan.cells, plan.samples, method, covs)
+    return _estimate_panel(pa, plan, method, covs)
 
 
-def _estimate(pa: PanelArrays, plan: _Plan, method: Method, covs: list[str]) -> _Estimates:
+def _estimate_panel(
+    pa: PanelArrays, plan: _Plan, method: Method, covs: list[str]
+) -> CellEstimation:
     """Estimate every planned cell, one sample (propensity score, regression) at a time."""
     n = pa.n_units
     tindex = {float(p): i for i, p in enumerate(pa.periods)}
@@ -252,8 +304,10 @@ def _estimate(pa: PanelArrays, plan: _Plan, method: Method, covs: list[str]) -> 
     influence = np.zeros((n, k_cells), order="F")
     used_as_control = np.zeros(n, dtype=bool)
     n_trimmed = 0
-    dropped: dict[int, str] = {}
+    dropped: dict[int, EstimationError] = {}
     first_error: EstimationError | None = None
+    ess = np.full(k_cells, np.nan)
+    n_comparison = np.zeros(k_cells, dtype=np.int64)
     for (g, ctrl, xper), ks in plan.samples.items():
         gcode = int(np.searchsorted(plan.codes_list, g))
         allowed = np.zeros(len(plan.codes_list), dtype=bool)
@@ -279,39 +333,72 @@ def _estimate(pa: PanelArrays, plan: _Plan, method: Method, covs: list[str]) -> 
         except (NoOverlapError, SingularDesignError) as err:
             # R did: the cell is NA with a warning; here it is left out and listed with the reason
             first_error = first_error or err
-            dropped.update(dict.fromkeys(ks, str(err)))
+            dropped.update(dict.fromkeys(ks, err))
             continue
         n_trimmed += est.n_trimmed
         att[ks] = est.att
+        ess[ks] = est.comparison_ess
+        n_comparison[ks] = est.n_comparison
         scale = n / idx.size
         for j, k in enumerate(ks):
             influence[idx, k] = est.influence[:, j] * scale
-    return _Estimates(att, influence, used_as_control, n_trimmed, dropped, first_error)
+    return CellEstimation(
+        att, influence, used_as_control, n_trimmed, dropped, first_error, ess, n_comparison
+    )
+
+
+def _sample_notes(pa: _Arrays) -> list[str]:
+    """Notes (and warnings) on the sample: the data shape, late cohorts and what was dropped."""
+    notes: list[str] = []
+    what = "units"
+    if isinstance(pa, CrossSectionArrays):
+        if pa.repeated:
+            what = "observations"
+            notes.append(
+                f"Repeated cross-sections (panel=False): each of the {pa.n_units} observations is "
+                "its own sampling unit; each group-time effect compares the observations of its "
+                "two periods (R did's repeated-cross-section estimators)."
+            )
+        else:
+            notes.append(
+                f"Unbalanced panel (allow_unbalanced_panel=True): {pa.n_units} units with "
+                f"{pa.n_rows} observations, kept although not every unit is observed in every "
+                "period; estimated as repeated cross-sections with standard errors clustered on "
+                "the unit, as R did does."
+            )
+    if pa.n_late_never:
+        notes.append(
+            f"{pa.n_late_never} {what} start treatment after the last period "
+            f"({pa.periods[-1]:g}, plus anticipation); as R did does, they count as never treated."
+        )
+    if pa.dropped:
+        reasons = "; ".join(f"{v} {k}" for k, v in pa.dropped.items())
+        if isinstance(pa, CrossSectionArrays):
+            msg = f"Dropped {reasons}, as R did does; estimates use the remaining observations."
+        else:
+            total = sum(pa.dropped.values())
+            msg = (
+                f"Dropped {total} of {pa.n_units_input} units ({reasons}), as R did does; "
+                "estimates use the remaining units."
+            )
+        notes.append(msg)
+        if isinstance(pa, PanelArrays):
+            msg += " To keep units missing in some periods, use allow_unbalanced_panel=True."
+        warnings.warn(msg, UserWarning, stacklevel=4)
+    return notes
 
 
 def _notes(
-    pa: PanelArrays,
+    pa: _Arrays,
     plan: _Plan,
-    est: _Estimates,
+    est: CellEstimation,
     covs: list[str],
     cluster: str | None,
     n_clusters: int,
     dropped_cells: list[dict[str, Any]],
 ) -> list[str]:
     """Plain-language notes (and warnings) about dropped units, skipped cells, small groups."""
-    notes: list[str] = []
-    if pa.n_late_never:
-        notes.append(
-            f"{pa.n_late_never} units start treatment after the last period "
-            f"({pa.periods[-1]:g}, plus anticipation); as R did does, they count as never treated."
-        )
-    if pa.dropped:
-        total = sum(pa.dropped.values())
-        reasons = "; ".join(f"{v} {k}" for k, v in pa.dropped.items())
-        notes.append(
-            f"Dropped {total} of {pa.n_units_input} units ({reasons}), as R did does; "
-            "estimates use the remaining units."
-        )
+    notes = _sample_notes(pa)
     if plan.skipped:
         shown = ", ".join(plan.skipped[:8])
         notes.append(
@@ -362,7 +449,7 @@ def att_gt(
     data: pd.DataFrame,
     *,
     outcome: str,
-    unit: str,
+    unit: str | None = None,
     time: str,
     cohort: str,
     control_group: ControlGroup = "never_treated",
@@ -376,8 +463,10 @@ def att_gt(
     seed: int | None = None,
     cluster: str | Sequence[str] | None = None,
     weights: str | None = None,
+    panel: bool = True,
+    allow_unbalanced_panel: bool = False,
 ) -> GroupTimeResult:
-    """Group-time average treatment effects ATT(g,t) with staggered adoption (panel data).
+    """Group-time average treatment effects ATT(g,t) with staggered adoption.
 
     Parameters
     ----------
@@ -386,7 +475,9 @@ def att_gt(
     outcome
         Numeric outcome column.
     unit
-        Unit (person) identifier column; standard errors are clustered by unit.
+        Unit (person) identifier column; standard errors are clustered by unit. Required with
+        ``panel=True``; with ``panel=False`` leave it out (or name a column that identifies each
+        row).
     time
         Period column (numeric, e.g. year).
     cohort
@@ -431,6 +522,19 @@ def att_gt(
         that weight cells in the aggregates and the influence of estimating them. Weights that
         change over time are refused (R ``did`` 2.5 would take each cell's earlier period's
         weight, ``fix_weights``); fix one weight per unit.
+    panel
+        ``True`` (default): panel data, one row per unit and period. ``False``: repeated
+        cross-sections, every row a different observation (R ``did``'s ``panel=FALSE``); each
+        cell compares the observations of its two periods with DRDID's repeated-cross-section
+        estimators (``drdid_rc``, ``std_ipw_did_rc``, ``reg_did_rc``), each row using its own
+        covariate values.
+    allow_unbalanced_panel
+        ``False`` (default): units not observed with complete data in every period are dropped
+        (R ``did``'s default), with a warning and the count in ``notes`` and
+        ``diagnostics["dropped_units"]``. ``True``: an unbalanced panel is kept and estimated as
+        repeated cross-sections whose standard errors are clustered on the unit (influence
+        functions summed within units), as R ``did``'s ``allow_unbalanced_panel=TRUE``; a panel
+        that is balanced after dropping incomplete rows uses the panel estimator.
 
     Returns
     -------
@@ -470,7 +574,15 @@ def att_gt(
 
     The panel is balanced first, as R ``did`` does with ``panel=TRUE``: units not observed with
     complete data in every period are dropped, and how many is reported in ``notes`` and
-    ``diagnostics["dropped_units"]``.
+    ``diagnostics["dropped_units"]`` (and warned). With ``panel=False`` or
+    ``allow_unbalanced_panel=True`` rows with missing values are dropped instead, cells whose
+    cohort or comparison group has no observation in one of the two periods are left out (R
+    sets them to NA) and listed in ``diagnostics["dropped_cells"]``; ``diagnostics["data_shape"]``
+    says which estimator was used. On repeated cross-sections with covariates the doubly
+    robust standard errors deliberately differ from R ``did`` 2.5 (by 0.1 % on mpdta, 46 % on
+    Wooldridge's kielmc): R's ``drdid_rc`` adds one estimation effect it should subtract (see
+    :func:`outcomelab.did.drdid_rc.drdid_rc`); the estimates are R's and the standard errors
+    csdid 0.4.3's.
 
     References
     ----------
@@ -495,6 +607,8 @@ def att_gt(
     ['e=-3', 'e=-2']
     """
     opts = _check_options(
+        panel=panel,
+        allow_unbalanced_panel=allow_unbalanced_panel,
         control_group=control_group,
         method=method,
         anticipation=anticipation,
@@ -508,16 +622,12 @@ def att_gt(
     covs = covariate_columns(frame, covariates)
     cl_names = cluster_columns(frame, cluster, unit=unit)
     cluster_col = cl_names[0] if cl_names and cl_names[0] != unit else None
-    pa = panel_arrays(
+    pa = _arrays(
         frame,
-        outcome=outcome,
-        unit=unit,
-        time=time,
-        cohort=cohort,
-        covariates=covs,
-        anticipation=opts.anticipation,
-        cluster=cluster_col,
-        weights=weights,
+        dict(outcome=outcome, unit=unit, time=time, cohort=cohort, cluster=cluster_col),
+        covs,
+        weights,
+        opts,
     )
     spread = check_outcome_varies(pa.y.ravel(), outcome, "unit-period values")
     pa, excluded, rule_notes = _without_never_treated(pa, opts)
@@ -536,13 +646,8 @@ def att_gt(
             raise est.first_error
         raise EmptyGroupError("No group-time cell can be estimated.")
     dropped_cells = [
-        {
-            "cell": f"ATT({plan.cells[k][0]:g},{plan.cells[k][1]:g})",
-            "group": plan.cells[k][0],
-            "time": plan.cells[k][1],
-            "reason": reason,
-        }
-        for k, reason in sorted(est.dropped.items())
+        dropped_cell(plan.cells[k][0], plan.cells[k][1], err)
+        for k, err in sorted(est.dropped.items())
     ]
     cell_arr = np.asarray(plan.cells)[valid]
     state = GroupTimeState.build(
@@ -571,6 +676,7 @@ def att_gt(
         "n_cells": int(valid.sum()),
         "cells_without_controls": plan.skipped,
         "dropped_cells": dropped_cells,
+        "overlap": _overlap(plan, est, valid),
         "cohorts": [float(c) for c in glist],
         "cohort_sizes": {f"{c:g}": int((coh == c).sum()) for c in glist},
         "n_never_treated": int((coh == 0).sum()),
@@ -584,6 +690,8 @@ def att_gt(
         "cluster": cluster_col,
         "n_clusters": n_clusters,
         "weights": weights,
+        "data_shape": _data_shape(pa),
+        "n_observations": pa.n_rows if isinstance(pa, CrossSectionArrays) else pa.y.size,
     }
     return group_time_result(
         state,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 import outcomelab.did.drdid as drdid
+import outcomelab.did.drdid_rc as drdid_rc
 from outcomelab._checks import (
     as_float_array,
     check_alpha,
@@ -43,9 +44,9 @@ _PANEL: dict[str, tuple[str, Callable[..., drdid.DiDEstimate]]] = {
     "ipw": ("std_ipw_did_panel", partial(panel_2x2, "ipw")),
 }
 _RC: dict[str, tuple[str, Callable[..., drdid.DiDEstimate]]] = {
-    "dr": ("drdid_imp_rc", drdid.drdid_imp_rc),
-    "reg": ("reg_did_rc", drdid.reg_did_rc),
-    "ipw": ("std_ipw_did_rc", drdid.std_ipw_did_rc),
+    "dr": ("drdid_imp_rc", drdid_rc.drdid_imp_rc),
+    "reg": ("reg_did_rc", drdid_rc.reg_did_rc),
+    "ipw": ("std_ipw_did_rc", drdid_rc.std_ipw_did_rc),
 }
 
 

@@ -1,10 +1,11 @@
 """Sant'Anna-Zhao (2020) 2x2 DiD estimators on plain NumPy arrays, with influence functions.
 
-Four of the six estimators of R ``DRDID`` that :func:`outcomelab.did.did_2x2` offers: the improved
-doubly robust ones (``drdid_imp_panel``, ``drdid_imp_rc``, locally efficient) and the
-repeated-cross-section regression and normalised IPW ones (``reg_did_rc``, ``std_ipw_did_rc``).
+The improved doubly robust panel estimator of R ``DRDID`` (``drdid_imp_panel``) that
+:func:`outcomelab.did.did_2x2` offers, and what the 2x2 estimators share: the propensity scores
+(logit, inverse probability tilting), trimming, weighted least squares and :class:`DiDEstimate`.
 The panel regression and IPW estimators are the ones ``att_gt`` uses
-(:func:`outcomelab.did.drdid_core.panel_2x2`), so they exist once.
+(:func:`outcomelab.did.drdid_core.panel_2x2`); the repeated-cross-section estimators are in
+:mod:`outcomelab.did.drdid_rc`. Each exists once.
 
 Every function takes ``x`` with an intercept column first, optional sampling weights (normalised
 to mean one), and returns a :class:`DiDEstimate` whose influence function ``psi`` is normalised as
@@ -31,11 +32,13 @@ from outcomelab.numerics.logistic import information_inverse
 __all__ = [
     "DiDEstimate",
     "drdid_imp_panel",
-    "drdid_imp_rc",
+    "finish",
+    "normalised_weights",
     "pscore_ipt",
     "pscore_logit",
-    "reg_did_rc",
-    "std_ipw_did_rc",
+    "require_groups",
+    "trim_mask",
+    "wls",
 ]
 
 #: comparison units with a propensity score at or above this get weight zero (DRDID's default)
@@ -83,7 +86,7 @@ class DiDEstimate:
     pscore: np.ndarray | None = None
 
 
-def _weights(w: np.ndarray | None, n: int) -> np.ndarray:
+def normalised_weights(w: np.ndarray | None, n: int) -> np.ndarray:
     if w is None:
         return np.ones(n)
     w = np.asarray(w, dtype=np.float64)
@@ -96,7 +99,7 @@ def finish(att: float, psi: np.ndarray, **kw: object) -> DiDEstimate:
     return DiDEstimate(att=float(att), std_error=se, influence=psi, **kw)  # type: ignore[arg-type]
 
 
-def _require_groups(mask_counts: dict[str, int]) -> None:
+def require_groups(mask_counts: dict[str, int]) -> None:
     empty = [name for name, count in mask_counts.items() if count == 0]
     if empty:
         raise EmptyGroupError(
@@ -105,7 +108,7 @@ def _require_groups(mask_counts: dict[str, int]) -> None:
         )
 
 
-def _wls(y: np.ndarray, x: np.ndarray, w: np.ndarray, where: str) -> np.ndarray:
+def wls(y: np.ndarray, x: np.ndarray, w: np.ndarray, where: str) -> np.ndarray:
     """Weighted least-squares coefficients; SingularDesignError if ``x'Wx`` is singular."""
     xw = x * w[:, None]
     gram = xw.T @ x
@@ -215,7 +218,7 @@ def pscore_ipt(d: np.ndarray, x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return ps
 
 
-def _trim(ps: np.ndarray, d: np.ndarray, trim_level: float) -> np.ndarray:
+def trim_mask(ps: np.ndarray, d: np.ndarray, trim_level: float) -> np.ndarray:
     keep = np.ones(d.size, dtype=bool)
     keep[d == 0] = ps[d == 0] < trim_level
     return keep
@@ -237,155 +240,16 @@ def drdid_imp_panel(
     weights ``w p/(1-p)``; ``psi = w (summand - d ATT) / mean(w d)``.
     """
     n = d.size
-    w = _weights(weights, n)
-    _require_groups({"treated units": int(d.sum()), "comparison units": int((1 - d).sum())})
+    w = normalised_weights(weights, n)
+    require_groups({"treated units": int(d.sum()), "comparison units": int((1 - d).sum())})
     dy = y1 - y0
     ps = pscore_ipt(d, x, w)
-    keep = _trim(ps, d, trim_level)
+    keep = trim_mask(ps, d, trim_level)
     cont = d == 0
-    beta = _wls(dy[cont], x[cont], (w * ps / (1 - ps))[cont], "the comparison group")
+    beta = wls(dy[cont], x[cont], (w * ps / (1 - ps))[cont], "the comparison group")
     resid = dy - x @ beta
     summand = keep * (d - (1 - d) * ps / (1 - ps)) * resid
     mean_d = np.mean(w * d)
     att = np.mean(w * summand) / mean_d
     psi = w * keep * (summand - d * att) / mean_d
     return finish(att, psi, n_trimmed=int((~keep).sum()), pscore=ps)
-
-
-def _rc_groups(d: np.ndarray, post: np.ndarray) -> None:
-    _require_groups(
-        {
-            "treated, first period": int(((d == 1) & (post == 0)).sum()),
-            "treated, second period": int(((d == 1) & (post == 1)).sum()),
-            "comparison, first period": int(((d == 0) & (post == 0)).sum()),
-            "comparison, second period": int(((d == 0) & (post == 1)).sum()),
-        }
-    )
-
-
-def _cell_fit(
-    y: np.ndarray, x: np.ndarray, w: np.ndarray, mask: np.ndarray, where: str
-) -> np.ndarray:
-    return x @ _wls(y[mask], x[mask], w[mask], where)
-
-
-def drdid_imp_rc(
-    y: np.ndarray,
-    post: np.ndarray,
-    d: np.ndarray,
-    x: np.ndarray,
-    weights: np.ndarray | None = None,
-    trim_level: float = TRIM_LEVEL,
-) -> DiDEstimate:
-    """Improved, locally efficient doubly robust DiD for repeated cross-sections (R DRDID
-    ``drdid_imp_rc``; Sant'Anna and Zhao 2020, eq. 3.4 with the bias-reduced nuisance fits).
-
-    Propensity score by inverse probability tilting; comparison-group regressions per period by
-    WLS with weights ``w p/(1-p)``, treated-group regressions per period by WLS with weights ``w``.
-    """
-    n = d.size
-    w = _weights(weights, n)
-    _rc_groups(d, post)
-    ps = pscore_ipt(d, x, w)
-    keep = _trim(ps, d, trim_level)
-    odds = w * ps / (1 - ps)
-    c0, c1 = (d == 0) & (post == 0), (d == 0) & (post == 1)
-    t0, t1 = (d == 1) & (post == 0), (d == 1) & (post == 1)
-    y_c0 = _cell_fit(y, x, odds, c0, "the comparison group, first period")
-    y_c1 = _cell_fit(y, x, odds, c1, "the comparison group, second period")
-    y_t0 = _cell_fit(y, x, w, t0, "the treated group, first period")
-    y_t1 = _cell_fit(y, x, w, t1, "the treated group, second period")
-    y_c = post * y_c1 + (1 - post) * y_c0
-
-    w_t0, w_t1 = w * d * (1 - post), w * d * post
-    w_c0 = keep * odds * (1 - d) * (1 - post)
-    w_c1 = keep * odds * (1 - d) * post
-    w_d, w_dt1, w_dt0 = w * d, w * d * post, w * d * (1 - post)
-
-    def part(weight: np.ndarray, value: np.ndarray) -> tuple[float, np.ndarray]:
-        m = np.mean(weight)
-        eta = weight * value / m
-        est = float(np.mean(eta))
-        return est, eta - weight * est / m
-
-    a_t0, i_t0 = part(w_t0, y - y_c)
-    a_t1, i_t1 = part(w_t1, y - y_c)
-    a_c0, i_c0 = part(w_c0, y - y_c)
-    a_c1, i_c1 = part(w_c1, y - y_c)
-    a_d1, i_d1 = part(w_d, y_t1 - y_c1)
-    a_dt1, i_dt1 = part(w_dt1, y_t1 - y_c1)
-    a_d0, i_d0 = part(w_d, y_t0 - y_c0)
-    a_dt0, i_dt0 = part(w_dt0, y_t0 - y_c0)
-    att = (a_t1 - a_t0) - (a_c1 - a_c0) + (a_d1 - a_dt1) - (a_d0 - a_dt0)
-    psi = (i_t1 - i_t0) - (i_c1 - i_c0) + (i_d1 - i_dt1) - (i_d0 - i_dt0)
-    return finish(att, psi, n_trimmed=int((~keep).sum()), pscore=ps)
-
-
-def reg_did_rc(
-    y: np.ndarray,
-    post: np.ndarray,
-    d: np.ndarray,
-    x: np.ndarray,
-    weights: np.ndarray | None = None,
-) -> DiDEstimate:
-    """Outcome-regression DiD for repeated cross-sections (DRDID ``reg_did_rc``)."""
-    n = d.size
-    w = _weights(weights, n)
-    _rc_groups(d, post)
-    c0, c1 = (d == 0) & (post == 0), (d == 0) & (post == 1)
-    out0 = _cell_fit(y, x, w, c0, "the comparison group, first period")
-    out1 = _cell_fit(y, x, w, c1, "the comparison group, second period")
-    w_t0, w_t1, w_c = w * d * (1 - post), w * d * post, w * d
-    eta_t0 = np.mean(w_t0 * y) / np.mean(w_t0)
-    eta_t1 = np.mean(w_t1 * y) / np.mean(w_t1)
-    eta_c = np.mean(w_c * (out1 - out0)) / np.mean(w_c)
-
-    def lin_rep(mask: np.ndarray, out: np.ndarray) -> np.ndarray:
-        w_ols = w * mask
-        xpx_inv = np.linalg.inv((x * w_ols[:, None]).T @ x / n)
-        return (x * (w_ols * (y - out))[:, None]) @ xpx_inv
-
-    inf_t0 = (w_t0 * y - w_t0 * eta_t0) / np.mean(w_t0)
-    inf_t1 = (w_t1 * y - w_t1 * eta_t1) / np.mean(w_t1)
-    m1 = np.mean(x * w_c[:, None], axis=0)
-    inf_c = (
-        w_c * (out1 - out0) - w_c * eta_c + lin_rep(c1, out1) @ m1 - lin_rep(c0, out0) @ m1
-    ) / np.mean(w_c)
-    return finish((eta_t1 - eta_t0) - eta_c, (inf_t1 - inf_t0) - inf_c)
-
-
-def std_ipw_did_rc(
-    y: np.ndarray,
-    post: np.ndarray,
-    d: np.ndarray,
-    x: np.ndarray,
-    weights: np.ndarray | None = None,
-    trim_level: float = TRIM_LEVEL,
-) -> DiDEstimate:
-    """Normalised IPW DiD for repeated cross-sections (Abadie 2005; DRDID ``std_ipw_did_rc``)."""
-    n = d.size
-    w = _weights(weights, n)
-    _rc_groups(d, post)
-    ps, hess_inv = pscore_logit(d, x, w)
-    keep = _trim(ps, d, trim_level)
-    w_t0 = keep * w * d * (1 - post)
-    w_t1 = keep * w * d * post
-    w_c0 = keep * w * ps * (1 - d) * (1 - post) / (1 - ps)
-    w_c1 = keep * w * ps * (1 - d) * post / (1 - ps)
-
-    def part(weight: np.ndarray) -> tuple[float, np.ndarray]:
-        m = np.mean(weight)
-        eta = weight * y / m
-        est = float(np.mean(eta))
-        return est, eta - weight * est / m
-
-    a_t0, i_t0 = part(w_t0)
-    a_t1, i_t1 = part(w_t1)
-    a_c0, i_c0 = part(w_c0)
-    a_c1, i_c1 = part(w_c1)
-    lin_ps = (x * (w * (d - ps))[:, None]) @ hess_inv
-    m2_0 = np.mean(x * (w_c0 * (y - a_c0))[:, None], axis=0) / np.mean(w_c0)
-    m2_1 = np.mean(x * (w_c1 * (y - a_c1))[:, None], axis=0) / np.mean(w_c1)
-    inf_c = (i_c1 - i_c0) + lin_ps @ (m2_1 - m2_0)
-    att = (a_t1 - a_t0) - (a_c1 - a_c0)
-    return finish(att, (i_t1 - i_t0) - inf_c, n_trimmed=int((~keep).sum()), pscore=ps)

@@ -22,10 +22,18 @@ import numpy as np
 
 from outcomelab.did.drdid import PS_EDGE, PS_EPSILON, TRIM_LEVEL, DiDEstimate, finish
 from outcomelab.errors import NoOverlapError, SingularDesignError
-from outcomelab.numerics import fit_binomial
+from outcomelab.numerics import BinomialFit, fit_binomial
 from outcomelab.numerics.logistic import information_inverse
 
-__all__ = ["OVERLAP_LIMIT", "CellEstimates", "estimate_cells", "panel_2x2"]
+__all__ = [
+    "OVERLAP_LIMIT",
+    "CellEstimates",
+    "check_rank",
+    "estimate_cells",
+    "kish_ess",
+    "overlap_guard",
+    "panel_2x2",
+]
 
 #: how many fitted propensity scores :func:`_propensity` keeps (most recently used first out)
 SCORES_KEPT = 16
@@ -51,14 +59,28 @@ class CellEstimates:
         (so ``Var(att) = mean(influence**2) / n_s``).
     n_trimmed
         Comparison units trimmed for a propensity score at or above 0.995.
+    comparison_ess
+        Kish effective sample size ``(sum v)^2 / sum v^2`` of the comparison units' weights ``v``
+        (propensity odds times sampling weights for IPW and DR, sampling weights otherwise): how
+        many equally weighted comparison units the weighted comparison group is worth.
+    n_comparison
+        Comparison units in the sample.
     """
 
     att: np.ndarray
     influence: np.ndarray
     n_trimmed: int
+    comparison_ess: float = float("nan")
+    n_comparison: int = 0
 
 
-def _check_rank(x: np.ndarray, names: Sequence[str], where: str) -> None:
+def kish_ess(weights: np.ndarray) -> float:
+    """Kish's effective sample size ``(sum w)^2 / sum w^2`` of non-negative weights."""
+    total = float(weights.sum())
+    return total * total / float(weights @ weights) if total > 0 else 0.0
+
+
+def check_rank(x: np.ndarray, names: Sequence[str], where: str) -> None:
     """Raise SingularDesignError if the columns of ``x`` (intercept first) are collinear."""
     gram = x.T @ x
     scale = np.sqrt(np.clip(np.diag(gram), 1e-300, None))
@@ -151,7 +173,7 @@ def estimate_cells(
     xi = np.empty((n_s, x.shape[1] + 1))
     xi[:, 0] = 1.0
     xi[:, 1:] = x
-    _check_rank(xi, covariate_names, where)
+    check_rank(xi, covariate_names, where)
     if method == "reg":
         fit = _comparison_regression(xi, d, w, dy, covariate_names, where)
         return _regression_cells(xi, d, w, dy, fit)
@@ -188,7 +210,7 @@ def _without_covariates(
     m1 = (wd @ dy) / wd.sum()
     m0 = (wc @ dy) / wc.sum()
     inf = (wd[:, None] * (dy - m1)) / p1 - (wc[:, None] * (dy - m0)) / (1 - p1)
-    return CellEstimates(att=m1 - m0, influence=inf, n_trimmed=0)
+    return CellEstimates(m1 - m0, inf, 0, kish_ess(wc), int((d == 0).sum()))
 
 
 @dataclass(frozen=True)
@@ -214,7 +236,7 @@ def _comparison_regression(
     xc = xi * wc[:, None]
     xtx_c = xc.T @ xi / n_s
     if np.linalg.eigvalsh(xtx_c).min() <= 1e-12 * max(1.0, np.abs(xtx_c).max()):
-        _check_rank(xi[d == 0], covariate_names, f"the comparison units of {where}")
+        check_rank(xi[d == 0], covariate_names, f"the comparison units of {where}")
     xtx_c_inv = np.linalg.inv(xtx_c)
     beta = xtx_c_inv @ (xc.T @ dy / n_s)  # (k+1, m)
     out = xi @ beta
@@ -234,7 +256,7 @@ def _regression_cells(
     m1v = (xi * wd[:, None]).mean(axis=0)
     a1 = xi @ (fit.xtx_inv @ m1v)
     inf_cont = (wd[:, None] * (fit.fitted - eta_c) + (wc * a1)[:, None] * fit.resid) / p1
-    return CellEstimates(att=eta_t - eta_c, influence=inf_treat - inf_cont, n_trimmed=0)
+    return CellEstimates(eta_t - eta_c, inf_treat - inf_cont, 0, kish_ess(wc), int((d == 0).sum()))
 
 
 def _weighted_cells(
@@ -281,7 +303,8 @@ def _weighted_cells(
         inf_treat -= a1[:, None] * resid
         inf_cont -= a3[:, None] * resid
     inf = inf_treat / mean_wt - inf_cont / mean_wc
-    return CellEstimates(att=eta_t - eta_c, influence=inf, n_trimmed=n_trimmed)
+    ess = kish_ess(w_c)
+    return CellEstimates(eta_t - eta_c, inf, n_trimmed, ess, int((c > 0).sum()))
 
 
 def _sample_key(
@@ -322,14 +345,11 @@ def _propensity(
     return score
 
 
-def _fit_propensity(
-    xi: np.ndarray, d: np.ndarray, weights: np.ndarray | None, overlap_limit: float, where: str
-) -> np.ndarray:
-    """The (weighted) logit score after R did's overlap guard, which fits without weights.
-
-    ``weights`` must be normalised to mean one (as DRDID does before ``glm``): R's starting values
-    ``(w y + 0.5) / (w + 1)`` depend on their scale and large raw weights start IRLS at the edge.
-    """
+def overlap_guard(
+    xi: np.ndarray, d: np.ndarray, where: str, overlap_limit: float = OVERLAP_LIMIT
+) -> BinomialFit:
+    """R ``did``'s overlap guard: the unweighted logit of ``d`` on ``xi`` (intercept first);
+    raises :class:`NoOverlapError` when its largest score reaches ``overlap_limit``."""
     guard = fit_binomial(xi, d, maxit=100, epsilon=PS_EPSILON)
     top = float(guard.score.max())
     if top >= overlap_limit:
@@ -340,6 +360,18 @@ def _fit_propensity(
             "treated from comparison units, so some treated units have no comparable comparison "
             "units."
         )
+    return guard
+
+
+def _fit_propensity(
+    xi: np.ndarray, d: np.ndarray, weights: np.ndarray | None, overlap_limit: float, where: str
+) -> np.ndarray:
+    """The (weighted) logit score after R did's overlap guard, which fits without weights.
+
+    ``weights`` must be normalised to mean one (as DRDID does before ``glm``): R's starting values
+    ``(w y + 0.5) / (w + 1)`` depend on their scale and large raw weights start IRLS at the edge.
+    """
+    guard = overlap_guard(xi, d, where, overlap_limit)
     fit = guard if weights is None else fit_binomial(xi, d, weights=weights, maxit=100)
     if not fit.converged:
         raise NoOverlapError(

@@ -22,6 +22,7 @@ from outcomelab.numerics import finite_or_none
 
 __all__ = [
     "Diagnostics",
+    "DroppedCell",
     "PretrendTest",
     "diagnose",
     "odds_weights",
@@ -43,12 +44,31 @@ class PretrendTest:
 
 
 @dataclass(frozen=True)
+class DroppedCell:
+    """A group-time effect of the primary outcome that could not be estimated, and why.
+
+    ``kind`` is ``"no_overlap"`` (R did's overlap guard), ``"singular_covariates"``,
+    ``"no_observations"`` (repeated cross-sections: the cohort or its comparison group is not
+    observed in one of the two years) or ``"other"``.
+    """
+
+    cohort: int
+    period: int
+    kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of results.json's ``diagnostics.dropped_cells``."""
+        return {"cohort": self.cohort, "period": self.period, "kind": self.kind}
+
+
+@dataclass(frozen=True)
 class Diagnostics:
-    """The pre-trend test (DiD designs, else ``None``) and baseline equivalence of the analysed
-    sample."""
+    """The pre-trend test (DiD designs, else ``None``), baseline equivalence of the analysed
+    sample and the group-time effects the DiD could not estimate."""
 
     pretrend: PretrendTest | None
     equivalence: BaselineEquivalence
+    dropped_cells: tuple[DroppedCell, ...] = ()
 
 
 def odds_weights(persons: pd.DataFrame, covariates: list[str]) -> np.ndarray:
@@ -82,13 +102,19 @@ def diagnose(setup: Setup, estimates: Estimates) -> Diagnostics:
     matched sample with its weights is judged, adjusted for the covariates matched on.
     """
     pretrend = None
+    dropped: tuple[DroppedCell, ...] = ()
     if setup.design.uses_synthetic:
         # the synthetic comparison is fitted to the treated units' pre-period outcomes; the units'
         # own covariates (if any) are judged unweighted
         covariates = list(setup.covariates)
         sample = setup.persons.assign(_w=1.0).reset_index(drop=True)
     elif setup.design.uses_did:
-        test = estimates.did[setup.primary].group_time.pretest()
+        group_time = estimates.did[setup.primary].group_time
+        dropped = tuple(
+            DroppedCell(int(c["group"]), int(c["time"]), str(c.get("kind", "other")))
+            for c in group_time.diagnostics.get("dropped_cells", [])
+        )
+        test = group_time.pretest()
         pretrend = PretrendTest(
             finite_or_none(test.statistic), int(test.df), finite_or_none(test.p_value)
         )
@@ -112,7 +138,7 @@ def diagnose(setup: Setup, estimates: Estimates) -> Diagnostics:
     equivalence = baseline_equivalence(
         sample, treatment="treated", covariates=covariates, weights="_w", adjusted_for=covariates
     )
-    return Diagnostics(pretrend, equivalence)
+    return Diagnostics(pretrend, equivalence, dropped)
 
 
 def rate_evidence(setup: Setup, diagnostics: Diagnostics) -> EvidenceRating:

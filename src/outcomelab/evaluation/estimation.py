@@ -76,6 +76,9 @@ class DidEstimate:
     effect: EffectResult
     n_treated: int
     n_control: int
+    #: participants who reached the follow-up but were dropped by ``att_gt`` because their
+    #: outcome (or a covariate) is missing in some year: the balanced panel R did uses
+    n_incomplete: int = 0
 
 
 def did_effect(
@@ -113,7 +116,8 @@ def did_effect(
     -------
     DidEstimate
         ``effect`` is the ATT(e) result; ``n_treated`` counts the participants of the cohorts
-        observed at event time e.
+        observed at event time e that ``att_gt`` kept, ``n_control`` the never-treated units it
+        kept and ``n_incomplete`` the participants it dropped for a year without an outcome.
 
     Raises
     ------
@@ -146,8 +150,19 @@ def did_effect(
     )
     dynamic = gt.aggregate("dynamic")
     at_e = gt.aggregate("dynamic", min_e=e, max_e=e)
-    n_control = int((persons["cohort"] == 0).sum())
-    return DidEstimate(outcome, gt, dynamic, at_e, len(reached), n_control)
+    # counted among the units att_gt kept (it balances the panel, as R did does)
+    kept = persons["cohort"].to_numpy() if gt.state is None else gt.state.unit_cohort
+    n_treated = int(((kept > 0) & (kept + e <= last)).sum())
+    started_in_panel = int((reached["cohort"] > int(panel["period"].min())).sum())
+    return DidEstimate(
+        outcome,
+        gt,
+        dynamic,
+        at_e,
+        n_treated,
+        int((kept == 0).sum()),
+        n_incomplete=max(started_in_panel - n_treated, 0),
+    )
 
 
 def matching_sample(

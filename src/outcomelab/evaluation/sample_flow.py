@@ -163,6 +163,8 @@ def count_sample_flow(setup: Setup, estimates: Estimates) -> SampleFlow:
     eligible = max(valid - too_late - too_early - missing, 0)
     primary = estimates.primary
     analysed = min(int(primary.n_treated or 0), eligible)
+    did = estimates.did.get(setup.primary)
+    incomplete = min(did.n_incomplete, eligible - analysed) if did is not None else 0
     months = setup.settings.follow_up_months
     unused = "r_not_in_estimate" if over_time else "r_unmatched"
     reasons = [
@@ -171,7 +173,8 @@ def count_sample_flow(setup: Setup, estimates: Estimates) -> SampleFlow:
         ("eligible", t("r_too_late", lang, months=months), too_late),
         ("eligible", t("r_too_early", lang), too_early),
         ("eligible", t("r_missing_covariates", lang), missing),
-        ("analysed", t(unused, lang), eligible - analysed),
+        ("analysed", t("r_incomplete_years", lang), incomplete),
+        ("analysed", t(unused, lang), eligible - analysed - incomplete),
     ]
     return SampleFlow.build(
         submitted=submitted,

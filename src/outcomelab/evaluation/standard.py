@@ -123,6 +123,7 @@ class Evaluation:
                 if self.diagnostics.pretrend
                 else None,
                 "event_study": self._event_study_rows(),
+                "dropped_cells": [c.to_dict() for c in self.diagnostics.dropped_cells],
                 "balance": {
                     "max_abs_smd": self.evidence.max_abs_smd,
                     "wwc_verdict": self.evidence.wwc_verdict,
