@@ -38,9 +38,10 @@ class CellEstimation:
         covariates, an empty group-period) -> the error that says why.
     first_error
         The first such error, raised when no cell at all can be estimated.
-    comparison_ess, n_comparison
-        Kish effective sample size of each cell's comparison weights and its number of
-        comparison units (NaN and 0 where not estimated).
+    comparison_ess, n_comparison, overlap_share
+        Kish effective sample size of each cell's comparison weights, its number of comparison
+        units and the share of the comparison group's effective size the propensity weights keep
+        (NaN, 0 and NaN where not estimated).
     """
 
     att: np.ndarray
@@ -51,6 +52,7 @@ class CellEstimation:
     first_error: EstimationError | None
     comparison_ess: np.ndarray
     n_comparison: np.ndarray
+    overlap_share: np.ndarray
 
 
 #: the kind of reason a cell was not estimated, by error class (words for reports key on it)

@@ -335,14 +335,19 @@ def _estimate_cell(
     return _ESTIMATORS[method](rc.y[rows], post, d, xi, weights=weights)
 
 
-def _comparison_ess(est: DiDEstimate, d: np.ndarray, weights: np.ndarray | None) -> float:
-    """Kish effective size of the comparison rows' weights: propensity odds (scores below the
-    trimming level) times sampling weights, or the sampling weights alone (regression)."""
-    v = np.ones(d.size) if weights is None else np.asarray(weights, dtype=np.float64)
+def _comparison_ess(
+    est: DiDEstimate, d: np.ndarray, weights: np.ndarray | None
+) -> tuple[float, float]:
+    """Kish effective size of the comparison rows' weights (propensity odds for scores below the
+    trimming level times sampling weights; the sampling weights alone for regression) and its
+    share of the Kish size of the sampling weights alone."""
+    w = np.ones(d.size) if weights is None else np.asarray(weights, dtype=np.float64)
+    v = w
     if est.pscore is not None:
         ps = est.pscore
-        v = v * np.where(ps < TRIM_LEVEL, ps / (1 - ps), 0.0)
-    return kish_ess(v[d == 0])
+        v = w * np.where(ps < TRIM_LEVEL, ps / (1 - ps), 0.0)
+    ess = kish_ess(v[d == 0])
+    return ess, ess / kish_ess(w[d == 0])
 
 
 def estimate_cross_sections(
@@ -381,6 +386,7 @@ def estimate_cross_sections(
     first_error: EstimationError | None = None
     ess = np.full(len(cells), np.nan)
     n_comparison = np.zeros(len(cells), dtype=np.int64)
+    share = np.full(len(cells), np.nan)
     row_cohort = rc.cohort[rc.row_unit]
     for (g, ctrl, _), ks in samples.items():
         in_sample = np.isin(row_cohort, (g, *ctrl))
@@ -398,7 +404,7 @@ def estimate_cross_sections(
             att[k] = est.att
             n_trimmed += est.n_trimmed
             weights = None if rc.row_weights is None else rc.row_weights[rows]
-            ess[k] = _comparison_ess(est, d, weights)
+            ess[k], share[k] = _comparison_ess(est, d, weights)
             n_comparison[k] = int((d == 0).sum())
             units = rc.row_unit[rows]
             influence[:, k] = np.bincount(
@@ -406,5 +412,5 @@ def estimate_cross_sections(
             )
             used_as_control[units[d == 0]] = True
     return CellEstimation(
-        att, influence, used_as_control, n_trimmed, dropped, first_error, ess, n_comparison
+        att, influence, used_as_control, n_trimmed, dropped, first_error, ess, n_comparison, share
     )

@@ -65,6 +65,10 @@ class CellEstimates:
         many equally weighted comparison units the weighted comparison group is worth.
     n_comparison
         Comparison units in the sample.
+    overlap_share
+        ``comparison_ess`` over the Kish size of the comparison units' sampling weights alone:
+        the share of the comparison group's information the propensity weights keep (1 without
+        propensity weights; small when a few comparison units carry most of the weight).
     """
 
     att: np.ndarray
@@ -72,6 +76,7 @@ class CellEstimates:
     n_trimmed: int
     comparison_ess: float = float("nan")
     n_comparison: int = 0
+    overlap_share: float = 1.0
 
 
 def kish_ess(weights: np.ndarray) -> float:
@@ -304,7 +309,8 @@ def _weighted_cells(
         inf_cont -= a3[:, None] * resid
     inf = inf_treat / mean_wt - inf_cont / mean_wc
     ess = kish_ess(w_c)
-    return CellEstimates(eta_t - eta_c, inf, n_trimmed, ess, int((c > 0).sum()))
+    share = ess / kish_ess(wc[c > 0])
+    return CellEstimates(eta_t - eta_c, inf, n_trimmed, ess, int((c > 0).sum()), share)
 
 
 def _sample_key(

@@ -315,6 +315,42 @@ def section_results(ev: Evaluation) -> Markup:
     )
 
 
+#: cohorts (with their reason) listed one by one before the rest are counted
+_DROPPED_SHOWN = 6
+
+
+def _years(periods: list[int]) -> str:
+    """``2016``, ``2016–2024`` (consecutive) or ``2016, 2019``."""
+    if len(periods) > 1 and periods == list(range(periods[0], periods[-1] + 1)):
+        return f"{periods[0]}–{periods[-1]}"
+    return ", ".join(str(p) for p in periods)
+
+
+def _dropped_cells(ev: Evaluation) -> list[Markup]:
+    """The primary outcome's group-time effects the DiD could not estimate: a sentence and a short
+    list, one line per start cohort and reason, or nothing."""
+    dropped = ev.diagnostics.dropped_cells
+    if not dropped:
+        return []
+    lang = ev.lang
+    groups: dict[tuple[int, str], list[int]] = {}
+    for cell in dropped:
+        groups.setdefault((cell.cohort, cell.kind), []).append(cell.period)
+    items = [
+        t(
+            "dg_dropped_cell",
+            lang,
+            cohort=cohort,
+            period=_years(sorted(periods)),
+            reason=t(f"dg_dropped_{kind}", lang),
+        )
+        for (cohort, kind), periods in list(groups.items())[:_DROPPED_SHOWN]
+    ]
+    if len(groups) > _DROPPED_SHOWN:
+        items.append(t("dg_dropped_more", lang, n=len(groups) - _DROPPED_SHOWN))
+    return [_p(t("dg_dropped_cells", lang, n=len(dropped))), bullets(items)]
+
+
 def section_diagnostics(ev: Evaluation) -> Markup:
     """Pre-trend test (DiD) and the baseline balance table."""
     lang = ev.lang
@@ -339,6 +375,7 @@ def section_diagnostics(ev: Evaluation) -> Markup:
             )
         )
         parts.append(_p(t("dg_event", lang), "ol-note"))
+    parts.extend(_dropped_cells(ev))
     run = ev.estimates.matching
     if run is not None:
         matched = run.estimate.matched
