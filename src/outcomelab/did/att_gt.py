@@ -29,6 +29,13 @@ from outcomelab.did.assemble import group_time_result
 from outcomelab.did.drdid_core import estimate_cells
 from outcomelab.did.group_time import GroupTimeResult
 from outcomelab.did.influence import GroupTimeState
+from outcomelab.did.notes import (
+    dropped_cells_note,
+    dropped_units_note,
+    late_cohorts_note,
+    skipped_cells_note,
+    small_groups_note,
+)
 from outcomelab.errors import (
     EmptyGroupError,
     EstimationError,
@@ -400,21 +407,15 @@ def _sample_notes(pa: _Arrays) -> list[str]:
                 "period; estimated as repeated cross-sections with standard errors clustered on "
                 "the unit, as R did does."
             )
-    if pa.n_late_never:
-        notes.append(
-            f"{pa.n_late_never} {what} start treatment after the last period "
-            f"({pa.periods[-1]:g}, plus anticipation); as R did does, they count as never treated."
-        )
+    late = late_cohorts_note(pa.n_late_never, pa.periods[-1], what)
+    if late:
+        notes.append(late)
     if pa.dropped:
         reasons = "; ".join(f"{v} {k}" for k, v in pa.dropped.items())
         if isinstance(pa, CrossSectionArrays):
             msg = f"Dropped {reasons}, as R did does; estimates use the remaining observations."
         else:
-            total = sum(pa.dropped.values())
-            msg = (
-                f"Dropped {total} of {pa.n_units_input} units ({reasons}), as R did does; "
-                "estimates use the remaining units."
-            )
+            msg = str(dropped_units_note(pa.dropped, pa.n_units_input))
         notes.append(msg)
         if isinstance(pa, PanelArrays):
             msg += " To keep units missing in some periods, use allow_unbalanced_panel=True."
@@ -433,35 +434,18 @@ def _notes(
 ) -> list[str]:
     """Plain-language notes (and warnings) about dropped units, skipped cells, small groups."""
     notes = _sample_notes(pa)
-    if plan.skipped:
-        shown = ", ".join(plan.skipped[:8])
-        notes.append(
-            f"{len(plan.skipped)} group-time cells have no comparison units and are not "
-            f"estimated: {shown}{' ...' if len(plan.skipped) > 8 else ''}."
-        )
-    if dropped_cells:
-        shown = ", ".join(str(c["cell"]) for c in dropped_cells[:8])
-        msg = (
-            f"{len(dropped_cells)} group-time cells could not be estimated and are left out of "
-            f"the table and every aggregate: {shown}{' ...' if len(dropped_cells) > 8 else ''}. "
-            f"Reason (first cell): {dropped_cells[0]['reason']} "
-            "diagnostics['dropped_cells'] lists each cell with its reason."
-        )
-        notes.append(msg)
-        warnings.warn(msg, stacklevel=3)
-    small = [
-        f"{c:g} ({plan.cohort_size[float(c)]})"
-        for c in plan.codes_list
-        if 0 < plan.cohort_size.get(float(c), 0) < len(covs) + 5
-    ]
-    if small:
-        msg = (
-            f"Some groups are small (first treated period and units: {', '.join(small)}; "
-            f"0 = never treated): fewer than {len(covs) + 5} units, as R did also warns. Their "
-            "effects and standard errors are imprecise; consider merging adjacent cohorts."
-        )
-        notes.append(msg)
-        warnings.warn(msg, stacklevel=3)
+    skipped = skipped_cells_note(plan.skipped)
+    if skipped:
+        notes.append(skipped)
+    for msg in (
+        dropped_cells_note(dropped_cells),
+        small_groups_note(
+            ((float(c), plan.cohort_size.get(float(c), 0)) for c in plan.codes_list), len(covs) + 5
+        ),
+    ):
+        if msg:
+            notes.append(msg)
+            warnings.warn(msg, stacklevel=3)
     if est.n_trimmed:
         msg = (
             f"{est.n_trimmed} comparison-unit observations (summed over cells) had a propensity "
