@@ -305,10 +305,12 @@ def _run_replications(
                     pool.submit(_replicate, spec, name, truth, seed + r, placebo_replications)
                     for r in range(replications)
                 ]
-                for future in as_completed(futures):
-                    results.append(future.result())
+                for done, future in enumerate(as_completed(futures), start=1):
+                    future.result()  # a failing replication raises here, as soon as it fails
                     if callback:
-                        callback(len(results), replications)
+                        callback(done, replications)
+                # in replication order: sums (mean, sd) must not depend on which worker ends first
+                results = [future.result() for future in futures]
     finally:
         if bar is not None:
             bar.stop()
