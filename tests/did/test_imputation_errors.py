@@ -98,3 +98,17 @@ def test_recovers_heterogeneous_effects_and_agrees_with_sun_abraham() -> None:
     post = sa.tidy().set_index("event_time").loc[list(truth)]
     assert (tab.loc[list(truth), "std_error"] < post["std_error"]).all()
     assert abs(imp.estimate - sa.estimate) < 3 * sa.std_error
+
+
+def test_units_att_gt_would_drop_are_dropped_and_noted(mpdta: pd.DataFrame) -> None:
+    """The same sample rules as att_gt (a unit with a missing year is dropped; a cohort after
+    the last period is never treated), said in the notes of both estimators."""
+    df = mpdta[~((mpdta["countyreal"] == 8001) & (mpdta["year"] == 2005))].copy()
+    df.loc[df["countyreal"] == 8019, "first.treat"] = 2010
+    for estimator in (imputation, sun_abraham):
+        res = estimator(df, **ARGS)
+        assert res.diagnostics["n_units"] == 499
+        assert any(
+            "Dropped 1 of 500 units (1 not observed in every period)" in n for n in res.notes
+        )
+        assert any("count as never treated" in n for n in res.notes)

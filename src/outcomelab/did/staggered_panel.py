@@ -21,6 +21,7 @@ from outcomelab._checks import (
     require_dataframe,
 )
 from outcomelab.did._panel_arrays import PanelArrays, panel_arrays
+from outcomelab.did.notes import dropped_units_note, late_cohorts_note
 from outcomelab.did.within import TwoWayIndex
 from outcomelab.errors import ParameterError
 
@@ -100,22 +101,12 @@ def check_anticipation(anticipation: object) -> int:
 
 
 def _dropped_notes(pa: PanelArrays, n_zero_weight: int) -> list[str]:
-    notes = []
-    if pa.n_late_never:
-        notes.append(
-            f"{pa.n_late_never} units start treatment after the last period "
-            f"({pa.periods[-1]:g}, plus anticipation); they count as never treated."
-        )
-    if pa.dropped:
-        total = sum(pa.dropped.values())
-        reasons = "; ".join(f"{v} {k}" for k, v in pa.dropped.items())
-        notes.append(
-            f"Dropped {total} of {pa.n_units_input} units ({reasons}), as att_gt does; "
-            "estimates use the remaining units."
-        )
-    if n_zero_weight:
-        notes.append(f"{n_zero_weight} units with weight 0 were left out.")
-    return notes
+    notes = [
+        late_cohorts_note(pa.n_late_never, float(pa.periods[-1])),
+        dropped_units_note(pa.dropped, pa.n_units_input),
+        f"{n_zero_weight} units with weight 0 were left out." if n_zero_weight else None,
+    ]
+    return [n for n in notes if n is not None]
 
 
 def staggered_panel(
