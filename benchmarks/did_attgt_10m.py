@@ -62,7 +62,7 @@ def main() -> None:
     if run.error is not None:
         print(f"failed: {run.error}")
         return
-    out = json.loads(run.stdout.strip().splitlines()[-1])
+    out = json.loads(next(x for x in reversed(run.stdout.splitlines()) if x.startswith("{")))
     true = truth()
     print(
         f"{'units':>12} {'wall s':>8} {'CPU s':>8} {'peak MB':>9}  {'goal':<22} "

@@ -614,6 +614,8 @@ def _connect(
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
     con.execute("SET preserve_insertion_order = false")
+    # a library call prints nothing: DuckDB draws a progress bar on stdout for long queries
+    con.execute("SET enable_progress_bar = false")
     return con
 
 

@@ -217,6 +217,8 @@ def cohort_moments(
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
         con.execute("SET preserve_insertion_order = false")
+        # a library call prints nothing: DuckDB draws a progress bar on stdout for long queries
+        con.execute("SET enable_progress_bar = false")
         _register(con, data)
         _check_columns(con, outcome=outcome, unit=unit, time=time, cohort=cohort)
         return _moments(con, outcome=outcome, unit=unit, time=time, cohort=cohort,
