@@ -60,8 +60,9 @@ def test_prop99_report_equals_r_synthdid(prop99: Path, r_synthdid: dict[str, flo
     ev = run_evaluation({"data_dir": str(prop99), "lang": "en", "seed": 12345})
     assert ev.setup.design.estimator == "sdid"
     assert ev.setup.design.chosen == "synthetic"
-    assert "California" in ev.setup.design.reason
-    assert "38 other states" in ev.setup.design.reason
+    assert "California" in ev.text(ev.setup.design.reason)
+    assert "38 other states" in ev.text(ev.setup.design.reason)
+    assert "38 andra delstater" in ev.in_language("sv").text(ev.setup.design.reason)
     results = ev.results()
     syn = results["synthetic"]
     # the headline is R synthdid's SDID estimate, the robustness check its DiD estimate
@@ -144,7 +145,7 @@ def test_no_donors_gives_interrupted_time_series_at_level_2(tmp_path: Path) -> N
     _few_donors(tmp_path / "data", keep=3)
     ev = run_evaluation({"data_dir": str(tmp_path / "data"), "lang": "sv", "seed": 1})
     assert ev.setup.design.estimator == "its"
-    assert "minst 5 behövs" in ev.setup.design.reason
+    assert "minst 5 behövs" in ev.text(ev.setup.design.reason)
     results = ev.results()
     assert results["synthetic"]["design"] == "its"
     assert results["synthetic"]["maryland_level"] == 2

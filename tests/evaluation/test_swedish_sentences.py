@@ -12,6 +12,7 @@ from outcomelab.evaluation.evidence import BaselineEquivalence, evidence_rating
 from outcomelab.evaluation.headline import headline_text, significance_sentence
 from outcomelab.vocabulary import load_catalogue
 from outcomelab.vocabulary.numbers import fmt_p_relation
+from outcomelab.vocabulary.phrases import in_language
 from outcomelab.vocabulary.texts import t
 
 OUTCOMES = load_catalogue()
@@ -92,11 +93,10 @@ def test_a_rejected_pretrend_says_the_hypothesis_is_rejected() -> None:
             pd.DataFrame(), max_abs_smd=0.01, verdict="satisfied", adjusted=True, worst=None
         ),
         pretrend_p=0.00001,
-        lang="sv",
     )
-    reason = rating.sms_reasons[1]
+    reason = in_language(rating.sms_reasons[1], "sv")
     assert reason.startswith("Hypotesen om parallella trender före start förkastas (p < 0,001)")
-    assert "Testet" not in " ".join(rating.sms_reasons)
+    assert "Testet" not in " ".join(in_language(r, "sv") for r in rating.sms_reasons)
 
 
 @pytest.mark.parametrize(
@@ -107,6 +107,7 @@ def test_a_rejected_pretrend_says_the_hypothesis_is_rejected() -> None:
     ],
 )
 def test_the_comparison_group_is_named_in_one_plain_phrase(group: str, words: str) -> None:
-    choice = choose_design([2019, 2020, 2021], range(2014, 2024), control_group=group, lang="sv")
-    assert choice.reason.endswith(words + ".")
-    assert "(" not in choice.reason.split("Sant'Anna)")[-1]
+    choice = choose_design([2019, 2020, 2021], range(2014, 2024), control_group=group)
+    reason = in_language(choice.reason, "sv")
+    assert reason.endswith(words + ".")
+    assert "(" not in reason.split("Sant'Anna)")[-1]

@@ -26,6 +26,7 @@ import pandas as pd
 from outcomelab.errors import OutcomelabError
 from outcomelab.evaluation.design_choice import DesignChoice
 from outcomelab.numerics import finite_or_none, json_safe
+from outcomelab.vocabulary.phrases import Phrase, each_language, phrase
 from outcomelab.vocabulary.texts import t
 
 if TYPE_CHECKING:
@@ -119,33 +120,35 @@ def synthetic_design(
     participants: pd.DataFrame,
     *,
     requested: str,
-    lang: str,
 ) -> DesignChoice:
     """The evaluation's design record for a synthetic DiD or interrupted time-series choice,
-    with the reason in the report language."""
+    with the reason as a language-neutral phrase."""
     cohorts = tuple(sorted(int(c) for c in panel.loc[panel["cohort"] > 0, "cohort"].unique()))
     kind = unit_kind(panel)
     words: dict[str, Any] = {
-        "treated": treated_names(panel, participants, lang),
-        "units": units_word(kind, lang),
-        "units_def": units_word(kind, lang, definite=True),
+        "treated": each_language(lambda lang: treated_names(panel, participants, lang)),
+        "units": each_language(lambda lang: units_word(kind, lang)),
+        "units_def": each_language(lambda lang: units_word(kind, lang, definite=True)),
         "donors": choice.n_donors,
         "pre": choice.n_pre,
     }
     if choice.design == "sdid":
         years = int(panel["period"].nunique())
-        reason = t("d_sdid", lang, years=years, **words)
+        reason = phrase("d_sdid", years=years, **words)
         return DesignChoice(requested, "synthetic", "sdid", reason, cohorts, choice.n_pre)
     if choice.reason == "no_donors":
-        reason = t("d_its_no_donors", lang, needed=MIN_DONORS, **words)
+        reason = phrase("d_its_no_donors", needed=MIN_DONORS, **words)
     else:
-        reason = t("d_its_short", lang, **words)
+        reason = phrase("d_its_short", **words)
     return DesignChoice(requested, "synthetic", "its", reason, cohorts, choice.n_pre)
 
 
-def many_units_reason(choice: AggregateChoice, panel: pd.DataFrame, lang: str) -> str:
+def many_units_reason(choice: AggregateChoice, panel: pd.DataFrame) -> Phrase:
     """Why an aggregate-unit evaluation with many treated units uses the usual DiD path."""
-    return t("d_agg_many", lang, n=choice.n_treated, units=units_word(unit_kind(panel), lang))
+    kind = unit_kind(panel)
+    return phrase(
+        "d_agg_many", n=choice.n_treated, units=each_language(lambda lang: units_word(kind, lang))
+    )
 
 
 @dataclass(frozen=True)

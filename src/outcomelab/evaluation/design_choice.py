@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from outcomelab.errors import EstimationError, ParameterError
-from outcomelab.vocabulary.texts import t
+from outcomelab.vocabulary.phrases import Joined, Text, phrase
 
 __all__ = ["MIN_PRE_PERIODS", "DesignChoice", "choose_design"]
 
@@ -23,12 +23,13 @@ MIN_PRE_PERIODS = 2
 
 @dataclass(frozen=True)
 class DesignChoice:
-    """The design behind the headline numbers and the reason in the report language."""
+    """The design behind the headline numbers and the reason (language-neutral: shown in the
+    reader's language with :func:`outcomelab.vocabulary.phrases.in_language`)."""
 
     requested: str
     chosen: Literal["did", "matching", "both", "synthetic"]
     estimator: Literal["att_gt", "did_2x2", "matching", "sdid", "its"]
-    reason: str
+    reason: Text
     cohorts: tuple[int, ...]
     pre_periods: int
 
@@ -50,7 +51,6 @@ def choose_design(
     *,
     requested: str = "auto",
     control_group: str = "never_treated",
-    lang: str = "en",
 ) -> DesignChoice:
     """Choose between group-time DiD, 2x2 DiD and matching.
 
@@ -64,8 +64,6 @@ def choose_design(
         ``auto``, ``did``, ``matching`` or ``both``.
     control_group
         DiD comparison group (for the wording).
-    lang
-        Language of the reason.
 
     Returns
     -------
@@ -101,18 +99,17 @@ def choose_design(
     listed = ", ".join(str(g) for g in groups)
     staggered = len(groups) > 1
     did_estimator: Literal["att_gt", "did_2x2"] = "att_gt" if staggered else "did_2x2"
-    did_reason = t(
+    did_reason = phrase(
         "d_staggered" if staggered else "d_single",
-        lang,
         k=len(groups),
         cohorts=listed,
         pre=pre,
-        control=t(f"cg_{control_group}", lang),
+        control=phrase(f"cg_{control_group}"),
     )
     if requested == "auto":
         if pre < MIN_PRE_PERIODS:
             return DesignChoice(
-                requested, "matching", "matching", t("d_matching", lang, pre=pre), groups, pre
+                requested, "matching", "matching", phrase("d_matching", pre=pre), groups, pre
             )
         return DesignChoice(requested, "did", did_estimator, did_reason, groups, pre)
     if requested in ("did", "both") and pre < 1:
@@ -121,18 +118,16 @@ def choose_design(
             f"({groups[0]}); the data start in {years[0]}. Use design='matching' or submit "
             "earlier outcome years."
         )
-    fixed = t("d_requested", lang, design=requested)
+    fixed = phrase("d_requested", design=requested)
     if requested == "matching":
         return DesignChoice(
             requested,
             "matching",
             "matching",
-            fixed + " " + t("d_matching", lang, pre=pre),
+            Joined((fixed, phrase("d_matching", pre=pre))),
             groups,
             pre,
         )
-    reason = fixed + " " + did_reason
-    if requested == "both":
-        reason += " " + t("d_both", lang)
+    reason = Joined((fixed, did_reason, *([phrase("d_both")] if requested == "both" else [])))
     chosen: Literal["did", "both"] = "both" if requested == "both" else "did"
     return DesignChoice(requested, chosen, did_estimator, reason, groups, pre)

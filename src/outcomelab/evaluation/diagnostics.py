@@ -161,5 +161,4 @@ def rate_evidence(setup: Setup, diagnostics: Diagnostics) -> EvidenceRating:
         equivalence=diagnostics.equivalence,
         pretrend_p=pretrend.p_value if pretrend else None,
         alpha=0.05,
-        lang=setup.settings.lang,
     )

@@ -23,6 +23,14 @@ from outcomelab.evaluation.estimation import (
 from outcomelab.evaluation.setup import Setup
 from outcomelab.vocabulary import OutcomeDefinition
 from outcomelab.vocabulary.numbers import fmt_cell
+from outcomelab.vocabulary.phrases import (
+    Localised,
+    Phrase,
+    Text,
+    each_language,
+    in_language,
+    phrase,
+)
 from outcomelab.vocabulary.texts import t
 
 if TYPE_CHECKING:
@@ -50,7 +58,8 @@ class OutcomeEstimate:
     n_treated: int | None
     n_control: int | None
     comparison_mean: float | None
-    error: str | None = None
+    #: why there is no effect: a phrase of the vocabulary or an estimator's own message
+    error: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -207,15 +216,14 @@ def _matched_estimate(
 MIN_COVERAGE = 0.5
 
 
-def not_estimable_reason(setup: Setup, code: str) -> str | None:
+def not_estimable_reason(setup: Setup, code: str) -> Phrase | None:
     """Why the effect on ``code`` cannot be estimated from these data, or ``None``.
 
     The outcome is looked at where the effect is read (the follow-up of every start cohort that
     reached it): recorded for fewer than :data:`MIN_COVERAGE` of those participants, or for
     nobody in the comparison group, or the same value for everyone.
     """
-    lang = setup.settings.lang
-    name = setup.catalogue.require(code).name(lang)
+    name = _name(setup.catalogue.require(code))
     persons = setup.persons[["unit", "cohort"]]
     last = int(setup.panel["period"].max())
     e = setup.event_time
@@ -227,24 +235,32 @@ def not_estimable_reason(setup: Setup, code: str) -> str | None:
     recorded = int(at_follow_up[code].notna().sum())
     comparison = setup.panel.loc[setup.panel["cohort"] == 0, code]
     if len(reached) and recorded < MIN_COVERAGE * len(reached):
-        return t("ne_coverage", lang, name=name, n=recorded, total=len(reached))
+        return phrase("ne_coverage", name=name, n=recorded, total=len(reached))
     if comparison.notna().sum() == 0:
-        return t("ne_no_comparison", lang, name=name)
+        return phrase("ne_no_comparison", name=name)
     values = pd.concat([at_follow_up[code], comparison]).dropna().unique()
     if len(values) == 1:
-        return t("ne_constant", lang, name=name, value=fmt_cell(float(values[0]), lang))
+        value = float(values[0])
+        return phrase(
+            "ne_constant", name=name, value=each_language(lambda lang: fmt_cell(value, lang))
+        )
     return None
 
 
-def _unusable(effect: EffectResult, lang: str, name: str) -> str | None:
+def _name(info: OutcomeDefinition) -> Localised:
+    """An outcome's name in every language."""
+    return each_language(info.name)
+
+
+def _unusable(effect: EffectResult, info: OutcomeDefinition) -> Phrase | None:
     """A reason when an estimate cannot be read as a number with its uncertainty."""
     se = float(effect.std_error)
     if not (math.isfinite(float(effect.estimate)) and math.isfinite(se) and se > 0):
-        return t("ne_no_uncertainty", lang, name=name)
+        return phrase("ne_no_uncertainty", name=_name(info))
     return None
 
 
-def _did_effects(setup: Setup, reasons: dict[str, str | None]) -> dict[str, DidEstimate]:
+def _did_effects(setup: Setup, reasons: dict[str, Text | None]) -> dict[str, DidEstimate]:
     """DiD per estimable outcome; an estimator's error becomes that outcome's reason."""
     did: dict[str, DidEstimate] = {}
     for code in setup.outcomes:
@@ -256,7 +272,7 @@ def _did_effects(setup: Setup, reasons: dict[str, str | None]) -> dict[str, DidE
     return did
 
 
-def _synthetic_effects(setup: Setup, reasons: dict[str, str | None]) -> dict[str, SyntheticRun]:
+def _synthetic_effects(setup: Setup, reasons: dict[str, Text | None]) -> dict[str, SyntheticRun]:
     """Synthetic DiD (or interrupted time series) per estimable outcome; the primary outcome's
     run adds synthetic control and HonestDiD. An estimator's error becomes that outcome's
     reason."""
@@ -280,7 +296,7 @@ def _synthetic_effects(setup: Setup, reasons: dict[str, str | None]) -> dict[str
 
 
 def _matching(
-    setup: Setup, reasons: dict[str, str | None]
+    setup: Setup, reasons: dict[str, Text | None]
 ) -> tuple[MatchingRun | None, str | None]:
     """The matching run over the estimable outcomes (matching designs), or why it failed."""
     if setup.design.chosen not in ("matching", "both") or reasons[setup.primary] is not None:
@@ -303,11 +319,10 @@ def _outcome(
     code: str,
     did: Mapping[str, DidEstimate],
     matching: MatchingRun | None,
-    reason: str | None,
+    reason: Text | None,
     synthetic: Mapping[str, SyntheticRun] | None = None,
 ) -> OutcomeEstimate:
     """The estimate of one outcome, or the outcome marked not estimable with the reason."""
-    lang = setup.settings.lang
     info = setup.catalogue.require(code)
     primary = code == setup.primary
     found = None
@@ -323,11 +338,13 @@ def _outcome(
             code, info, primary, run.effect, run.n_treated, run.n_control, run.comparison_mean()
         )
     if found is not None and found.effect is not None:
-        reason = _unusable(found.effect, lang, info.name(lang))
+        reason = _unusable(found.effect, info)
     if reason is None and found is not None:
         return found
     if primary:
-        raise EstimationError(f"{t('ne_primary', lang, name=info.name(lang))} {reason}")
+        lang = setup.settings.lang
+        shown = in_language(reason, lang)
+        raise EstimationError(f"{t('ne_primary', lang, name=info.name(lang))} {shown}")
     return OutcomeEstimate(code, info, False, None, None, None, None, error=reason)
 
 
@@ -356,7 +373,9 @@ def estimate(setup: Setup) -> Estimates:
         When the design's estimator cannot estimate (matching errors only for
         ``design="matching"``; with ``"both"`` they are kept in ``matching_error``).
     """
-    reasons = {code: not_estimable_reason(setup, code) for code in setup.outcomes}
+    reasons: dict[str, Text | None] = {
+        code: not_estimable_reason(setup, code) for code in setup.outcomes
+    }
     if setup.design.uses_synthetic:
         synthetic = _synthetic_effects(setup, reasons)
         outcomes = tuple(

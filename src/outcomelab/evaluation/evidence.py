@@ -22,7 +22,8 @@ import pandas as pd
 
 from outcomelab.numerics import finite_or_none
 from outcomelab.vocabulary.numbers import fmt_num, fmt_p_relation
-from outcomelab.vocabulary.texts import covariate_label, t
+from outcomelab.vocabulary.phrases import Text, each_language, in_language, phrase
+from outcomelab.vocabulary.texts import covariate_label
 
 __all__ = [
     "BaselineEquivalence",
@@ -159,22 +160,22 @@ def baseline_equivalence(
 
 @dataclass(frozen=True)
 class EvidenceRating:
-    """SMS level and WWC verdict with the reasons, in the report language."""
+    """SMS level and WWC verdict with the reasons (language-neutral phrases)."""
 
     sms_level: int
-    sms_reasons: tuple[str, ...]
+    sms_reasons: tuple[Text, ...]
     wwc_verdict: WWCVerdict
-    wwc_reasons: tuple[str, ...]
+    wwc_reasons: tuple[Text, ...]
     max_abs_smd: float | None
     baseline: tuple[dict[str, Any], ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The ``evidence`` object of results.json."""
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        """The ``evidence`` object of results.json (the reasons in ``lang``)."""
         return {
             "sms_level": self.sms_level,
-            "sms_reasons": list(self.sms_reasons),
+            "sms_reasons": [in_language(r, lang) for r in self.sms_reasons],
             "wwc_verdict": self.wwc_verdict,
-            "wwc_reasons": list(self.wwc_reasons),
+            "wwc_reasons": [in_language(r, lang) for r in self.wwc_reasons],
             "max_abs_smd": self.max_abs_smd,
             "baseline": list(self.baseline),
         }
@@ -186,7 +187,6 @@ def evidence_rating(
     equivalence: BaselineEquivalence,
     pretrend_p: float | None = None,
     alpha: float = 0.05,
-    lang: str = "en",
 ) -> EvidenceRating:
     """Rate the evidence of one evaluation.
 
@@ -202,8 +202,6 @@ def evidence_rating(
         p-value of the joint pre-trend test (DiD), if any.
     alpha
         Level of the pre-trend test.
-    lang
-        Language of the reasons.
 
     Returns
     -------
@@ -211,27 +209,32 @@ def evidence_rating(
     """
     level = 2 if design == "its" else 3
     first = {"did": "sms3_did", "synthetic": "sms3_synthetic", "its": "sms2_its"}
-    reasons = [t(first.get(design, "sms3_matching"), lang)]
+    reasons: list[Text] = [phrase(first.get(design, "sms3_matching"))]
     if pretrend_p is not None and not math.isnan(pretrend_p) and pretrend_p < alpha:
         level = 2
-        reasons.append(t("sms_pretrend", lang, p=fmt_p_relation(pretrend_p, lang)))
+        p = pretrend_p
+        reasons.append(
+            phrase("sms_pretrend", p=each_language(lambda lang: fmt_p_relation(p, lang)))
+        )
     verdict = equivalence.verdict
     d = equivalence.max_abs_smd
-    shown = fmt_num(d, lang, 3)
+    shown = each_language(lambda lang: fmt_num(d, lang, 3))
     if verdict == "not_satisfied" and design == "matching":
         level = 2
-        reasons.append(t("sms_balance", lang))
-    reasons.append(t("sms_ceiling", lang))
+        reasons.append(phrase("sms_balance"))
+    reasons.append(phrase("sms_ceiling"))
+    wwc: list[Text]
     if verdict == "satisfied":
-        wwc = [t("wwc_reason_satisfied", lang, d=shown)]
+        wwc = [phrase("wwc_reason_satisfied", d=shown)]
     elif verdict == "adjustment_required":
         how = "wwc_reason_adjusted_yes" if equivalence.adjusted else "wwc_reason_adjusted_no"
-        wwc = [t("wwc_reason_adjust", lang, d=shown, adjusted=t(how, lang))]
+        wwc = [phrase("wwc_reason_adjust", d=shown, adjusted=phrase(how))]
     elif verdict == "not_satisfied":
-        worst = covariate_label(equivalence.worst or "", lang)
-        wwc = [t("wwc_reason_fail", lang, d=shown, cov=worst)]
+        column = equivalence.worst or ""
+        worst = each_language(lambda lang: covariate_label(column, lang))
+        wwc = [phrase("wwc_reason_fail", d=shown, cov=worst)]
     else:
-        wwc = [t("wwc_reason_none", lang)]
+        wwc = [phrase("wwc_reason_none")]
     return EvidenceRating(
         sms_level=level,
         sms_reasons=tuple(reasons),

@@ -12,7 +12,7 @@ from outcomelab.evaluation.aggregate import REPLICATIONS
 from outcomelab.evaluation.estimates import Estimates, did_estimate, run_matching
 from outcomelab.evaluation.setup import Setup
 from outcomelab.numerics import finite_or_none
-from outcomelab.vocabulary.texts import t
+from outcomelab.vocabulary.phrases import Text, in_language, phrase
 
 if TYPE_CHECKING:
     from outcomelab.did import EventStudyResult
@@ -26,20 +26,20 @@ class RobustnessCheck:
     """The primary outcome's effect under one other choice (or why it could not be estimated)."""
 
     outcome: str
-    label: str
+    label: Text
     method: str
     control_group: str
     covariates: bool
     effect: EffectResult | None
     error: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """One entry of results.json's ``robustness`` array."""
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        """One entry of results.json's ``robustness`` array (the label in ``lang``)."""
         eff = self.effect
         numbers = ("estimate", "std_error", "conf_low", "conf_high", "p_value")
         return {
             "outcome": self.outcome,
-            "label": self.label,
+            "label": in_language(self.label, lang),
             "method": self.method,
             "control_group": self.control_group,
             "covariates": self.covariates,
@@ -52,7 +52,7 @@ class RobustnessCheck:
 
 def _check(
     setup: Setup,
-    label: str,
+    label: Text,
     method: str,
     control: str,
     covariates: bool,
@@ -78,7 +78,7 @@ def _event_study_checks(setup: Setup) -> list[RobustnessCheck]:
         return []
     from outcomelab.did import imputation, sun_abraham
 
-    lang, code, e = setup.settings.lang, setup.primary, setup.event_time
+    code, e = setup.primary, setup.event_time
     args = {
         "outcome": code,
         "unit": "unit",
@@ -98,14 +98,14 @@ def _event_study_checks(setup: Setup) -> list[RobustnessCheck]:
     return [
         _check(
             setup,
-            t("rb_sun_abraham", lang),
+            phrase("rb_sun_abraham"),
             "sun_abraham",
             "never_treated",
             False,
             run(sun_abraham),
         ),
         _check(
-            setup, t("rb_imputation", lang), "imputation", "not_yet_treated", False, run(imputation)
+            setup, phrase("rb_imputation"), "imputation", "not_yet_treated", False, run(imputation)
         ),
     ]
 
@@ -150,7 +150,7 @@ def _wild_bootstrap_check(setup: Setup) -> list[RobustnessCheck]:
 
 
 def _did_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
-    lang, code, chosen = setup.settings.lang, setup.primary, setup.settings.control_group
+    code, chosen = setup.primary, setup.settings.control_group
     other = "not_yet_treated" if chosen == "never_treated" else "never_treated"
 
     def matched() -> EffectResult:
@@ -160,7 +160,7 @@ def _did_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
     return [
         _check(
             setup,
-            t("rb_other_group", lang, group=t(f"rb_group_{other}", lang)),
+            phrase("rb_other_group", group=phrase(f"rb_group_{other}")),
             "att_gt/dr",
             other,
             True,
@@ -168,24 +168,24 @@ def _did_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
         ),
         _check(
             setup,
-            t("rb_no_covariates", lang),
+            phrase("rb_no_covariates"),
             "att_gt/dr",
             chosen,
             False,
             lambda: did_estimate(setup, code, covariates=None).effect,
         ),
-        _check(setup, t("rb_matching", lang), "nearest/logit", "matched", True, matched),
+        _check(setup, phrase("rb_matching"), "nearest/logit", "matched", True, matched),
         *_event_study_checks(setup),
         *_wild_bootstrap_check(setup),
     ]
 
 
 def _matching_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
-    lang, code = setup.settings.lang, setup.primary
+    code = setup.primary
     checks = [
         _check(
             setup,
-            t("rb_unadjusted", lang),
+            phrase("rb_unadjusted"),
             "nearest/logit",
             "matched",
             False,
@@ -196,7 +196,7 @@ def _matching_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck
         checks.append(
             _check(
                 setup,
-                t("rb_did", lang),
+                phrase("rb_did"),
                 "att_gt/dr",
                 setup.settings.control_group,
                 True,
@@ -208,7 +208,7 @@ def _matching_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck
 
 def _synthetic_checks(setup: Setup, estimates: Estimates) -> list[RobustnessCheck]:
     """Synthetic control (one treated unit) and DiD with equal weights beside synthetic DiD."""
-    lang, code = setup.settings.lang, setup.primary
+    code = setup.primary
     run = estimates.synthetic.get(code)
     if run is None or run.design != "sdid":
         return []
@@ -217,7 +217,7 @@ def _synthetic_checks(setup: Setup, estimates: Estimates) -> list[RobustnessChec
         checks.append(
             RobustnessCheck(
                 code,
-                t("rb_synthetic_control", lang),
+                phrase("rb_synthetic_control"),
                 "synthetic_control",
                 "synthetic",
                 False,
@@ -243,7 +243,7 @@ def _synthetic_checks(setup: Setup, estimates: Estimates) -> list[RobustnessChec
             alpha=setup.settings.alpha,
         )
 
-    checks.append(_check(setup, t("rb_plain_did", lang), "did", "all_units", False, plain_did))
+    checks.append(_check(setup, phrase("rb_plain_did"), "did", "all_units", False, plain_did))
     return checks
 
 

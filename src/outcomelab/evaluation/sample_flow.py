@@ -15,6 +15,7 @@ import pandas as pd
 from outcomelab.errors import ReportError
 from outcomelab.evaluation.aggregate import units_word
 from outcomelab.vocabulary.numbers import fmt_int
+from outcomelab.vocabulary.phrases import Text, in_language, phrase
 from outcomelab.vocabulary.texts import t
 
 if TYPE_CHECKING:
@@ -28,10 +29,10 @@ _STAGES = ("valid", "eligible", "analysed")
 
 @dataclass(frozen=True)
 class Drop:
-    """``count`` people did not reach ``stage`` because of ``reason`` (report language)."""
+    """``count`` people did not reach ``stage`` because of ``reason`` (language-neutral)."""
 
     stage: str
-    reason: str
+    reason: Text
     count: int
 
 
@@ -77,7 +78,7 @@ class SampleFlow:
         analysed: int,
         comparison_pool: int,
         comparison_analysed: int,
-        reasons: Sequence[tuple[str, str, int]] = (),
+        reasons: Sequence[tuple[str, Text, int]] = (),
         unit: str = "person",
     ) -> SampleFlow:
         """Make a flow; ``reasons`` are ``(stage, reason, count)`` with zero counts left out."""
@@ -93,8 +94,8 @@ class SampleFlow:
             unit,
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The ``sample_flow`` object of results.json."""
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        """The ``sample_flow`` object of results.json (the reasons in ``lang``)."""
         return {
             "submitted": self.submitted,
             "valid": self.valid,
@@ -103,7 +104,8 @@ class SampleFlow:
             "comparison_pool": self.comparison_pool,
             "comparison_analysed": self.comparison_analysed,
             "dropped": [
-                {"stage": d.stage, "reason": d.reason, "count": d.count} for d in self.dropped
+                {"stage": d.stage, "reason": in_language(d.reason, lang), "count": d.count}
+                for d in self.dropped
             ],
         }
 
@@ -120,7 +122,9 @@ class SampleFlow:
         for stage, key in zip(_STAGES, ("f_valid", "f_eligible", "f_analysed"), strict=True):
             count = getattr(self, stage)
             why = "; ".join(
-                f"{fmt_int(d.count, lang)} {d.reason}" for d in self.dropped if d.stage == stage
+                f"{fmt_int(d.count, lang)} {in_language(d.reason, lang)}"
+                for d in self.dropped
+                if d.stage == stage
             )
             rows.append((label(key), fmt_int(count, lang), why))
         rows.append((label("f_pool"), fmt_int(self.comparison_pool, lang), ""))
@@ -142,7 +146,7 @@ def count_sample_flow(setup: Setup, estimates: Estimates) -> SampleFlow:
     -------
     SampleFlow
     """
-    lang, inputs = setup.settings.lang, setup.inputs
+    inputs = setup.inputs
     part = inputs.participants
     if "group" in part.columns:
         part = part[part["group"] == "participant"]
@@ -168,13 +172,13 @@ def count_sample_flow(setup: Setup, estimates: Estimates) -> SampleFlow:
     months = setup.settings.follow_up_months
     unused = "r_not_in_estimate" if over_time else "r_unmatched"
     reasons = [
-        ("valid", t("r_no_start", lang), no_start),
-        ("valid", t("r_no_outcomes", lang), submitted - valid - no_start),
-        ("eligible", t("r_too_late", lang, months=months), too_late),
-        ("eligible", t("r_too_early", lang), too_early),
-        ("eligible", t("r_missing_covariates", lang), missing),
-        ("analysed", t("r_incomplete_years", lang), incomplete),
-        ("analysed", t(unused, lang), eligible - analysed - incomplete),
+        ("valid", phrase("r_no_start"), no_start),
+        ("valid", phrase("r_no_outcomes"), submitted - valid - no_start),
+        ("eligible", phrase("r_too_late", months=months), too_late),
+        ("eligible", phrase("r_too_early"), too_early),
+        ("eligible", phrase("r_missing_covariates"), missing),
+        ("analysed", phrase("r_incomplete_years"), incomplete),
+        ("analysed", phrase(unused), eligible - analysed - incomplete),
     ]
     return SampleFlow.build(
         submitted=submitted,

@@ -17,6 +17,7 @@ from outcomelab.evaluation.inputs import EvaluationInputs, load_inputs
 from outcomelab.evaluation.planned import registered_plans
 from outcomelab.evaluation.settings import EvaluationSettings
 from outcomelab.vocabulary import Catalogue
+from outcomelab.vocabulary.phrases import Joined
 
 __all__ = ["Setup", "prepare"]
 
@@ -190,7 +191,6 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
             inputs.panel,
             inputs.participants,
             requested=settings.design,
-            lang=settings.lang,
         )
     else:
         design = choose_design(
@@ -198,11 +198,10 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
             panel["period"].unique().tolist(),
             requested=settings.design,
             control_group=settings.control_group,
-            lang=settings.lang,
         )
         if aggregate is not None:
-            many = many_units_reason(aggregate, inputs.panel, settings.lang)
-            design = replace(design, reason=f"{many} {design.reason}")
+            many = many_units_reason(aggregate, inputs.panel)
+            design = replace(design, reason=Joined((many, design.reason)))
     return Setup(
         settings=settings,
         inputs=inputs,

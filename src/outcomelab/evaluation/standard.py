@@ -19,10 +19,10 @@ order of the analysis (so that a failure is reported in the section where it hap
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from outcomelab._checks import Lang
+from outcomelab._checks import Lang, check_lang
 from outcomelab.evaluation import SCHEMA_VERSION
 from outcomelab.evaluation.diagnostics import Diagnostics, diagnose, rate_evidence
 from outcomelab.evaluation.estimates import Estimates, OutcomeEstimate, estimate
@@ -36,6 +36,7 @@ from outcomelab.evaluation.settings import EvaluationSettings
 from outcomelab.evaluation.setup import Setup, prepare
 from outcomelab.evaluation.valuation import Valuation, value_effects
 from outcomelab.numerics import finite_or_none
+from outcomelab.vocabulary.phrases import in_language
 
 __all__ = ["Evaluation", "OutcomeEstimate", "run_evaluation"]
 
@@ -61,6 +62,23 @@ class Evaluation:
     def lang(self) -> Lang:
         """The report language."""
         return self.setup.settings.lang
+
+    def in_language(self, lang: str) -> Evaluation:
+        """The same evaluation (the same numbers, nothing recomputed) shown in ``lang``.
+
+        The steps keep their explanations as language-neutral phrases; every text of the report
+        and of results.json is written in :attr:`lang` when it is shown, so one estimation gives
+        the Swedish and the English report.
+        """
+        lang = check_lang(lang)
+        if lang == self.lang:
+            return self
+        settings = replace(self.settings, lang=lang)
+        return replace(self, setup=replace(self.setup, settings=settings))
+
+    def text(self, value: Any) -> Any:
+        """A step's phrase (or any value) written in the report language."""
+        return in_language(value, self.lang)
 
     def outcome_records(self) -> list[dict[str, Any]]:
         """The ``outcomes`` array of results.json (primary first, Holm across secondaries)."""
@@ -114,10 +132,10 @@ class Evaluation:
             "submission": {"id": inputs.submission_id, "version_hash": inputs.version_hash},
             "design": _design_record(self.setup),
             "unit_of_analysis": unit,
-            "evidence": self.evidence.to_dict(),
-            "sample_flow": self.flow.to_dict(),
+            "evidence": self.evidence.to_dict(self.lang),
+            "sample_flow": self.flow.to_dict(self.lang),
             "outcomes": records,
-            "robustness": [r.to_dict() for r in self.robustness],
+            "robustness": [r.to_dict(self.lang) for r in self.robustness],
             "diagnostics": {
                 "pretrend": self.diagnostics.pretrend.to_dict()
                 if self.diagnostics.pretrend
@@ -204,7 +222,7 @@ def _outcome_record(
         "estimand": (eff.estimand if eff else ""),
         "method": (eff.method if eff else ""),
         "comparison_mean": est.comparison_mean,
-        "error": est.error,
+        "error": in_language(est.error, lang),
     }
     record["significant"] = bool(p_holm is not None and p_holm < alpha)
     record["verdict"] = (
@@ -239,7 +257,7 @@ def _design_record(setup: Setup) -> dict[str, Any]:
         "requested": design.requested,
         "chosen": design.chosen,
         "estimator": design.estimator,
-        "reason": design.reason,
+        "reason": in_language(design.reason, s.lang),
         "control_group": (
             s.control_group
             if design.uses_did

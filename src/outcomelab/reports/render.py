@@ -168,7 +168,7 @@ def section_method(ev: Evaluation) -> Markup:
     parts = [
         heading("h_method", lang),
         _p(_compare_text(ev)),
-        _p(setup.design.reason),
+        _p(ev.text(setup.design.reason)),
         _p(
             synthetic.follow_up_text(ev)
             or (
@@ -421,7 +421,7 @@ def section_robustness(ev: Evaluation) -> Markup:
     main = ev.outcome_records()[0]
     kind = main["kind"]
     rows = []
-    checks = [r.to_dict() for r in ev.robustness]
+    checks = [r.to_dict(lang) for r in ev.robustness]
     for label, rec in [(t("rb_main", lang), main), *[(r["label"], r) for r in checks]]:
         if rec.get("estimate") is None:
             rows.append((label, t("rb_failed", lang), "–", "–"))
@@ -465,9 +465,9 @@ def section_evidence(ev: Evaluation) -> Markup:
     return join(
         heading("h_evidence", lang),
         paragraph(t("ev_sms", lang, level=rating.sms_level), strong=True),
-        bullets(rating.sms_reasons),
+        bullets([ev.text(r) for r in rating.sms_reasons]),
         paragraph(t("ev_wwc", lang, verdict=t("wwc_" + rating.wwc_verdict, lang)), strong=True),
-        bullets(rating.wwc_reasons),
+        bullets([ev.text(r) for r in rating.wwc_reasons]),
     )
 
 
