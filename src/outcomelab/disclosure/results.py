@@ -23,6 +23,8 @@ Rules (from the policy):
   totals computed for the exact number would reveal it (and with it the persons rounding hides);
   flows by year and break-even effects are left out;
 * free text that an estimator wrote about a failure is replaced by a fixed sentence;
+* the texts in each language (``texts.sv``, ``texts.en``) follow the same rules: the reasons of
+  merged drop-out lines become the merged line's sentence in that language;
 * every change is logged and the log travels with the published file (``disclosure`` key).
 
 Aggregate units (``unit_of_analysis.unit`` other than ``person``: municipalities, schools, states)
@@ -96,6 +98,14 @@ _PRETREND = ("statistic", "df", "p_value")
 _BALANCE = ("max_abs_smd", "wwc_verdict")
 _EVENT_ROW = ("rel_time", "estimate", "conf_low", "conf_high")
 _HEADLINE = ("text", "verdict", "outcome")
+_TEXTS = (
+    "headline",
+    "design_reason",
+    "sms_reasons",
+    "wwc_reasons",
+    "outcome_names",
+    "outcome_units",
+)
 _PARAMETERS = (
     "alpha",
     "seed",
@@ -249,16 +259,20 @@ def _flow(
     policy: DisclosurePolicy,
     log: list[Suppression],
     units: bool,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[int | None]]:
+    """The published sample flow, and for each published drop-out line the position of the line
+    it shows in ``flow["dropped"]`` (``None`` for a merged line)."""
+    dropped = list(flow.get("dropped") or [])
     if units:  # counts of municipalities or states, not of persons
         return {
             **_pick(flow, _FLOW_COUNTS),
-            "dropped": [_pick(d, ("stage", "reason", "count")) for d in flow.get("dropped") or []],
-        }
+            "dropped": [_pick(d, ("stage", "reason", "count")) for d in dropped],
+        }, list(range(len(dropped)))
     published = {key: _count(flow[key], policy) for key in _FLOW_COUNTS if key in flow}
     kept: list[dict[str, Any]] = []
+    sources: list[int | None] = []
     small: dict[str, int] = {}
-    for item in flow.get("dropped") or []:
+    for position, item in enumerate(dropped):
         count = int(item["count"])
         if count < policy.min_cell:
             small[item["stage"]] = small.get(item["stage"], 0) + count
@@ -280,6 +294,7 @@ def _flow(
                     "count": round_count(count, policy.rounding_base),
                 }
             )
+            sources.append(position)
     merged = t("disclosure_other_reasons", lang, n=policy.min_cell)
     for stage, count in small.items():
         if count == 0:
@@ -292,6 +307,7 @@ def _flow(
                 "count": None if hidden else round_count(count, policy.rounding_base),
             }
         )
+        sources.append(None)
         if hidden:
             log.append(
                 Suppression(
@@ -303,6 +319,35 @@ def _flow(
                 )
             )
     published["dropped"] = kept
+    return published, sources
+
+
+def _texts(
+    results: Mapping[str, Any],
+    sources: list[int | None],
+    robustness: int,
+    policy: DisclosurePolicy,
+) -> dict[str, Any] | None:
+    """The published texts in each language: the allowed fields, the drop-out reasons of the
+    published lines (a merged line's sentence in that language) and the robustness labels."""
+    given = results.get("texts")
+    if not isinstance(given, Mapping):
+        return None
+    published: dict[str, Any] = {}
+    for lang in ("sv", "en"):
+        words = given.get(lang)
+        if not isinstance(words, Mapping):
+            return None
+        reasons = list(words.get("dropped_reasons") or [])
+        labels = list(words.get("robustness_labels") or [])
+        if len(labels) != robustness or any(i is not None and i >= len(reasons) for i in sources):
+            return None  # texts that do not fit the numbers are not published
+        merged = t("disclosure_other_reasons", lang, n=policy.min_cell)
+        published[lang] = {
+            **_pick(words, _TEXTS),
+            "dropped_reasons": [merged if i is None else reasons[i] for i in sources],
+            "robustness_labels": labels,
+        }
     return published
 
 
@@ -531,7 +576,7 @@ def _sections(
             "persons_analysed": _count(unit.get("persons_analysed"), policy),
         }
     flow = results.get("sample_flow") or {}
-    published["sample_flow"] = _flow(flow, lang, policy, log, units)
+    published["sample_flow"], sources = _flow(flow, lang, policy, log, units)
     outcomes, withheld = _estimates(
         results.get("outcomes"),
         "outcomes",
@@ -561,6 +606,9 @@ def _sections(
     if units and "synthetic" in results:
         published["synthetic"] = _synthetic(results.get("synthetic"), withheld, log)
     published["headline"] = _pick(results.get("headline"), _HEADLINE)
+    texts = _texts(results, sources, len(published["robustness"]), policy)
+    if texts is not None:
+        published["texts"] = texts
     published["parameters"] = _pick(results.get("parameters"), _PARAMETERS)
     return published
 

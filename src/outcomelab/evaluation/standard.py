@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from outcomelab._checks import Lang, check_lang
+from outcomelab._checks import LANGUAGES, Lang, check_lang
 from outcomelab.evaluation import SCHEMA_VERSION
 from outcomelab.evaluation.diagnostics import Diagnostics, diagnose, rate_evidence
 from outcomelab.evaluation.estimates import Estimates, OutcomeEstimate, estimate
@@ -113,6 +113,24 @@ class Evaluation:
             unit=self.setup.unit_of_analysis()["unit"],
         )
 
+    def texts(self) -> dict[str, Any]:
+        """The words a reader sees, in :attr:`lang` (one language of results.json's ``texts``).
+
+        ``dropped_reasons`` and ``robustness_labels`` follow the order of ``sample_flow.dropped``
+        and ``robustness``; ``outcome_names`` and ``outcome_units`` are keyed by outcome code.
+        """
+        records = self.outcome_records()
+        return {
+            "headline": self.headline(),
+            "design_reason": self.text(self.setup.design.reason),
+            "sms_reasons": [self.text(r) for r in self.evidence.sms_reasons],
+            "wwc_reasons": [self.text(r) for r in self.evidence.wwc_reasons],
+            "dropped_reasons": [self.text(d.reason) for d in self.flow.dropped],
+            "robustness_labels": [self.text(r.label) for r in self.robustness],
+            "outcome_names": {r["code"]: r["name"] for r in records},
+            "outcome_units": {r["code"]: r["unit"] for r in records},
+        }
+
     def results(self, figures: list[str] | None = None) -> dict[str, Any]:
         """Everything results.json holds (see ``data_schemas/results/results.md``)."""
         from outcomelab._version import __version__
@@ -155,6 +173,7 @@ class Evaluation:
                 "verdict": records[0]["verdict"],
                 "outcome": records[0]["code"],
             },
+            "texts": {lang: self.in_language(lang).texts() for lang in LANGUAGES},
             "parameters": self.settings.public_params(),
             "figures": sorted(figures or []),
         }

@@ -155,6 +155,26 @@ def _figures_of(entry: CatalogueEntry, pages: list[Any]) -> list[dict[str, str]]
     ]
 
 
+def _page_texts(results: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The texts of an evaluation's page in ``lang`` (``texts.<lang>`` of the results).
+
+    An evaluation published before results.json held both languages has its texts in its own
+    language only: they are shown as they are, and ``lang`` says which language they are in (the
+    page marks them, so that a screen reader reads them in that language).
+    """
+    given = (results.get("texts") or {}).get(lang)
+    if given:
+        return {**given, "lang": lang}
+    dropped = (results.get("sample_flow") or {}).get("dropped") or []
+    return {
+        "headline": (results.get("headline") or {}).get("text", ""),
+        "design_reason": (results.get("design") or {}).get("reason", ""),
+        "sms_reasons": (results.get("evidence") or {}).get("sms_reasons", []),
+        "dropped_reasons": [d.get("reason", "") for d in dropped],
+        "lang": results.get("language") or lang,
+    }
+
+
 def _write_page(path: Path, html: str) -> None:
     """Write one page of the site with the site's Content-Security-Policy."""
     path.write_text(with_csp(html, "site"), encoding="utf-8")
@@ -213,6 +233,7 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
                 entry=entry,
                 row=entry.summary_row(),
                 results=entry.results,
+                words=_page_texts(entry.results, lang),
                 figures=_figures_of(entry, what_works[lang]),
             )
             _write_page(folder / "evaluations" / f"{entry.id}.html", page)
