@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from pathlib import Path
@@ -60,7 +61,19 @@ def test_demo_command_runs_every_step(tmp_path: Path, capsys: pytest.CaptureFixt
     _check_demo_output(tmp_path / "demo")
     demo = tmp_path / "demo"
     assert (demo / "report" / "report.html").is_file()
+    assert "Report in Swedish:" in out and "report.en.html" in out
+    # the main report is Swedish, the English one beside it, from the one estimation
+    assert '<html lang="sv"' in (demo / "report" / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in (demo / "report" / "report.en.html").read_text(encoding="utf-8")
     assert (demo / "site" / "en" / "index.html").is_file()
+    # the site's Swedish page shows the Swedish summary, the English page the English one
+    texts = json.loads((demo / "report" / "results.json").read_text(encoding="utf-8"))["texts"]
+    pages = {lang: next((demo / "site" / lang / "evaluations").glob("*.html")) for lang in texts}
+    for lang, other in (("sv", "en"), ("en", "sv")):
+        page = html.unescape(pages[lang].read_text(encoding="utf-8"))
+        assert texts[lang]["headline"] in page and texts[other]["headline"] not in page
+        assert texts[lang]["design_reason"] in page
+        assert texts[other]["design_reason"] not in page
     assert str(demo / "site" / "index.html") in out
 
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import pytest
 from matplotlib.figure import Figure
 
 from outcomelab.evaluation import Evaluation, run_evaluation
-from outcomelab.reports.render import figure_balance, figure_event_study, section_diagnostics
+from outcomelab.reports.render import (
+    figure_balance,
+    figure_event_study,
+    figure_overlap,
+    figure_results,
+    figure_who_pays_who_gains,
+    section_diagnostics,
+)
 from outcomelab.vocabulary.texts import covariate_label
 
 matplotlib.use("Agg")
@@ -54,10 +63,15 @@ def _ticks(fig: Figure) -> list[str]:
     return [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
 
 
-def test_swedish_did_report_table_and_figures(submission: Path) -> None:
+@pytest.fixture(scope="module")
+def did_evaluation(submission: Path) -> Evaluation:
+    return _evaluation(submission, "did")
+
+
+def test_swedish_did_report_table_and_figures(did_evaluation: Evaluation) -> None:
     import matplotlib.pyplot as plt
 
-    ev = _evaluation(submission, "did")
+    ev = did_evaluation
     page = section_diagnostics(ev)
     assert "<td>födelseår</td>" in page and "<td>född utomlands</td>" in page
     assert "birth year" not in page and "born abroad" not in page
@@ -75,6 +89,8 @@ def test_swedish_love_plot_after_matching(submission: Path) -> None:
     import matplotlib.pyplot as plt
 
     ev = _evaluation(submission, "matching")
+    overlap = {lang: _words(figure_overlap(ev.in_language(lang)))[0] for lang in ("sv", "en")}
+    assert overlap["sv"] and overlap["sv"].isdisjoint(overlap["en"])
     fig = figure_balance(ev)
     ticks = _ticks(fig)
     assert "födelseår" in ticks and "förvärvsarbete, året före start" in ticks
@@ -95,3 +111,45 @@ def test_codes_of_the_standard_tables_have_reader_words() -> None:
     assert code_label("social_impact_bond", "en") == "Social impact bond"
     assert code_label("not_a_code", "en") == "not_a_code"
     assert code_label(None, "sv") == "–"
+
+
+def _words(fig: Figure) -> tuple[set[str], list[str]]:
+    """The words of a figure (titles, axis labels, legends, annotations) and its tick labels."""
+    words: set[str] = set()
+    ticks: list[str] = []
+    for ax in fig.axes:
+        words |= {ax.get_title(), ax.get_xlabel(), ax.get_ylabel()}
+        if ax.get_legend() is not None:
+            words |= {x.get_text() for x in ax.get_legend().get_texts()}
+        words |= {x.get_text() for x in ax.texts}
+        ticks += [x.get_text() for x in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+    if fig.legends:
+        words |= {x.get_text() for legend in fig.legends for x in legend.get_texts()}
+    return {w for w in words if re.search("[A-Za-zÅÄÖåäö]{3}", w)}, ticks
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [figure_results, figure_event_study, figure_balance, figure_who_pays_who_gains],
+)
+def test_one_estimation_draws_each_figure_in_each_language(
+    did_evaluation: Evaluation, draw: Any
+) -> None:
+    import matplotlib.pyplot as plt
+
+    from outcomelab.reports.figure_numbers import localise_ticks
+
+    drawn = {}
+    for lang in ("sv", "en"):
+        fig = draw(did_evaluation.in_language(lang))
+        assert fig is not None, draw.__name__
+        fig.canvas.draw()
+        drawn[lang] = _words(localise_ticks(fig, lang))
+    (sv_words, sv_ticks), (en_words, en_ticks) = drawn["sv"], drawn["en"]
+    assert sv_words and en_words
+    # no label of the English figure in the Swedish one, and the reverse
+    assert sv_words.isdisjoint(en_words), sv_words & en_words
+    # Swedish decimals with a comma, English with a point
+    assert not any(re.fullmatch(r"[−-]?\d+\.\d+", x) for x in sv_ticks), sv_ticks
+    assert not any(re.fullmatch(r"[−-]?\d+,\d+", x) for x in en_ticks), en_ticks
+    plt.close("all")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import html
 import json
@@ -56,6 +57,7 @@ def _report(factory: pytest.TempPathFactory, data: Path, lang: str) -> Evaluatio
     with _locked(out.with_suffix(".lock")):
         if (out / "report.html").is_file():
             results = json.loads((out / "results.json").read_text())
+            other = "en" if lang == "sv" else "sv"
             return EvaluationRun(
                 out_dir=out,
                 notebook=out / "report.ipynb",
@@ -64,6 +66,7 @@ def _report(factory: pytest.TempPathFactory, data: Path, lang: str) -> Evaluatio
                 provenance=out / "provenance.json",
                 figures=tuple(out / f for f in results["figures"]),
                 results=results,
+                pages={lang: out / "report.html", other: out / f"report.{other}.html"},
             )
         return evaluate(data=data, out=out, lang=lang, params={"seed": SEED})
 
@@ -115,9 +118,11 @@ def test_html_has_headline_no_code_all_figures_no_placeholders(
     assert '<div class="input"' not in page
     for code in ("evaluation.prepare", "report.show(", "import ", "evaluation.estimate("):
         assert code not in text
-    # every figure the run saved is inlined
-    assert len(re.findall(r"<img\b", page)) == len(run.figures)
-    assert page.count("data:image/png;base64,") >= len(run.figures)
+    # every figure the run saved in the report's language is inlined
+    mine = [f for f in run.figures if not re.search(r"\.(sv|en)\.png$", f.name)]
+    assert mine and len(mine) * 2 == len(run.figures)
+    assert len(re.findall(r"<img\b", page)) == len(mine)
+    assert page.count("data:image/png;base64,") >= len(mine)
     # no unrendered placeholders or failures in the text
     assert "{" not in text and "}" not in text
     assert not re.search(r"\bnan\b", text, flags=re.I)
@@ -245,6 +250,46 @@ def test_swedish_report_reads_as_swedish(run_sv: EvaluationRun, run_en: Evaluati
         len(re.findall(r"<th\b", head)) for head in re.findall(r"<thead>.*?</thead>", page, re.S)
     )
     assert widest <= 8
+
+
+def _texts(words: dict[str, Any]) -> list[str]:
+    """Every text of one language of results.json's ``texts`` (sentences, not codes)."""
+    found = [words["headline"], words["design_reason"], *words["sms_reasons"]]
+    found += [*words["wwc_reasons"], *words["dropped_reasons"], *words["robustness_labels"]]
+    return found + list(words["outcome_names"].values())
+
+
+def test_one_estimation_gives_a_swedish_and_an_english_report(run_sv: EvaluationRun) -> None:
+    from outcomelab.vocabulary.texts import t
+
+    assert set(run_sv.pages) == {"sv", "en"} and run_sv.pages["sv"] == run_sv.html
+    texts = run_sv.results["texts"]
+    assert texts["sv"]["headline"] == run_sv.results["headline"]["text"]
+    assert texts["en"]["headline"].startswith("For every 100 participants")
+    headings = [
+        "h_headline", "h_flow", "h_method", "h_results", "h_diagnostics", "h_robustness",
+        "h_evidence", "h_caveats",
+    ]  # fmt: skip
+    for lang, other in (("sv", "en"), ("en", "sv")):
+        page = run_sv.pages[lang].read_text(encoding="utf-8")
+        assert re.search(rf'<html[^>]*\blang="{lang}"', page)
+        text = " ".join(visible_text(page).split())
+        # the summary, the method text, the reasons and the headings in this language only
+        for sentence in _texts(texts[lang]) + [t(h, lang) for h in headings]:
+            assert " ".join(sentence.split()) in text, (lang, sentence)
+        for sentence in _texts(texts[other]) + [t(h, other) for h in headings]:
+            if sentence not in _texts(texts[lang]):  # names the languages share
+                assert " ".join(sentence.split()) not in text, (lang, sentence)
+        # the figures drawn in this language, and no other
+        suffix = "" if lang == "sv" else ".en"
+        for name in ("results", "event_study", "balance"):
+            drawn = (run_sv.out_dir / "figures" / f"{name}{suffix}.png").read_bytes()
+            other_drawn = run_sv.out_dir / "figures" / f"{name}{'.en' if not suffix else ''}.png"
+            assert base64.b64encode(drawn).decode() in page, (lang, name)
+            assert base64.b64encode(other_drawn.read_bytes()).decode() not in page, (lang, name)
+    assert [
+        s for s in NOT_IN_SWEDISH if s.lower() in visible_text(run_sv.html.read_text()).lower()
+    ] == []
 
 
 @pytest.mark.browser

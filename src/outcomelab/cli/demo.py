@@ -128,7 +128,10 @@ def _step_evaluate(ctx: DemoContext) -> str:
     )
     ctx.extra["evaluation"] = run
     headline = run.results["headline"]
-    return f"{headline['text']} ({headline['verdict']}). Report: {run.html}"
+    return (
+        f"{headline['text']} ({headline['verdict']}). Report in Swedish: {run.pages['sv']}; "
+        f"the same report in English beside it: {run.pages['en']}"
+    )
 
 
 def _step_publish(ctx: DemoContext) -> str:

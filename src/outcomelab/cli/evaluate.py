@@ -135,7 +135,8 @@ def _print_summary(run: EvaluationRun, pdf: Path | None = None) -> None:
     typer.echo(headline["text"])
     verdict = code_label(headline["verdict"], lang)
     typer.echo(t("cli_verdict", lang, outcome=outcome, verdict=verdict))
-    typer.echo(t("cli_report", lang, path=run.html))
+    for page_lang, page in (run.pages or {lang: run.html}).items():
+        typer.echo(t("cli_report_in", lang, language=t(f"language_{page_lang}", lang), path=page))
     typer.echo(t("cli_results", lang, path=run.results_json))
     typer.echo(t("cli_figures", lang, n=len(run.figures), path=run.out_dir / "figures"))
     if pdf is not None:

@@ -3,9 +3,11 @@
 :func:`run_report` runs any template (``standard``, ``contract`` or a path) with checked
 parameters and writes the executed notebook and its HTML page without code. :func:`evaluate`
 runs the standard evaluation on a submission and writes into ``out``: ``report.ipynb``,
-``report.html``, ``results.json`` (schema 1.0, deterministic), ``provenance.json`` (run time,
-versions) and ``figures/*.png``; a folder given with ``data`` is validated against the standard
-schemas first.
+``report.html`` (in the chosen language) and beside it the same report in the other language
+(``report.en.html`` or ``report.sv.html``: one estimation, two pages), ``results.json`` (schema
+1.0, deterministic, its texts in both languages), ``provenance.json`` (run time, versions) and
+``figures/*.png``; a folder given with ``data`` is validated against the standard schemas
+first.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import nbformat
 
+from outcomelab._checks import LANGUAGES
 from outcomelab.errors import ParameterError, SchemaError
 from outcomelab.paths import check_output_folder, expand_home
 from outcomelab.reports.html import export_html
@@ -42,7 +45,15 @@ __all__ = [
 TEMPLATES = {"standard": "standard_evaluation.ipynb", "contract": "outcome_contract.ipynb"}
 
 #: what evaluate() writes directly into its output folder
-OUTPUT_NAMES = ("report.ipynb", "report.html", "results.json", "provenance.json", "figures")
+OUTPUT_NAMES = (
+    "report.ipynb",
+    "report.html",
+    "report.sv.html",
+    "report.en.html",
+    "results.json",
+    "provenance.json",
+    "figures",
+)
 #: marker evaluate() leaves in its output folder, so a rerun may replace what it wrote
 OUTPUT_MARKER = ".outcomelab-evaluation"
 
@@ -65,7 +76,7 @@ class EvaluationRun:
     Attributes
     ----------
     out_dir, notebook, html, results_json, provenance
-        The output folder and files.
+        The output folder and files (``html``: the report in the chosen language).
     figures
         PNG figures (sorted by file name).
     results
@@ -84,6 +95,14 @@ class EvaluationRun:
     figures: tuple[Path, ...]
     results: dict[str, Any] = field(repr=False)
     timing: dict[str, float] = field(default_factory=dict)
+    pages: Mapping[str, Path] = field(default_factory=dict)
+    """The report in each language (``{"sv": report.html, "en": report.en.html}``), the chosen
+    language's first."""
+
+
+def report_page(out_dir: Path, lang: str, main: str) -> Path:
+    """Where :func:`evaluate` writes the report in ``lang`` when ``main`` was chosen."""
+    return out_dir / ("report.html" if lang == main else f"report.{lang}.html")
 
 
 @dataclass(frozen=True)
@@ -360,23 +379,23 @@ def evaluate(
     results = read_results(out_dir / "results.json")
     validate_results(results)
     name = (results.get("intervention") or {}).get("name") or results["evaluation_id"]
-    html = export_html(
-        notebook,
-        out_dir / "report.html",
-        title=str(name),
-        lang=str(results.get("language") or "sv"),
-    )
+    main = str(results.get("language") or "sv")
+    pages = {
+        lang: export_html(notebook, report_page(out_dir, lang, main), title=str(name), lang=lang)
+        for lang in (main, *(lang for lang in LANGUAGES if lang != main))
+    }
     export = time.perf_counter() - t0
     setup, compute, render = _section_seconds(nbformat.read(notebook, as_version=4))
     figures = tuple(out_dir / f for f in results.get("figures", []))
     return EvaluationRun(
         out_dir=out_dir,
         notebook=notebook,
-        html=html,
+        html=pages[main],
         results_json=out_dir / "results.json",
         provenance=out_dir / "provenance.json",
         figures=figures,
         results=results,
+        pages=pages,
         timing={
             "kernel_start": timing.kernel_start + setup,
             "estimation": compute,

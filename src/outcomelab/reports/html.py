@@ -21,6 +21,7 @@ from typing import Any
 
 import nbformat
 
+from outcomelab.reports.notebook import LANG_METADATA
 from outcomelab.webpage import Markup, fragment, with_csp, with_style
 
 __all__ = ["REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS", "export_html", "page_from_outputs"]
@@ -64,8 +65,9 @@ STYLE = """
 """
 
 
-def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop stderr streams and error outputs; the page must never show warnings or tracebacks."""
+def _clean(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """Drop stderr streams and error outputs (the page must never show warnings or tracebacks)
+    and the outputs written in another language than ``lang``."""
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -74,6 +76,7 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             for o in cell.get("outputs", [])
             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             and o.get("output_type") != "error"
+            and o.get("metadata", {}).get(LANG_METADATA, lang) == lang
         ]
     return nb
 
@@ -227,13 +230,15 @@ def export_html(
         Text of the page's ``<title>``.
     lang
         The page's language (``<html lang>``), so that a screen reader reads Swedish as Swedish.
+        Outputs marked as written in another language
+        (:meth:`outcomelab.reports.notebook.ReportContext.section`) are left out.
 
     Returns
     -------
     pathlib.Path
         ``html_path``.
     """
-    nb = _clean(nbformat.read(str(notebook), as_version=4))
+    nb = _clean(nbformat.read(str(notebook), as_version=4), lang)
     out = Path(html_path)
     page = page_from_outputs(nb, title=title, lang=lang)
     if page is not None:

@@ -20,11 +20,17 @@ from outcomelab.reports.results_json import write_results
 from outcomelab.webpage import fragment
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from matplotlib.figure import Figure
 
     from outcomelab.evaluation import Evaluation
 
-__all__ = ["PACKAGES", "ReportContext", "package_versions"]
+#: the key of a display output's metadata that names the language it is written in; the HTML
+#: export keeps one language's outputs (:func:`outcomelab.reports.html.export_html`)
+LANG_METADATA = "outcomelab_lang"
+
+__all__ = ["LANG_METADATA", "PACKAGES", "ReportContext", "package_versions"]
 
 #: packages whose versions the provenance lists
 PACKAGES = (
@@ -71,6 +77,13 @@ class ReportContext:
         (out / "figures").mkdir(parents=True, exist_ok=True)
         return cls(out, lang=lang)
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The report's language first, then the other one: every section is shown in both."""
+        from outcomelab._checks import LANGUAGES
+
+        return (self.lang, *(lang for lang in LANGUAGES if lang != self.lang))
+
     @staticmethod
     def show(fragment: str) -> None:
         """Display an HTML fragment as the cell's output."""
@@ -78,13 +91,51 @@ class ReportContext:
 
         display(HTML(fragment))
 
+    def section(self, render: Callable[..., str], ev: Evaluation, *args: Any) -> None:
+        """Display ``render(ev, *args)`` once in each language (the same numbers).
+
+        Each output is marked with its language (:data:`LANG_METADATA`); the HTML export of one
+        language keeps only its outputs.
+        """
+        from IPython.display import HTML, display
+
+        for lang in self.languages:
+            fragment = render(ev.in_language(lang), *args)
+            display(HTML(fragment), metadata={LANG_METADATA: lang})
+
+    def chart(
+        self,
+        draw: Callable[[Evaluation], Figure | None],
+        ev: Evaluation,
+        name: str,
+        words: Callable[[Evaluation, str], tuple[str, str]] | None = None,
+    ) -> None:
+        """Draw, save and display a figure once in each language.
+
+        ``words(ev, name)`` gives the caption and alternative text. The report language's figure
+        is ``figures/<name>.png``, the other's ``figures/<name>.<lang>.png``.
+        """
+        for lang in self.languages:
+            shown = ev.in_language(lang)
+            caption, alt = words(shown, name) if words is not None else (None, None)
+            self.figure(draw(shown), name, caption, alt, lang=lang)
+
     def figure(
-        self, fig: Figure | None, name: str, caption: str | None = None, alt: str | None = None
+        self,
+        fig: Figure | None,
+        name: str,
+        caption: str | None = None,
+        alt: str | None = None,
+        *,
+        lang: str | None = None,
     ) -> None:
         """Save ``fig`` as ``figures/<name>.png``, display it inline and close it.
 
         With ``caption`` and ``alt`` the figure is shown as ``<figure>`` with a caption in words
         and an alternative text that states its result (for screen readers), both escaped.
+        ``lang`` (default the report's) is the language the figure is drawn in: its axis numbers
+        are written in it, and a figure in the other language is saved as
+        ``figures/<name>.<lang>.png`` and marked with its language.
         """
         if fig is None:
             return
@@ -93,14 +144,17 @@ class ReportContext:
 
         from outcomelab.reports.figure_numbers import localise_ticks
 
-        path = self.output_dir / "figures" / f"{name}.png"
-        localise_ticks(fig, self.lang)  # "0,5" and "−10 000" in a Swedish report
+        lang = lang or self.lang
+        file = f"figures/{name}.png" if lang == self.lang else f"figures/{name}.{lang}.png"
+        path = self.output_dir / file
+        localise_ticks(fig, lang)  # "0,5" and "−10 000" in a Swedish report
         fig.savefig(path, dpi=110, bbox_inches="tight")
         plt.close(fig)
-        self.figures.append(f"figures/{name}.png")
+        self.figures.append(file)
+        mark = {LANG_METADATA: lang}
         # show the saved file: the page and figures/ hold the same image, drawn once
         if caption is None and alt is None:
-            display(Image(filename=str(path)))
+            display(Image(filename=str(path)), metadata=mark)
             return
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         figure = fragment(
@@ -110,7 +164,7 @@ class ReportContext:
             alt=alt or caption or name,
             caption=caption or "",
         )
-        display(HTML(figure))
+        display(HTML(figure), metadata=mark)
 
     def facts(self) -> dict[str, Any]:
         """Run-time facts for the provenance section."""

@@ -42,6 +42,7 @@ __all__ = [
     "figure_event_study",
     "figure_overlap",
     "figure_results",
+    "figure_who_pays_who_gains",
     "heading",
     "section_annex",
     "section_caveats",
@@ -776,7 +777,17 @@ def figure_overlap(ev: Evaluation) -> Figure | None:
         return None
     from outcomelab.balance import overlap_plot
 
-    return overlap_plot(run.estimate.matched.propensity, run.sample["treated"])
+    lang = ev.lang
+    fig = overlap_plot(run.estimate.matched.propensity, run.sample["treated"])
+    # overlap_plot labels in English; relabel it in the report's language
+    ax = fig.axes[0]
+    ax.set_title(t("fig_overlap_title", lang))
+    ax.set_xlabel(t("fig_overlap_x", lang))
+    ax.set_ylabel(t("fig_overlap_y", lang))
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles, [t(f"fig_overlap_{lb}", lang) for lb in labels], frameon=False)
+    fig.tight_layout()
+    return fig
 
 
 def title(ev: Evaluation) -> Markup:
@@ -784,3 +795,9 @@ def title(ev: Evaluation) -> Markup:
     inputs = ev.setup.inputs
     name = inputs.intervention.get("name") or inputs.intervention_id
     return _heading(t("title", ev.lang, name=name), 1)
+
+
+def figure_who_pays_who_gains(ev: Evaluation) -> Figure | None:
+    """The socio-economic value per payer: who pays and who gains (``None`` without a value)."""
+    result = ev.valuation.result
+    return None if result is None else result.plot_who_pays_who_gains(ev.lang)
