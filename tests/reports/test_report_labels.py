@@ -80,6 +80,10 @@ def test_swedish_did_report_table_and_figures(did_evaluation: Evaluation) -> Non
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("År sedan start", "Effekt (ATT)")
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend and all(x.startswith(("före start", "efter start")) for x in legend)
+    # the legend (longer in Swedish) lies below the plot, never over a point or a band
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    assert not ax.get_legend().get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
     balance = figure_balance(ev)
     assert "födelseår" in _ticks(balance) and "birth year" not in _ticks(balance)
     plt.close("all")

@@ -18,6 +18,7 @@ import pytest
 
 from outcomelab.reports import EvaluationRun, evaluate
 from outcomelab.reports.results_json import validate_results
+from outcomelab.vocabulary.texts import t
 
 pytestmark = pytest.mark.notebook
 
@@ -252,6 +253,39 @@ def test_swedish_report_reads_as_swedish(run_sv: EvaluationRun, run_en: Evaluati
     assert widest <= 8
 
 
+#: the lab's jargon and the words that explain it where a reader first meets it
+JARGON = {
+    "sv": {
+        "ATT": "den genomsnittliga effekten för dem som fick insatsen",
+        "Holm": "håller risken för ett slumpmässigt fynd nere",
+        "WWC": "en standard för om grupperna var lika före start",
+        "simultant band": "täcker alla år på en gång",
+        "Marylandskalan": "en skala från 1 till 5 för hur väl ett upplägg kan visa orsak",
+    },
+    "en": {
+        "ATT": "the average effect on those who received the intervention",
+        "Holm": "keeps the risk of a chance finding down",
+        "WWC": "a standard for whether the groups were alike before the start",
+        "simultaneous band": "covers all years at once",
+        "Maryland Scientific Methods Scale": "a scale from 1 to 5 for how well a design can show",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_jargon_is_explained_where_it_first_appears(run_sv: EvaluationRun, lang: str) -> None:
+    text = " ".join(visible_text(run_sv.pages[lang].read_text(encoding="utf-8")).split())
+    glossary = text.rfind(t("h_glossary", lang))
+    for term, explanation in JARGON[lang].items():
+        first = text.find(term)
+        assert 0 <= first < glossary, (term, "not in the text before the glossary")
+        # the explanation is in the same passage: the sentence that brings the term in
+        passage = text[max(first - 150, 0) : first + 250]
+        assert explanation in passage, (term, passage)
+        # and the glossary at the end lists it too
+        assert term.lower() in text[glossary:].lower(), term
+
+
 def _texts(words: dict[str, Any]) -> list[str]:
     """Every text of one language of results.json's ``texts`` (sentences, not codes)."""
     found = [words["headline"], words["design_reason"], *words["sms_reasons"]]
@@ -260,8 +294,6 @@ def _texts(words: dict[str, Any]) -> list[str]:
 
 
 def test_one_estimation_gives_a_swedish_and_an_english_report(run_sv: EvaluationRun) -> None:
-    from outcomelab.vocabulary.texts import t
-
     assert set(run_sv.pages) == {"sv", "en"} and run_sv.pages["sv"] == run_sv.html
     texts = run_sv.results["texts"]
     assert texts["sv"]["headline"] == run_sv.results["headline"]["text"]

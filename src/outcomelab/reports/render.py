@@ -706,6 +706,7 @@ def _event_study_legend(label: str, lang: str) -> str:
 def figure_event_study(ev: Evaluation) -> Figure:
     """Event study of the primary outcome (DiD), with axes and legend in the report language."""
     from outcomelab.did import event_study_plot
+    from outcomelab.did.event_study_plot import legend_below
 
     lang = ev.lang
     primary = ev.setup.primary
@@ -716,7 +717,7 @@ def figure_event_study(ev: Evaluation) -> Figure:
     ax.set_xlabel(t("fig_es_x", lang))
     ax.set_ylabel(t("fig_es_y", lang))
     handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles, [_event_study_legend(lb, lang) for lb in labels], fontsize=7, frameon=False)
+    legend_below(ax, handles, [_event_study_legend(lb, lang) for lb in labels])
     fig.tight_layout()
     return fig
 
