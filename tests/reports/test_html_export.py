@@ -143,3 +143,27 @@ def test_hostile_title_and_cell_id_are_escaped() -> None:
     assert str(escape("</title><script>alert(1)</script>")) in page  # webpage's escaping
     assert 'lang="en&#34;"' in page
     assert 'onload="alert' not in page
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_each_language_page_keeps_its_own_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    from outcomelab.reports.notebook import LANG_METADATA
+
+    cell = _code(
+        ["section:headline"],
+        {"text/html": "<p>Per 100 deltagare</p>"},
+        {"text/html": "<p>For every 100 participants</p>"},
+        {"text/html": "<p>Norrköping</p>"},  # unmarked: in every language
+    )
+    cell.outputs[0].metadata[LANG_METADATA] = "sv"
+    cell.outputs[1].metadata[LANG_METADATA] = "en"
+    notebook = _notebook(tmp_path, [cell])
+    if not fast:
+        monkeypatch.setattr(report_html, "page_from_outputs", lambda *a, **k: None)
+    sv = export_html(notebook, tmp_path / "sv.html", title="t", lang="sv").read_text()
+    en = export_html(notebook, tmp_path / "en.html", title="t", lang="en").read_text()
+    assert "Per 100 deltagare" in sv and "For every 100" not in sv
+    assert "For every 100" in en and "Per 100 deltagare" not in en
+    assert "Norrköping" in sv and "Norrköping" in en
