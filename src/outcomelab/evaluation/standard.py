@@ -19,7 +19,7 @@ order of the analysis (so that a failure is reported in the section where it hap
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from outcomelab._checks import LANGUAGES, Lang, check_lang
@@ -52,6 +52,10 @@ class Evaluation:
     evidence: EvidenceRating
     flow: SampleFlow
     valuation: Valuation
+    #: the evaluation in each language, made once (see :meth:`in_language`)
+    _languages: dict[str, Evaluation] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def settings(self) -> EvaluationSettings:
@@ -73,8 +77,14 @@ class Evaluation:
         lang = check_lang(lang)
         if lang == self.lang:
             return self
-        settings = replace(self.settings, lang=lang)
-        return replace(self, setup=replace(self.setup, settings=settings))
+        if lang not in self._languages:
+            setup = replace(self.setup, settings=replace(self.settings, lang=lang))
+            if "persons" in vars(self.setup):  # the cached one row per unit: the same data
+                vars(setup)["persons"] = self.setup.persons
+            shown = replace(self, setup=setup)
+            shown._languages[self.lang] = self
+            self._languages[lang] = shown
+        return self._languages[lang]
 
     def text(self, value: Any) -> Any:
         """A step's phrase (or any value) written in the report language."""
