@@ -45,21 +45,31 @@ def test_demo_data_store_and_panel_steps(tmp_path: Path) -> None:
     _check_demo_output(tmp_path / "demo")
 
 
-@pytest.mark.slow
-@pytest.mark.notebook
-def test_demo_command_runs_every_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    old = sys.argv
-    sys.argv = ["outcomelab", "demo", "--out", str(tmp_path / "demo")]
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """`outcomelab demo` run once for this module: its folder and what it printed."""
+    import contextlib
+    import io
+
+    demo = tmp_path_factory.mktemp("demo") / "demo"
+    old, printed = sys.argv, io.StringIO()
+    sys.argv = ["outcomelab", "demo", "--out", str(demo)]
     try:
-        run()
+        with contextlib.redirect_stdout(printed):
+            run()
     except SystemExit as stop:
         assert not stop.code
     finally:
         sys.argv = old
-    out = capsys.readouterr().out
+    return demo, printed.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_demo_command_runs_every_step(demo_run: tuple[Path, str]) -> None:
+    demo, out = demo_run
     assert f"[{len(DEMO_STEPS)}/{len(DEMO_STEPS)}]" in out and "Done in" in out
-    _check_demo_output(tmp_path / "demo")
-    demo = tmp_path / "demo"
+    _check_demo_output(demo)
     assert (demo / "report" / "report.html").is_file()
     assert "Report in Swedish:" in out and "report.en.html" in out
     # the main report is Swedish, the English one beside it, from the one estimation
@@ -112,3 +122,65 @@ def test_example_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         sys.argv = old
     assert stop.value.code == 1
     assert "at least 60" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+@pytest.mark.browser
+def test_demo_report_and_catalogue_pass_axe_and_make_the_screenshots(
+    demo_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The demo's Swedish report, its PDF and the Swedish catalogue: zero axe violations; with
+    ``OUTCOMELAB_SCREENSHOTS=docs/screenshots`` their pictures for the README."""
+    import os
+
+    from outcomelab.errors import ReportError
+    from outcomelab.printing import find_chromium
+
+    pdfium = pytest.importorskip("pypdfium2")
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    playwright = pytest.importorskip("playwright.sync_api")
+    try:
+        chromium = find_chromium()
+    except ReportError:
+        pytest.skip("needs Chromium (.ci/run installs it with apt-get)")
+    from outcomelab.reports.pdf import print_report
+
+    demo, _ = demo_run
+    folder = os.environ.get("OUTCOMELAB_SCREENSHOTS")
+    shots = Path(folder) if folder else tmp_path
+    report = demo / "report" / "report.html"
+    evaluation = next((demo / "site" / "sv" / "evaluations").glob("*.html"))
+    pages = {
+        "report-sv.png": (report, 1000, 1600),
+        "report-en.png": (demo / "report" / "report.en.html", 1000, 1600),
+        "catalogue-sv.png": (demo / "site" / "sv" / "index.html", 1280, 1000),
+        "evaluation-sv.png": (evaluation, 1000, 1600),
+    }
+    violations: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(chromium), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        context = browser.new_context()
+        context.route("http*://**", lambda route: route.abort())  # nothing from a network
+        page = context.new_page()
+        for name, (path, width, height) in pages.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(path.as_uri())
+            violations += [
+                f"{path.name}: {v['id']} {v['nodes'][0]['target']}"
+                for v in axe_module.Axe().run(page).response["violations"]
+            ]
+            page.screenshot(path=str(shots / name))
+        browser.close()
+    assert violations == []
+    results = json.loads((demo / "report" / "results.json").read_text(encoding="utf-8"))
+    name = results["intervention"]["name"]
+    pdf = print_report(report, tmp_path / "report.pdf", header=name, lang="sv")
+    document = pdfium.PdfDocument(str(pdf))
+    assert len(document) >= 3
+    for i in range(2):
+        document[i].render(scale=1).to_pil().save(shots / f"report-sv-pdf-page-{i + 1}.png")
+    document.close()
+    assert all((shots / n).stat().st_size > 10_000 for n in pages)

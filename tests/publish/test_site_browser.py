@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from itertools import pairwise
@@ -133,9 +132,6 @@ def test_catalogue_filters_work_from_the_keyboard(
 ) -> None:
     info = build_site(evaluations, tmp_path / "site")
     page.goto((info.root / "sv" / "index.html").as_uri())
-    if os.environ.get("OUTCOMELAB_SCREENSHOTS"):  # `OUTCOMELAB_SCREENSHOTS=docs/screenshots`
-        page.set_viewport_size({"width": 1280, "height": 1000})
-        page.screenshot(path=str(Path(os.environ["OUTCOMELAB_SCREENSHOTS"]) / "catalogue-sv.png"))
     every = _visible_rows(page)
     page.focus("#q")
     page.keyboard.press("Tab")

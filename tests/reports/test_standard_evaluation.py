@@ -6,7 +6,6 @@ import base64
 import fcntl
 import html
 import json
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -215,9 +214,6 @@ def test_same_inputs_and_seed_give_identical_results_json(
     assert "run_at" in provenance and "run_at" not in again.results_json.read_text()
 
 
-#: a folder to save the Swedish report's screenshots in (docs/screenshots), when set
-SCREENSHOTS = "OUTCOMELAB_SCREENSHOTS"
-
 #: what issue 15 found in the Swedish report; none of it may come back
 NOT_IN_SWEDISH = (
     "(aldrig fått) inte fått",
@@ -348,8 +344,6 @@ def test_swedish_report_prints_with_header_page_numbers_and_nothing_cut(
         assert "".join(name.split()) in text and f"Sida{i + 1}av{n}" in text
         # the right margin (16 mm) holds nothing between header and footer: no table runs off
         image = page.render(scale=1).to_pil()
-        if os.environ.get(SCREENSHOTS) and i < 2:
-            image.save(Path(os.environ[SCREENSHOTS]) / f"report-sv-pdf-page-{i + 1}.png")
         pixels = np.asarray(image.convert("L"))
         height, width = pixels.shape
         strip = pixels[int(0.1 * height) : int(0.9 * height), width - 40 : width - 4]
@@ -378,9 +372,6 @@ def test_swedish_report_passes_axe_and_every_figure_says_its_result(run_sv: Eval
         page = context.new_page()
         page.goto(run_sv.html.as_uri())
         violations = Axe().run(page).response["violations"]
-        if os.environ.get(SCREENSHOTS):  # `OUTCOMELAB_SCREENSHOTS=docs/screenshots make test`
-            page.set_viewport_size({"width": 1000, "height": 1600})
-            page.screenshot(path=str(Path(os.environ[SCREENSHOTS]) / "report-sv.png"))
         alts = page.eval_on_selector_all("main img, body img", "els => els.map(e => e.alt)")
         captions = page.eval_on_selector_all("figcaption", "els => els.map(e => e.textContent)")
         browser.close()
