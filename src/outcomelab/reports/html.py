@@ -45,9 +45,10 @@ STYLE = """
   table.ol-table th, table.ol-table td { border-bottom: 1px solid #ddd; padding: .25rem .6rem;
                                          text-align: right; }
   table.ol-table th:first-child, table.ol-table td:first-child { text-align: left; }
-  table.ol-text td { text-align: left; }
+  table.ol-text td, .jp-RenderedHTMLCommon table.ol-text td,
+  .jp-RenderedHTMLCommon table.ol-text th { text-align: left; }
   .ol-note { color: #444; font-size: .95rem; }
-  dl.ol-glossary dt { font-weight: bold; margin-top: .5rem; }
+  dl.ol-glossary dt { font-weight: bold; margin-top: .5rem; float: none; width: auto; }
   dl.ol-glossary dd { margin-left: 1.5rem; }
   figure.ol-figure { margin: 1rem 0; }
   figure.ol-figure img { max-width: 100%; height: auto; }
