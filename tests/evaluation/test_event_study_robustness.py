@@ -31,7 +31,7 @@ def test_rows_equal_direct_calls_at_the_follow_up(evaluation: Evaluation) -> Non
         direct = estimator(setup.panel, **args).at_event_time(setup.event_time)
         for key in ("estimate", "std_error", "conf_low", "conf_high", "p_value"):
             np.testing.assert_allclose(getattr(row.effect, key), getattr(direct, key), rtol=1e-12)
-        entry = row.to_dict()
+        entry = row.to_dict("sv")
         assert (
             entry["label"]
             == {
