@@ -43,7 +43,7 @@ def test_few_clusters_add_the_wild_bootstrap_row(
         checks = check_robustness(setup, estimates)
     wild = [c for c in checks if c.method == "twfe/wild_bootstrap"]
     assert len(wild) == 1
-    row = wild[0].to_dict()
+    row = wild[0].to_dict("en")
     assert "wild cluster bootstrap (22 clusters)" in row["label"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -47,7 +47,7 @@ def _bilingual(language: str = "sv") -> dict[str, Any]:
         target_group="unemployed",
         estimate=0.08,
         analysed=240,
-        language=language,
+        lang=language,
     )
     results["sample_flow"]["dropped"] = [
         {"stage": "valid", "reason": "x", "count": 40},

@@ -145,7 +145,7 @@ def _wild_bootstrap_check(setup: Setup) -> list[RobustnessCheck]:
                 seed=setup.settings.seed,
             )
 
-    label = t("rb_wild_bootstrap", setup.settings.lang, clusters=n_clusters)
+    label = phrase("rb_wild_bootstrap", clusters=n_clusters)
     return [_check(setup, label, "twfe/wild_bootstrap", "all_units", False, run)]
 
 
