@@ -8,6 +8,7 @@ participants' start dates and baseline covariates inside DuckDB, which spills to
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -614,8 +615,11 @@ def _connect(
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
     con.execute("SET preserve_insertion_order = false")
-    # a library call prints nothing: DuckDB draws a progress bar on stdout for long queries
-    con.execute("SET enable_progress_bar = false")
+    # a library call prints nothing: DuckDB draws a progress bar on stdout for long queries.
+    # In a Jupyter kernel without ipywidgets (the report's kernel) DuckDB refuses the setting
+    # and draws no bar anyway.
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute("SET enable_progress_bar = false")
     return con
 
 

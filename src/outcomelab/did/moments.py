@@ -11,6 +11,7 @@ table or Parquet files of any size (DuckDB spills to ``temp_directory`` under ``
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,8 +218,11 @@ def cohort_moments(
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
         con.execute("SET preserve_insertion_order = false")
-        # a library call prints nothing: DuckDB draws a progress bar on stdout for long queries
-        con.execute("SET enable_progress_bar = false")
+        # a library call prints nothing: DuckDB draws a progress bar on stdout for long queries.
+        # In a Jupyter kernel without ipywidgets (the report's kernel) DuckDB refuses the setting
+        # and draws no bar anyway.
+        with contextlib.suppress(duckdb.InvalidInputException):
+            con.execute("SET enable_progress_bar = false")
         _register(con, data)
         _check_columns(con, outcome=outcome, unit=unit, time=time, cohort=cohort)
         return _moments(con, outcome=outcome, unit=unit, time=time, cohort=cohort,
