@@ -26,6 +26,13 @@ from outcomelab.did.drdid_core import OVERLAP_LIMIT, TRIM_LEVEL
 from outcomelab.did.group_time import GroupTimeResult
 from outcomelab.did.influence import GroupTimeState
 from outcomelab.did.moments import CohortMoments, MomentsSource, cohort_moments
+from outcomelab.did.notes import (
+    dropped_cells_note,
+    dropped_units_note,
+    late_cohorts_note,
+    skipped_cells_note,
+    small_groups_note,
+)
 from outcomelab.errors import EmptyGroupError
 from outcomelab.results.estimability import check_spread
 
@@ -216,44 +223,22 @@ def group_time_state_from_moments(
 
 def _notes(mom: CohortMoments, skipped: list[str], dropped: list[dict[str, Any]]) -> list[str]:
     """att_gt's notes (and warnings) that apply without covariates, clusters and weights."""
-    notes: list[str] = []
-    if mom.n_late_never:
-        notes.append(
-            f"{mom.n_late_never} units start treatment after the last period "
-            f"({mom.periods[-1]:g}, plus anticipation); as R did does, they count as never treated."
-        )
-    if mom.dropped:
-        total = sum(mom.dropped.values())
-        reasons = "; ".join(f"{v} {k}" for k, v in mom.dropped.items())
-        notes.append(
-            f"Dropped {total} of {mom.n_units_input} units ({reasons}), as R did does; "
-            "estimates use the remaining units."
-        )
-    if skipped:
-        shown = ", ".join(skipped[:8])
-        notes.append(
-            f"{len(skipped)} group-time cells have no comparison units and are not "
-            f"estimated: {shown}{' ...' if len(skipped) > 8 else ''}."
-        )
-    if dropped:
-        shown = ", ".join(str(c["cell"]) for c in dropped[:8])
-        msg = (
-            f"{len(dropped)} group-time cells could not be estimated and are left out of "
-            f"the table and every aggregate: {shown}{' ...' if len(dropped) > 8 else ''}. "
-            f"Reason (first cell): {dropped[0]['reason']} "
-            "diagnostics['dropped_cells'] lists each cell with its reason."
-        )
-        notes.append(msg)
-        warnings.warn(msg, stacklevel=3)
-    small = [f"{c:g} ({n})" for c, n in zip(mom.cohorts, mom.counts, strict=True) if 0 < n < 5]
-    if small:
-        msg = (
-            f"Some groups are small (first treated period and units: {', '.join(small)}; "
-            "0 = never treated): fewer than 5 units, as R did also warns. Their "
-            "effects and standard errors are imprecise; consider merging adjacent cohorts."
-        )
-        notes.append(msg)
-        warnings.warn(msg, stacklevel=3)
+    said = [
+        late_cohorts_note(mom.n_late_never, mom.periods[-1]),
+        dropped_units_note(mom.dropped, mom.n_units_input),
+        skipped_cells_note(skipped),
+    ]
+    notes = [note for note in said if note]
+    warned = [
+        dropped_cells_note(dropped),
+        small_groups_note(
+            ((float(c), int(n)) for c, n in zip(mom.cohorts, mom.counts, strict=True)), 5
+        ),
+    ]
+    for msg in warned:
+        if msg:
+            notes.append(msg)
+            warnings.warn(msg, stacklevel=3)
     return notes
 
 
