@@ -35,7 +35,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import load
+from harness import load, tree_rss
 
 from outcomelab.batch import BatchSummary, EvaluationJob, load_manifest, run_batch
 from outcomelab.example import generate_example
@@ -56,20 +56,6 @@ def _manifest(folder: Path, n: int, participants: int, pool: int) -> Path:
     path = folder / "manifest.yaml"
     path.write_text(yaml.safe_dump({"defaults": {"lang": "en"}, "evaluations": entries}))
     return path
-
-
-def _subtree_rss(proc: psutil.Process) -> int:
-    total = 0
-    try:
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.Error:
-        return 0
-    for p in procs:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            continue
-    return total
 
 
 @contextmanager
@@ -97,9 +83,9 @@ def _memory() -> Iterator[dict[str, float]]:
 
     def sample() -> None:
         while not done.is_set():
-            peaks["total_mb"] = max(peaks["total_mb"], (_subtree_rss(me)) / 2**20)
+            peaks["total_mb"] = max(peaks["total_mb"], (tree_rss(me)) / 2**20)
             for proc in workers():
-                peaks["worker_mb"] = max(peaks["worker_mb"], _subtree_rss(proc) / 2**20)
+                peaks["worker_mb"] = max(peaks["worker_mb"], tree_rss(proc) / 2**20)
             done.wait(0.05)
 
     thread = threading.Thread(target=sample, daemon=True)

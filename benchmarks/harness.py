@@ -62,7 +62,8 @@ def load() -> str:
     )
 
 
-def _tree_rss(proc: psutil.Process) -> int:
+def tree_rss(proc: psutil.Process) -> int:
+    """Resident memory (bytes) of ``proc`` and all its descendants; 0 if it is gone."""
     total = 0
     try:
         procs = [proc, *proc.children(recursive=True)]
@@ -116,7 +117,7 @@ def measure(
     def sample() -> None:
         proc = psutil.Process(child.pid)
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc))
+            peak[0] = max(peak[0], tree_rss(proc))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
