@@ -21,7 +21,7 @@ import jinja2
 from outcomelab.disclosure import DisclosurePolicy, scan_tree
 from outcomelab.errors import DisclosureError
 from outcomelab.publish.catalogue import Catalogue, CatalogueEntry, collect
-from outcomelab.publish.i18n import LANGUAGES, label, term
+from outcomelab.publish.i18n import LANGUAGES, label, local_outcome_names, term
 from outcomelab.publish.swap import replace_folder
 from outcomelab.publish.what_works import what_works_figure, what_works_pages
 from outcomelab.vocabulary.numbers import ShownEffect, fmt_int, fmt_p, show_effect
@@ -215,12 +215,16 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
         def t(key: str, lang: str = lang, **values: object) -> str:
             return label(key, lang, **values)
 
-        def shown(value: object, lang: str = lang) -> str:
-            return term(value, lang)
+        # a local outcome is named as its submission names it (it is not in the lab's catalogue)
+        names = local_outcome_names(published, lang)
 
-        common = {"lang": lang, "other": other, "t": t, "term": shown, "policy": policy}
+        def shown(value: object, lang: str = lang, names: dict[str, str] = names) -> str:
+            return term(value, lang, names)
+
+        common = {"lang": lang, "other": other, "t": t, "policy": policy}
         index = env.get_template("index.html.j2").render(
             **common,
+            term=shown,
             rows=rows,
             filters=_filter_options(rows),
             filter_keys=_FILTERS,
@@ -228,8 +232,14 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
         )
         _write_page(folder / "index.html", index)
         for entry in catalogue.entries:
+            own = local_outcome_names([entry.results], lang)
+
+            def entry_term(value: object, lang: str = lang, own: dict[str, str] = own) -> str:
+                return term(value, lang, own)
+
             page = env.get_template("evaluation.html.j2").render(
                 **common,
+                term=entry_term,
                 entry=entry,
                 row=entry.summary_row(),
                 results=entry.results,
@@ -240,7 +250,7 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
         for code in outcome_codes:
             sections = [ww for ww in what_works[lang] if ww.code == code]
             page = env.get_template("what_works.html.j2").render(
-                **common, code=code, sections=sections
+                **common, term=shown, code=code, sections=sections
             )
             _write_page(folder / "outcomes" / f"{code}.html", page)
     landing = env.get_template("landing.html.j2").render(t=label, count=len(rows))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from outcomelab.publish.i18n import label, term
+from outcomelab.publish.i18n import label, local_outcome_names, term
 from outcomelab.reports.figure_numbers import localise_ticks
 from outcomelab.synthesis.evidence import OutcomeEvidence, studies_from_results, synthesise_outcome
 from outcomelab.synthesis.forest import forest_plot
@@ -45,16 +45,20 @@ class WhatWorksPage:
     context: dict[str, Any]
 
 
-def _phrase(code: str, lang: str) -> str:
+def _phrase(code: str, lang: str, names: Mapping[str, str]) -> str:
+    """The outcome as words inside a sentence: the lab's phrase, or a local outcome's name."""
     outcome = lab_catalogue().get(code)
-    return outcome.phrase(lang) if outcome is not None else code.replace("_", " ")
+    if outcome is not None:
+        return outcome.phrase(lang)
+    name = names.get(code)
+    return name[:1].lower() + name[1:] if name else code.replace("_", " ")
 
 
 def _unit_key(kind: str | None) -> str:
     return f"ww_unit_{kind}" if kind in ("rate", "amount_sek", "days") else "ww_unit_other"
 
 
-def _headline(ev: OutcomeEvidence, lang: str) -> list[str]:
+def _headline(ev: OutcomeEvidence, lang: str, names: Mapping[str, str]) -> list[str]:
     main = ev.main
     level = fmt_pct(1 - main.alpha, lang) if main else "95"
     if main is None:
@@ -74,7 +78,7 @@ def _headline(ev: OutcomeEvidence, lang: str) -> list[str]:
         "n": fmt_int(ev.n_participants, lang),
         "x": shown.estimate.lstrip("\u2212"),
         "more": more,
-        "phrase": _phrase(ev.outcome, lang),
+        "phrase": _phrase(ev.outcome, lang, names),
         "level": level,
         "low": shown.low,
         "high": shown.high,
@@ -125,9 +129,9 @@ def _rows(ev: OutcomeEvidence, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _context(ev: OutcomeEvidence, lang: str) -> dict[str, Any]:
+def _context(ev: OutcomeEvidence, lang: str, names: Mapping[str, str]) -> dict[str, Any]:
     kind = ev.kind or "continuous"
-    name = term(ev.outcome, lang)
+    name = term(ev.outcome, lang, names)
     strength = {
         "level": ev.strength,
         "word": label(f"ww_{ev.strength}", lang),
@@ -162,7 +166,7 @@ def _context(ev: OutcomeEvidence, lang: str) -> dict[str, Any]:
     return {
         "title": label("ww_title", lang, outcome=name),
         "intro": label("ww_intro", lang, outcome=name.lower(), months=ev.follow_up_months),
-        "headline": _headline(ev, lang),
+        "headline": _headline(ev, lang, names),
         "strength": strength,
         "k": ev.main.k if ev.main else len(ev.studies),
         "participants": fmt_int(ev.n_participants, lang),
@@ -209,11 +213,13 @@ def what_works_pages(published: Iterable[Mapping[str, Any]], lang: str) -> list[
     lang
         ``"sv"`` or ``"en"``.
     """
+    published = list(published)
+    names = local_outcome_names(published, lang)
     studies = studies_from_results(published)
     pages = []
     keys = studies[studies["estimate"].notna()][["outcome", "follow_up_months"]]
     for code, months in sorted({(str(c), int(m)) for c, m in keys.itertuples(index=False)}):
         ev = synthesise_outcome(studies, code, months)
         figure = f"whatworks_{code}_{months}_{lang}.png" if ev.main is not None else None
-        pages.append(WhatWorksPage(code, months, ev, figure, _context(ev, lang)))
+        pages.append(WhatWorksPage(code, months, ev, figure, _context(ev, lang, names)))
     return pages
