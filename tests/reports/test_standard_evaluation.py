@@ -320,35 +320,124 @@ def test_one_estimation_gives_a_swedish_and_an_english_report(run_sv: Evaluation
     ] == []
 
 
-@pytest.mark.browser
-def test_swedish_report_prints_with_header_page_numbers_and_nothing_cut(
-    run_sv: EvaluationRun, tmp_path: Path
-) -> None:
-    pdfium = pytest.importorskip("pypdfium2")
+def _find_chromium() -> None:
     from outcomelab.errors import ReportError
     from outcomelab.printing import find_chromium
-    from outcomelab.reports.pdf import print_report
 
     try:
         find_chromium()
     except ReportError:
         pytest.skip("needs Chromium (.ci/run installs it with apt-get)")
-    name = run_sv.results["intervention"]["name"]
-    pdf = print_report(run_sv.html, tmp_path / "report.pdf", header=name, lang="sv")
+
+
+def _check_printed_pages(pdf: Path, name: str, label: str, figures: int) -> None:
+    """Every page has the header and "Sida n av m"; nothing runs into the right margin; no page
+    but the last is less than half full (a table or figure that cannot break moved whole to
+    the next page); every figure is drawn once, whole, inside the margins (a split figure would
+    be drawn on two pages, each copy running past a margin).
+
+    Half full, not a third: a figure is at most half a page, so a page that passes one on to
+    the next is still over half full; with each section kept whole (nbconvert's print rule)
+    the demo's pages were 37-89 % full, now 67-99 %."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     document = pdfium.PdfDocument(str(pdf))
     n = len(document)
     assert n >= 3
+    images = 0
     for i in range(n):
         page = document[i]
         text = "".join(page.get_textpage().get_text_range().split())
-        assert "".join(name.split()) in text and f"Sida{i + 1}av{n}" in text
+        assert "".join(name.split()) in text, (pdf.name, i + 1)
+        assert label.format(page=i + 1, pages=n) in text, (pdf.name, i + 1)
         # the right margin (16 mm) holds nothing between header and footer: no table runs off
-        image = page.render(scale=1).to_pil()
-        pixels = np.asarray(image.convert("L"))
+        pixels = np.asarray(page.render(scale=1).to_pil().convert("L"))
         height, width = pixels.shape
         strip = pixels[int(0.1 * height) : int(0.9 * height), width - 40 : width - 4]
         assert strip.min() > 200, f"something runs into the right margin of page {i + 1}"
+        # the body lies between the header (20 mm) and the footer (18 mm)
+        top, bottom = int(height * 20 / 297), int(height * (297 - 18) / 297)
+        inked = np.flatnonzero((pixels[top:bottom] < 200).any(axis=1))
+        filled = (inked.max() + 1) / (bottom - top) if inked.size else 0.0
+        if i < n - 1:
+            assert filled > 0.5, f"{pdf.name} page {i + 1} is only {filled:.0%} full"
+        _, page_height = page.get_size()
+        for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=5):
+            images += 1
+            _, low, _, high = image.get_bounds()
+            assert low >= 18 / 25.4 * 72 - 1 and high <= page_height - 20 / 25.4 * 72 + 1, (
+                f"{pdf.name}: a figure on page {i + 1} runs past a margin (split)"
+            )
     document.close()
+    assert images == figures
+
+
+@pytest.mark.browser
+def test_evaluate_pdf_prints_each_language_with_header_page_numbers_and_full_pages(
+    run_sv: EvaluationRun, tmp_path: Path
+) -> None:
+    """``evaluate --pdf``: report.pdf in the chosen language and report.en.pdf beside it."""
+    import dataclasses
+    import shutil
+
+    pytest.importorskip("pypdfium2")
+    from outcomelab.cli.evaluate import _print_pdf
+
+    _find_chromium()
+    pages = {}
+    for lang, page in run_sv.pages.items():
+        pages[lang] = shutil.copy(page, tmp_path / page.name)
+    run = dataclasses.replace(run_sv, out_dir=tmp_path, html=pages["sv"], pages=pages)
+    printed = _print_pdf(run)
+    assert printed == {"sv": tmp_path / "report.pdf", "en": tmp_path / "report.en.pdf"}
+    name = run_sv.results["intervention"]["name"]
+    for lang, pdf in printed.items():
+        figures = len(re.findall(r"<img\b", pages[lang].read_text(encoding="utf-8")))
+        label = "".join(t("pdf_page_of", lang, page="{page}", pages="{pages}").split())
+        _check_printed_pages(pdf, name, label, figures)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_numbers_and_intervals_never_wrap_in_a_1000_px_window(
+    run_sv: EvaluationRun, lang: str
+) -> None:
+    """Every number, interval and p-value of the numbers tables (results, robustness, balance,
+    economics) sits on one line at 1,000 px, and every table fits the page."""
+    from playwright.sync_api import sync_playwright
+
+    from outcomelab.printing import find_chromium
+
+    _find_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(find_chromium()),
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
+        page = browser.new_page(viewport={"width": 1000, "height": 900})
+        page.goto(run_sv.pages[lang].as_uri())
+        cells = page.eval_on_selector_all(
+            "table.ol-numbers td:not(:first-child)",
+            """cells => cells.map(td => {
+                const range = document.createRange();
+                range.selectNodeContents(td);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                return [td.textContent.trim(), tops.size];
+            })""",
+        )
+        tables = page.eval_on_selector_all(
+            "table.ol-table",
+            "ts => ts.map(t => [t.getBoundingClientRect().right, t.scrollWidth, t.clientWidth])",
+        )
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        browser.close()
+    numbers = [text for text, _ in cells]
+    assert any(re.search(r"\d – [−\d]", x) for x in numbers)  # the results' intervals
+    assert any(x.startswith("<") for x in numbers)  # "< 0,001"
+    assert [(text, lines) for text, lines in cells if lines > 1] == []
+    assert page_width <= 1000
+    assert all(right <= 1000 and scroll <= client + 1 for right, scroll, client in tables)
 
 
 @pytest.mark.browser

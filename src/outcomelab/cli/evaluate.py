@@ -8,6 +8,7 @@ the partly executed notebook.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +79,9 @@ def evaluate_command(
     lang: str | None = typer.Option(None, "--lang", help="Report language: sv or en."),
     timeout: float = typer.Option(900, "--timeout", help="Seconds one notebook cell may run."),
     pdf: bool = typer.Option(
-        False, "--pdf", help="Also print report.pdf (A4, page numbers; needs Chromium)."
+        False,
+        "--pdf",
+        help="Also print report.pdf and the other language's PDF (A4; needs Chromium).",
     ),
 ) -> None:
     """Run the standard evaluation and write report.html, results.json and figures."""
@@ -110,21 +113,26 @@ def evaluate_command(
         typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
         print_failures(err.failures)
         raise typer.Exit(err.exit_code) from None
-    report_pdf = _print_pdf(run) if pdf else None
+    report_pdfs = _print_pdf(run) if pdf else {}
     console.print(progress.total())
-    _print_summary(run, report_pdf)
+    _print_summary(run, report_pdfs)
 
 
-def _print_pdf(run: EvaluationRun) -> Path:
-    """``report.pdf`` beside ``report.html``, with the intervention's name on every page."""
+def _print_pdf(run: EvaluationRun) -> dict[str, Path]:
+    """``report.pdf`` beside ``report.html`` (the chosen language) and ``report.en.pdf`` /
+    ``report.sv.pdf`` beside each language's page, with the intervention's name on every page
+    and the page numbers in the page's language."""
     from outcomelab.reports.pdf import print_report
 
     lang = str(run.results.get("language") or "sv")
     name = (run.results.get("intervention") or {}).get("name") or run.results["evaluation_id"]
-    return print_report(run.html, run.out_dir / "report.pdf", header=str(name), lang=lang)
+    return {
+        page_lang: print_report(page, page.with_suffix(".pdf"), header=str(name), lang=page_lang)
+        for page_lang, page in (run.pages or {lang: run.html}).items()
+    }
 
 
-def _print_summary(run: EvaluationRun, pdf: Path | None = None) -> None:
+def _print_summary(run: EvaluationRun, pdfs: Mapping[str, Path] | None = None) -> None:
     """The headline, the verdict and where the files are, in the report's language."""
     from outcomelab.vocabulary.texts import code_label, t
 
@@ -139,5 +147,5 @@ def _print_summary(run: EvaluationRun, pdf: Path | None = None) -> None:
         typer.echo(t("cli_report_in", lang, language=t(f"language_{page_lang}", lang), path=page))
     typer.echo(t("cli_results", lang, path=run.results_json))
     typer.echo(t("cli_figures", lang, n=len(run.figures), path=run.out_dir / "figures"))
-    if pdf is not None:
-        typer.echo(t("cli_pdf", lang, path=pdf))
+    for page_lang, pdf in (pdfs or {}).items():
+        typer.echo(t("cli_pdf", lang, language=t(f"language_{page_lang}", lang), path=pdf))

@@ -45,11 +45,12 @@ STYLE = """
   table.ol-table th, table.ol-table td { border-bottom: 1px solid #ddd; padding: .25rem .6rem;
                                          text-align: right; }
   table.ol-table th:first-child, table.ol-table td:first-child { text-align: left; }
+  table.ol-numbers td:not(:first-child) { white-space: nowrap; }
   table.ol-text td, .jp-RenderedHTMLCommon table.ol-text td,
   .jp-RenderedHTMLCommon table.ol-text th { text-align: left; }
-  .ol-note { color: #444; font-size: .95rem; }
+  .ol-note { color: #444; font-size: .95em; }
   dl.ol-glossary dt { font-weight: bold; margin-top: .5rem; float: none; width: auto; }
-  dl.ol-glossary dd { margin-left: 1.5rem; }
+  dl.ol-glossary dd { margin-left: 1.5rem; float: none; width: auto; }
   figure.ol-figure { margin: 1rem 0; }
   figure.ol-figure img { max-width: 100%; height: auto; }
   figure.ol-figure figcaption { color: #444; font-size: .95rem; margin-top: .3rem; }
@@ -57,7 +58,10 @@ STYLE = """
     body { font-size: 11pt; color: #000; background: #fff; }
     .jp-Notebook, main { max-width: none; margin: 0; }
     h2 { page-break-before: auto; page-break-after: avoid; }
-    img, table, .ol-headline { page-break-inside: avoid; }
+    img, figure, .ol-headline { page-break-inside: avoid; }
+    /* nbconvert keeps each output whole (a section: a table moved whole to the next page and
+       left half of page 1 empty); a section may break, its rows, figures and headings do not */
+    .jp-OutputArea-child { break-inside: auto; }
     table.ol-table { font-size: 8pt; }
     .jp-OutputArea-output { overflow: visible !important; }
     img { max-width: 100% !important; }

@@ -72,6 +72,8 @@ def _p(text: str, cls: str = "") -> Markup:
 
 #: the class of a table whose cells are text (left-aligned)
 _TEXT_TABLE = "ol-table ol-text"
+#: a table of numbers: no number, interval or p-value wraps inside its cell (first column: names)
+_NUMBER_TABLE = "ol-table ol-numbers"
 
 
 def _units(ev: Evaluation) -> str:
@@ -310,7 +312,7 @@ def section_results(ev: Evaluation) -> Markup:
     ]
     return join(
         heading("h_results", lang),
-        table(header, rows),
+        table(header, rows, cls=_NUMBER_TABLE),
         _p(synthetic.results_note(ev) or t("res_note_holm", lang), "ol-note"),
         bullets(sentences),
     )
@@ -412,7 +414,7 @@ def section_diagnostics(ev: Evaluation) -> Markup:
         for r in ev.diagnostics.equivalence.table.to_dict(orient="records")
     ]
     header = [t("c_covariate", lang), t("c_smd_raw", lang), t("c_smd", lang), "WWC"]
-    parts.append(table(header, rows))
+    parts.append(table(header, rows, cls=_NUMBER_TABLE))
     return join(*parts)
 
 
@@ -438,7 +440,7 @@ def section_robustness(ev: Evaluation) -> Markup:
     return join(
         heading("h_robustness", lang),
         _p(t("rb_intro", lang)),
-        table(header, rows),
+        table(header, rows, cls=_NUMBER_TABLE),
         _event_study_words(ev),
     )
 
@@ -505,10 +507,12 @@ def section_economics(ev: Evaluation) -> Markup:
     # ten columns do not fit a page (1,293 px in a 950 px page, cut in the PDF): the amounts
     # first, then the ratios, each table with the payer in its first column
     split = min(_ECONOMICS_AMOUNT_COLUMNS, len(header))
-    amounts = table(header[:split], [row[:split] for row in rows])
+    amounts = table(header[:split], [row[:split] for row in rows], cls=_NUMBER_TABLE)
     if split == len(header):
         return join(head, intro, amounts)
-    ratios = table(header[:1] + header[split:], [row[:1] + row[split:] for row in rows])
+    ratios = table(
+        header[:1] + header[split:], [row[:1] + row[split:] for row in rows], cls=_NUMBER_TABLE
+    )
     return join(head, intro, amounts, ratios)
 
 
@@ -530,7 +534,7 @@ def _returns_table(result: ValueResult, lang: Lang, per: str | None = None) -> M
         column_label("pv_returns_sek", lang),
         per or t("ec_per_participant", lang),
     ]
-    return table(header, rows)
+    return table(header, rows, cls=_NUMBER_TABLE)
 
 
 def section_caveats(ev: Evaluation) -> Markup:
