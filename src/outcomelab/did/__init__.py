@@ -1,7 +1,7 @@
 """outcomelab.did"""
 
 from outcomelab.did.aggregation import AggregatedEffectResult
-from outcomelab.did.att_gt import att_gt
+from outcomelab.did.att_gt import att_gt, att_gt_many
 from outcomelab.did.att_gt_moments import att_gt_moments
 from outcomelab.did.bacon import BaconDecomposition, bacon_decomposition
 from outcomelab.did.did_2x2 import did_2x2
@@ -20,6 +20,7 @@ __all__ = [
     "GroupTimeResult",
     "PreTest",
     "att_gt",
+    "att_gt_many",
     "att_gt_moments",
     "bacon_decomposition",
     "did_2x2",

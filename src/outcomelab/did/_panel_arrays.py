@@ -32,9 +32,11 @@ __all__ = [
     "PanelArrays",
     "check_long_columns",
     "check_remaining",
+    "cluster_codes",
     "cluster_per_unit",
     "cohort_per_unit",
     "panel_arrays",
+    "panel_arrays_many",
     "period_codes",
     "unit_codes",
     "weights_per_unit",
@@ -150,6 +152,16 @@ def cluster_per_unit(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cluster index (0..G-1) of every kept unit and the labels of the clusters used; the
     cluster must not change within a unit."""
+    per_unit, labels = cluster_codes(values, ucode, n_units, units)
+    used, codes_kept = np.unique(per_unit[keep], return_inverse=True)
+    return codes_kept, labels[used]
+
+
+def cluster_codes(
+    values: pd.Series, ucode: np.ndarray, n_units: int, units: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster index of every unit into the sorted cluster labels, and the labels; the cluster
+    must not change within a unit."""
     codes, labels = pd.factorize(values, sort=True)
     if (codes < 0).any():
         rows = rows_preview(values.index[codes < 0])
@@ -167,8 +179,7 @@ def cluster_per_unit(
             "clusters must contain whole units (e.g. the municipality at the start of the "
             "intervention)."
         )
-    used, codes_kept = np.unique(per_unit[keep], return_inverse=True)
-    return codes_kept, np.asarray(labels)[used]
+    return per_unit, np.asarray(labels)
 
 
 def weights_per_unit(
@@ -427,50 +438,116 @@ def panel_arrays(
     EmptyGroupError
         No treated units are left after balancing.
     """
-    data = require_dataframe(data)
-    covs = list(covariates or [])
-    check_long_columns(
+    (pa,) = panel_arrays_many(
         data,
-        outcome=outcome,
+        outcomes=[outcome],
         unit=unit,
         time=time,
         cohort=cohort,
-        covariates=covs,
+        covariates=covariates,
+        anticipation=anticipation,
         cluster=cluster,
+        weights=weights,
     )
+    check_remaining(pa.n_units, pa.cohort, cohort, bool(pa.dropped))
+    return pa
+
+
+def panel_arrays_many(
+    data: pd.DataFrame,
+    *,
+    outcomes: Sequence[str],
+    unit: str,
+    time: str,
+    cohort: str,
+    covariates: Sequence[str] | None,
+    anticipation: int,
+    cluster: str | None = None,
+    weights: str | None = None,
+) -> list[PanelArrays]:
+    """:func:`panel_arrays` of several outcomes of one panel, sharing everything but the outcome.
+
+    The row keys, cohorts, covariates, weights and clusters are checked and shaped once; each
+    outcome is balanced on its own (a unit missing one outcome in some period is dropped from that
+    outcome's panel only), so each element equals ``panel_arrays`` of that outcome. Outcomes whose
+    balanced panels keep the same units share the unit-level arrays (``unit_ids``, ``cohort``,
+    ``x``, ``weights``, ``cluster``: the same objects). :func:`check_remaining` is left to the
+    caller (it is an error of one outcome).
+    """
+    data = require_dataframe(data)
+    covs = list(covariates or [])
+    for k, outcome in enumerate(outcomes):
+        check_long_columns(
+            data,
+            outcome=outcome,
+            unit=unit,
+            time=time,
+            cohort=cohort,
+            covariates=covs if k == 0 else [],
+            cluster=cluster if k == 0 else None,
+        )
     keys = _row_keys(data, unit, time)
     rule = cohort_per_unit(data[cohort], keys.ucode, keys.uniques, keys.periods, anticipation)
-    # wide outcome; missing values (and rows with missing covariates) make the unit incomplete
-    y = _wide(data[outcome].to_numpy(dtype=np.float64, na_value=np.nan), keys)
     xw = None
     if covs:
         xw = _wide(data[covs].to_numpy(dtype=np.float64, na_value=np.nan), keys)
-    keep, dropped = _balance(keys, y, xw, rule.already, anticipation)
-    g_unit = rule.cohort
-    if not keep.all():
-        y, g_unit = y[keep], g_unit[keep]
-        xw = None if xw is None else xw[keep]
     unit_w = None
     if weights is not None:
-        unit_w = weights_per_unit(data, weights, keys.ucode, keys.n_units, keys.uniques)[keep]
-    cl_codes = cl_labels = None
+        unit_w = weights_per_unit(data, weights, keys.ucode, keys.n_units, keys.uniques)
+    cl_unit = cl_labels_all = None
     if cluster is not None:
-        cl_codes, cl_labels = cluster_per_unit(
-            data[cluster], keys.ucode, keys.n_units, keys.uniques, keep
+        cl_unit, cl_labels_all = cluster_codes(
+            data[cluster], keys.ucode, keys.n_units, keys.uniques
         )
-    check_remaining(y.shape[0], g_unit, cohort, bool(dropped))
+    shared: list[tuple[np.ndarray, dict[str, object]]] = []
+    out = []
+    for outcome in outcomes:
+        # wide outcome; missing values (and rows with missing covariates) make the unit incomplete
+        y = _wide(data[outcome].to_numpy(dtype=np.float64, na_value=np.nan), keys)
+        keep, dropped = _balance(keys, y, xw, rule.already, anticipation)
+        if not keep.all():
+            y = y[keep]
+        arrays = next((a for k, a in shared if np.array_equal(k, keep)), None)
+        if arrays is None:
+            arrays = _unit_arrays(keys, rule, keep, xw, unit_w, cl_unit, cl_labels_all)
+            shared.append((keep, arrays))
+        out.append(
+            PanelArrays(
+                periods=keys.periods,
+                y=y,
+                n_units_input=keys.n_units,
+                dropped=dropped,
+                n_late_never=int(rule.late.sum()),
+                **arrays,  # type: ignore[arg-type]
+            )
+        )
+    return out
+
+
+def _unit_arrays(
+    keys: _RowKeys,
+    rule: CohortRule,
+    keep: np.ndarray,
+    xw: np.ndarray | None,
+    unit_w: np.ndarray | None,
+    cl_unit: np.ndarray | None,
+    cl_labels_all: np.ndarray | None,
+) -> dict[str, object]:
+    """The unit-level arrays of the units in ``keep``."""
+    everyone = bool(keep.all())
+    if xw is not None and not everyone:
+        xw = xw[keep]
     x, x_varying = _time_invariant(xw)
-    return PanelArrays(
-        unit_ids=keys.uniques[keep],
-        periods=keys.periods,
-        y=y,
-        cohort=g_unit,
-        x=x,
-        x_time_varying=x_varying,
-        n_units_input=keys.n_units,
-        dropped=dropped,
-        cluster=cl_codes,
-        cluster_labels=cl_labels,
-        weights=unit_w,
-        n_late_never=int(rule.late.sum()),
-    )
+    cl_codes = cl_labels = None
+    if cl_unit is not None and cl_labels_all is not None:
+        used, cl_codes = np.unique(cl_unit[keep], return_inverse=True)
+        cl_labels = cl_labels_all[used]
+    return {
+        "unit_ids": keys.uniques[keep],
+        "cohort": rule.cohort if everyone else rule.cohort[keep],
+        "x": x,
+        "x_time_varying": x_varying,
+        "weights": None if unit_w is None else unit_w[keep],
+        "cluster": cl_codes,
+        "cluster_labels": cl_labels,
+    }

@@ -3,10 +3,12 @@ panels and repeated cross-sections)."""
 
 from __future__ import annotations
 
+import inspect
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, TypeVar, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -24,9 +26,14 @@ from outcomelab.did._cross_sections import (
     cross_section_arrays,
     estimate_cross_sections,
 )
-from outcomelab.did._panel_arrays import PanelArrays, panel_arrays
+from outcomelab.did._panel_arrays import (
+    PanelArrays,
+    check_remaining,
+    panel_arrays,
+    panel_arrays_many,
+)
+from outcomelab.did._panel_cells import estimate_panel_cells
 from outcomelab.did.assemble import group_time_result
-from outcomelab.did.drdid_core import estimate_cells
 from outcomelab.did.group_time import GroupTimeResult
 from outcomelab.did.influence import GroupTimeState
 from outcomelab.did.notes import (
@@ -38,14 +45,12 @@ from outcomelab.did.notes import (
 )
 from outcomelab.errors import (
     EmptyGroupError,
-    EstimationError,
-    NoOverlapError,
+    OutcomelabError,
     ParameterError,
-    SingularDesignError,
 )
 from outcomelab.results.estimability import check_outcome_varies
 
-__all__ = ["att_gt"]
+__all__ = ["att_gt", "att_gt_many"]
 
 ControlGroup = Literal["never_treated", "not_yet_treated"]
 Method = Literal["dr", "ipw", "reg"]
@@ -324,67 +329,22 @@ def _plan(pa: _Arrays, opts: _Options, excluded: float | None = None) -> _Plan:
     )
 
 
-def _estimate(pa: _Arrays, plan: _Plan, method: Method, covs: list[str]) -> CellEstimation:
-    """Estimate every planned cell: by sample on a balanced panel, by cell on rows."""
-    if isinstance(pa, CrossSectionArrays):
-        return estimate_cross_sections(pa, plan.cells, plan.samples, method, covs)
-    return _estimate_panel(pa, plan, method, covs)
-
-
-def _estimate_panel(
-    pa: PanelArrays, plan: _Plan, method: Method, covs: list[str]
-) -> CellEstimation:
-    """Estimate every planned cell, one sample (propensity score, regression) at a time."""
-    n = pa.n_units
-    tindex = {float(p): i for i, p in enumerate(pa.periods)}
-    k_cells = len(plan.cells)
-    att = np.zeros(k_cells)
-    # column-major: each cell's influence function is contiguous
-    influence = np.zeros((n, k_cells), order="F")
-    used_as_control = np.zeros(n, dtype=bool)
-    n_trimmed = 0
-    dropped: dict[int, EstimationError] = {}
-    first_error: EstimationError | None = None
-    ess = np.full(k_cells, np.nan)
-    n_comparison = np.zeros(k_cells, dtype=np.int64)
-    share = np.full(k_cells, np.nan)
-    for (g, ctrl, xper), ks in plan.samples.items():
-        gcode = int(np.searchsorted(plan.codes_list, g))
-        allowed = np.zeros(len(plan.codes_list), dtype=bool)
-        allowed[gcode] = True
-        allowed[np.searchsorted(plan.codes_list, np.asarray(ctrl))] = True
-        idx = np.flatnonzero(allowed[plan.ucode])
-        d = (plan.ucode[idx] == gcode).astype(np.float64)
-        used_as_control[idx[d == 0]] = True
-        ti = [tindex[plan.cells[k][1]] for k in ks]
-        bi = [tindex[plan.cells[k][2]] for k in ks]
-        ysub = pa.y[idx]
-        dy = ysub[:, ti] - ysub[:, bi]
-        x = None
-        if pa.x is not None:
-            x = pa.x[idx] if not pa.x_time_varying else pa.x[idx, xper, :]
-        listed = ", ".join(f"{c:g}" for c in ctrl)
-        where = f"the sample of cohort {g:g} and comparison cohorts {listed}"
-        w = None if pa.weights is None else pa.weights[idx]
-        try:
-            est = estimate_cells(
-                dy, d, x, method=method, weights=w, covariate_names=covs, where=where
-            )
-        except (NoOverlapError, SingularDesignError) as err:
-            # R did: the cell is NA with a warning; here it is left out and listed with the reason
-            first_error = first_error or err
-            dropped.update(dict.fromkeys(ks, err))
-            continue
-        n_trimmed += est.n_trimmed
-        att[ks] = est.att
-        ess[ks] = est.comparison_ess
-        n_comparison[ks] = est.n_comparison
-        share[ks] = est.overlap_share
-        scale = n / idx.size
-        for j, k in enumerate(ks):
-            influence[idx, k] = est.influence[:, j] * scale
-    return CellEstimation(
-        att, influence, used_as_control, n_trimmed, dropped, first_error, ess, n_comparison, share
+def _estimate(
+    pas: list[_Arrays], plan: _Plan, method: Method, covs: list[str]
+) -> list[CellEstimation]:
+    """Estimate every planned cell of each outcome's arrays (the same units and plan): by sample
+    on a balanced panel (the outcomes share each sample's fits), by cell on rows."""
+    first = pas[0]
+    if isinstance(first, CrossSectionArrays):
+        return [estimate_cross_sections(first, plan.cells, plan.samples, method, covs)]
+    return estimate_panel_cells(
+        cast("list[PanelArrays]", pas),
+        cells=plan.cells,
+        samples=plan.samples,
+        codes_list=plan.codes_list,
+        ucode=plan.ucode,
+        method=method,
+        covs=covs,
     )
 
 
@@ -637,26 +597,79 @@ def att_gt(
         seed=seed,
     )
     frame = require_dataframe(data)
+    call = _columns(frame, unit, time, cohort, covariates, cluster, weights)
+    pa = _arrays(frame, call.columns(outcome), call.covs, weights, opts)
+    ready = _prepare(pa, outcome, opts)
+    (est,) = _estimate([ready.pa], ready.plan, opts.method, call.covs)
+    return _result(ready, est, opts, call)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The checked column arguments of one call (all but the outcome)."""
+
+    unit: str | None
+    time: str
+    cohort: str
+    covs: list[str]
+    cluster: str | None
+    weights: str | None
+
+    def columns(self, outcome: str) -> dict[str, Any]:
+        return dict(
+            outcome=outcome,
+            unit=self.unit,
+            time=self.time,
+            cohort=self.cohort,
+            cluster=self.cluster,
+        )
+
+
+def _columns(
+    frame: pd.DataFrame,
+    unit: str | None,
+    time: str,
+    cohort: str,
+    covariates: Sequence[str] | str | None,
+    cluster: str | Sequence[str] | None,
+    weights: str | None,
+) -> _Columns:
     covs = covariate_columns(frame, covariates)
     cl_names = cluster_columns(frame, cluster, unit=unit)
     cluster_col = cl_names[0] if cl_names and cl_names[0] != unit else None
-    pa = _arrays(
-        frame,
-        dict(outcome=outcome, unit=unit, time=time, cohort=cohort, cluster=cluster_col),
-        covs,
-        weights,
-        opts,
-    )
+    return _Columns(unit, time, cohort, covs, cluster_col, weights)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One outcome's arrays after R did's no-never-treated rule, with its plan."""
+
+    outcome: str
+    pa: _Arrays
+    plan: _Plan
+    spread: float
+    rule_notes: list[str]
+
+
+def _prepare(pa: _Arrays, outcome: str, opts: _Options) -> _Prepared:
+    """The outcome must vary; R did's rule without never-treated units; the plan of cells."""
     spread = check_outcome_varies(pa.y.ravel(), outcome, "unit-period values")
     pa, excluded, rule_notes = _without_never_treated(pa, opts)
-    coh = pa.cohort
     plan = _plan(pa, opts, excluded)
     if not plan.valid.any():
         raise EmptyGroupError(
             "No group-time cell has comparison units; add never-treated units or use a panel "
             "in which some cohorts start later."
         )
-    est = _estimate(pa, plan, opts.method, covs)
+    return _Prepared(outcome, pa, plan, spread, rule_notes)
+
+
+def _result(
+    ready: _Prepared, est: CellEstimation, opts: _Options, call: _Columns
+) -> GroupTimeResult:
+    """The result of one outcome from its estimated cells."""
+    pa, plan = ready.pa, ready.plan
+    coh = pa.cohort
     valid = plan.valid.copy()
     valid[list(est.dropped)] = False
     if not valid.any():
@@ -687,8 +700,8 @@ def att_gt(
     n_clusters = pa.n_units if pa.cluster is None else int(pa.cluster.max()) + 1
     overlap = _overlap(plan, est, valid)
     notes_t = (
-        *rule_notes,
-        *_notes(pa, plan, est, covs, cluster_col, n_clusters, dropped_cells),
+        *ready.rule_notes,
+        *_notes(pa, plan, est, call.covs, call.cluster, n_clusters, dropped_cells),
         *_weak_overlap_note(overlap, opts.anticipation),
     )
     glist = plan.codes_list[1:]
@@ -706,23 +719,220 @@ def att_gt(
         "control_group": opts.control_group,
         "base_period": opts.base_period,
         "anticipation": opts.anticipation,
-        "covariates": covs,
+        "covariates": call.covs,
         "covariates_time_varying": pa.x_time_varying,
         "n_trimmed": est.n_trimmed,
         "bootstrap": opts.bootstrap,
-        "cluster": cluster_col,
+        "cluster": call.cluster,
         "n_clusters": n_clusters,
-        "weights": weights,
+        "weights": call.weights,
         "data_shape": _data_shape(pa),
         "n_observations": pa.n_rows if isinstance(pa, CrossSectionArrays) else pa.y.size,
     }
     return group_time_result(
         state,
-        outcome=outcome,
+        outcome=ready.outcome,
         method=f"att_gt/{opts.method}",
         alpha=opts.alpha,
         notes=notes_t,
-        spread=spread,
+        spread=ready.spread,
         n_treated=int((coh > 0).sum()),
         diagnostics=diagnostics,
     )
+
+
+@overload
+def att_gt_many(
+    data: pd.DataFrame,
+    *,
+    outcomes: Sequence[str],
+    errors: Literal["raise"] = ...,
+    **options: Any,
+) -> dict[str, GroupTimeResult]: ...
+
+
+@overload
+def att_gt_many(
+    data: pd.DataFrame,
+    *,
+    outcomes: Sequence[str],
+    errors: Literal["return"],
+    **options: Any,
+) -> dict[str, GroupTimeResult | OutcomelabError]: ...
+
+
+def att_gt_many(
+    data: pd.DataFrame,
+    *,
+    outcomes: Sequence[str],
+    errors: Literal["raise", "return"] = "raise",
+    **options: Any,
+) -> dict[str, GroupTimeResult] | dict[str, GroupTimeResult | OutcomelabError]:
+    """:func:`att_gt` of several outcomes of one panel in one call (the same units, cohorts and
+    options), sharing the work that does not depend on the outcome.
+
+    The long data are checked and reshaped once (row keys, cohorts, covariates, weights,
+    clusters); outcomes whose balanced panels keep the same units (the usual case: no outcome
+    is missing where another is observed) share the plan of cells and each estimation sample:
+    its units, covariates, propensity score fit and comparison-group regression design. Each
+    result equals ``att_gt(data, outcome=o, **options)`` (tested to 1e-12), notes and diagnostics
+    included; an outcome missing in some periods is balanced on its own, as its own call would.
+
+    Parameters
+    ----------
+    data
+        Long panel, as :func:`att_gt`.
+    outcomes
+        Outcome columns (at least one, each once).
+    errors
+        ``"raise"`` (default): the first outcome that cannot be estimated raises its error.
+        ``"return"``: an outcome that cannot be estimated (constant, no treated units left after
+        balancing, no estimable cell, a standard error of zero) maps to its error instead of a
+        result, and the others are estimated. Errors of the call itself (options, columns,
+        duplicate rows, cohorts) are raised either way.
+    **options
+        Every other argument of :func:`att_gt` (``unit``, ``time``, ``cohort``, ``covariates``,
+        ``method``, ``control_group``, ``weights``, ...), by keyword.
+
+    Returns
+    -------
+    dict
+        Outcome -> :class:`GroupTimeResult` (or, with ``errors="return"``, the
+        :class:`~outcomelab.errors.OutcomelabError` that says why not), in the order of
+        ``outcomes``.
+
+    Raises
+    ------
+    ParameterError
+        ``outcomes`` empty, repeated or not column names; ``outcome=`` given; an unknown option.
+    InputError, EmptyGroupError, SingularDesignError, NoOverlapError, EstimationError
+        As :func:`att_gt`.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(2)
+    >>> units = pd.DataFrame({"id": range(400), "g": rng.choice([0, 2018], 400)})
+    >>> df = units.merge(pd.DataFrame({"year": range(2015, 2021)}), how="cross")
+    >>> post = (df.g > 0) & (df.year >= df.g)
+    >>> df["y1"] = rng.normal(size=len(df)) + 2.0 * post
+    >>> df["y2"] = rng.normal(size=len(df)) - 1.0 * post
+    >>> res = att_gt_many(df, outcomes=["y1", "y2"], unit="id", time="year", cohort="g")
+    >>> {k: round(r.estimate) for k, r in res.items()}
+    {'y1': 2, 'y2': -1}
+    """
+    names = _outcome_names(outcomes, options)
+    if errors not in ("raise", "return"):
+        raise ParameterError(f"`errors` must be 'raise' or 'return'; got {errors!r}.")
+    call_options = _many_options(options)
+    opts = _check_options(**call_options["opts"])
+    frame = require_dataframe(data)
+    call = _columns(frame, **call_options["columns"])
+    results: dict[str, GroupTimeResult | OutcomelabError] = {}
+    if not opts.panel or opts.allow_unbalanced_panel:
+        # rows: each outcome keeps its own observations, so each is its own call
+        for o in names:
+            results[o] = _guarded(errors, partial(att_gt, data, outcome=o, **options))
+        return results
+    panels = panel_arrays_many(
+        frame,
+        outcomes=names,
+        unit=cast("str", call.unit),
+        time=call.time,
+        cohort=call.cohort,
+        covariates=call.covs,
+        anticipation=opts.anticipation,
+        cluster=call.cluster,
+        weights=call.weights,
+    )
+    groups: dict[int, list[_Prepared]] = {}
+    for o, pa in zip(names, panels, strict=True):
+        ready = _guarded(errors, partial(_prepare_panel, pa, o, opts, call))
+        if isinstance(ready, OutcomelabError):
+            results[o] = ready
+        else:
+            # panels of the same units share their unit-level arrays (panel_arrays_many)
+            groups.setdefault(id(pa.unit_ids), []).append(ready)
+    for members in groups.values():
+        plan = members[0].plan
+        ests = _estimate([m.pa for m in members], plan, opts.method, call.covs)
+        for ready, est in zip(members, ests, strict=True):
+            results[ready.outcome] = _guarded(errors, partial(_result, ready, est, opts, call))
+    return {o: results[o] for o in names}
+
+
+def _prepare_panel(pa: PanelArrays, outcome: str, opts: _Options, call: _Columns) -> _Prepared:
+    check_remaining(pa.n_units, pa.cohort, call.cohort, bool(pa.dropped))
+    return _prepare(pa, outcome, opts)
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(errors: Literal["raise", "return"], step: Callable[[], _T]) -> _T | OutcomelabError:
+    """``step()``, or with ``errors="return"`` the OutcomelabError it raises."""
+    if errors == "raise":
+        return step()
+    try:
+        return step()
+    except OutcomelabError as err:
+        return err
+
+
+def _outcome_names(outcomes: object, options: dict[str, Any]) -> list[str]:
+    if "outcome" in options:
+        raise ParameterError(
+            "att_gt_many takes `outcomes` (a list of columns), not `outcome`; for one outcome "
+            "call att_gt."
+        )
+    if isinstance(outcomes, str) or not isinstance(outcomes, Sequence):
+        raise ParameterError(
+            f"`outcomes` must be a list of outcome columns, e.g. ['y1', 'y2']; got {outcomes!r}."
+        )
+    names = list(outcomes)
+    if not names or not all(isinstance(o, str) for o in names):
+        raise ParameterError(
+            f"`outcomes` must be a non-empty list of column names; got {outcomes!r}."
+        )
+    repeated = sorted({o for o in names if names.count(o) > 1})
+    if repeated:
+        raise ParameterError(f"`outcomes` names {repeated} more than once; name each once.")
+    return names
+
+
+#: att_gt's keyword arguments: options checked by _check_options, and the columns
+_OPTION_NAMES = (
+    "panel",
+    "allow_unbalanced_panel",
+    "control_group",
+    "method",
+    "anticipation",
+    "base_period",
+    "alpha",
+    "bootstrap",
+    "bootstrap_weights",
+    "seed",
+)
+_COLUMN_NAMES = ("unit", "time", "cohort", "covariates", "cluster", "weights")
+
+
+def _many_options(options: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """att_gt's defaults updated with ``options``; unknown or missing ones refused."""
+    params = inspect.signature(att_gt).parameters
+    unknown = sorted(set(options) - set(_OPTION_NAMES) - set(_COLUMN_NAMES))
+    if unknown:
+        raise ParameterError(
+            f"att_gt_many got unknown arguments {unknown}; it takes `outcomes`, `errors` and "
+            f"att_gt's arguments ({', '.join(_COLUMN_NAMES + _OPTION_NAMES)})."
+        )
+    missing = [c for c in ("time", "cohort") if c not in options]
+    if missing:
+        raise ParameterError(f"att_gt_many needs {missing} (as att_gt).")
+
+    def value(name: str) -> Any:
+        return options.get(name, params[name].default)
+
+    return {
+        "opts": {name: value(name) for name in _OPTION_NAMES},
+        "columns": {name: value(name) for name in _COLUMN_NAMES},
+    }
