@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -77,7 +78,17 @@ def test_swedish_did_report_table_and_figures(did_evaluation: Evaluation) -> Non
     assert "birth year" not in page and "born abroad" not in page
     fig = figure_event_study(ev)
     ax = fig.axes[0]
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("År sedan start", "Effekt (ATT)")
+    # the y axis on the text's scale (employment is a share: per 100 participants), in words
+    label = " ".join(ax.get_ylabel().split())
+    assert (ax.get_xlabel(), label) == (
+        "År sedan start",
+        "Fler eller färre förvärvsarbetande per 100 deltagare",
+    )
+    table = ev.estimates.did[ev.setup.primary].dynamic.tidy()
+    drawn = np.concatenate([line.get_ydata() for line in ax.lines if line.get_marker() == "o"])
+    assert np.allclose(np.sort(drawn), np.sort(100 * table["estimate"].to_numpy()))
+    english = figure_event_study(ev.in_language("en")).axes[0].get_ylabel()
+    assert " ".join(english.split()) == "More or fewer in work per 100 participants"
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend and all(x.startswith(("före start", "efter start")) for x in legend)
     # the legend (longer in Swedish) lies below the plot, never over a point or a band

@@ -72,7 +72,9 @@ def _draw(ax: Axes, x: np.ndarray, table: pd.DataFrame, post: np.ndarray, level:
     ax.axhline(0, color="black", lw=0.8)
 
 
-def event_study_plot(result: EffectLike, *, ax: Any = None, title: str | None = None) -> Figure:
+def event_study_plot(
+    result: EffectLike, *, ax: Any = None, title: str | None = None, scale: float = 1.0
+) -> Figure:
     """Event-study plot: effect by time since treatment with pointwise and uniform bands.
 
     Parameters
@@ -84,6 +86,9 @@ def event_study_plot(result: EffectLike, *, ax: Any = None, title: str | None = 
         Matplotlib axes to draw on; a new figure when ``None``.
     title
         Plot title (default names the outcome).
+    scale
+        Multiplies the effects and their intervals on the axis, e.g. 100 to show a share's
+        effect per 100 units (percentage points) as a report's text says it.
 
     Returns
     -------
@@ -111,11 +116,14 @@ def event_study_plot(result: EffectLike, *, ax: Any = None, title: str | None = 
         fig, ax = plt.subplots(figsize=(7, 4))
     else:
         fig = ax.figure
+    if scale != 1.0:
+        shown = ["estimate", "conf_low", "conf_high", "cband_low", "cband_high"]
+        table = table.assign(**{c: table[c] * scale for c in shown if c in table.columns})
     e = table["event_time"].to_numpy(dtype=float)
     level = round(100 * (1 - result.alpha))
     _draw(ax, e, table, e >= 0, level)
     ax.axvline(-0.5, color="grey", ls="--", lw=0.8)
-    ax.set_xticks(e, [f"{v:g}" for v in e])
+    ax.set_xticks(e, [f"{v:g}".replace("-", "\u2212") for v in e])  # a minus, as on the y axis
     ax.set_xlabel("Periods since treatment start (event time)")
     outcome = getattr(result, "outcome", None)
     ax.set_ylabel(f"Effect on {outcome}" if outcome else "Effect")

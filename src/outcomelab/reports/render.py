@@ -8,12 +8,13 @@ matplotlib Figure. Only aggregates are shown: no function here prints person row
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from outcomelab.evaluation.headline import effect_sentence, headline_text, units_word
+from outcomelab.evaluation.headline import effect_sentence, headline_text, unit_word, units_word
 from outcomelab.reports import synthetic
 from outcomelab.vocabulary.numbers import (
     effect_scale,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from outcomelab._checks import Lang
     from outcomelab.economics import ValueResult
     from outcomelab.evaluation import Evaluation
+    from outcomelab.vocabulary.catalogue import OutcomeDefinition
 
 __all__ = [
     "figure_balance",
@@ -707,19 +709,39 @@ def _event_study_legend(label: str, lang: str) -> str:
     return t("fig_es_point", lang, when=when, level=level.group(1) if level else "95")
 
 
+def _event_study_axis(ev: Evaluation, info: OutcomeDefinition) -> str:
+    """The y axis of the event study in words, on the text's scale, wrapped to fit the axis."""
+    lang = ev.lang
+    unit = ev.setup.unit_of_analysis()["unit"]
+    name = info.name(lang)
+    if not name.split(" ", 1)[0].isupper():  # "ohälsodagar", but "NSW earnings"
+        name = name[:1].lower() + name[1:]
+    if info.kind == "rate":
+        key = "fig_es_y_rate" if unit == "person" else "fig_es_y_points"
+        text = t(key, lang, state=info.phrase(lang), units=_units(ev))
+    elif info.kind in ("amount_sek", "days"):
+        text = t("fig_es_y_unit", lang, name=name, unit=unit_word(info, lang))
+    else:
+        text = t("fig_es_y_level", lang, name=name)
+    # never between the digits of a number ("100 000")
+    return textwrap.fill(re.sub(r"(?<=\d) (?=\d)", "\u00a0", text), 38)
+
+
 def figure_event_study(ev: Evaluation) -> Figure:
-    """Event study of the primary outcome (DiD), with axes and legend in the report language."""
+    """Event study of the primary outcome (DiD) on the scale of the text (shares per 100
+    participants, kronor and days as they are), with axes and legend in the report language."""
     from outcomelab.did import event_study_plot
     from outcomelab.did.event_study_plot import legend_below
 
     lang = ev.lang
     primary = ev.setup.primary
-    title = ev.setup.catalogue[primary].name(lang)
-    fig = event_study_plot(ev.estimates.did[primary].dynamic, title=title)
+    info = ev.setup.catalogue[primary]
+    dynamic = ev.estimates.did[primary].dynamic
+    fig = event_study_plot(dynamic, title=info.name(lang), scale=effect_scale(info.kind))
     # event_study_plot labels in English; relabel its axes here
     ax = fig.axes[0]
     ax.set_xlabel(t("fig_es_x", lang))
-    ax.set_ylabel(t("fig_es_y", lang))
+    ax.set_ylabel(_event_study_axis(ev, info))
     handles, labels = ax.get_legend_handles_labels()
     legend_below(ax, handles, [_event_study_legend(lb, lang) for lb in labels])
     fig.tight_layout()
