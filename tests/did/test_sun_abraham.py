@@ -113,3 +113,42 @@ def test_result_protocol_and_plot(reference_table: Any) -> None:
     assert res.at_event_time(1).n_treated == 60
     fig = res.plot()
     assert "Sun & Abraham" in fig.axes[0].get_title()
+
+
+@pytest.mark.parametrize(
+    ("cluster", "anticipation", "last_treated"),
+    [(None, 0, False), ("state", 0, False), (None, 1, False), (None, 0, True)],
+)
+def test_cell_means_path_equals_the_regression(
+    reference_table: Any, cluster: str | None, anticipation: int, last_treated: bool
+) -> None:
+    """Without covariates and weights the fit comes from cohort x period means
+    (did/sun_abraham_grid.py); weights of 1 take the regression with one column per cell. The
+    two are the same numbers to 1e-10: estimates, standard errors, cell effects."""
+    df = _mpdta(reference_table).assign(one=1.0)
+    if anticipation:
+        df = df[df["first.treat"] != 2004]
+    if last_treated:
+        df = df[df["first.treat"] > 0]
+    args = {
+        "outcome": "lemp",
+        "unit": "countyreal",
+        "time": "year",
+        "cohort": "first.treat",
+        "cluster": cluster,
+        "anticipation": anticipation,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        means = sun_abraham(df, **args)
+        regression = sun_abraham(df, **args, weights="one")
+    a, b = means.tidy(), regression.tidy()
+    for column in ("estimate", "std_error"):
+        np.testing.assert_allclose(a[column], b[column], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(means.estimate, regression.estimate, rtol=1e-10)
+    np.testing.assert_allclose(means.std_error, regression.std_error, rtol=1e-10)
+    cells = pd.DataFrame(means.diagnostics["cohort_effects"])
+    peer = pd.DataFrame(regression.diagnostics["cohort_effects"])
+    np.testing.assert_allclose(
+        cells[["estimate", "std_error"]], peer[["estimate", "std_error"]], rtol=1e-10, atol=1e-12
+    )

@@ -18,7 +18,7 @@ import numpy as np
 from outcomelab.did.within import TwoWayIndex, demean_two_way
 from outcomelab.errors import SingularDesignError
 
-__all__ = ["WithinFit", "within_least_squares"]
+__all__ = ["WithinFit", "checked_bread", "within_least_squares"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,36 @@ def within_least_squares(
     xw = x if weights is None else x * weights[:, None]
     xtx = xw.T @ x
     raw_ss = np.array([_weighted_ss(v, weights) for v in regressors])
+    bread = checked_bread(xtx, raw_ss, names, describe=describe)
+    beta = bread @ (xw.T @ y_t)
+    resid = y_t - x @ beta
+    return WithinFit(beta=beta, bread=bread, x=x, resid=resid)
+
+
+def checked_bread(
+    xtx: np.ndarray,
+    raw_ss: np.ndarray,
+    names: Sequence[str],
+    *,
+    describe: Callable[[list[str]], str],
+) -> np.ndarray:
+    """``(X'WX)^{-1}`` of within-transformed regressors, after checking that none is absorbed by
+    the fixed effects and that they are not collinear.
+
+    Parameters
+    ----------
+    xtx
+        ``X'WX`` of the within-transformed regressors.
+    raw_ss
+        Each regressor's (weighted) sum of squares about its mean before the transformation.
+    names, describe
+        As :func:`within_least_squares`.
+
+    Raises
+    ------
+    SingularDesignError
+        As :func:`within_least_squares`.
+    """
     scale = np.sqrt(np.diag(xtx))
     absorbed = [
         n for n, s, r in zip(names, scale, raw_ss, strict=True) if s**2 <= 1e-12 * max(r, 1)
@@ -113,6 +143,4 @@ def within_least_squares(
             "the covariates that are linear combinations of the others or of the treatment."
         )
     bread = np.linalg.inv(xtx)
-    beta = bread @ (xw.T @ y_t)
-    resid = y_t - x @ beta
-    return WithinFit(beta=beta, bread=bread, x=x, resid=resid)
+    return bread

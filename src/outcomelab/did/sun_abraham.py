@@ -10,7 +10,7 @@ effects).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -21,6 +21,7 @@ from outcomelab._checks import check_choice
 from outcomelab.did.event_study_result import EventStudyResult, event_study_result
 from outcomelab.did.least_squares import within_least_squares
 from outcomelab.did.staggered_panel import StaggeredPanel, check_anticipation, staggered_panel
+from outcomelab.did.sun_abraham_grid import grid_fit
 from outcomelab.errors import EmptyGroupError
 from outcomelab.numerics import cr1_vcov, fixef_dof
 from outcomelab.results.estimability import check_outcome_varies, check_standard_error
@@ -132,6 +133,51 @@ def _aggregate(
     sizes = {float(g): int((design.panel.cohort == g).sum()) for g, _ in design.cells}
     n_units = np.array([sum(sizes[g] for g, e in set(design.cells) if e == ev) for ev in events])
     return events, w @ beta, w @ cov @ w.T, c, np.column_stack([n_cohorts, n_units])
+
+
+def _describe(panel: StaggeredPanel) -> Callable[[list[str]], str]:
+    def describe(absorbed: list[str]) -> str:
+        return (
+            "covariates" if set(absorbed) <= set(panel.covariates) else "cohort x event-time cells"
+        )
+
+    return describe
+
+
+def _fit(design: _Design, names: list[str]) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The cells' coefficients, their CR1 covariance, the clusters and CR1's ``k``.
+
+    Without covariates and weights from cohort x period means
+    (:func:`~outcomelab.did.sun_abraham_grid.grid_fit`, no indicator columns); otherwise the
+    within-transformed regression with one column per cell.
+    """
+    panel = design.panel
+    index = panel.index()
+    clusters = [panel.unit_cluster[index.unit]]
+    df_k = len(names) + fixef_dof(
+        [(index.unit, index.n_units), (index.time, index.n_times)], clusters
+    )
+    k = len(design.cells)
+    if panel.x is None and panel.unit_weight is None:
+        beta, cov, n_clusters = grid_fit(
+            panel.y.reshape(panel.n_units, panel.n_periods),
+            panel.cohort,
+            panel.periods,
+            design.cells,
+            panel.unit_cluster,
+            df_k=df_k,
+            names=names,
+            describe=_describe(panel),
+        )
+        return beta, cov, n_clusters, df_k
+    regressors = _columns(design)
+    if panel.x is not None:
+        regressors += list(panel.x.T)
+    row_w = None if panel.unit_weight is None else panel.unit_weight[index.unit]
+    fit = within_least_squares(panel.y, regressors, index, row_w, names, describe=_describe(panel))
+    scores = fit.x * (fit.resid if row_w is None else row_w * fit.resid)[:, None]
+    cov_all, n_clusters = cr1_vcov(scores, fit.bread, clusters, df_k=df_k)
+    return fit.beta[:k], cov_all[:k, :k], n_clusters, df_k
 
 
 def sun_abraham(
@@ -262,29 +308,7 @@ def sun_abraham(
     panel = design.panel
     spread = check_outcome_varies(panel.y, outcome, "unit-period rows")
     names = [f"cohort {g:g}, e={e:g}" for g, e in design.cells] + panel.covariates
-    regressors = _columns(design)
-    if panel.x is not None:
-        regressors += list(panel.x.T)
-    index = panel.index()
-    row_w = None if panel.unit_weight is None else panel.unit_weight[index.unit]
-    fit = within_least_squares(
-        panel.y,
-        regressors,
-        index,
-        row_w,
-        names,
-        describe=lambda absorbed: (
-            "covariates" if set(absorbed) <= set(panel.covariates) else "cohort x event-time cells"
-        ),
-    )
-    clusters = [panel.unit_cluster[index.unit]]
-    df_k = len(names) + fixef_dof(
-        [(index.unit, index.n_units), (index.time, index.n_times)], clusters
-    )
-    scores = fit.x * (fit.resid if row_w is None else row_w * fit.resid)[:, None]
-    cov_all, n_clusters = cr1_vcov(scores, fit.bread, clusters, df_k=df_k)
-    k = len(design.cells)
-    beta, cov = fit.beta[:k], cov_all[:k, :k]
+    beta, cov, n_clusters, df_k = _fit(design, names)
     events, est, vcov, c, counts = _aggregate(design, beta, cov)
     overall, overall_se = float(c @ beta), float(np.sqrt(max(c @ cov @ c, 0.0)))
     check_standard_error(overall_se, spread, outcome)

@@ -74,6 +74,7 @@ def cr1_vcov(
     clusters: Sequence[np.ndarray],
     *,
     df_k: int,
+    n_obs: int | None = None,
 ) -> tuple[np.ndarray, int]:
     """CR1 covariance matrix for one or two cluster variables.
 
@@ -88,6 +89,10 @@ def cr1_vcov(
         One or two arrays of integer cluster codes (0..G-1).
     df_k
         Parameters counted in the ``(n - 1) / (n - k)`` factor.
+    n_obs
+        Observations ``n`` of that factor when ``scores`` holds sums of the observations'
+        scores (e.g. one row per unit, each unit inside one cluster); default: one row of
+        ``scores`` per observation.
 
     Returns
     -------
@@ -100,7 +105,7 @@ def cr1_vcov(
     ``V = G/(G-1) (n-1)/(n-k) B (sum_g u_g u_g') B``; with two cluster variables
     ``meat = M_1 + M_2 - M_12`` (Cameron, Gelbach and Miller 2011), one factor for all three.
     """
-    n = scores.shape[0]
+    n = scores.shape[0] if n_obs is None else n_obs
     parts: list[tuple[np.ndarray, int, int]] = []
     counts = [int(c.max()) + 1 for c in clusters]
     for codes, g in zip(clusters, counts, strict=True):
