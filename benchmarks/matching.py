@@ -1,13 +1,20 @@
 """Benchmark: 1:1 greedy nearest-neighbour propensity-score matching without replacement, with a
 0.2 SD caliper, 10 covariates: outcomelab.matching.match vs MatchIt 4.5.1 (R) on the same data.
 
-Each run is its own subprocess (Python or Rscript) under ``/usr/bin/time``, so the peak resident
-memory is that of one matching alone (the whole process: interpreter, data and model). The time is
-the matching call only -- ``match()`` (logit model + matching) and ``matchit()`` -- not reading the
-file, which is what the issue's MatchIt figures measure; outcomelab's ``effect()`` time is shown
-separately. The data are seeded: controls X ~ N(0, I_10), treated X ~ N(mu, I_10) (so the logit
-propensity model is correct), Y = X b + 1.0 * A + e, true ATT 1.0. Both tools use MatchIt's
-default caliper meaning (0.2 SD of the propensity score: ``caliper_scale="ps_sd"``).
+Each run is its own subprocess (Python or Rscript) measured by :func:`harness.measure`: wall and
+CPU seconds of the whole process and the peak resident memory of its process tree (interpreter,
+data, model). The seconds in the table are the matching call alone -- ``match()`` (logit model +
+matching) and ``matchit()`` -- not reading the file, which is what the issue's MatchIt figures
+measure; outcomelab's ``effect()`` time is shown separately. Printed beside the figures: the goal
+(1 million treated / 10 million controls under 60 s and under 8 GB), the ratio MatchIt / ours
+where MatchIt ran in the same run, and the machine's load.
+
+The data are seeded and written to Parquet in chunks of :data:`CHUNK_ROWS` rows (random stream
+``[seed, chunk]``), so that simulating 11 million rows never holds more than one chunk: every
+chunk has the same share of treated rows at random positions; controls X ~ N(0, I_10), treated
+X ~ N(mu, I_10) (so the logit propensity model is correct), Y = X b + 1.0 * A + e, true ATT 1.0.
+Both tools use MatchIt's default caliper meaning (0.2 SD of the propensity score:
+``caliper_scale="ps_sd"``).
 
 Note: MatchIt 4.5.1's vector matching code compares score differences with an integer ``abs()``,
 so its caliper on the propensity score does not bind and it takes the lower neighbour; its
@@ -17,38 +24,49 @@ Usage::
 
     .venv/bin/python benchmarks/matching.py                       # 5k/50k, 50k/500k, 200k/2M
     .venv/bin/python benchmarks/matching.py --sizes 5000 --repeats 3 --matchit-max 50000
+    flock /work/wt/bench.lock .venv/bin/python benchmarks/matching.py --sizes 1000000 \
+        --repeats 1 --matchit-max 0                               # the goal: 1M / 10M
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import harness
 
 TRUTH = 1.0
 P = 10
+#: rows simulated (and written) at a time
+CHUNK_ROWS = 1_100_000
+#: goal: 1 million treated / 10 million controls under 60 s and under 8 GB
+GOAL_TREATED, GOAL_SECONDS, GOAL_MB = 1_000_000, 60.0, 8 * 1024
 
 _OURS = """
-import json, sys, time
+import json, os, sys, time
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import pandas as pd
 from outcomelab.matching import match
 data = pd.read_parquet(sys.argv[1])
 covs = [f"x{j}" for j in range(1, 11)]
 match(data.head(2000), treatment="treat", covariates=covs)  # warm the compiled kernel cache
 t0 = time.perf_counter()
+c0 = time.process_time()
 m = match(data, treatment="treat", covariates=covs, caliper=0.2, caliper_scale="ps_sd")
 t1 = time.perf_counter()
+c1 = time.process_time()
 res = m.effect("y")
 t2 = time.perf_counter()
-print(json.dumps({"seconds": t1 - t0, "effect_seconds": t2 - t1, "estimate": res.estimate,
-                  "se": res.std_error, "matched": m.n_treated}))
+print(json.dumps({"seconds": t1 - t0, "cpu": c1 - c0, "effect_seconds": t2 - t1,
+                  "estimate": res.estimate, "se": res.std_error, "matched": m.n_treated}))
 """
 
 _MATCHIT = r"""
@@ -66,28 +84,107 @@ cat(sprintf('{"seconds": %.6f, "estimate": %.8f, "matched": %d}\n', t1 - t0, est
 """
 
 
-def make_data(n1: int, n0: int, seed: int = 1) -> pd.DataFrame:
+def make_chunk(rows: int, treated: int, seed: list[int]) -> pa.Table:
+    """``rows`` simulated rows of which ``treated`` (at random positions) are treated."""
     rng = np.random.default_rng(seed)
-    mu = np.linspace(0.05, 0.5, P)
-    X = rng.normal(size=(n1 + n0, P))
-    X[:n1] += mu
-    a = np.r_[np.ones(n1, dtype=np.int64), np.zeros(n0, dtype=np.int64)]
-    b = np.linspace(1.0, -1.0, P)
-    y = X @ b + TRUTH * a + rng.normal(size=n1 + n0)
-    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(1, P + 1)])
-    df["treat"] = a
-    df["y"] = y
-    return df.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    a = np.zeros(rows, dtype=np.int64)
+    a[rng.choice(rows, size=treated, replace=False)] = 1
+    X = rng.normal(size=(rows, P))
+    X += np.outer(a, np.linspace(0.05, 0.5, P))
+    y = X @ np.linspace(1.0, -1.0, P) + TRUTH * a + rng.normal(size=rows)
+    columns = {f"x{j + 1}": X[:, j] for j in range(P)}
+    return pa.table({**columns, "treat": a, "y": y})
 
 
-def run(cmd: list[str]) -> dict[str, float]:
-    out = subprocess.run(
-        ["/usr/bin/time", "-f", "MAXRSS %M", *cmd], capture_output=True, text=True, check=True
-    )
-    rss_kb = next(int(x.split()[1]) for x in out.stderr.splitlines() if x.startswith("MAXRSS"))
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    result["peak_gb"] = rss_kb / 1024**2
+def write_data(n1: int, n0: int, path: Path, seed: int = 1) -> None:
+    """Write ``n1`` treated and ``n0`` comparison rows to Parquet, one chunk at a time."""
+    total = n1 + n0
+    writer = None
+    done_rows = done_treated = 0
+    for i, start in enumerate(range(0, total, CHUNK_ROWS)):
+        rows = min(CHUNK_ROWS, total - start)
+        treated = round((start + rows) * n1 / total) - done_treated
+        table = make_chunk(rows, treated, [seed, i])
+        writer = writer or pq.ParquetWriter(path, table.schema)
+        writer.write_table(table)
+        done_rows, done_treated = done_rows + rows, done_treated + treated
+    assert writer is not None and done_rows == total and done_treated == n1
+    writer.close()
+
+
+def _child(argv: list[str]) -> dict[str, Any]:
+    run = harness.measure(argv)
+    if run.error is not None:
+        raise RuntimeError(f"{argv[0]}: {run.error}\n{run.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    result.update(wall=run.wall, process_cpu=run.cpu, peak_mb=run.peak_mb)
     return result
+
+
+def run_size(n1: int, repeats: int, matchit: int, tmp: Path) -> dict[str, Any]:
+    """Ours ``repeats`` times (and MatchIt ``matchit`` times) on ``n1`` / ``10 n1`` rows."""
+    n0 = 10 * n1
+    data = tmp / "d.parquet"
+    write_data(n1, n0, data)
+    ours = [_child([sys.executable, "-c", _OURS, str(data)]) for _ in range(repeats)]
+    row: dict[str, Any] = {
+        "treated/control": f"{n1:,}/{n0:,}",
+        "match_s": harness.median([r["seconds"] for r in ours]),
+        "match_cpu": harness.median([r["cpu"] for r in ours]),
+        "effect_s": harness.median([r["effect_seconds"] for r in ours]),
+        "process_s": harness.median([r["wall"] for r in ours]),
+        "process_cpu": harness.median([r["process_cpu"] for r in ours]),
+        "peak_mb": max(r["peak_mb"] for r in ours),
+        "att": ours[0]["estimate"],
+        "se": ours[0]["se"],
+        "matched": ours[0]["matched"],
+    }
+    if matchit:
+        csv = tmp / "d.csv"
+        pq.read_table(data).to_pandas().to_csv(csv, index=False)
+        script = tmp / "matchit.R"
+        script.write_text(_MATCHIT)
+        theirs = [_child(["Rscript", str(script), str(csv)]) for _ in range(matchit)]
+        row.update(
+            matchit_s=harness.median([r["seconds"] for r in theirs]),
+            matchit_peak_mb=max(r["peak_mb"] for r in theirs),
+            matchit_att=theirs[0]["estimate"],
+            matchit_matched=theirs[0]["matched"],
+        )
+        row["ratio"] = row["matchit_s"] / row["match_s"]
+    data.unlink()
+    return row
+
+
+def _fmt(value: object, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def report(rows: list[dict[str, Any]], repeats: int, matchit_repeats: int) -> None:
+    """Print the table, the goal beside the figures and the load."""
+    print(
+        f"{'treated/control':>21} {'match s':>8} {'CPU s':>6} {'effect s':>8} {'process s':>9} "
+        f"{'peak MB':>8} {'matched':>9} {'ATT':>7} {'MatchIt s':>9} {'ratio':>6} {'MatchIt ATT':>11}"
+    )
+    for r in rows:
+        print(
+            f"{r['treated/control']:>21} {r['match_s']:8.2f} {r['match_cpu']:6.1f} "
+            f"{r['effect_s']:8.2f} {r['process_s']:9.1f} {r['peak_mb']:8,.0f} "
+            f"{r['matched']:>9,} {r['att']:7.4f} {_fmt(r.get('matchit_s'), '9.1f')} "
+            f"{_fmt(r.get('ratio'), '6.1f')} {_fmt(r.get('matchit_att'), '11.4f')}"
+        )
+    print(
+        f"medians over {repeats} runs of ours, {matchit_repeats} of MatchIt (ratio = MatchIt s / "
+        "match s, same data, same run); truth ATT 1.0; peak = process tree, whole run"
+    )
+    for r in rows:
+        n1 = int(r["treated/control"].split("/")[0].replace(",", ""))
+        if n1 >= GOAL_TREATED:
+            print(
+                f"goal 1M/10M: match() {r['match_s']:.1f} s "
+                f"{harness.goal(r['match_s'], GOAL_SECONDS)}; peak {r['peak_mb']:,.0f} MB "
+                f"{harness.goal(r['peak_mb'], GOAL_MB, 'MB')}"
+            )
 
 
 def main() -> None:
@@ -99,47 +196,15 @@ def main() -> None:
                         help="largest treated count MatchIt is run on")  # fmt: skip
     parser.add_argument("--matchit-repeats", type=int, default=1)
     args = parser.parse_args()
+    print(f"# {harness.load()}", flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        script_r = Path(tmp) / "matchit.R"
-        script_r.write_text(_MATCHIT)
         for n1 in args.sizes:
-            n0 = 10 * n1
-            data = make_data(n1, n0)
-            pq, csv = Path(tmp) / "d.parquet", Path(tmp) / "d.csv"
-            data.to_parquet(pq)
-            ours = [run([sys.executable, "-c", _OURS, str(pq)]) for _ in range(args.repeats)]
-            row = {
-                "treated/control": f"{n1:,}/{n0:,}",
-                "ours_s": statistics.median(r["seconds"] for r in ours),
-                "ours_effect_s": statistics.median(r["effect_seconds"] for r in ours),
-                "ours_peak_gb": max(r["peak_gb"] for r in ours),
-                "ours_att": ours[0]["estimate"],
-                "ours_se": ours[0]["se"],
-                "ours_matched": ours[0]["matched"],
-            }
-            if n1 <= args.matchit_max:
-                data.to_csv(csv, index=False)
-                theirs = [run(["Rscript", str(script_r), str(csv)])
-                          for _ in range(args.matchit_repeats)]  # fmt: skip
-                row.update(
-                    matchit_s=statistics.median(r["seconds"] for r in theirs),
-                    matchit_peak_gb=max(r["peak_gb"] for r in theirs),
-                    matchit_att=theirs[0]["estimate"],
-                    matchit_matched=theirs[0]["matched"],
-                )
-                row["ratio"] = row["matchit_s"] / row["ours_s"]
-            else:
-                row.update(matchit_s=float("nan"), matchit_peak_gb=float("nan"),
-                           matchit_att=float("nan"), matchit_matched=float("nan"),
-                           ratio=float("nan"))  # fmt: skip
-            row["truth"] = TRUTH
-            rows.append(row)
-            print(json.dumps(row), file=sys.stderr, flush=True)
-    table = pd.DataFrame(rows)
-    print(f"repeats: ours {args.repeats} (median), MatchIt {args.matchit_repeats}; MatchIt not "
-          f"run above {args.matchit_max:,} treated (minutes to hours); NaN = not run")  # fmt: skip
-    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+            matchit = args.matchit_repeats if n1 <= args.matchit_max else 0
+            rows.append(run_size(n1, args.repeats, matchit, Path(tmp)))
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    report(rows, args.repeats, args.matchit_repeats)
+    print(f"# {harness.load()}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from outcomelab.numerics import BinomialFit, fit_binomial
 __all__ = ["fit_propensity"]
 
 _EPS = np.finfo(float).eps
+#: rows that rule out a two-valued column before the whole column is read
+_PREFIX = 4096
 
 
 def fit_propensity(
@@ -84,13 +86,19 @@ def _separating_columns(X: np.ndarray, treat: np.ndarray, names: tuple[str, ...]
 
 
 def _one_sided_dummies(X: np.ndarray, treat: np.ndarray, names: tuple[str, ...]) -> list[str]:
-    """Two-valued columns with a value seen in only one group (quasi-separation on their own)."""
+    """Two-valued columns with a value seen in only one group (quasi-separation on their own).
+
+    A column is two-valued only if its first rows are; continuous columns are ruled out on a
+    prefix, so the check costs one pass over the data for minima and maxima."""
     out = []
     t1 = treat == 1
+    lows, highs = X.min(axis=0), X.max(axis=0)
     for j in range(X.shape[1]):
-        x = X[:, j]
-        lo, hi = x.min(), x.max()
-        if lo == hi or not np.all((x == lo) | (x == hi)):
+        x, lo, hi = X[:, j], lows[j], highs[j]
+        head = x[:_PREFIX]
+        if lo == hi or not np.all((head == lo) | (head == hi)):
+            continue
+        if not np.all((x == lo) | (x == hi)):
             continue
         x1, x0 = x[t1], x[~t1]
         if x1.max() != x0.max() or x1.min() != x0.min():

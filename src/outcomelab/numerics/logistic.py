@@ -87,16 +87,91 @@ def _deviance(y: np.ndarray, mu: np.ndarray, weights: np.ndarray | None) -> floa
     return float(2 * np.sum(resid))
 
 
-def _weighted_ls(xs: np.ndarray, scale: np.ndarray, z: np.ndarray, w2: np.ndarray) -> np.ndarray:
-    """Weighted least squares by normal equations on column-scaled data ``xs = x / scale`` (fast
-    for millions of rows); an SVD solution when the scaled cross-product is ill-conditioned.
-    Returns coefficients on the unscaled columns."""
-    a = xs.T @ (xs * w2[:, None])
-    b = xs.T @ (w2 * z)
+#: rows per block of the IRLS passes: the block's temporaries stay in cache, and the fit never
+#: holds more than the design, two n-vectors (eta, mu) and one block's copies
+_BLOCK_ROWS = 1 << 15
+
+
+@dataclass
+class _Pass:
+    """What one pass over the rows gives: the deviance at the current coefficients and the
+    weighted cross-products of the next IRLS step (``x'Wx``, ``x'Wz``; unscaled columns)."""
+
+    deviance: float
+    xtwx: np.ndarray
+    xtwz: np.ndarray
+
+
+def _irls_pass(
+    x: np.ndarray,
+    y: np.ndarray,
+    prior: np.ndarray | None,
+    link: Link,
+    coef: np.ndarray | None,
+    eta: np.ndarray,
+    mu: np.ndarray,
+    *,
+    accumulate: bool,
+) -> _Pass:
+    """One pass over blocks of rows at ``coef`` (``None``: R's starting values from ``y``).
+
+    Fills ``eta`` and ``mu`` in place, sums the deviance and, if ``accumulate``, the IRLS
+    cross-products with the working response ``z = eta + (y - mu) / mu'(eta)`` and the working
+    weights ``w mu'(eta)^2 / (mu (1 - mu))``, block by block (no n x k temporary).
+    """
+    k = x.shape[1]
+    xtwx, xtwz = np.zeros((k, k)), np.zeros(k)
+    dev = 0.0
+    for lo in range(0, x.shape[0], _BLOCK_ROWS):
+        hi = min(lo + _BLOCK_ROWS, x.shape[0])
+        yb = y[lo:hi]
+        pb = None if prior is None else prior[lo:hi]
+        if coef is None:
+            mu[lo:hi] = (yb + 0.5) / 2.0 if pb is None else (pb * yb + 0.5) / (pb + 1.0)
+            eta[lo:hi] = _linkfun(mu[lo:hi], link)
+        else:
+            eta[lo:hi] = x[lo:hi] @ coef
+            mu[lo:hi] = _linkinv(eta[lo:hi], link)
+        eb, mb = eta[lo:hi], mu[lo:hi]
+        dev += _deviance(yb, mb, pb)
+        if not accumulate:
+            continue
+        mu_eta = _mu_eta(eb, link)
+        z = eb + (yb - mb) / mu_eta
+        w2 = mu_eta**2 / (mb * (1 - mb))
+        if pb is not None:
+            w2 = pb * w2
+        xb = x[lo:hi]
+        xtwx += xb.T @ (xb * w2[:, None])
+        xtwz += xb.T @ (w2 * z)
+    return _Pass(dev, xtwx, xtwz)
+
+
+def _solve_step(
+    step: _Pass,
+    scale: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    prior: np.ndarray | None,
+    link: Link,
+    eta: np.ndarray,
+    mu: np.ndarray,
+) -> np.ndarray:
+    """The IRLS step's weighted least squares by the normal equations of the column-scaled
+    design (``x / scale``: well conditioned); an SVD solution on the whole weighted design when
+    the scaled cross-product is still ill-conditioned (rank deficient). Returns coefficients on
+    the unscaled columns."""
+    a = step.xtwx / np.outer(scale, scale)
+    b = step.xtwz / scale
     if np.linalg.cond(a) < 1e10:
         return np.asarray(np.linalg.solve(a, b) / scale)
+    mu_eta = _mu_eta(eta, link)
+    z = eta + (y - mu) / mu_eta
+    w2 = mu_eta**2 / (mu * (1 - mu))
+    if prior is not None:
+        w2 = prior * w2
     root = np.sqrt(w2)
-    beta, *_ = np.linalg.lstsq(xs * root[:, None], z * root, rcond=None)
+    beta, *_ = np.linalg.lstsq(x / scale * root[:, None], z * root, rcond=None)
     return np.asarray(beta / scale)
 
 
@@ -140,29 +215,20 @@ def fit_binomial(
     ``|dev - dev_old| / (|dev| + 0.1) < epsilon``. The logit inverse link is clamped to
     ``[eps, 1 - eps]`` beyond ``|eta| > 30`` and ``mu'(eta)`` to at least ``eps``, as R does.
     """
-    yf = y.astype(np.float64)
+    yf = np.asarray(y, dtype=np.float64)
     prior = None if weights is None else np.asarray(weights, dtype=np.float64)
     scale = np.sqrt(np.einsum("ij,ij->j", x, x))
     scale[scale == 0] = 1.0
-    xs = x / scale
-    mu = (yf + 0.5) / 2.0 if prior is None else (prior * yf + 0.5) / (prior + 1.0)
-    eta = _linkfun(mu, link)
-    dev_old = _deviance(yf, mu, prior)
-    dev = dev_old
+    eta, mu = np.empty(x.shape[0]), np.empty(x.shape[0])
+    step = _irls_pass(x, yf, prior, link, None, eta, mu, accumulate=True)
+    dev_old = dev = step.deviance
     coef = np.zeros(x.shape[1])
     converged = False
     it = 0
     for it in range(1, maxit + 1):  # noqa: B007
-        mu_eta = _mu_eta(eta, link)
-        var = mu * (1 - mu)
-        z = eta + (yf - mu) / mu_eta
-        w2 = mu_eta**2 / var
-        if prior is not None:
-            w2 = prior * w2
-        coef = _weighted_ls(xs, scale, z, w2)
-        eta = x @ coef
-        mu = _linkinv(eta, link)
-        dev = _deviance(yf, mu, prior)
+        coef = _solve_step(step, scale, x, yf, prior, link, eta, mu)
+        step = _irls_pass(x, yf, prior, link, coef, eta, mu, accumulate=it < maxit)
+        dev = step.deviance
         if abs(dev - dev_old) / (abs(dev) + 0.1) < epsilon:
             converged = True
             break
