@@ -37,11 +37,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import harness
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-import harness
 
 TRUTH = 1.0
 P = 10
@@ -164,7 +163,8 @@ def report(rows: list[dict[str, Any]], repeats: int, matchit_repeats: int) -> No
     """Print the table, the goal beside the figures and the load."""
     print(
         f"{'treated/control':>21} {'match s':>8} {'CPU s':>6} {'effect s':>8} {'process s':>9} "
-        f"{'peak MB':>8} {'matched':>9} {'ATT':>7} {'MatchIt s':>9} {'ratio':>6} {'MatchIt ATT':>11}"
+        f"{'peak MB':>8} {'matched':>9} {'ATT':>7} {'MatchIt s':>9} {'ratio':>6} "
+        f"{'MatchIt ATT':>11}"
     )
     for r in rows:
         print(

@@ -121,3 +121,27 @@ def test_scores_equal_to_a_relative_1e10_are_tied():
     # runs are anchored at their first value: a chain of small steps does not merge far values
     chain = 1.0 + np.arange(5) * 0.6e-10
     assert merge_near_ties(chain).tolist() == [chain[0], chain[0], chain[2], chain[2], chain[4]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_sort_gives_the_stable_lexsort_order(seed):
+    """insertion_positions sorts once (any order among equal scores) and reorders each run of
+    equal merged scores by id: the result is the stable lexsort by (merged score, id)."""
+    from outcomelab.matching.nearest import insertion_positions
+    from outcomelab.matching.ties import merge_near_ties
+
+    rng = np.random.default_rng(seed)
+    n1, n0 = 300, 900
+    t_score = rng.integers(0, 40, n1) / 7 * (1 + 1e-13 * rng.standard_normal(n1))
+    c_score = rng.integers(0, 40, n0) / 7 * (1 + 1e-13 * rng.standard_normal(n0))
+    ids = rng.integers(0, 200, n1 + n0)  # repeated ids too: then treated first, in input order
+    t_merged, c_order, c_sorted, t_pos = insertion_positions(t_score, c_score, ids[:n1], ids[n1:])
+    merged = merge_near_ties(np.concatenate([t_score, c_score]))
+    joint = np.lexsort((ids, merged))
+    is_c = joint >= n1
+    np.testing.assert_array_equal(t_merged, merged[:n1])
+    np.testing.assert_array_equal(c_order, joint[is_c] - n1)
+    np.testing.assert_array_equal(c_sorted, merged[n1:][c_order])
+    expected_pos = np.empty(n1, dtype=np.int64)
+    expected_pos[joint[~is_c]] = (np.cumsum(is_c) - is_c)[~is_c]
+    np.testing.assert_array_equal(t_pos, expected_pos)

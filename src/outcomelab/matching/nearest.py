@@ -21,7 +21,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from outcomelab.matching.ties import TIE_RTOL, merge_near_ties
+from outcomelab.matching.ties import TIE_RTOL, sorted_runs
 
 __all__ = ["greedy_mahalanobis", "greedy_matrix", "greedy_scalar", "insertion_positions"]
 
@@ -168,38 +168,61 @@ def _greedy_scalar_kernel(
     return mm, tied
 
 
+@numba.njit(cache=True)
+def _order_equal_runs(order: np.ndarray, sorted_values: np.ndarray,
+                      rows: np.ndarray) -> None:  # pragma: no cover - compiled  # fmt: skip
+    """Reorder ``order`` (which sorts the values) within each run of equal values by ``rows``,
+    then by position, in place: the order of a stable ``lexsort((rows, values))``."""
+    n = order.shape[0]
+    a = 0
+    while a < n:
+        b = a + 1
+        while b < n and sorted_values[b] == sorted_values[a]:
+            b += 1
+        if b - a > 1:
+            seg = np.sort(order[a:b])
+            order[a:b] = seg[np.argsort(rows[seg], kind="mergesort")]
+        a = b
+
+
 def insertion_positions(
     t_score: np.ndarray, c_score: np.ndarray, t_index: np.ndarray, c_index: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sort comparison units stably and locate each treated unit among them.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Merge near-tied scores, sort comparison units and locate each treated unit among them,
+    with one sort of all scores.
 
     Parameters
     ----------
     t_score, c_score
         Scores of treated and comparison units.
     t_index, c_index
-        Their row positions in the data (ties in score are ordered by these, as R's stable
-        ``sort.list`` orders them).
+        Their ids (row positions in id order): units with the same (merged) score are ordered by
+        these, treated before comparison units on an equal id, as R's stable ``sort.list``
+        orders rows.
 
     Returns
     -------
+    t_merged
+        The treated units' scores after :func:`~outcomelab.matching.ties.merge_near_ties` (of
+        all scores together).
     c_order
         Permutation sorting the comparison units.
     c_sorted
-        Their sorted scores.
+        Their merged scores, sorted.
     t_pos
-        For each treated unit, how many comparison units precede it in the joint stable order.
+        For each treated unit, how many comparison units precede it in the joint order.
     """
-    score = np.concatenate([t_score, c_score])
-    rows = np.concatenate([t_index, c_index])
-    is_c = np.concatenate([np.zeros(len(t_score), bool), np.ones(len(c_score), bool)])
-    joint = np.lexsort((rows, score))
-    before = np.cumsum(is_c[joint]) - is_c[joint]
-    t_pos = np.empty(len(t_score), dtype=np.int64)
-    t_mask = ~is_c[joint]
-    t_pos[joint[t_mask]] = before[t_mask]
-    c_order = joint[is_c[joint]] - len(t_score)
-    return c_order, c_score[c_order], t_pos
+    n1 = len(t_score)
+    joint, runs = sorted_runs(np.concatenate([np.asarray(t_score), np.asarray(c_score)]))
+    rows = np.concatenate([np.asarray(t_index), np.asarray(c_index)]).astype(np.int64)
+    _order_equal_runs(joint, runs, rows)
+    is_c = joint >= n1
+    before: np.ndarray = np.cumsum(is_c) - is_c
+    t_pos = np.empty(n1, dtype=np.int64)
+    t_pos[joint[~is_c]] = before[~is_c]
+    t_merged = np.empty(n1)
+    t_merged[joint[~is_c]] = runs[~is_c]
+    return t_merged, joint[is_c] - n1, runs[is_c], t_pos
 
 
 def greedy_scalar(
@@ -252,13 +275,11 @@ def greedy_scalar(
     1e-10 times the scores' magnitude are equal, so floating-point rounding never decides a tie.
     """
     n1 = len(t_score)
-    merged = merge_near_ties(np.concatenate([np.asarray(t_score), np.asarray(c_score)]))
-    t_score, c_score = merged[:n1], merged[n1:]
     if t_index is None:
         t_index = np.arange(n1)
     if c_index is None:
         c_index = np.arange(n1, n1 + len(c_score))
-    c_order, c_sorted, t_pos = insertion_positions(t_score, c_score, t_index, c_index)
+    t_score, c_order, c_sorted, t_pos = insertion_positions(t_score, c_score, t_index, c_index)
     c_rows = np.ascontiguousarray(np.asarray(c_index, dtype=np.int64)[c_order])
     cal = np.inf if caliper is None else float(caliper)
     mm, tied = _greedy_scalar_kernel(

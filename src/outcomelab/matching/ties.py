@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["TIE_RTOL", "merge_near_ties"]
+__all__ = ["TIE_RTOL", "merge_near_ties", "sorted_runs"]
 
 #: relative difference at or below which two scores are the same score
 TIE_RTOL = 1e-10
@@ -35,6 +35,29 @@ def _run_values(sorted_values: np.ndarray, rtol: float) -> np.ndarray:  # pragma
             first = v
         out[j] = first
     return out
+
+
+def sorted_runs(values: np.ndarray, rtol: float = TIE_RTOL) -> tuple[np.ndarray, np.ndarray]:
+    """A sorting order of ``values`` and the merged values (:func:`merge_near_ties`) in it.
+
+    Parameters
+    ----------
+    values
+        Scores (any order, finite).
+    rtol
+        Relative tolerance of :func:`merge_near_ties`.
+
+    Returns
+    -------
+    order
+        Positions that sort ``values`` ascending; the order among equal values is unspecified
+        (callers that need one, e.g. by unit id, reorder each run of equal merged values).
+    merged
+        The merged values in that order (non-decreasing): ``merge_near_ties(values)[order]``.
+    """
+    v = np.ascontiguousarray(values, dtype=np.float64)
+    order = np.argsort(v)
+    return order, _run_values(v[order], float(rtol))
 
 
 def merge_near_ties(values: np.ndarray, rtol: float = TIE_RTOL) -> np.ndarray:
@@ -65,7 +88,7 @@ def merge_near_ties(values: np.ndarray, rtol: float = TIE_RTOL) -> np.ndarray:
     v = np.ascontiguousarray(values, dtype=np.float64)
     if v.size < 2:
         return v.copy()
-    order = np.argsort(v, kind="stable")
+    order, runs = sorted_runs(v, rtol)
     merged = np.empty_like(v)
-    merged[order] = _run_values(v[order], float(rtol))
+    merged[order] = runs
     return merged

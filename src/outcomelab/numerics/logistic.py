@@ -225,7 +225,7 @@ def fit_binomial(
     coef = np.zeros(x.shape[1])
     converged = False
     it = 0
-    for it in range(1, maxit + 1):  # noqa: B007
+    for it in range(1, maxit + 1):
         coef = _solve_step(step, scale, x, yf, prior, link, eta, mu)
         step = _irls_pass(x, yf, prior, link, coef, eta, mu, accumulate=it < maxit)
         dev = step.deviance
