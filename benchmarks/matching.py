@@ -26,6 +26,7 @@ Usage::
     .venv/bin/python benchmarks/matching.py --sizes 5000 --repeats 3 --matchit-max 50000
     flock /work/wt/bench.lock .venv/bin/python benchmarks/matching.py --sizes 1000000 \
         --repeats 1 --matchit-max 0                               # the goal: 1M / 10M
+    .venv/bin/python benchmarks/matching.py --sizes 200000 --baseline /tmp/old/src  # before/after
 """
 
 from __future__ import annotations
@@ -111,8 +112,9 @@ def write_data(n1: int, n0: int, path: Path, seed: int = 1) -> None:
     writer.close()
 
 
-def _child(argv: list[str]) -> dict[str, Any]:
-    run = harness.measure(argv)
+def _child(argv: list[str], src: Path | None = None) -> dict[str, Any]:
+    env = None if src is None else {"PYTHONPATH": str(src)}
+    run = harness.measure(argv, env=env)
     if run.error is not None:
         raise RuntimeError(f"{argv[0]}: {run.error}\n{run.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
@@ -120,13 +122,27 @@ def _child(argv: list[str]) -> dict[str, Any]:
     return result
 
 
-def run_size(n1: int, repeats: int, matchit: int, tmp: Path) -> dict[str, Any]:
-    """Ours ``repeats`` times (and MatchIt ``matchit`` times) on ``n1`` / ``10 n1`` rows."""
-    n0 = 10 * n1
+def run_size(
+    n1: int, repeats: int, matchit: int, tmp: Path, baseline: Path | None = None
+) -> list[dict[str, Any]]:
+    """Ours ``repeats`` times (and MatchIt ``matchit`` times, the code of ``baseline``
+    ``repeats`` times) on ``n1`` / ``10 n1`` rows: one row of figures per code."""
     data = tmp / "d.parquet"
-    write_data(n1, n0, data)
-    ours = [_child([sys.executable, "-c", _OURS, str(data)]) for _ in range(repeats)]
+    write_data(n1, 10 * n1, data)
+    rows = [_ours(n1, data, repeats, matchit, tmp, None)]
+    if baseline is not None:
+        rows.append(_ours(n1, data, repeats, 0, tmp, baseline))
+    data.unlink()
+    return rows
+
+
+def _ours(
+    n1: int, data: Path, repeats: int, matchit: int, tmp: Path, src: Path | None
+) -> dict[str, Any]:
+    n0 = 10 * n1
+    ours = [_child([sys.executable, "-c", _OURS, str(data)], src) for _ in range(repeats)]
     row: dict[str, Any] = {
+        "code": "this" if src is None else "baseline",
         "treated/control": f"{n1:,}/{n0:,}",
         "match_s": harness.median([r["seconds"] for r in ours]),
         "match_cpu": harness.median([r["cpu"] for r in ours]),
@@ -151,7 +167,6 @@ def run_size(n1: int, repeats: int, matchit: int, tmp: Path) -> dict[str, Any]:
             matchit_matched=theirs[0]["matched"],
         )
         row["ratio"] = row["matchit_s"] / row["match_s"]
-    data.unlink()
     return row
 
 
@@ -162,13 +177,13 @@ def _fmt(value: object, spec: str) -> str:
 def report(rows: list[dict[str, Any]], repeats: int, matchit_repeats: int) -> None:
     """Print the table, the goal beside the figures and the load."""
     print(
-        f"{'treated/control':>21} {'match s':>8} {'CPU s':>6} {'effect s':>8} {'process s':>9} "
-        f"{'peak MB':>8} {'matched':>9} {'ATT':>7} {'MatchIt s':>9} {'ratio':>6} "
+        f"{'code':>8} {'treated/control':>21} {'match s':>8} {'CPU s':>6} {'effect s':>8} "
+        f"{'process s':>9} {'peak MB':>8} {'matched':>9} {'ATT':>7} {'MatchIt s':>9} {'ratio':>6} "
         f"{'MatchIt ATT':>11}"
     )
     for r in rows:
         print(
-            f"{r['treated/control']:>21} {r['match_s']:8.2f} {r['match_cpu']:6.1f} "
+            f"{r['code']:>8} {r['treated/control']:>21} {r['match_s']:8.2f} {r['match_cpu']:6.1f} "
             f"{r['effect_s']:8.2f} {r['process_s']:9.1f} {r['peak_mb']:8,.0f} "
             f"{r['matched']:>9,} {r['att']:7.4f} {_fmt(r.get('matchit_s'), '9.1f')} "
             f"{_fmt(r.get('ratio'), '6.1f')} {_fmt(r.get('matchit_att'), '11.4f')}"
@@ -177,11 +192,21 @@ def report(rows: list[dict[str, Any]], repeats: int, matchit_repeats: int) -> No
         f"medians over {repeats} runs of ours, {matchit_repeats} of MatchIt (ratio = MatchIt s / "
         "match s, same data, same run); truth ATT 1.0; peak = process tree, whole run"
     )
+    base = {r["treated/control"]: r for r in rows if r["code"] == "baseline"}
+    for r in rows:
+        b = base.get(r["treated/control"])
+        if r["code"] == "this" and b is not None:
+            print(
+                f"{r['treated/control']}: baseline / this code = "
+                f"{b['match_s'] / r['match_s']:.2f}x match() wall, "
+                f"{b['match_cpu'] / r['match_cpu']:.2f}x CPU, "
+                f"{b['peak_mb'] / r['peak_mb']:.2f}x peak (same data, same run)"
+            )
     for r in rows:
         n1 = int(r["treated/control"].split("/")[0].replace(",", ""))
         if n1 >= GOAL_TREATED:
             print(
-                f"goal 1M/10M: match() {r['match_s']:.1f} s "
+                f"goal 1M/10M ({r['code']} code): match() {r['match_s']:.1f} s "
                 f"{harness.goal(r['match_s'], GOAL_SECONDS)}; peak {r['peak_mb']:,.0f} MB "
                 f"{harness.goal(r['peak_mb'], GOAL_MB, 'MB')}"
             )
@@ -195,14 +220,17 @@ def main() -> None:
     parser.add_argument("--matchit-max", type=int, default=50_000,
                         help="largest treated count MatchIt is run on")  # fmt: skip
     parser.add_argument("--matchit-repeats", type=int, default=1)
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout's src/, run on the same data")  # fmt: skip
     args = parser.parse_args()
     print(f"# {harness.load()}", flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n1 in args.sizes:
             matchit = args.matchit_repeats if n1 <= args.matchit_max else 0
-            rows.append(run_size(n1, args.repeats, matchit, Path(tmp)))
-            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+            for row in run_size(n1, args.repeats, matchit, Path(tmp), args.baseline):
+                rows.append(row)
+                print(json.dumps(row), file=sys.stderr, flush=True)
     report(rows, args.repeats, args.matchit_repeats)
     print(f"# {harness.load()}")
 
