@@ -108,6 +108,24 @@ def test_duplicate_rows_raise() -> None:
         twfe(df, outcome="y", unit="id", time="t", treatment="d")
 
 
+@pytest.mark.parametrize("n_units", [20, 10_000_000])
+def test_duplicate_pairs_found_in_any_row_order(n_units: int) -> None:
+    """Sorted rows pass in one pass; unsorted rows are counted per cell, or above 50 million
+    unit-period cells (10 million units x 10 periods) compared on a sorted copy."""
+    from outcomelab.did.panel_checks import check_unique_unit_time
+
+    units = np.array([0, 0, 1, 1, n_units - 1, n_units - 1])
+    times = np.array([0, 1, 0, 1, 0, 1])
+    frame = pd.DataFrame({"id": units, "t": times})
+    check = {"n_times": 10, "unit": "id", "time": "t"}
+    check_unique_unit_time(frame, units, times, **check)  # sorted: unique
+    order = np.array([5, 2, 0, 4, 1, 3])
+    check_unique_unit_time(frame.iloc[order], units[order], times[order], **check)
+    dup = np.array([5, 2, 0, 4, 1, 2])
+    with pytest.raises(InputError, match=r"2 rows share a \('id', 't'\) pair"):
+        check_unique_unit_time(frame.iloc[dup], units[dup], times[dup], **check)
+
+
 def test_non_numeric_outcome_raises() -> None:
     df = _small()
     df["y"] = df["y"].astype(str)

@@ -78,15 +78,25 @@ def check_unique_unit_time(
     unit: str,
     time: str,
 ) -> None:
-    """Raise if any unit-period pair occurs in more than one row."""
+    """Raise if any unit-period pair occurs in more than one row.
+
+    Rows sorted by unit and period (the usual layout of a register panel) are checked in one
+    pass; otherwise a count per unit-period cell, or above 50 million cells a sorted copy of
+    the pair codes, decides (a hash of 100 million pairs would take gigabytes)."""
     n_units = int(unit_codes.max()) + 1
-    pair = unit_codes.astype(np.int64) * n_times + time_codes
+    pair = unit_codes.astype(np.int64, copy=False) * n_times + time_codes
+    if bool(np.all(pair[1:] > pair[:-1])):
+        return
     if n_units * n_times <= 50_000_000:
         counts = np.bincount(pair, minlength=n_units * n_times)
         if counts.max() <= 1:
             return
         dup = counts[pair] > 1
     else:
+        ordered = np.sort(pair)
+        if bool(np.all(ordered[1:] != ordered[:-1])):
+            return
+        del ordered
         dup = pd.Series(pair).duplicated(keep=False).to_numpy()
     if dup.any():
         raise InputError(
