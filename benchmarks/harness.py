@@ -83,6 +83,7 @@ def measure(
     env: dict[str, str] | None = None,
     timeout: float | None = None,
     cwd: str | None = None,
+    max_rss_mb: float | None = None,
 ) -> Measured:
     """Run ``argv`` to its end and measure it.
 
@@ -96,6 +97,9 @@ def measure(
         Seconds before the run is stopped and reported as failed.
     cwd
         Working directory.
+    max_rss_mb
+        Stop the run (reported as failed) when the resident memory of its process tree exceeds
+        this many MiB: a cap for peers that would take the shared machine's memory.
 
     Returns
     -------
@@ -113,11 +117,16 @@ def measure(
     )
     peak = [0]
     done = threading.Event()
+    over = threading.Event()
+    cap = None if max_rss_mb is None else max_rss_mb * 2**20
 
     def sample() -> None:
         proc = psutil.Process(child.pid)
         while not done.is_set():
             peak[0] = max(peak[0], tree_rss(proc))
+            if cap is not None and peak[0] > cap and not over.is_set():
+                over.set()
+                child.kill()
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -136,6 +145,8 @@ def measure(
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     # ru_maxrss of the children is a maximum over every child waited for so far; the sampled sum
     # over the tree is the figure of this run (the sampler can miss a peak shorter than 20 ms)
+    if over.is_set():
+        error = f"memory over {max_rss_mb:,.0f} MB"
     if error is None and child.returncode != 0:
         tail = (err.strip().splitlines() or ["?"])[-1][:200]
         error = f"exit {child.returncode}: {tail}"

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
 
 from outcomelab.did.bootstrap import gaussian_uniform_critical_value, multiplier_bootstrap
 from outcomelab.did.event_study_plot import event_study_plot
 from outcomelab.did.influence import GroupTimeState, LinearInfluence
 from outcomelab.errors import EmptyGroupError, EstimationError, ParameterError
+from outcomelab.numerics.normal import ndtr, ndtri
 from outcomelab.results import EffectResult
 from outcomelab.results.effect import normal_inference
 

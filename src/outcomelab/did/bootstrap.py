@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy.special import ndtri
+
+from outcomelab.numerics.normal import ndtri
 
 __all__ = ["gaussian_uniform_critical_value", "multiplier_bootstrap"]
 

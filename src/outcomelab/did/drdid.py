@@ -23,11 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
 from outcomelab.errors import EmptyGroupError, NoOverlapError, SingularDesignError
 from outcomelab.numerics import fit_binomial
-from outcomelab.numerics.logistic import information_inverse
+from outcomelab.numerics.logistic import expit, information_inverse
 
 __all__ = [
     "DiDEstimate",

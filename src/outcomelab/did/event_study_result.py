@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri, stdtr, stdtrit
 
 from outcomelab.did.aggregation import AggregatedEffectResult
 from outcomelab.did.event_study_plot import event_study_plot
@@ -86,6 +85,8 @@ def _inference(
     est: np.ndarray, se: np.ndarray, alpha: float, df: float | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Interval and two-sided p-value: Student t with ``df`` degrees of freedom, normal if None."""
+    from scipy.special import ndtr, ndtri, stdtr, stdtrit
+
     with np.errstate(divide="ignore", invalid="ignore"):
         if df is None:
             q, p = ndtri(1 - alpha / 2), 2 * ndtr(-np.abs(est / se))

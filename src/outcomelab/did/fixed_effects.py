@@ -15,12 +15,15 @@ solution gives the same ``a_i + b_t``; the right-hand sides used here are in the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from outcomelab.did.within import TwoWayIndex
 from outcomelab.errors import SingularDesignError
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["TwoWaySystem"]
 
@@ -55,6 +58,8 @@ class TwoWaySystem:
     @classmethod
     def build(cls, index: TwoWayIndex, weights: np.ndarray | None = None) -> TwoWaySystem:
         """Factorise ``F'WF`` for the rows of ``index`` with row ``weights``."""
+        from scipy import sparse
+
         if index.n_times > _MAX_PERIODS:
             raise NotImplementedError(
                 f"The imputation estimator solves a {index.n_times} x {index.n_times} period "

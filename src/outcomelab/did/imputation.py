@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import chdtrc, stdtr, stdtrit
 
 from outcomelab.did.event_study_result import EventStudyResult, event_study_result
 from outcomelab.did.fixed_effects import TwoWaySystem
@@ -210,6 +209,8 @@ def _pretrend(
     Leads are the event times of the treated cohorts' untreated rows except the reference
     ``-1 - anticipation``; their joint Wald test (chi-squared) is the pre-trend test.
     """
+    from scipy.special import chdtrc, stdtr, stdtrit
+
     ru = panel.row_unit()[rows.untreated]
     g = panel.cohort[ru]
     rel = panel.periods[panel.row_time()[rows.untreated]] - g

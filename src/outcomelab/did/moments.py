@@ -15,14 +15,16 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from outcomelab.errors import EmptyGroupError, InputError
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["CohortMoments", "MomentsSource", "cohort_moments"]
 
@@ -209,6 +211,8 @@ def cohort_moments(
     EmptyGroupError
         No unit is left after balancing, or no treated unit.
     """
+    import duckdb  # on first use: importing DuckDB costs ~0.1 s
+
     con = duckdb.connect(":memory:")
     try:
         if memory_limit is not None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import chdtrc
 
 from outcomelab.did.influence import GroupTimeState
 from outcomelab.numerics import json_safe
+from outcomelab.numerics.normal import chi2_sf
 
 __all__ = ["PreTest", "wald_pretest"]
 
@@ -134,4 +134,4 @@ def wald_pretest(state: GroupTimeState) -> PreTest:
             "cohorts of one or two units), so the Wald statistic is not defined",
         )
     w = float(a @ np.linalg.solve(cov, a))
-    return PreTest(w, q, float(chdtrc(q, w)))
+    return PreTest(w, q, chi2_sf(q, w))

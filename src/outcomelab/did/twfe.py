@@ -14,7 +14,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtr, stdtrit
 
 from outcomelab._checks import (
     as_float_array,
@@ -393,6 +392,8 @@ def twfe(
     check_standard_error(float(se[0]), spread, outcome)
     ssc = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - df_k)
     # Student t quantile and tail (what scipy.stats.t calls, without importing scipy.stats)
+    from scipy.special import stdtr, stdtrit
+
     tq = stdtrit(df_t, 1 - alpha / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         pvals = 2 * stdtr(df_t, -np.abs(beta / se))

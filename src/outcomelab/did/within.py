@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 __all__ = ["TwoWayIndex", "demean_two_way", "factorize", "singleton_mask"]
 
@@ -129,6 +128,8 @@ def _demean_balanced(x: np.ndarray, index: TwoWayIndex) -> np.ndarray:
 
 
 def _demean_unbalanced(columns: list[np.ndarray], index: TwoWayIndex) -> list[np.ndarray]:
+    from scipy import sparse
+
     # absorb the dimension with more levels exactly; solve for the other one's effects
     if index.n_units >= index.n_times:
         big, big_n, big_count = index.unit, index.n_units, index.unit_count
@@ -163,6 +164,8 @@ def _demean_weighted(
 ) -> list[np.ndarray]:
     """Weighted Frisch-Waugh-Lovell route (balanced or not): the residuals of the weighted least
     squares projection on unit and period dummies."""
+    from scipy import sparse
+
     if index.n_units >= index.n_times:
         big, big_n, small, small_n = index.unit, index.n_units, index.time, index.n_times
     else:

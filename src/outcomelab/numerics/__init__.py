@@ -1,7 +1,7 @@
 """The numerical core the estimators share: one logistic fit, one cluster-robust covariance, one
 categorical expansion and one JSON-safe conversion of values.
 
-This package sits on the lowest floor: it imports NumPy, pandas, SciPy and
+This package sits on the lowest floor: it imports NumPy, pandas, SciPy (on first use) and
 :mod:`outcomelab.errors` only, so every estimator (``did``, ``matching``, ``balance``) and every
 writer of results can use it without an import running up a floor.
 """

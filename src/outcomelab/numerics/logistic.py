@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import special
 
-__all__ = ["BinomialFit", "fit_binomial", "information_inverse"]
+from outcomelab.numerics.normal import ndtri
+
+__all__ = ["BinomialFit", "expit", "fit_binomial", "information_inverse"]
 
 _EPS = np.finfo(float).eps
 #: R's binomial(link = "probit") clamps the linear predictor at -qnorm(eps)
-_PROBIT_THRESH = -float(special.ndtri(_EPS))
+_PROBIT_THRESH = -ndtri(float(_EPS))
 
 Link = Literal["logit", "probit"]
 
@@ -61,9 +62,16 @@ class BinomialFit:
 def _linkinv(eta: np.ndarray, link: Link) -> np.ndarray:
     if link == "logit":
         # R: binomial()$linkinv clamps at +-30 to eps / 1 - eps
-        mu = special.expit(eta)
+        mu = expit(eta)
         return np.where(eta < -30, _EPS, np.where(eta > 30, 1 - _EPS, mu))
-    return special.ndtr(np.clip(eta, -_PROBIT_THRESH, _PROBIT_THRESH))
+    from scipy import special  # probit only (matching): SciPy's vectorised normal CDF
+
+    return np.asarray(special.ndtr(np.clip(eta, -_PROBIT_THRESH, _PROBIT_THRESH)))
+
+
+def expit(eta: np.ndarray) -> np.ndarray:
+    """The logistic function ``1 / (1 + exp(-eta))``, as ``scipy.special.expit`` computes it."""
+    return np.asarray(1.0 / (1.0 + np.exp(-eta)))
 
 
 def _mu_eta(eta: np.ndarray, link: Link) -> np.ndarray:
@@ -74,7 +82,11 @@ def _mu_eta(eta: np.ndarray, link: Link) -> np.ndarray:
 
 
 def _linkfun(mu: np.ndarray, link: Link) -> np.ndarray:
-    return special.logit(mu) if link == "logit" else special.ndtri(mu)
+    if link == "logit":
+        return np.asarray(np.log(mu / (1 - mu)))
+    from scipy import special
+
+    return np.asarray(special.ndtri(mu))
 
 
 def _deviance(y: np.ndarray, mu: np.ndarray, weights: np.ndarray | None) -> float:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
 
 from outcomelab.numerics import json_safe
+from outcomelab.numerics.normal import ndtr, ndtri
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
