@@ -111,13 +111,18 @@ def period_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             f"got dtype {values.dtype}; convert dates to years or period numbers first."
         )
     arr = values.to_numpy()
-    if arr.dtype.kind in "iu":
-        # integer periods (years): a lookup table instead of sorting
-        uniq = np.sort(pd.unique(arr))
-        lut = np.full(int(uniq[-1] - uniq[0]) + 1, -1, dtype=np.int64)
-        if lut.size <= 10_000_000:
-            lut[uniq - uniq[0]] = np.arange(uniq.size)
-            return uniq.astype(np.float64), lut[arr - uniq[0]]
+    if arr.dtype.kind in "iu" and arr.size:
+        # integer periods (years): offsets from the first period, counted, instead of sorting
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo < 10_000_000:
+            offset = np.subtract(arr, lo, dtype=np.int64)
+            present = np.bincount(offset, minlength=hi - lo + 1) > 0
+            uniq = np.flatnonzero(present) + lo
+            if uniq.size == present.size:  # consecutive periods: the offset is the index
+                return uniq.astype(np.float64), offset
+            lut = np.full(present.size, -1, dtype=np.int64)
+            lut[present] = np.arange(uniq.size)
+            return uniq.astype(np.float64), lut[offset]
     codes, uniques = pd.factorize(values, sort=True)
     if (codes < 0).any():
         rows = rows_preview(values.index[codes < 0])
@@ -136,7 +141,9 @@ def unit_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         new = np.empty(arr.size, dtype=bool)
         new[0] = True
         np.not_equal(arr[1:], arr[:-1], out=new[1:])
-        return np.cumsum(new, dtype=np.int64) - 1, arr[new]
+        codes = np.cumsum(new, dtype=np.int64)
+        codes -= 1
+        return codes, arr[new]
     codes, uniques = pd.factorize(values, sort=False)
     if (codes < 0).any():
         rows = rows_preview(values.index[codes < 0])
@@ -259,10 +266,11 @@ def _row_keys(data: pd.DataFrame, unit: str, time: str) -> _RowKeys:
         )
     ucode, uniques = unit_codes(data[unit])
     n_all = len(uniques)
-    key = ucode * n_t + tcode
+    key = ucode * n_t
+    key += tcode
     n_rows = len(key)
     # fast path: sorted by unit then period and balanced -> the wide array is a reshape
-    dense = n_rows == n_all * n_t and bool(np.array_equal(key, np.arange(n_rows)))
+    dense = n_rows == n_all * n_t and _is_range(key)
     if dense:
         counts = np.ones(n_rows, dtype=np.int64)
     else:
@@ -275,6 +283,17 @@ def _row_keys(data: pd.DataFrame, unit: str, time: str) -> _RowKeys:
                 "Aggregate or drop the duplicates first."
             )
     return _RowKeys(periods, tcode, ucode, np.asarray(uniques), key, dense, counts)
+
+
+def _is_range(key: np.ndarray, block: int = 1 << 20) -> bool:
+    """Whether ``key`` is ``0, 1, ..., n - 1``, compared a block at a time (no ``n``-long
+    temporaries)."""
+    ramp = np.arange(min(block, key.size), dtype=key.dtype)
+    for start in range(0, key.size, block):
+        part = key[start : start + block]
+        if part[0] != start or not np.array_equal(part, ramp[: part.size] + start):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -304,8 +323,8 @@ def cohort_per_unit(
     anticipation: int,
 ) -> CohortRule:
     """One cohort per unit (it must not change within a unit), with R ``did``'s rules."""
-    gvals = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    gvals = np.where(np.isnan(gvals), 0.0, gvals)
+    gvals = values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+    gvals[np.isnan(gvals)] = 0.0
     if (gvals < 0).any():
         rows = rows_preview(values.index[gvals < 0])
         raise InputError(

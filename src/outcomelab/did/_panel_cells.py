@@ -40,11 +40,13 @@ class _Collect:
         scale = n / idx.size
         inf = est.influence[:, cols]
         everyone = idx.size == n
+        column = np.empty(idx.size)
         for j, k in enumerate(ks):
+            np.multiply(inf[:, j], scale, out=column)
             if everyone:
-                self.influence[:, k] = inf[:, j] * scale
+                self.influence[:, k] = column
             else:
-                self.influence[idx, k] = inf[:, j] * scale
+                self.influence[idx, k] = column
 
 
 def estimate_panel_cells(
