@@ -27,6 +27,7 @@ Usage::
     flock /work/wt/bench.lock .venv/bin/python benchmarks/matching.py --sizes 1000000 \
         --repeats 1 --matchit-max 0                               # the goal: 1M / 10M
     .venv/bin/python benchmarks/matching.py --sizes 200000 --baseline /tmp/old/src  # before/after
+    .venv/bin/python benchmarks/matching.py --sizes 200000 --exact 290  # exact=region, 290 levels
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ covs = [f"x{j}" for j in range(1, 11)]
 match(data.head(2000), treatment="treat", covariates=covs)  # warm the compiled kernel cache
 t0 = time.perf_counter()
 c0 = time.process_time()
-m = match(data, treatment="treat", covariates=covs, caliper=0.2, caliper_scale="ps_sd")
+exact = "region" if "region" in data.columns else None
+m = match(data, treatment="treat", covariates=covs, caliper=0.2, caliper_scale="ps_sd",
+          exact=exact)
 t1 = time.perf_counter()
 c1 = time.process_time()
 res = m.effect("y")
@@ -84,8 +87,9 @@ cat(sprintf('{"seconds": %.6f, "estimate": %.8f, "matched": %d}\n', t1 - t0, est
 """
 
 
-def make_chunk(rows: int, treated: int, seed: list[int]) -> pa.Table:
-    """``rows`` simulated rows of which ``treated`` (at random positions) are treated."""
+def make_chunk(rows: int, treated: int, seed: list[int], strata: int = 0) -> pa.Table:
+    """``rows`` simulated rows of which ``treated`` (at random positions) are treated; with
+    ``strata``, a column ``region`` of that many equally likely levels (drawn independently)."""
     rng = np.random.default_rng(seed)
     a = np.zeros(rows, dtype=np.int64)
     a[rng.choice(rows, size=treated, replace=False)] = 1
@@ -93,10 +97,12 @@ def make_chunk(rows: int, treated: int, seed: list[int]) -> pa.Table:
     X += np.outer(a, np.linspace(0.05, 0.5, P))
     y = X @ np.linspace(1.0, -1.0, P) + TRUTH * a + rng.normal(size=rows)
     columns = {f"x{j + 1}": X[:, j] for j in range(P)}
+    if strata:
+        columns["region"] = rng.integers(0, strata, rows)
     return pa.table({**columns, "treat": a, "y": y})
 
 
-def write_data(n1: int, n0: int, path: Path, seed: int = 1) -> None:
+def write_data(n1: int, n0: int, path: Path, seed: int = 1, strata: int = 0) -> None:
     """Write ``n1`` treated and ``n0`` comparison rows to Parquet, one chunk at a time."""
     total = n1 + n0
     writer = None
@@ -104,7 +110,7 @@ def write_data(n1: int, n0: int, path: Path, seed: int = 1) -> None:
     for i, start in enumerate(range(0, total, CHUNK_ROWS)):
         rows = min(CHUNK_ROWS, total - start)
         treated = round((start + rows) * n1 / total) - done_treated
-        table = make_chunk(rows, treated, [seed, i])
+        table = make_chunk(rows, treated, [seed, i], strata)
         writer = writer or pq.ParquetWriter(path, table.schema)
         writer.write_table(table)
         done_rows, done_treated = done_rows + rows, done_treated + treated
@@ -123,12 +129,12 @@ def _child(argv: list[str], src: Path | None = None) -> dict[str, Any]:
 
 
 def run_size(
-    n1: int, repeats: int, matchit: int, tmp: Path, baseline: Path | None = None
+    n1: int, repeats: int, matchit: int, tmp: Path, baseline: Path | None = None, strata: int = 0
 ) -> list[dict[str, Any]]:
     """Ours ``repeats`` times (and MatchIt ``matchit`` times, the code of ``baseline``
     ``repeats`` times) on ``n1`` / ``10 n1`` rows: one row of figures per code."""
     data = tmp / "d.parquet"
-    write_data(n1, 10 * n1, data)
+    write_data(n1, 10 * n1, data, strata=strata)
     rows = [_ours(n1, data, repeats, matchit, tmp, None)]
     if baseline is not None:
         rows.append(_ours(n1, data, repeats, 0, tmp, baseline))
@@ -220,6 +226,8 @@ def main() -> None:
     parser.add_argument("--matchit-max", type=int, default=50_000,
                         help="largest treated count MatchIt is run on")  # fmt: skip
     parser.add_argument("--matchit-repeats", type=int, default=1)
+    parser.add_argument("--exact", type=int, default=0,
+                        help="exact= within this many regions (MatchIt not run)")  # fmt: skip
     parser.add_argument("--baseline", type=Path, default=None,
                         help="another checkout's src/, run on the same data")  # fmt: skip
     args = parser.parse_args()
@@ -227,8 +235,9 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n1 in args.sizes:
-            matchit = args.matchit_repeats if n1 <= args.matchit_max else 0
-            for row in run_size(n1, args.repeats, matchit, Path(tmp), args.baseline):
+            matchit = args.matchit_repeats if n1 <= args.matchit_max and not args.exact else 0
+            runs = run_size(n1, args.repeats, matchit, Path(tmp), args.baseline, args.exact)
+            for row in runs:
                 rows.append(row)
                 print(json.dumps(row), file=sys.stderr, flush=True)
     report(rows, args.repeats, args.matchit_repeats)

@@ -9,6 +9,7 @@ we by unit id; ids in data order here).
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -181,3 +182,42 @@ def test_sampling_weights_equal_matchit_s_weights(lalonde):
     assert m.to_dict()["sampling_weights"]
     with pytest.raises(ParameterError, match="sampling weights"):
         m.effect("re78", se="abadie_imbens")
+
+
+@pytest.mark.parametrize("options", [{}, {"ratio": 2}, {"replace": True}, {"order": "smallest"}])
+def test_exact_strata_match_as_separate_matchings(options):
+    """Nearest-neighbour matching with ``exact=`` equals matching each stratum on its own (a
+    given score, so the score does not depend on the subset; 40 strata, a raw caliper)."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    data = pd.DataFrame({"g": rng.integers(0, 40, n), "ps": rng.uniform(0.05, 0.95, n)})
+    data["treat"] = (rng.random(n) < 0.25 + 0.3 * data["ps"]).astype(int)
+    data.index = [f"p{i:05d}" for i in rng.permutation(n)]
+    kwargs = {"distance": "ps", "caliper": 0.02, "caliper_scale": "raw", **options}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        whole = _match(data, treatment="treat", covariates=["ps"], exact="g", **kwargs)
+        parts = [
+            _match(data[data["g"] == g], treatment="treat", covariates=["ps"], **kwargs)
+            for g in sorted(data["g"].unique())
+        ]
+    pairs = pd.concat([p.match_matrix for p in parts]).reindex(whole.match_matrix.index)
+    pd.testing.assert_frame_equal(whole.match_matrix, pairs)
+    assert whole.n_treated == sum(p.n_treated for p in parts)
+
+
+def test_exact_strata_are_the_combinations_of_the_columns():
+    from outcomelab.matching.pairing import exact_strata
+
+    rng = np.random.default_rng(2)
+    data = pd.DataFrame({
+        "region": rng.choice(["n", "s", "e"], 500),
+        "age": rng.integers(20, 60, 500),
+        "flag": rng.random(500) < 0.5,
+    })  # fmt: skip
+    codes = exact_strata(data, ["region", "age", "flag"])
+    groups = data.groupby(["region", "age", "flag"], sort=False).ngroup().to_numpy()
+    # the same partition of the rows: one code per group and one group per code
+    pairs = pd.DataFrame({"code": codes, "group": groups}).drop_duplicates()
+    assert len(pairs) == pairs["code"].nunique() == pairs["group"].nunique()
+    assert codes.min() == 0 and codes.max() == len(pairs) - 1

@@ -9,7 +9,7 @@ them back to the caller's rows.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +23,7 @@ from outcomelab.matching.options import MatchOptions
 from outcomelab.matching.subclass import weights_from_match_matrix
 from outcomelab.matching.ties import merge_near_ties
 
-__all__ = ["Draft", "Score", "mahalanobis_transform", "match_pairs"]
+__all__ = ["Draft", "Score", "exact_strata", "mahalanobis_transform", "match_pairs"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,48 @@ def mahalanobis_transform(X: np.ndarray, t: np.ndarray, discarded: np.ndarray) -
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
+def exact_strata(data: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """A stratum code per row (``0 .. k-1``): the combination of the ``columns``' values.
+
+    Integer codes per column (:func:`pandas.factorize`), combined column by column and
+    renumbered after each, so the codes never exceed the number of rows (no text keys: at
+    millions of rows a text key per row costs seconds and a gigabyte)."""
+    key = np.zeros(len(data), dtype=np.int64)
+    for name in columns:
+        codes, levels = pd.factorize(data[name])
+        key = pd.factorize(key * len(levels) + codes)[0].astype(np.int64)
+    return key
+
+
+def _strata_cells(
+    f_rows: np.ndarray, p_rows: np.ndarray, order: np.ndarray, strata: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per exact-matching stratum that holds focal units: their positions into ``f_rows``
+    (ascending), the stratum's pool rows (ascending) and the stratum's part of ``order`` as
+    positions among its focal units. One stable sort per array, so a thousand strata cost no
+    more than two (a scan of every row per stratum would be ``O(n x strata)``)."""
+    f_str, p_str = strata[f_rows], strata[p_rows]
+    o_str = f_str[order]
+    f_sort = np.argsort(f_str, kind="stable")
+    p_sort = np.argsort(p_str, kind="stable")
+    o_sort = np.argsort(o_str, kind="stable")
+    levels, f_lo = np.unique(f_str[f_sort], return_index=True)
+    f_hi = np.append(f_lo[1:], len(f_sort))
+    rank = np.empty(len(f_rows), dtype=np.int64)
+    rank[f_sort] = np.arange(len(f_rows)) - np.repeat(f_lo, f_hi - f_lo)
+    p_sorted, o_sorted = p_str[p_sort], o_str[o_sort]
+    p_lo, p_hi = (np.searchsorted(p_sorted, levels, side=side) for side in ("left", "right"))
+    o_lo, o_hi = (np.searchsorted(o_sorted, levels, side=side) for side in ("left", "right"))
+    return [
+        (
+            f_sort[f_lo[k] : f_hi[k]],
+            p_rows[p_sort[p_lo[k] : p_hi[k]]],
+            rank[order[o_sort[o_lo[k] : o_hi[k]]]],
+        )
+        for k in range(len(levels))
+    ]
+
+
 def _within_strata(
     kernel: Kernel,
     f_rows: np.ndarray,
@@ -133,18 +175,12 @@ def _within_strata(
     out = np.full((len(f_rows), ratio), -1, dtype=np.int64)
     tied = np.zeros((len(f_rows), ratio), dtype=bool)
     if strata is None:
-        cells = [(np.arange(len(f_rows)), p_rows)]
+        cells = [(np.arange(len(f_rows)), p_rows, np.asarray(order))]
     else:
-        cells = [
-            (np.flatnonzero(strata[f_rows] == s), p_rows[strata[p_rows] == s])
-            for s in np.unique(strata[f_rows])
-        ]
-    for fi, pi in cells:
+        cells = _strata_cells(f_rows, p_rows, np.asarray(order), strata)
+    for fi, pi, sub_order in cells:
         if len(pi) == 0 or len(fi) == 0:
             continue
-        local = np.full(len(f_rows), -1, dtype=np.int64)
-        local[fi] = np.arange(len(fi))
-        sub_order = local[order][np.isin(order, fi)]
         sub_ties = np.zeros((len(fi), ratio), dtype=bool)
         mm = kernel(f_rows[fi], pi, sub_order, sub_ties)
         out[fi] = np.where(mm >= 0, pi[np.maximum(mm, 0)], -1)
@@ -271,10 +307,7 @@ def match_pairs(
         "data" if score.score is None else ("smallest" if opts.estimand == "ATC" else "largest")
     )
     f_order = _focal_order(f_rows, discarded, score.score, order, opts.seed)
-    strata = (
-        data[list(opts.exact)].astype(str).groupby(list(opts.exact), sort=False).ngroup()
-        .to_numpy() if opts.exact else None
-    )  # fmt: skip
+    strata = exact_strata(data, opts.exact) if opts.exact else None
     kernel, Z = _kernel(data, design_matrix, focal, discarded, opts, metric, cal_value)
     mm, tied = _within_strata(kernel, f_rows, p_rows, f_order, strata, opts.ratio)
     weights = weights_from_match_matrix(mm, f_rows, len(t))
