@@ -100,3 +100,31 @@ def test_factorize_codes(n_units: int) -> None:
     values = pd.Series(np.repeat(np.arange(n_units)[::-1], 2).astype(str))
     codes, k = factorize(values.to_numpy())
     assert k == n_units and codes.max() == n_units - 1
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint16, np.float64, object])
+@pytest.mark.parametrize("layout", ["sorted", "shuffled"])
+def test_fast_codes_equal_pandas_factorize(dtype, layout):
+    """The one-pass codes of sorted integer ids and the lookup-table codes of integer periods
+    are pandas.factorize's, for every dtype and row order (the fast paths only skip the hash)."""
+    from outcomelab.did.within import factorize, factorize_sorted
+
+    rng = np.random.default_rng(4)
+    values = np.repeat(rng.choice(np.arange(0, 120, 3), 25, replace=False), 4)
+    values = np.sort(values) if layout == "sorted" else rng.permutation(values)
+    if np.dtype(dtype).kind == "i":
+        values = values - 60  # negative values too (and the int8 range)
+    values = values.astype(dtype)
+    for sort in (False, True):
+        codes, k = factorize(values, sort=sort)
+        ref, uniques = pd.factorize(values, sort=sort)
+        np.testing.assert_array_equal(codes, ref)
+        assert k == len(uniques)
+    codes, levels = factorize_sorted(values)
+    ref, uniques = pd.factorize(values, sort=True)
+    np.testing.assert_array_equal(codes, ref)
+    np.testing.assert_array_equal(levels, np.asarray(uniques))
+    wide = np.array([127, -128, 0, 127], dtype=np.int8)  # a range wider than int8 holds
+    codes, levels = factorize_sorted(wide)
+    assert codes.tolist() == [2, 0, 1, 2]
+    assert levels.tolist() == [-128, 0, 127]

@@ -27,7 +27,13 @@ from outcomelab._checks import (
 from outcomelab.did.least_squares import within_least_squares
 from outcomelab.did.panel_checks import check_panel_frame, check_unique_unit_time
 from outcomelab.did.wild_bootstrap import wild_cluster_bootstrap
-from outcomelab.did.within import TwoWayIndex, demean_two_way, factorize, singleton_mask
+from outcomelab.did.within import (
+    TwoWayIndex,
+    demean_two_way,
+    factorize,
+    factorize_sorted,
+    singleton_mask,
+)
 from outcomelab.errors import InputError, ParameterError
 from outcomelab.numerics import cr1_vcov, fixef_dof
 from outcomelab.results import EffectResult
@@ -109,8 +115,8 @@ def _panel(
     w: np.ndarray | None,
 ) -> _Panel:
     unit_codes, _ = factorize(frame[unit].to_numpy())
-    time_raw, time_labels = pd.factorize(frame[time].to_numpy(), sort=True)
-    time_codes, n_times = np.asarray(time_raw, dtype=np.intp), len(time_labels)
+    time_codes, time_labels = factorize_sorted(frame[time].to_numpy())
+    n_times = len(time_labels)
     check_unique_unit_time(frame, unit_codes, time_codes, n_times, unit=unit, time=time)
     y = as_float_array(frame[outcome])
     d = as_float_array(frame[treatment])

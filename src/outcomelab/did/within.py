@@ -21,16 +21,48 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["TwoWayIndex", "demean_two_way", "factorize", "singleton_mask"]
+__all__ = ["TwoWayIndex", "demean_two_way", "factorize", "factorize_sorted", "singleton_mask"]
 
 #: largest number of levels of the smaller dimension for which the dense normal equations are used
 _MAX_DENSE_LEVELS = 5_000
 
 
 def factorize(values: pd.Series | np.ndarray, *, sort: bool = False) -> tuple[np.ndarray, int]:
-    """Integer codes ``0..k-1`` of ``values`` and the number of levels ``k``."""
+    """Integer codes ``0..k-1`` of ``values`` and the number of levels ``k``.
+
+    Integer ids in ascending order (a panel sorted by unit) are coded in one pass, without the
+    hash table :func:`pandas.factorize` builds (seconds and a gigabyte at 100 million rows);
+    the codes are the same either way (first appearance = ascending order)."""
+    arr = np.asarray(values)
+    if arr.ndim == 1 and arr.size > 1 and arr.dtype.kind in "iu" and _ascending(arr):
+        starts = np.empty(arr.size, dtype=np.intp)
+        starts[0] = 0
+        np.not_equal(arr[1:], arr[:-1], out=starts[1:])
+        codes = np.cumsum(starts, out=starts)
+        return codes, int(codes[-1]) + 1
     codes, uniques = pd.factorize(values, sort=sort)
     return np.asarray(codes, dtype=np.intp), len(uniques)
+
+
+def _ascending(arr: np.ndarray) -> bool:
+    return bool(np.all(arr[1:] >= arr[:-1]))
+
+
+def factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``values`` in the order of their sorted levels, and the levels (as
+    ``pandas.factorize(values, sort=True)``). Integers spanning fewer than 10 million values
+    (periods) are coded through a lookup table instead of a hash table."""
+    arr = np.asarray(values)
+    if arr.ndim == 1 and arr.size and arr.dtype.kind in "iu":
+        low, high = arr.min(), arr.max()
+        if int(high) - int(low) < 10_000_000:
+            offset = arr.astype(np.int64) - int(low)
+            present = np.bincount(offset) > 0
+            lookup = np.cumsum(present, dtype=np.intp) - 1
+            levels = (np.flatnonzero(present) + low).astype(arr.dtype)
+            return lookup[offset], levels
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.asarray(codes, dtype=np.intp), np.asarray(uniques)
 
 
 @dataclass(frozen=True)
