@@ -9,13 +9,14 @@ file is part of both tools' time.
 Usage::
 
     .venv/bin/python benchmarks/did_twfe.py                 # 100k and 1M rows, 3 repeats
-    flock /work/wt/bench.lock .venv/bin/python benchmarks/did_twfe.py --sizes 10000000 30000000 \
-        --repeats 1 --peer-max-rows 10000000
+    flock /work/wt/bench.lock .venv/bin/python benchmarks/did_twfe.py --sizes 10000000 100000000 \
+        --repeats 1 --peer-max-rows 10000000     # the goal: 100M rows (needs ~11 GB free)
 
 Panels above 10 million rows are simulated and written in chunks of 1 million units (random
-stream ``[seed, chunk]``). Printed beside the figures: CPU seconds, the peak per million rows and
-its linear extrapolation to 100 million rows against the goal (TWFE with unit and time effects
-and CR1 on 100M rows under 16 GB), and the machine's load.
+stream ``[seed, chunk]``). Printed beside the figures: CPU seconds, the ratio pyfixest / ours,
+the peak per million rows and the goal (TWFE with unit and time effects and CR1 on 100M rows
+under 16 GB): measured when the sizes reach 100M rows, else extrapolated linearly from the two
+largest; and the machine's load.
 
 pyfixest is a benchmark-only peer (``pip install pyfixest``); without it the peer column is empty.
 """
