@@ -169,3 +169,28 @@ def test_bad_arguments_are_named(
 def test_time_and_cohort_are_required(mpdta: pd.DataFrame) -> None:
     with pytest.raises(ParameterError, match="time"):
         att_gt_many(mpdta, outcomes=["lemp"], unit="countyreal", cohort="first.treat")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"control_group": "not_yet_treated"},
+        {"covariates": ["poverty", "unemployrt"], "method": "reg"},
+    ],
+)
+def test_castle_doctrine_outcomes_equal_separate_calls(options: dict[str, Any]) -> None:
+    """Public data nobody here wrote (Cheng & Hoekstra's castle-doctrine panel, causaldata):
+    four crime outcomes of the same 50 states."""
+    castle = pytest.importorskip("causaldata.castle", reason="castle data ship in causaldata")
+    data = castle.load_pandas().data
+    first = data.loc[data["post"] > 0].groupby("sid")["year"].min()
+    data = data.assign(cohort=data["sid"].map(first).fillna(0).astype(int))
+    outcomes = ["l_homicide", "l_larceny", "l_motor", "robbery"]
+    args = {"unit": "sid", "time": "year", "cohort": "cohort", **options}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # R did's small-group warning (one state per cohort)
+        many = att_gt_many(data, outcomes=outcomes, errors="return", **args)
+        for o in outcomes:
+            result = many[o]
+            assert isinstance(result, GroupTimeResult), result
+            _assert_same(result, att_gt(data, outcome=o, **args))
