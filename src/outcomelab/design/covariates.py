@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["RECOMMENDED", "STANDARD_LEVELS", "CovariateSet", "analysis_covariates"]
@@ -101,7 +102,11 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def analysis_covariates(
-    frame: pd.DataFrame, candidates: Sequence[str] | None = None, *, persons: bool | None = None
+    frame: pd.DataFrame,
+    candidates: Sequence[str] | None = None,
+    *,
+    persons: bool | None = None,
+    rows: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, CovariateSet]:
     """Add numeric covariate columns for every baseline covariate of a panel (or person table).
 
@@ -116,6 +121,10 @@ def analysis_covariates(
     persons
         Whether the units are persons (then the report lists the missing recommended columns);
         default: the panel's unit of analysis (persons when the panel does not say).
+    rows
+        When ``frame`` has one row per unit of a panel: the panel's rows of each unit, so that
+        the levels' shares (the most common level, the 2 % rule) are the panel's, as if the
+        panel itself were given. Default: each row of ``frame`` counts once.
 
     Returns
     -------
@@ -157,7 +166,7 @@ def analysis_covariates(
         elif pd.api.types.is_numeric_dtype(values):
             made = _add(out, f"cov_{name}", values.astype(float))
         else:
-            made = _add_levels(out, name, _as_text(values))
+            made = _add_levels(out, name, _as_text(values), rows)
         if made:
             columns.extend(made)
             sources.extend([name] * len(made))
@@ -179,8 +188,14 @@ def _add(out: pd.DataFrame, column: str, values: pd.Series) -> list[str]:
     return [column]
 
 
-def _add_levels(out: pd.DataFrame, name: str, text: pd.Series) -> list[str]:
-    counts = text.value_counts()
+def _add_levels(
+    out: pd.DataFrame, name: str, text: pd.Series, rows: np.ndarray | None
+) -> list[str]:
+    if rows is None:
+        counts = text.value_counts()
+    else:  # the panel's row counts, ordered as value_counts orders them
+        counts = pd.Series(rows, dtype=np.int64).groupby(text.to_numpy(), sort=False).sum()
+        counts = counts.sort_values(ascending=False)
     if len(counts) <= 1 or set(counts.index) <= _UNKNOWN:
         return []
     standard = STANDARD_LEVELS.get(name)
@@ -196,7 +211,8 @@ def _add_levels(out: pd.DataFrame, name: str, text: pd.Series) -> list[str]:
         if level == reference:
             continue
         dummy = (text == level).to_numpy(dtype=float)
-        if _RARE <= dummy.mean() <= 1 - _RARE:
+        share = dummy.mean() if rows is None else float(dummy @ rows) / float(rows.sum())
+        if _RARE <= share <= 1 - _RARE:
             column = f"cov_{name}_{level}"
             out[column] = dummy
             made.append(column)

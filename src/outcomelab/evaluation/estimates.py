@@ -17,6 +17,7 @@ from outcomelab.evaluation.estimation import (
     DidEstimate,
     MatchingEstimate,
     did_effect,
+    did_effects,
     matching_effect,
     matching_sample,
 )
@@ -261,14 +262,31 @@ def _unusable(effect: EffectResult, info: OutcomeDefinition) -> Phrase | None:
 
 
 def _did_effects(setup: Setup, reasons: dict[str, Text | None]) -> dict[str, DidEstimate]:
-    """DiD per estimable outcome; an estimator's error becomes that outcome's reason."""
+    """DiD of every estimable outcome in one call; an estimator's error becomes that outcome's
+    reason."""
+    pending = [code for code in setup.outcomes if reasons[code] is None]
+    if not pending:
+        return {}
+    s = setup.settings
+    try:
+        found = did_effects(
+            setup.panel,
+            outcomes=pending,
+            follow_up_months=s.follow_up_months,
+            covariates=list(setup.covariates),
+            control_group=s.control_group,
+            alpha=s.alpha,
+            seed=s.seed,
+            weights=setup.weight,
+        )
+    except OutcomelabError as err:  # the call's own error holds for every outcome
+        found = dict.fromkeys(pending, err)
     did: dict[str, DidEstimate] = {}
-    for code in setup.outcomes:
-        if reasons[code] is None:
-            try:
-                did[code] = did_estimate(setup, code)
-            except OutcomelabError as err:
-                reasons[code] = str(err)
+    for code, result in found.items():
+        if isinstance(result, OutcomelabError):
+            reasons[code] = str(result)
+        else:
+            did[code] = result
     return did
 
 

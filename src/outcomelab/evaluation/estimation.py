@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from outcomelab.errors import EmptyGroupError, EstimationError
+from outcomelab.errors import EmptyGroupError, EstimationError, OutcomelabError
 
 if TYPE_CHECKING:
     from outcomelab.did import GroupTimeResult
@@ -27,6 +27,7 @@ __all__ = [
     "MatchingEstimate",
     "baseline_covariates",
     "did_effect",
+    "did_effects",
     "event_time",
     "matching_effect",
     "matching_sample",
@@ -126,15 +127,7 @@ def did_effect(
     """
     from outcomelab.did import att_gt
 
-    e = event_time(follow_up_months, panel)
-    last = int(panel["period"].max())
-    persons = panel.loc[~panel["unit"].duplicated(), ["unit", "cohort"]]
-    reached = persons[(persons["cohort"] > 0) & (persons["cohort"] + e <= last)]
-    if reached.empty:
-        raise EmptyGroupError(
-            f"No start cohort is observed {follow_up_months} months after its start (the data end "
-            f"in {last}); shorten `follow_up_months` or submit later outcome years."
-        )
+    reach = _FollowUp.of(panel, follow_up_months)
     gt = att_gt(
         panel,
         outcome=outcome,
@@ -148,21 +141,106 @@ def did_effect(
         seed=seed,
         weights=weights,
     )
-    dynamic = gt.aggregate("dynamic")
-    at_e = gt.aggregate("dynamic", min_e=e, max_e=e)
-    # counted among the units att_gt kept (it balances the panel, as R did does)
-    kept = persons["cohort"].to_numpy() if gt.state is None else gt.state.unit_cohort
-    n_treated = int(((kept > 0) & (kept + e <= last)).sum())
-    started_in_panel = int((reached["cohort"] > int(panel["period"].min())).sum())
-    return DidEstimate(
-        outcome,
-        gt,
-        dynamic,
-        at_e,
-        n_treated,
-        int((kept == 0).sum()),
-        n_incomplete=max(started_in_panel - n_treated, 0),
+    return reach.estimate(outcome, gt)
+
+
+def did_effects(
+    panel: pd.DataFrame,
+    *,
+    outcomes: Sequence[str],
+    follow_up_months: int,
+    covariates: Sequence[str] | None,
+    control_group: str = "never_treated",
+    alpha: float = 0.05,
+    seed: int | None = None,
+    method: str = "dr",
+    weights: str | None = None,
+) -> dict[str, DidEstimate | OutcomelabError]:
+    """:func:`did_effect` of several outcomes of the panel in one
+    :func:`outcomelab.did.att_gt_many` call (the panel is reshaped once and each cell sample's
+    propensity score and comparison regression are fitted once for every outcome).
+
+    Returns
+    -------
+    dict
+        Outcome -> :class:`DidEstimate`, or the error that says why that outcome could not be
+        estimated (the others are estimated as usual).
+
+    Raises
+    ------
+    EmptyGroupError
+        If no cohort is observed at the follow-up event time.
+    OutcomelabError
+        Errors of the call itself (columns, cohorts, options), as :func:`did_effect`.
+    """
+    from outcomelab.did import att_gt_many
+
+    reach = _FollowUp.of(panel, follow_up_months)
+    results = att_gt_many(
+        panel,
+        outcomes=list(outcomes),
+        errors="return",
+        unit="unit",
+        time="period",
+        cohort="cohort",
+        control_group=control_group,
+        covariates=list(covariates) if covariates else None,
+        method=method,
+        alpha=alpha,
+        seed=seed,
+        weights=weights,
     )
+    found: dict[str, DidEstimate | OutcomelabError] = {}
+    for outcome, gt in results.items():
+        try:
+            found[outcome] = gt if isinstance(gt, OutcomelabError) else reach.estimate(outcome, gt)
+        except OutcomelabError as err:
+            found[outcome] = err
+    return found
+
+
+@dataclass(frozen=True)
+class _FollowUp:
+    """The follow-up event time and the start cohorts that reached it."""
+
+    panel: pd.DataFrame
+    e: int
+    last: int
+    persons: pd.DataFrame
+    reached: pd.DataFrame
+    months: int
+
+    @classmethod
+    def of(cls, panel: pd.DataFrame, follow_up_months: int) -> _FollowUp:
+        e = event_time(follow_up_months, panel)
+        last = int(panel["period"].max())
+        persons = panel.loc[~panel["unit"].duplicated(), ["unit", "cohort"]]
+        reached = persons[(persons["cohort"] > 0) & (persons["cohort"] + e <= last)]
+        if reached.empty:
+            raise EmptyGroupError(
+                f"No start cohort is observed {follow_up_months} months after its start (the "
+                f"data end in {last}); shorten `follow_up_months` or submit later outcome years."
+            )
+        return cls(panel, e, last, persons, reached, follow_up_months)
+
+    def estimate(self, outcome: str, gt: GroupTimeResult) -> DidEstimate:
+        """ATT(e) of ``gt`` and the participants it kept and dropped."""
+        e, last, persons = self.e, self.last, self.persons
+        dynamic = gt.aggregate("dynamic")
+        at_e = gt.aggregate("dynamic", min_e=e, max_e=e)
+        # counted among the units att_gt kept (it balances the panel, as R did does)
+        kept = persons["cohort"].to_numpy() if gt.state is None else gt.state.unit_cohort
+        n_treated = int(((kept > 0) & (kept + e <= last)).sum())
+        started_in_panel = int((self.reached["cohort"] > int(self.panel["period"].min())).sum())
+        return DidEstimate(
+            outcome,
+            gt,
+            dynamic,
+            at_e,
+            n_treated,
+            int((kept == 0).sum()),
+            n_incomplete=max(started_in_panel - n_treated, 0),
+        )
 
 
 def matching_sample(

@@ -12,7 +12,7 @@ import pandas as pd
 from outcomelab.errors import ParameterError
 from outcomelab.evaluation.aggregate import aggregate_choice, many_units_reason, synthetic_design
 from outcomelab.evaluation.design_choice import DesignChoice, choose_design
-from outcomelab.evaluation.estimation import baseline_covariates, event_time
+from outcomelab.evaluation.estimation import event_time
 from outcomelab.evaluation.inputs import EvaluationInputs, load_inputs
 from outcomelab.evaluation.planned import registered_plans
 from outcomelab.evaluation.settings import EvaluationSettings
@@ -176,12 +176,15 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
         submission=given.get("submission") or None,
         intervention_id=str(given.get("intervention_id") or ""),
     )
-    panel, covariates = baseline_covariates(inputs.panel)
-    outcomes = _outcomes(settings, inputs, panel)
+    from outcomelab.design.analysis import analysis_panel
+
+    built = inputs.panel
+    outcomes = _outcomes(settings, inputs, built)
+    listed = [str(o) for o in (built.attrs.get("panel_info") or {}).get("outcomes", [])]
+    analysis = analysis_panel(built, [*outcomes, *listed, *inputs.catalogue])
     # persons without complete baseline data cannot be compared
-    persons = panel.drop_duplicates("unit")
-    incomplete = persons.loc[persons[covariates].isna().any(axis=1), "unit"]
-    missing = int(persons.loc[persons["unit"].isin(incomplete), "treated"].sum())
+    persons = analysis.persons
+    missing = int(persons.loc[persons["unit"].isin(analysis.incomplete), "treated"].sum())
     # aggregate units (municipalities, states): synthetic DiD or interrupted time series when
     # few units are treated (issue 11); many treated units take the usual DiD path
     aggregate = aggregate_choice(inputs.panel, outcomes[0]) if settings.design == "auto" else None
@@ -195,7 +198,7 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
     else:
         design = choose_design(
             persons.loc[persons["cohort"] > 0, "cohort"].tolist(),
-            panel["period"].unique().tolist(),
+            built["period"].unique().tolist(),
             requested=settings.design,
             control_group=settings.control_group,
         )
@@ -205,8 +208,8 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
     return Setup(
         settings=settings,
         inputs=inputs,
-        panel=panel[~panel["unit"].isin(incomplete)].reset_index(drop=True),
-        covariates=tuple(covariates),
+        panel=analysis.panel,
+        covariates=analysis.covariates.columns,
         outcomes=outcomes,
         design=design,
         missing_covariates=missing,
