@@ -69,21 +69,27 @@ GOAL_ROWS, GOAL_MB = 100_000_000, 16 * 1024
 CHUNK_UNITS = 1_000_000
 
 
-def make_panel(rows: int, seed: int | list[int] = 1, first_id: int = 0) -> pd.DataFrame:
-    """Balanced panel of ``rows // T`` units x ``T`` periods with a known effect ``TRUTH``."""
+def make_panel(
+    rows: int, seed: int | list[int] = 1, first_id: int = 0, drop: float = 0.0
+) -> pd.DataFrame:
+    """Balanced panel of ``rows // T`` units x ``T`` periods with a known effect ``TRUTH``;
+    with ``drop`` that share of the rows is left out at random (an unbalanced panel)."""
     n = rows // T
     rng = np.random.default_rng(seed)
     ids = np.repeat(np.arange(first_id, first_id + n, dtype=np.int64), T)
     t = np.tile(np.arange(T, dtype=np.int64), n)
     d = ((ids % 2 == 0) & (t >= 5)).astype(np.int8)
     y = rng.standard_normal(n)[ids - first_id] + 0.2 * t + TRUTH * d + rng.standard_normal(n * T)
-    return pd.DataFrame({"id": ids, "t": t, "d": d, "y": y})
+    panel = pd.DataFrame({"id": ids, "t": t, "d": d, "y": y})
+    if drop:
+        panel = panel[rng.random(n * T) >= drop].reset_index(drop=True)
+    return panel
 
 
-def write_panel(rows: int, path: Path) -> None:
+def write_panel(rows: int, path: Path, drop: float = 0.0) -> None:
     """Write :func:`make_panel`'s panel to Parquet; above 10M rows in 1M-unit chunks."""
     if rows <= 10 * CHUNK_UNITS:
-        make_panel(rows).to_parquet(path)
+        make_panel(rows, drop=drop).to_parquet(path)
         return
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -92,7 +98,7 @@ def write_panel(rows: int, path: Path) -> None:
     units = rows // T
     for i, start in enumerate(range(0, units, CHUNK_UNITS)):
         size = min(CHUNK_UNITS, units - start)
-        part = make_panel(size * T, seed=[1, i], first_id=start)
+        part = make_panel(size * T, seed=[1, i], first_id=start, drop=drop)
         table = pa.Table.from_pandas(part, preserve_index=False)
         writer = writer or pq.ParquetWriter(path, table.schema)
         writer.write_table(table)
@@ -126,7 +132,7 @@ def _has_pyfixest() -> bool:
 
 
 def run(
-    sizes: list[int], repeats: int = 3, peer_max_rows: int = 10_000_000
+    sizes: list[int], repeats: int = 3, peer_max_rows: int = 10_000_000, drop: float = 0.0
 ) -> list[dict[str, Any]]:
     """Time both tools at each size; medians over ``repeats`` subprocess runs.
 
@@ -141,7 +147,7 @@ def run(
     with tempfile.TemporaryDirectory() as tmp:
         for rows in sizes:
             path = Path(tmp) / f"panel_{rows}.parquet"
-            write_panel(rows, path)
+            write_panel(rows, path, drop)
             ours = [_run(_OURS, path) for _ in range(repeats)]
             use_peer = peer and rows <= peer_max_rows
             theirs = [_run(_PYFIXEST, path) for _ in range(repeats)] if use_peer else []
@@ -181,9 +187,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--peer-max-rows", type=int, default=10_000_000)
+    parser.add_argument("--drop", type=float, default=0.0,
+                        help="share of rows left out at random (an unbalanced panel)")  # fmt: skip
     args = parser.parse_args()
     print(f"# load {os.getloadavg()[0]:.2f} / {os.getloadavg()[1]:.2f} on {os.cpu_count()} cores")
-    rows = run(args.sizes, args.repeats, args.peer_max_rows)
+    rows = run(args.sizes, args.repeats, args.peer_max_rows, args.drop)
+    if args.drop:
+        print(f"unbalanced: {args.drop:.0%} of the rows left out at random (rows = before)")
     print(
         f"{'rows':>11} {'ours s':>8} {'pyfixest s':>11} {'ratio':>6} {'ours MB':>8} "
         f"{'pyfixest MB':>11} {'estimate':>9} {'pyfixest':>9} {'truth':>6} {'SE':>8}"
