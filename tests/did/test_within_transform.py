@@ -128,3 +128,25 @@ def test_fast_codes_equal_pandas_factorize(dtype, layout):
     codes, levels = factorize_sorted(wide)
     assert codes.tolist() == [2, 0, 1, 2]
     assert levels.tolist() == [-128, 0, 127]
+
+
+@pytest.mark.parametrize(("n_small", "duplicate"), [(7, False), (52, False), (60, False), (7, True)])
+def test_cross_counts_equal_the_sparse_product(n_small, duplicate):
+    """C' diag(1/n) C from the sets of periods as bits (<= 52 periods) equals the sparse
+    product; more periods, or a unit-period cell with two rows, take the sparse product."""
+    from scipy import sparse
+
+    from outcomelab.did.within import _cross_counts
+
+    rng = np.random.default_rng(n_small)
+    n_big = 400
+    cells = rng.random((n_big, n_small)) < 0.6
+    cells[:, 0] = True  # every unit has a row
+    big, small = np.nonzero(cells)
+    if duplicate:
+        big, small = np.append(big, big[3]), np.append(small, small[3])
+    count = np.bincount(big, minlength=n_big)
+    ours = _cross_counts(big, small, n_big, n_small, count)
+    c = sparse.csr_matrix((np.ones(big.size), (big, small)), shape=(n_big, n_small))
+    ref = (c.T @ sparse.diags(1.0 / count) @ c).toarray()
+    np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-12)
