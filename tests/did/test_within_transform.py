@@ -130,7 +130,9 @@ def test_fast_codes_equal_pandas_factorize(dtype, layout):
     assert levels.tolist() == [-128, 0, 127]
 
 
-@pytest.mark.parametrize(("n_small", "duplicate"), [(7, False), (52, False), (60, False), (7, True)])
+@pytest.mark.parametrize(
+    ("n_small", "duplicate"), [(7, False), (52, False), (60, False), (7, True)]
+)
 def test_cross_counts_equal_the_sparse_product(n_small, duplicate):
     """C' diag(1/n) C from the sets of periods as bits (<= 52 periods) equals the sparse
     product; more periods, or a unit-period cell with two rows, take the sparse product."""
