@@ -84,3 +84,21 @@ def test_complete_separation_does_not_converge_and_scores_reach_the_edges() -> N
     assert fit.iterations == 25
     assert fit.score[y == 1].min() > 1 - 1e-6
     assert fit.score[y == 0].max() < 1e-6
+
+
+@pytest.mark.parametrize("case", ["logit", "probit", "logit_weighted"])
+def test_intercept_added_block_by_block_equals_the_column(
+    design: tuple[np.ndarray, np.ndarray, np.ndarray], case: str
+) -> None:
+    """intercept=True (ones put in front of each block, no copy of the design) is the fit with
+    the intercept column in the design."""
+    x, y, w = design
+    kwargs = {
+        "weights": w if case == "logit_weighted" else None,
+        "link": "probit" if case == "probit" else "logit",
+    }
+    full = fit_binomial(x, y, **kwargs)
+    blocks = fit_binomial(x[:, 1:], y, intercept=True, **kwargs)
+    assert blocks.iterations == full.iterations
+    np.testing.assert_allclose(blocks.coef, full.coef, rtol=1e-13)
+    np.testing.assert_allclose(blocks.score, full.score, rtol=1e-13)

@@ -69,8 +69,9 @@ def fit_propensity(
     UserWarning
         Quasi-separation (fitted probabilities numerically 0 or 1), as R warns.
     """
-    xd = np.column_stack([np.ones(len(treat)), X])
-    fit = fit_binomial(xd, treat, weights=weights, link=link, maxit=maxit, epsilon=epsilon)
+    fit = fit_binomial(
+        X, treat, weights=weights, link=link, maxit=maxit, epsilon=epsilon, intercept=True
+    )
     _check_separation(X, treat, fit.linear, fit.score, names)
     return fit
 

@@ -114,8 +114,14 @@ class _Pass:
     xtwz: np.ndarray
 
 
+def _rows(x: np.ndarray, lo: int, hi: int, intercept: bool) -> np.ndarray:
+    """Rows ``lo:hi`` of the design: ``x``'s, behind a column of ones with ``intercept``."""
+    return np.column_stack([np.ones(hi - lo), x[lo:hi]]) if intercept else x[lo:hi]
+
+
 def _irls_pass(
     x: np.ndarray,
+    intercept: bool,
     y: np.ndarray,
     prior: np.ndarray | None,
     link: Link,
@@ -131,18 +137,19 @@ def _irls_pass(
     cross-products with the working response ``z = eta + (y - mu) / mu'(eta)`` and the working
     weights ``w mu'(eta)^2 / (mu (1 - mu))``, block by block (no n x k temporary).
     """
-    k = x.shape[1]
+    k = x.shape[1] + intercept
     xtwx, xtwz = np.zeros((k, k)), np.zeros(k)
     dev = 0.0
     for lo in range(0, x.shape[0], _BLOCK_ROWS):
         hi = min(lo + _BLOCK_ROWS, x.shape[0])
         yb = y[lo:hi]
         pb = None if prior is None else prior[lo:hi]
+        xb = _rows(x, lo, hi, intercept)
         if coef is None:
             mu[lo:hi] = (yb + 0.5) / 2.0 if pb is None else (pb * yb + 0.5) / (pb + 1.0)
             eta[lo:hi] = _linkfun(mu[lo:hi], link)
         else:
-            eta[lo:hi] = x[lo:hi] @ coef
+            eta[lo:hi] = xb @ coef
             mu[lo:hi] = _linkinv(eta[lo:hi], link)
         eb, mb = eta[lo:hi], mu[lo:hi]
         dev += _deviance(yb, mb, pb)
@@ -153,7 +160,6 @@ def _irls_pass(
         w2 = mu_eta**2 / (mb * (1 - mb))
         if pb is not None:
             w2 = pb * w2
-        xb = x[lo:hi]
         xtwx += xb.T @ (xb * w2[:, None])
         xtwz += xb.T @ (w2 * z)
     return _Pass(dev, xtwx, xtwz)
@@ -163,6 +169,7 @@ def _solve_step(
     step: _Pass,
     scale: np.ndarray,
     x: np.ndarray,
+    intercept: bool,
     y: np.ndarray,
     prior: np.ndarray | None,
     link: Link,
@@ -183,7 +190,8 @@ def _solve_step(
     if prior is not None:
         w2 = prior * w2
     root = np.sqrt(w2)
-    beta, *_ = np.linalg.lstsq(x / scale * root[:, None], z * root, rcond=None)
+    design = _rows(x, 0, x.shape[0], intercept)
+    beta, *_ = np.linalg.lstsq(design / scale * root[:, None], z * root, rcond=None)
     return np.asarray(beta / scale)
 
 
@@ -195,13 +203,15 @@ def fit_binomial(
     link: Link = "logit",
     maxit: int = 25,
     epsilon: float = 1e-8,
+    intercept: bool = False,
 ) -> BinomialFit:
     """Fit ``P(y = 1 | x)`` by a binomial GLM with iteratively reweighted least squares.
 
     Parameters
     ----------
     x
-        Full design matrix, shape ``(n, k)``; include the intercept column yourself.
+        Design matrix, shape ``(n, k)``: the full design (include the intercept column
+        yourself), or without the intercept column when ``intercept=True``.
     y
         0/1 outcome, shape ``(n,)``.
     weights
@@ -212,6 +222,9 @@ def fit_binomial(
     maxit, epsilon
         Iteration limit and convergence tolerance. R's ``glm.control`` defaults are 25 and
         ``1e-8``; ``fastglm`` (used by R ``did``/``DRDID``) allows 100 iterations.
+    intercept
+        Put a column of ones in front of ``x`` block by block (no ``n x (k + 1)`` copy of the
+        design); the first coefficient is then the intercept's.
 
     Returns
     -------
@@ -230,16 +243,18 @@ def fit_binomial(
     yf = np.asarray(y, dtype=np.float64)
     prior = None if weights is None else np.asarray(weights, dtype=np.float64)
     scale = np.sqrt(np.einsum("ij,ij->j", x, x))
+    if intercept:
+        scale = np.concatenate([[np.sqrt(x.shape[0])], scale])
     scale[scale == 0] = 1.0
     eta, mu = np.empty(x.shape[0]), np.empty(x.shape[0])
-    step = _irls_pass(x, yf, prior, link, None, eta, mu, accumulate=True)
+    step = _irls_pass(x, intercept, yf, prior, link, None, eta, mu, accumulate=True)
     dev_old = dev = step.deviance
-    coef = np.zeros(x.shape[1])
+    coef = np.zeros(len(scale))
     converged = False
     it = 0
     for it in range(1, maxit + 1):
-        coef = _solve_step(step, scale, x, yf, prior, link, eta, mu)
-        step = _irls_pass(x, yf, prior, link, coef, eta, mu, accumulate=it < maxit)
+        coef = _solve_step(step, scale, x, intercept, yf, prior, link, eta, mu)
+        step = _irls_pass(x, intercept, yf, prior, link, coef, eta, mu, accumulate=it < maxit)
         dev = step.deviance
         if abs(dev - dev_old) / (abs(dev) + 0.1) < epsilon:
             converged = True
