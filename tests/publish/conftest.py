@@ -153,3 +153,69 @@ def evaluations(tmp_path: Path) -> Path:
             ),
         )
     return root
+
+
+def make_synthetic_results(block: dict[str, Any], *, persons: int = 24_000) -> dict[str, Any]:
+    """results.json of a municipality-level evaluation whose primary outcome's estimate comes
+    from ``block`` (``SyntheticRun.to_dict()`` as results.json stores it)."""
+    results = make_results(
+        "0581-SYNT",
+        name="Kommunal ungdomsgaranti",
+        organisation="Norrköping",
+        code="0581",
+        target_group="children_young_people",
+        estimate=float(block["estimate"]),
+        analysed=1,
+        lang="sv",
+    )
+    n_control = int(block["n_control"])
+    primary = results["outcomes"][0]
+    primary.update(
+        {k: block[k] for k in ("estimate", "std_error", "conf_low", "conf_high", "p_value")},
+        n_treated=1,
+        n_control=n_control,
+        persons_treated=persons,
+        method=block.get("method", "synthdid/sdid/placebo"),
+    )
+    results["outcomes"] = [primary]
+    results["design"].update(
+        chosen="synthetic", estimator=block["design"], control_group="synthetic"
+    )
+    results["unit_of_analysis"] = {
+        "unit": "municipality",
+        "weight": "population",
+        "persons_analysed": persons,
+        "persons_comparison": 1_200_000,
+        "min_unit_persons": 300,
+    }
+    results["sample_flow"] = {
+        "submitted": 1,
+        "valid": 1,
+        "eligible": 1,
+        "analysed": 1,
+        "comparison_pool": n_control,
+        "comparison_analysed": n_control,
+        "dropped": [],
+    }
+    results["synthetic"] = block
+    return results
+
+
+@pytest.fixture(scope="session")
+def synthetic_block() -> dict[str, Any]:
+    """A synthetic DiD run (with synthetic control and HonestDiD) on 60 municipalities of the
+    municipal example, as results.json stores it."""
+    from outcomelab.evaluation.aggregate import run_synthetic
+    from outcomelab.example.municipal import municipal_panel
+
+    panel, _ = municipal_panel(n_treated=1, seed=4)
+    units = panel["municipality"].unique()
+    keep = set(units[:60]) | set(panel.loc[panel["cohort"] > 0, "municipality"])
+    panel = panel[panel["municipality"].isin(keep)].rename(
+        columns={"municipality": "unit_id", "year": "period"}
+    )
+    run = run_synthetic(
+        panel, "employment", design="sdid", participants=panel, alpha=0.05, seed=1, extras=True
+    )
+    block: dict[str, Any] = json.loads(json.dumps(run.to_dict()))
+    return block

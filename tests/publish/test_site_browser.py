@@ -184,3 +184,29 @@ def test_the_catalogue_fits_a_1000_pixel_window_in_both_languages(
             page.goto(other.as_uri())
             width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
             assert width[0] <= width[1], (other, width)
+
+
+def test_a_synthetic_design_page_passes_axe_and_fits_in_both_languages(
+    tmp_path: Path, synthetic_block: dict[str, Any], page: Any
+) -> None:
+    """The municipality-level page (donor weights, yearly series) in Chromium: zero axe
+    violations, headings in order, no table wider than a 1,000 px window."""
+    from .conftest import make_synthetic_results, write_evaluation
+
+    write_evaluation(tmp_path / "evaluations", make_synthetic_results(synthetic_block))
+    info = build_site(tmp_path / "evaluations", tmp_path / "site")
+    page.set_viewport_size({"width": 1000, "height": 800})
+    violations = []
+    for lang in ("sv", "en"):
+        (path,) = (info.root / lang / "evaluations").glob("*.html")
+        page.goto(path.as_uri())
+        assert page.locator("#h-synthetic").count() == 1
+        assert page.locator("table.series tbody tr").count() == len(synthetic_block["trajectory"])
+        levels = [
+            int(h.evaluate("(el) => el.tagName")[1]) for h in page.locator("h1, h2, h3, h4").all()
+        ]
+        assert all(b - a <= 1 for a, b in pairwise(levels)), (path, levels)
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], (path, width)
+        violations += _axe_violations(page)
+    assert violations == []

@@ -20,9 +20,11 @@ import jinja2
 
 from outcomelab.disclosure import DisclosurePolicy, scan_tree
 from outcomelab.errors import DisclosureError
+from outcomelab.evaluation.aggregate import units_word
 from outcomelab.publish.catalogue import Catalogue, CatalogueEntry, collect
 from outcomelab.publish.i18n import LANGUAGES, label, local_outcome_names, term
 from outcomelab.publish.swap import replace_folder
+from outcomelab.publish.synthetic import synthetic_section
 from outcomelab.publish.what_works import what_works_figure, what_works_pages
 from outcomelab.vocabulary.numbers import ShownEffect, fmt_int, fmt_p, show_effect
 from outcomelab.webpage import environment, with_csp
@@ -175,6 +177,18 @@ def _page_texts(results: Mapping[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
+def _units(results: Mapping[str, Any], lang: str) -> dict[str, str | None]:
+    """The aggregate unit's words ("kommuner", "kommunerna") for an evaluation of aggregate
+    units (its counts are units, not persons), or None for persons."""
+    unit = (results.get("unit_of_analysis") or {}).get("unit")
+    if unit in (None, "", "person"):
+        return {"units": None, "units_def": None}
+    return {
+        "units": units_word(str(unit), lang),
+        "units_def": units_word(str(unit), lang, definite=True),
+    }
+
+
 def _write_page(path: Path, html: str) -> None:
     """Write one page of the site with the site's Content-Security-Policy."""
     path.write_text(with_csp(html, "site"), encoding="utf-8")
@@ -244,6 +258,8 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
                 row=entry.summary_row(),
                 results=entry.results,
                 words=_page_texts(entry.results, lang),
+                synthetic=synthetic_section(entry.results, lang),
+                **_units(entry.results, lang),
                 figures=_figures_of(entry, what_works[lang]),
             )
             _write_page(folder / "evaluations" / f"{entry.id}.html", page)
