@@ -21,8 +21,10 @@ import jinja2
 from outcomelab.disclosure import DisclosurePolicy, scan_tree
 from outcomelab.errors import DisclosureError
 from outcomelab.evaluation.aggregate import units_word
+from outcomelab.printing import find_chromium
 from outcomelab.publish.catalogue import Catalogue, CatalogueEntry, collect
 from outcomelab.publish.i18n import LANGUAGES, label, local_outcome_names, term
+from outcomelab.publish.paper import inline_image, print_css, print_page
 from outcomelab.publish.swap import replace_folder
 from outcomelab.publish.synthetic import synthetic_section
 from outcomelab.publish.what_works import what_works_figure, what_works_pages
@@ -44,6 +46,7 @@ class SiteInfo:
     evaluations: tuple[str, ...]
     withheld: tuple[tuple[str, str], ...]
     outcomes: tuple[str, ...]
+    pdfs: tuple[Path, ...] = ()
 
 
 def _environment() -> jinja2.Environment:
@@ -87,6 +90,7 @@ def build_site(
     out: str | Path,
     *,
     policy: DisclosurePolicy | None = None,
+    pdf: bool = False,
 ) -> SiteInfo:
     """Build the static catalogue site from a folder of evaluations.
 
@@ -102,6 +106,11 @@ def build_site(
         built in a temporary sibling first, so a failed build leaves the previous site in place.
     policy
         Disclosure policy; the default (cohort >= 60, cells >= 5, rounding to 5) when ``None``.
+    pdf
+        Also print each evaluation page (Swedish and English) to a PDF beside it, linked from
+        the page and the catalogue (Chromium; see :mod:`outcomelab.publish.paper`). The PDF is
+        printed from a print copy of the published page, never copied from the evaluation, and
+        its text is checked as the published files are.
 
     Returns
     -------
@@ -115,14 +124,19 @@ def build_site(
     ReadError
         No or invalid ``results.json`` files.
     DisclosureError
-        The finished site still contains something that looks like a person identifier; nothing
-        is written then.
+        The finished site (or, with ``pdf``, a PDF's text) still contains something that looks
+        like a person identifier, or a PDF holds a number its published page does not show;
+        nothing is written then.
+    ReportError
+        With ``pdf``: no Chromium, or it could not print (nothing is written).
     """
+    if pdf:
+        find_chromium()  # before any work: say at once how to install it
     catalogue = collect(evaluations, policy)
     target = Path(out)
 
     def build(staging: Path) -> None:
-        _write_site(catalogue, staging)
+        _write_site(catalogue, staging, pdf)
         allow = [str(e.results["submission"]["version_hash"]) for e in catalogue.entries]
         findings = scan_tree(staging, allow=allow)
         if findings:
@@ -144,6 +158,7 @@ def build_site(
         evaluations=tuple(e.id for e in catalogue.entries),
         withheld=catalogue.withheld,
         outcomes=tuple(outcomes),
+        pdfs=tuple(sorted(target.glob("*/evaluations/*.pdf"))) if pdf else (),
     )
 
 
@@ -194,7 +209,56 @@ def _write_page(path: Path, html: str) -> None:
     path.write_text(with_csp(html, "site"), encoding="utf-8")
 
 
-def _write_site(catalogue: Catalogue, root: Path) -> None:
+def _evaluation_page(
+    env: jinja2.Environment,
+    entry: CatalogueEntry,
+    folder: Path,
+    common: dict[str, Any],
+    figures: list[dict[str, str]],
+    pdf: bool,
+) -> str | None:
+    """Write one evaluation's page (and with ``pdf`` its PDF beside it); the PDF's file name."""
+    lang = str(common["lang"])
+    own = local_outcome_names([entry.results], lang)
+
+    def entry_term(value: object, lang: str = lang, own: dict[str, str] = own) -> str:
+        return term(value, lang, own)
+
+    assets = folder.parent / "assets"
+    context = {
+        **common,
+        "term": entry_term,
+        "entry": entry,
+        "row": entry.summary_row(),
+        "results": entry.results,
+        "words": _page_texts(entry.results, lang),
+        "synthetic": synthetic_section(entry.results, lang),
+        "figures": figures,
+        **_units(entry.results, lang),
+    }
+    template = env.get_template("evaluation.html.j2")
+    pdf_name = f"{entry.id}.pdf" if pdf else None
+    page = template.render(
+        **context, pdf=pdf_name, print_css=None, asset=lambda name: f"../../assets/{name}"
+    )
+    _write_page(folder / "evaluations" / f"{entry.id}.html", page)
+    if pdf_name is None:
+        return None
+    row = context["row"]
+    header = str(row["intervention_name"] or row["intervention_id"])
+    site_css = (assets / "style.css").read_text(encoding="utf-8")
+    copy = template.render(
+        **context,
+        pdf=None,
+        print_css=print_css(site_css, header, lang),
+        asset=lambda name: inline_image(assets / name),
+    )
+    allow = [str(entry.results["submission"]["version_hash"])]
+    print_page(copy, page, folder / "evaluations" / pdf_name, header=header, allow=allow)
+    return f"evaluations/{pdf_name}"
+
+
+def _write_site(catalogue: Catalogue, root: Path, pdf: bool = False) -> None:
     env = _environment()
     assets = root / "assets"
     assets.mkdir()
@@ -236,6 +300,12 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
             return term(value, lang, names)
 
         common = {"lang": lang, "other": other, "t": t, "policy": policy}
+        pdfs = {}
+        for entry in catalogue.entries:
+            figures = _figures_of(entry, what_works[lang])
+            printed = _evaluation_page(env, entry, folder, common, figures, pdf)
+            if printed is not None:
+                pdfs[entry.id] = printed
         index = env.get_template("index.html.j2").render(
             **common,
             term=shown,
@@ -243,26 +313,9 @@ def _write_site(catalogue: Catalogue, root: Path) -> None:
             filters=_filter_options(rows),
             filter_keys=_FILTERS,
             outcome_codes=outcome_codes,
+            pdfs=pdfs,
         )
         _write_page(folder / "index.html", index)
-        for entry in catalogue.entries:
-            own = local_outcome_names([entry.results], lang)
-
-            def entry_term(value: object, lang: str = lang, own: dict[str, str] = own) -> str:
-                return term(value, lang, own)
-
-            page = env.get_template("evaluation.html.j2").render(
-                **common,
-                term=entry_term,
-                entry=entry,
-                row=entry.summary_row(),
-                results=entry.results,
-                words=_page_texts(entry.results, lang),
-                synthetic=synthetic_section(entry.results, lang),
-                **_units(entry.results, lang),
-                figures=_figures_of(entry, what_works[lang]),
-            )
-            _write_page(folder / "evaluations" / f"{entry.id}.html", page)
         for code in outcome_codes:
             sections = [ww for ww in what_works[lang] if ww.code == code]
             page = env.get_template("what_works.html.j2").render(
