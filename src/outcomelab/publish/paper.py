@@ -116,7 +116,7 @@ def check_printed_text(
     header: str = "",
     allow: Collection[str] = (),
 ) -> list[Finding]:
-    """What a printed page must not hold: identifiers, and numbers the published page lacks.
+    r"""What a printed page must not hold: identifiers, and numbers the published page lacks.
 
     Parameters
     ----------
