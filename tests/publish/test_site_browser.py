@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from itertools import pairwise
@@ -209,4 +210,7 @@ def test_a_synthetic_design_page_passes_axe_and_fits_in_both_languages(
         width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
         assert width[0] <= width[1], (path, width)
         violations += _axe_violations(page)
+        shots = os.environ.get("OUTCOMELAB_SCREENSHOTS")
+        if shots and lang == "sv":  # the README's picture of a municipality-level page
+            page.screenshot(path=str(Path(shots) / "evaluation-synthetic-sv.png"), full_page=True)
     assert violations == []

@@ -104,6 +104,9 @@ def test_the_synthetic_design_is_on_the_page_in_its_language(
 
 def test_a_person_level_page_has_no_synthetic_section(site: Path) -> None:
     for lang in ("sv", "en"):
+        # the catalogue's footnote says what a municipality-level effect is per
+        index = unescape((site / lang / "index.html").read_text(encoding="utf-8"))
+        assert t("site_effect_units_also_aggregate", lang) in index
         html = _page(site, lang, "INT-P")
         assert t("h_synthetic", lang) not in html and "h-synthetic" not in html
         assert t("site_submitted", lang) in html  # the persons' sample flow as before

@@ -314,6 +314,7 @@ def _write_site(catalogue: Catalogue, root: Path, pdf: bool = False) -> None:
             filter_keys=_FILTERS,
             outcome_codes=outcome_codes,
             pdfs=pdfs,
+            aggregate=any(_units(e.results, lang)["units"] for e in catalogue.entries),
         )
         _write_page(folder / "index.html", index)
         for code in outcome_codes:
