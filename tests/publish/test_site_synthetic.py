@@ -137,3 +137,15 @@ def test_an_interrupted_time_series_shows_the_extended_trend(
     assert section["series_rows"][0][-1] == fmt_num(
         100 * (first["observed"] - first["counterfactual"]), "sv", 1
     )
+
+
+def test_what_works_counts_the_persons_behind_a_municipality(site: Path) -> None:
+    """The municipality's n_treated counts one municipality: the what-works page shows the
+    persons its estimate covers, and adds them to the participants of the other evaluations."""
+    for lang in ("sv", "en"):
+        html = (site / lang / "outcomes" / "employment.html").read_text(encoding="utf-8")
+        rows = _rows(html, t("site_ww_evaluations", lang))
+        participants = {r[0].split(" (")[0]: r[1] for r in rows}
+        assert participants["Kommunal ungdomsgaranti"] == fmt_num(24_000, lang, 0)
+        assert participants["Vägen till arbete"] == fmt_num(240, lang, 0)
+        assert f">{fmt_num(24_240, lang, 0)}<" in html  # the facts box's total

@@ -58,7 +58,9 @@ def _unit_key(kind: str | None) -> str:
     return f"ww_unit_{kind}" if kind in ("rate", "amount_sek", "days") else "ww_unit_other"
 
 
-def _headline(ev: OutcomeEvidence, lang: str, names: Mapping[str, str]) -> list[str]:
+def _headline(
+    ev: OutcomeEvidence, lang: str, names: Mapping[str, str], persons: Mapping[str, int]
+) -> list[str]:
     main = ev.main
     level = fmt_pct(1 - main.alpha, lang) if main else "95"
     if main is None:
@@ -75,7 +77,7 @@ def _headline(ev: OutcomeEvidence, lang: str, names: Mapping[str, str]) -> list[
     )
     values = {
         "k": main.k,
-        "n": fmt_int(ev.n_participants, lang),
+        "n": fmt_int(_participants(ev, persons), lang),
         "x": shown.estimate.lstrip("\u2212"),
         "more": more,
         "phrase": _phrase(ev.outcome, lang, names),
@@ -102,7 +104,7 @@ def _headline(ev: OutcomeEvidence, lang: str, names: Mapping[str, str]) -> list[
     return lines
 
 
-def _rows(ev: OutcomeEvidence, lang: str) -> list[dict[str, Any]]:
+def _rows(ev: OutcomeEvidence, lang: str, persons: Mapping[str, int]) -> list[dict[str, Any]]:
     kind = ev.kind or "continuous"
     weights = {}
     if ev.main is not None:
@@ -111,13 +113,12 @@ def _rows(ev: OutcomeEvidence, lang: str) -> list[dict[str, Any]]:
     for _, s in ev.studies.iterrows():
         shown = show_effect(s["estimate"], s["conf_low"], s["conf_high"], kind, lang)
         cost = s["cost_per_participant"]
+        n = persons.get(str(s["evaluation_id"]), s["n_treated"])
         rows.append(
             {
                 "evaluation_id": s["evaluation_id"],
                 "label": f"{s['intervention']} ({s['organisation']})",
-                "participants": fmt_int(int(s["n_treated"]), lang)
-                if s["n_treated"] == s["n_treated"]
-                else "–",
+                "participants": fmt_int(int(n), lang) if n == n and n is not None else "–",
                 "estimate": shown.estimate,
                 "interval": shown.interval,
                 "design": term(str(s["design"]), lang),
@@ -129,7 +130,30 @@ def _rows(ev: OutcomeEvidence, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _context(ev: OutcomeEvidence, lang: str, names: Mapping[str, str]) -> dict[str, Any]:
+def _persons_behind_units(published: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """The persons the treated units cover, by evaluation id, for evaluations of aggregate units
+    (municipalities, regions): their ``n_treated`` counts units, not participants."""
+    persons = {}
+    for result in published:
+        unit = result.get("unit_of_analysis") or {}
+        covered = unit.get("persons_analysed")
+        if unit.get("unit") not in (None, "", "person") and isinstance(covered, int):
+            persons[str(result.get("evaluation_id"))] = covered
+    return persons
+
+
+def _participants(ev: OutcomeEvidence, persons: Mapping[str, int]) -> int:
+    """Participants behind the studies: persons, also behind an aggregate unit's estimate."""
+    total = 0
+    for _, s in ev.studies.iterrows():
+        n = persons.get(str(s["evaluation_id"]), s["n_treated"])
+        total += int(n) if n == n and n is not None else 0
+    return total
+
+
+def _context(
+    ev: OutcomeEvidence, lang: str, names: Mapping[str, str], persons: Mapping[str, int]
+) -> dict[str, Any]:
     kind = ev.kind or "continuous"
     name = term(ev.outcome, lang, names)
     strength = {
@@ -166,12 +190,12 @@ def _context(ev: OutcomeEvidence, lang: str, names: Mapping[str, str]) -> dict[s
     return {
         "title": label("ww_title", lang, outcome=name),
         "intro": label("ww_intro", lang, outcome=name.lower(), months=ev.follow_up_months),
-        "headline": _headline(ev, lang, names),
+        "headline": _headline(ev, lang, names, persons),
         "strength": strength,
         "k": ev.main.k if ev.main else len(ev.studies),
-        "participants": fmt_int(ev.n_participants, lang),
+        "participants": fmt_int(_participants(ev, persons), lang),
         "cost": cost,
-        "rows": _rows(ev, lang),
+        "rows": _rows(ev, lang, persons),
         "notes": notes,
         "rule": label("ww_rule", lang, level=ev.min_sms_level),
         "forest_alt": label("ww_forest_alt", lang, outcome=name.lower()),
@@ -215,11 +239,12 @@ def what_works_pages(published: Iterable[Mapping[str, Any]], lang: str) -> list[
     """
     published = list(published)
     names = local_outcome_names(published, lang)
+    persons = _persons_behind_units(published)
     studies = studies_from_results(published)
     pages = []
     keys = studies[studies["estimate"].notna()][["outcome", "follow_up_months"]]
     for code, months in sorted({(str(c), int(m)) for c, m in keys.itertuples(index=False)}):
         ev = synthesise_outcome(studies, code, months)
         figure = f"whatworks_{code}_{months}_{lang}.png" if ev.main is not None else None
-        pages.append(WhatWorksPage(code, months, ev, figure, _context(ev, lang, names)))
+        pages.append(WhatWorksPage(code, months, ev, figure, _context(ev, lang, names, persons)))
     return pages
