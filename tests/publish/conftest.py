@@ -177,6 +177,12 @@ def make_synthetic_results(block: dict[str, Any], *, persons: int = 24_000) -> d
         persons_treated=persons,
         method=block.get("method", "synthdid/sdid/placebo"),
     )
+    significant = block["p_value"] is not None and block["p_value"] < 0.05
+    primary["significant"] = significant
+    primary["verdict"] = (
+        ("positive" if block["estimate"] > 0 else "negative") if significant else "inconclusive"
+    )
+    results["headline"]["verdict"] = primary["verdict"]
     results["outcomes"] = [primary]
     results["design"].update(
         chosen="synthetic", estimator=block["design"], control_group="synthetic"
@@ -198,6 +204,41 @@ def make_synthetic_results(block: dict[str, Any], *, persons: int = 24_000) -> d
         "dropped": [],
     }
     results["synthetic"] = block
+    per100 = {
+        "sv": f"{100 * block['estimate']:.1f}".replace(".", ","),
+        "en": f"{100 * block['estimate']:.1f}",
+    }
+    words = {
+        "sv": (
+            f"Av varje 100 personer som måttet gäller var i genomsnitt {per100['sv']} fler "
+            "förvärvsarbetande i Norrköping under åren efter start än i den syntetiska "
+            "kontrollgruppen.",
+            "Insatsen gäller Norrköping. Därför används syntetisk difference-in-differences.",
+            "Syntetisk kontrollgrupp med uppgifter för många år före och efter start: nivå 3.",
+            "Förvärvsarbete",
+        ),
+        "en": (
+            f"For every 100 persons the measure covers, on average {per100['en']} more were in "
+            "work in Norrköping in the years after the start than in the synthetic comparison "
+            "group.",
+            "The intervention concerns Norrköping. Synthetic difference-in-differences is used.",
+            "Synthetic comparison group with many years before and after the start: level 3.",
+            "Employment",
+        ),
+    }
+    results["texts"] = {
+        lang: {
+            "headline": headline,
+            "design_reason": reason,
+            "sms_reasons": [sms],
+            "wwc_reasons": [],
+            "dropped_reasons": [],
+            "robustness_labels": [],
+            "outcome_names": {"employment": name},
+            "outcome_units": {"employment": "-"},
+        }
+        for lang, (headline, reason, sms, name) in words.items()
+    }
     return results
 
 

@@ -103,7 +103,7 @@ def _honest(block: Mapping[str, Any], post_years: list[int], lang: str) -> str |
     if low is None or high is None or low <= 0 <= high:
         return t("sy_honest_none", lang, target=target)
     b = _number(honest.get("breakdown"))
-    if b is None:
+    if b is None or b == 0:  # holds only if the developments are exactly parallel
         return t("sy_honest_fragile", lang, target=target)
     key = "sy_honest_whole" if honest.get("holds_on_whole_grid") else "sy_honest_holds"
     decimals = 0 if b.is_integer() else 1 if (10 * b).is_integer() else 2
