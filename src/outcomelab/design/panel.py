@@ -3,7 +3,10 @@
 The long outcome table is filtered, pivoted to one column per outcome and joined to the
 participants' start dates and baseline covariates inside DuckDB, which spills to disk when a
 ``temp_directory`` is given, so panels larger than memory can be written straight to Parquet with
-:func:`write_panel`. What was left out, and why, is reported in a :class:`PanelInfo`.
+:func:`write_panel`. :func:`build_panel`, whose panel is held in memory anyway, pivots on a dense
+grid of persons x periods in numpy instead (:mod:`outcomelab.design.pivot`: no hash aggregation,
+no sort) when that grid is not much larger than the panel. What was left out, and why, is
+reported in a :class:`PanelInfo`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import pyarrow as pa
 
 from outcomelab._checks import check_choice
 from outcomelab.design.assemble import panel_table
+from outcomelab.design.pivot import PivotCounts, Pivoted, grid_fits, pivot_dense
 from outcomelab.design.sources import PanelSource, register_source, unit_of_analysis_of
 from outcomelab.errors import InputError
 
@@ -243,6 +247,7 @@ class _Plan:
     key: str
     weighted: bool
     info: PanelInfo
+    rows: pa.Table | None = None
 
 
 @dataclass
@@ -393,22 +398,25 @@ def _select_members(b: _Build, period_type: str, covs: list[str], weighted: bool
     con.execute("DROP TABLE _p_all")
 
 
+def _wanted_periods(
+    periods: Iterable[str | int] | None, period_type: PeriodType
+) -> list[int] | None:
+    if periods is None:
+        return None
+    wanted = sorted({period_to_int(p, period_type) for p in periods})
+    if not wanted:
+        raise InputError("`periods` is empty; pass the periods to keep or None for all.")
+    return wanted
+
+
 def _pivot_outcomes(
     b: _Build, chosen: list[str], period_type: PeriodType, periods: Iterable[str | int] | None
 ) -> str:
     """Table ``_w``: one row per person and period, one column per outcome; returns the filter
     of the rows the panel keeps."""
-    t_sql = _period_sql(period_type)
-    code_filter = f"CAST(outcome_code AS VARCHAR) IN ({', '.join(_lit(c) for c in chosen)})"
-    period_filter = ""
-    if periods is not None:
-        wanted = sorted({period_to_int(p, period_type) for p in periods})
-        if not wanted:
-            raise InputError("`periods` is empty; pass the periods to keep or None for all.")
-        period_filter = f" AND t IN ({', '.join(str(w) for w in wanted)})"
+    wanted = _wanted_periods(periods, period_type)
+    period_filter = "" if wanted is None else f" AND t IN ({', '.join(str(w) for w in wanted)})"
     # the code as a small integer once per row; CASE aggregates are much cheaper than FILTER ones
-    codes = ", ".join(_lit(c) for c in chosen)
-    code_no = "CASE code " + " ".join(f"WHEN {_lit(c)} THEN {i}" for i, c in enumerate(chosen))
     aggs = "".join(
         f", max(CASE WHEN _c = {i} THEN CAST(value AS DOUBLE) END) AS {_q(c)}"
         f", count(CASE WHEN _c = {i} THEN 1 END) AS {_q('_n_' + c)}"
@@ -416,9 +424,7 @@ def _pivot_outcomes(
     )
     b.con.execute(
         "CREATE OR REPLACE TEMP TABLE _w AS SELECT p._k, o.t, count(*) AS _rows" + aggs + " "
-        f"FROM (SELECT person_id, {code_no} END AS _c, {t_sql} AS t, value FROM "
-        f"(SELECT person_id, CAST(outcome_code AS VARCHAR) AS code, period, value "
-        f"FROM src_outcomes) WHERE code IN ({codes})) o "
+        f"FROM {_outcome_rows_sql(chosen, period_type)} o "
         "LEFT JOIN (SELECT person_id, _k FROM _p) p USING (person_id) GROUP BY p._k, o.t"
     )
     kept = f"_k IS NOT NULL AND t IS NOT NULL{period_filter}"
@@ -435,26 +441,89 @@ def _pivot_outcomes(
         f"sum({dup_rows}) FILTER (WHERE {kept} AND ({dup_cond})), "
         f"count(DISTINCT _k) FILTER (WHERE {kept} AND ({dup_cond})) FROM _w"
     )
+    _record_drops(b, chosen, period_type, PivotCounts(*(int(c or 0) for c in counts)))
+    return kept
+
+
+def _outcome_rows_sql(chosen: list[str], period_type: PeriodType) -> str:
+    """The chosen outcomes' rows as ``person_id, _c`` (the outcome's position), ``t``, value."""
+    codes = ", ".join(_lit(c) for c in chosen)
+    code_no = "CASE code " + " ".join(f"WHEN {_lit(c)} THEN {i}" for i, c in enumerate(chosen))
+    return (
+        f"(SELECT person_id, {code_no} END AS _c, {_period_sql(period_type)} AS t, value FROM "
+        f"(SELECT person_id, CAST(outcome_code AS VARCHAR) AS code, period, value "
+        f"FROM src_outcomes) WHERE code IN ({codes}))"
+    )
+
+
+def _record_drops(b: _Build, chosen: list[str], period_type: str, counts: PivotCounts) -> None:
+    """The pivot's reasons for leaving rows out, in the panel's words (both pivots)."""
     form = "YYYY" if period_type == "year" else "YYYY-MM"
-    if counts[0]:
-        b.dropped.append((f"outcome period not of the form {form}", int(counts[0]), int(counts[1])))
-    if periods is not None and counts[2]:
-        b.dropped.append(("outcome period outside `periods`", int(counts[2]), int(counts[3])))
-    if counts[4]:
+    if counts.bad_period_rows:
+        b.dropped.append(
+            (f"outcome period not of the form {form}", counts.bad_period_rows,
+             counts.bad_period_persons)
+        )  # fmt: skip
+    if counts.outside_rows:
+        b.dropped.append(
+            ("outcome period outside `periods`", counts.outside_rows, counts.outside_persons)
+        )
+    if counts.unkept_rows:
+        code_filter = f"CAST(outcome_code AS VARCHAR) IN ({', '.join(_lit(c) for c in chosen)})"
         persons = b.one(
             f"SELECT count(DISTINCT person_id) FROM src_outcomes WHERE {code_filter} "
             "AND person_id NOT IN (SELECT person_id FROM _p)"
         )
         b.dropped.append(
             ("outcome rows for persons not among this intervention's kept participants",
-             int(counts[4]), int(persons[0]) if persons else 0)
+             counts.unkept_rows, int(persons[0]) if persons else 0)
         )  # fmt: skip
-    if counts[5]:
+    if counts.duplicate_rows:
         b.dropped.append(
             ("duplicate outcome rows (same person, outcome and period); the value is set to "
-             "missing", int(counts[5]), int(counts[6]))
+             "missing", counts.duplicate_rows, counts.duplicate_persons)
         )  # fmt: skip
-    return kept
+
+
+def _pivot_dense(
+    b: _Build, chosen: list[str], period_type: PeriodType, periods: Iterable[str | int] | None,
+    n_rows: int,
+) -> Pivoted | None:  # fmt: skip
+    """The panel's rows pivoted on a dense grid in numpy (:mod:`outcomelab.design.pivot`), or
+    ``None`` when the grid would be much larger than the panel (then the SQL pivot runs)."""
+    wanted = _wanted_periods(periods, period_type)
+    rows = _outcome_rows_sql(chosen, period_type)
+    span = b.one(f"SELECT min(t), max(t), (SELECT count(*) FROM _p) FROM {rows}")
+    if not span or span[0] is None:
+        return None
+    first, last, n_persons = int(span[0]), int(span[1]), int(span[2])
+    if not grid_fits(n_persons, last - first + 1, len(chosen), n_rows):
+        return None
+    stream = _arrow_reader(
+        b.con.sql(
+            "SELECT p._k, CAST(o._c AS INTEGER) AS _c, CAST(o.t AS BIGINT) AS t, "
+            f"CAST(o.value AS DOUBLE) AS value FROM {rows} o "
+            "LEFT JOIN (SELECT person_id, _k FROM _p) p USING (person_id)"
+        )
+    )
+    pivoted = pivot_dense(
+        stream, outcomes=chosen, n_persons=n_persons, first=first, last=last, wanted=wanted
+    )
+    _record_drops(b, chosen, period_type, pivoted.counts)
+    if pivoted.kept is None:
+        b.con.execute("CREATE OR REPLACE TEMP VIEW _pu AS SELECT *, _k AS unit FROM _p")
+    else:
+        b.con.register("_kept", pa.table({"_k": pivoted.kept.astype("int64")}))
+        b.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _pu AS SELECT *, CAST(row_number() OVER (ORDER BY _k) "
+            "AS BIGINT) AS unit FROM _p WHERE _k IN (SELECT _k FROM _kept)"
+        )
+        b.con.unregister("_kept")
+        b.dropped.append(
+            ("person without any outcome row in the panel's periods", 0,
+             n_persons - len(pivoted.kept))
+        )  # fmt: skip
+    return pivoted
 
 
 def _number_units(b: _Build, kept: str) -> bool:
@@ -523,10 +592,14 @@ def _panel_facts(
     covs: list[str],
     unit: str,
     weighted: bool,
+    span: tuple[Any, ...] | None = None,
 ) -> PanelInfo:
+    """The panel's facts; ``span`` = (first period, last period, rows) if known, else read
+    from ``_w`` (the SQL pivot) with the filter ``kept``."""
     stats = b.one("SELECT count(*), count(*) FILTER (WHERE treated = 1) FROM _pu")
     n_persons, n_part = (int(stats[0]), int(stats[1])) if stats else (0, 0)
-    span = b.one(f"SELECT min(t), max(t), count(*) FROM _w WHERE {kept}")
+    if span is None:
+        span = b.one(f"SELECT min(t), max(t), count(*) FROM _w WHERE {kept}")
     first, last, n_rows = (span[0], span[1], int(span[2])) if span else (None, None, 0)
     cohorts = {
         int(k): int(v)
@@ -581,7 +654,10 @@ def _prepare(
     covariates: Sequence[str] | None,
     submission: str | None,
     period_type: PeriodType | None,
+    dense: bool = False,
 ) -> _Plan:
+    """Register the source and prepare the panel's queries; ``dense``: pivot the rows on a
+    dense grid in numpy when it fits (:func:`build_panel`), else in SQL (table ``_w``)."""
     found = register_source(con, source, intervention_id=intervention_id, submission=submission)
     unit = unit_of_analysis_of(con, found, intervention_id)
     _check_columns(con, unit)
@@ -591,9 +667,22 @@ def _prepare(
     covs = _choose_covariates(con, covariates, chosen)
     weighted = unit != "person" and "population" in _columns(con, "src_participants")
     _select_members(b, kind, covs, weighted)
+    key = "person_id" if unit == "person" else "unit_id"
+    n_rows = sum(int(r[1]) for r in code_stats if r[0] is not None and str(r[0]) in chosen)
+    pivoted = _pivot_dense(b, chosen, kind, periods, n_rows) if dense else None
+    if pivoted is not None:
+        span = (pivoted.first_period, pivoted.last_period, pivoted.rows.num_rows)
+        return _Plan(
+            sql="",
+            rows_sql="",
+            persons_sql=_persons_sql(covs, weighted),
+            key=key,
+            weighted=weighted,
+            info=_panel_facts(b, "", kind, chosen, covs, unit, weighted, span),
+            rows=pivoted.rows,
+        )
     kept = _pivot_outcomes(b, chosen, kind, periods)
     units_are_k = _number_units(b, kept)
-    key = "person_id" if unit == "person" else "unit_id"
     return _Plan(
         sql=_panel_sql(chosen, covs, kept, key, weighted),
         rows_sql=_rows_sql(chosen, kept, units_are_k),
@@ -721,10 +810,13 @@ def build_panel(
             covariates=covariates,
             submission=submission,
             period_type=period_type,
+            dense=True,
         )
-        # stream the narrow rows (DuckDB never holds the whole result next to the Arrow copy)
-        ordered = plan.rows_sql + (" ORDER BY unit, period" if sort else "")
-        rows = _arrow_reader(con.sql(ordered)).read_all()
+        rows = plan.rows
+        if rows is None:
+            # stream the narrow rows (DuckDB never holds the whole result next to the Arrow copy)
+            ordered = plan.rows_sql + (" ORDER BY unit, period" if sort else "")
+            rows = _arrow_reader(con.sql(ordered)).read_all()
         persons = _arrow_reader(con.sql(plan.persons_sql)).read_all()
     finally:
         con.close()
