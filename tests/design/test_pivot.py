@@ -114,3 +114,23 @@ def test_a_sparse_grid_is_left_to_sql() -> None:
     assert not grid_fits(10_000_000, 100, 1, 100_000_000)
     assert grid_fits(10_000_000, 10, 3, 300_000_000)
     assert grid_fits(10, 500, 1, 10)  # small panels always fit
+
+
+def test_duplicates_are_counted_within_and_across_batches() -> None:
+    def batch(k: list[int], t: list[int]) -> pa.RecordBatch:
+        return pa.record_batch(
+            {
+                "_k": pa.array(k, pa.int64()),
+                "_c": pa.array([0] * len(k), pa.int32()),
+                "t": pa.array(t, pa.int64()),
+                "value": pa.array([1.0] * len(k), pa.float64()),
+            }
+        )
+
+    # person 1, 2020: three rows in the first batch and one in the second; person 2, 2021:
+    # once in each batch; person 3, 2020: once (kept)
+    first = batch([1, 1, 2, 1], [2020, 2020, 2021, 2020])
+    second = batch([2, 1, 3], [2021, 2020, 2020])
+    out = pivot_dense([first, second], outcomes=["y"], n_persons=3, first=2020, last=2021)
+    assert (out.counts.duplicate_rows, out.counts.duplicate_persons) == (6, 2)
+    assert out.rows.column("y").to_pylist() == [None, None, 1.0]

@@ -9,7 +9,7 @@ persons left without a row) are counted on the way, with the same rules as the S
 :func:`~outcomelab.design.write_panel` uses (a duplicated cell is missing, a NULL value stays
 NULL, a NaN stays NaN).
 
-The grid costs ``N x periods x outcomes x 13`` bytes; :func:`grid_fits` keeps this path for
+The grid costs ``N x periods x outcomes x 17`` bytes; :func:`grid_fits` keeps this path for
 panels whose cells are mostly filled (registers: every person has every period), else the SQL
 pivot runs.
 """
@@ -83,33 +83,34 @@ class Pivoted:
 
 
 class _Grid:
-    """One array per outcome over every (person, period) cell, filled batch by batch."""
+    """Every (person, period, outcome) cell, filled batch by batch.
+
+    Cell-major layout (the outcomes of one person and period side by side). Per batch: the
+    values are scattered, ``count`` is raised by one per distinct cell and an ``owner`` scatter
+    finds the rows of a cell that appears twice in the same batch (a plain ``count[at] += 1``
+    counts such a cell once; ``np.add.at`` would count it right but costs 10x more). NULL values
+    are flagged (``null``) only where they occur.
+    """
 
     def __init__(
         self, n_persons: int, first: int, n_periods: int, n_outcomes: int, wanted: np.ndarray | None
     ) -> None:
         self.n_persons, self.first, self.n_periods = n_persons, first, n_periods
-        cells = n_persons * n_periods
-        self.cells = cells
-        self.values = np.full(n_outcomes * cells, np.nan)
-        self.valid = np.zeros(n_outcomes * cells, dtype=bool)
-        self.count = np.zeros(n_outcomes * cells, dtype=np.int32)
+        self.n_outcomes = n_outcomes
+        size = n_persons * n_periods * n_outcomes
+        self.values = np.full(size, np.nan)
+        self.null = np.zeros(size, dtype=bool)
+        self.count = np.zeros(size, dtype=np.int32)
+        self.owner = np.zeros(size, dtype=np.int32)
         self.wanted = wanted
         self.bad_rows = self.outside_rows = self.unkept_rows = 0
         self.bad_person = np.zeros(n_persons + 1, dtype=bool)
         self.outside_person = np.zeros(n_persons + 1, dtype=bool)
 
-    def add(self, batch: pa.RecordBatch) -> None:
-        """Scatter one batch of ``(_k, outcome number, period, value)`` rows."""
-        k = pc.fill_null(batch.column(0), 0).to_numpy()
-        code = batch.column(1).to_numpy()
-        t_col = batch.column(2)
-        t_ok = pc.is_valid(t_col).to_numpy(zero_copy_only=False)
-        t = pc.fill_null(t_col, self.first).to_numpy()
-        v_col = batch.column(3)
-        v_ok = pc.is_valid(v_col).to_numpy(zero_copy_only=False)
-        value = pc.fill_null(v_col, np.nan).to_numpy()
+    def _kept_rows(self, k: np.ndarray, t_col: pa.Array, t: np.ndarray) -> np.ndarray | None:
+        """The rows the panel keeps (``None``: all), counting the others by reason."""
         person = k > 0
+        t_ok = pc.is_valid(t_col).to_numpy(zero_copy_only=False)
         bad = ~t_ok
         self.bad_rows += int(bad.sum())
         self.bad_person[k[bad & person]] = True
@@ -120,24 +121,42 @@ class _Grid:
             self.outside_rows += int(outside.sum())
             self.outside_person[k[outside]] = True
             keep &= ~outside
-        at = (
-            code[keep].astype(np.int64) * self.cells
-            + (k[keep] - 1) * self.n_periods
-            + (t[keep] - self.first)
-        )
-        self.values[at] = value[keep]
-        self.valid[at] = v_ok[keep]
-        np.add.at(self.count, at, 1)
+        return None if keep.all() else keep
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        """Scatter one batch of ``(_k, outcome number, period, value)`` rows."""
+        k_col, t_col, v_col = batch.column(0), batch.column(2), batch.column(3)
+        k = pc.fill_null(k_col, 0).to_numpy()
+        t = pc.fill_null(t_col, self.first).to_numpy()
+        code = batch.column(1).to_numpy()
+        value = pc.fill_null(v_col, np.nan).to_numpy()
+        v_null = pc.is_null(v_col).to_numpy(zero_copy_only=False) if v_col.null_count else None
+        keep = None
+        if k_col.null_count or t_col.null_count or self.wanted is not None:
+            keep = self._kept_rows(k, t_col, t)
+        if keep is not None:
+            k, t, code, value = k[keep], t[keep], code[keep], value[keep]
+            v_null = None if v_null is None else v_null[keep]
+        at = ((k - 1) * self.n_periods + (t - self.first)) * self.n_outcomes + code
+        self.values[at] = value
+        if v_null is not None and v_null.any():
+            self.null[at[v_null]] = True
+        self.count[at] += 1
+        rows = np.arange(len(at), dtype=np.int32)
+        self.owner[at] = rows
+        again = self.owner[at] != rows  # a later row of the batch has the same cell
+        if again.any():
+            np.add.at(self.count, at[again], 1)
 
     def result(self, outcomes: Iterable[str]) -> Pivoted:
         """The filled cells as panel rows, and the counts."""
         names = list(outcomes)
-        count = self.count.reshape(len(names), self.cells)
-        dup = count > 1
-        filled = count.any(axis=0)
-        dup_cells = dup.any(axis=0)
-        dup_rows = int(count[dup].sum())
         per_person = self.n_periods
+        count = self.count.reshape(-1, len(names))  # one row per (person, period)
+        dup = count > 1
+        filled = count.any(axis=1)
+        dup_cells = dup.any(axis=1)
+        dup_rows = int(count[dup].sum())
         dup_persons = int(dup_cells.reshape(self.n_persons, per_person).any(axis=1).sum())
         has_row = filled.reshape(self.n_persons, per_person).any(axis=1)
         at = np.flatnonzero(filled)
@@ -152,10 +171,10 @@ class _Grid:
             "unit": pa.array(unit.astype(np.int64)),
             "period": pa.array(period.astype(np.int64)),
         }
-        values = self.values.reshape(len(names), self.cells)
-        valid = self.valid.reshape(len(names), self.cells) & ~dup
+        values = self.values.reshape(-1, len(names))
+        missing = (self.null.reshape(-1, len(names)) | dup | (count == 0))[at]
         for i, name in enumerate(names):
-            columns[name] = pa.array(values[i, at], mask=~valid[i, at])
+            columns[name] = pa.array(values[at, i], mask=missing[:, i])
         counts = PivotCounts(
             bad_period_rows=self.bad_rows,
             bad_period_persons=int(self.bad_person[1:].sum()),
