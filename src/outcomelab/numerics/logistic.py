@@ -71,7 +71,8 @@ def _linkinv(eta: np.ndarray, link: Link) -> np.ndarray:
 
 def expit(eta: np.ndarray) -> np.ndarray:
     """The logistic function ``1 / (1 + exp(-eta))``, as ``scipy.special.expit`` computes it."""
-    return np.asarray(1.0 / (1.0 + np.exp(-eta)))
+    with np.errstate(over="ignore"):  # exp(-eta) = inf below eta = -709: the score is 0
+        return np.asarray(1.0 / (1.0 + np.exp(-eta)))
 
 
 def _mu_eta(eta: np.ndarray, link: Link) -> np.ndarray:
