@@ -36,13 +36,18 @@ def folder_hash(folder: str | Path) -> str:
 @dataclass(frozen=True)
 class EvaluationInputs:
     """The tables of one submission for one intervention, the analysis panel and the outcome
-    catalogue (the lab's, merged with the submission's own outcomes when it declares any)."""
+    catalogue (the lab's, merged with the submission's own outcomes when it declares any).
+
+    ``panel`` is the panel as built (:func:`~outcomelab.design.build_panel`, every column);
+    ``None`` in a :class:`~outcomelab.evaluation.setup.Setup`, which keeps the estimators'
+    numeric panel (``Setup.panel``) and one row per unit (``Setup.units``) instead.
+    """
 
     intervention_id: str
     intervention: dict[str, Any]
     participants: pd.DataFrame = field(repr=False)
     costs: pd.DataFrame | None = field(repr=False)
-    panel: pd.DataFrame = field(repr=False)
+    panel: pd.DataFrame | None = field(repr=False)
     submission_id: str | None
     version_hash: str
     catalogue: Catalogue = field(default_factory=lab_catalogue, repr=False)

@@ -156,7 +156,7 @@ def count_sample_flow(setup: Setup, estimates: Estimates) -> SampleFlow:
         if "start_date" in part.columns
         else 0
     )
-    persons = inputs.panel.drop_duplicates("unit")
+    persons = setup.units
     valid = min(int((persons["treated"] == 1).sum()), submitted)
     first, last = int(setup.panel["period"].min()), int(setup.panel["period"].max())
     cohorts = persons.loc[persons["treated"] == 1, "cohort"]

@@ -33,8 +33,10 @@ class Setup:
     inputs
         The submission's tables and its outcome catalogue.
     panel
-        The analysis panel with numeric baseline covariates (persons with incomplete baseline data
-        removed).
+        The analysis panel (:func:`~outcomelab.design.analysis.analysis_panel`): unit, period,
+        cohort, treatment flags, outcomes and numeric baseline covariates (``cov_*``); for
+        aggregate units also their weight and ``unit_id``. Persons with incomplete baseline data
+        are removed. ``attrs`` as the built panel's, plus ``covariate_set``.
     covariates
         The baseline covariate columns (``cov_*``).
     outcomes
@@ -43,6 +45,11 @@ class Setup:
         The design behind the headline numbers and why.
     missing_covariates
         Participants left out for incomplete baseline data.
+    units
+        One row per unit of the built panel (every unit, also those left out for incomplete
+        baseline data) with its columns as submitted and the ``cov_*`` columns. The built panel
+        itself is not kept (``inputs.panel`` is ``None``): its pseudonyms, dates and text
+        columns repeated on every row are what the estimators do not read.
     plans
         The evaluation plans registered for the intervention in the store, oldest first (empty
         when none is registered or the folder is evaluated without a store).
@@ -56,6 +63,7 @@ class Setup:
     design: DesignChoice
     missing_covariates: int = 0
     plans: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+    units: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def primary(self) -> str:
@@ -91,7 +99,7 @@ class Setup:
     def weight(self) -> str | None:
         """The panel's weight column for aggregate units (the persons behind each unit), or
         ``None`` for persons (every person counts once)."""
-        info = self.inputs.panel.attrs.get("panel_info") or {}
+        info = self.panel.attrs.get("panel_info") or {}
         unit = str(info.get("unit_of_analysis") or "person")
         weight = info.get("weight")
         if unit == "person" or not weight or weight not in self.panel.columns:
@@ -101,7 +109,7 @@ class Setup:
     def unit_of_analysis(self) -> dict[str, Any]:
         """The unit of analysis and, for aggregate units, the persons behind the analysed units
         (the 60-person rule and disclosure count persons, not units)."""
-        info = self.inputs.panel.attrs.get("panel_info") or {}
+        info = self.panel.attrs.get("panel_info") or {}
         unit = str(info.get("unit_of_analysis") or "person")
         weight = self.weight
         if weight is None:
@@ -179,6 +187,8 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
     from outcomelab.design.analysis import analysis_panel
 
     built = inputs.panel
+    if built is None:  # pragma: no cover - load_inputs always builds it
+        raise ParameterError("The submission's panel was not built.")
     outcomes = _outcomes(settings, inputs, built)
     listed = [str(o) for o in (built.attrs.get("panel_info") or {}).get("outcomes", [])]
     analysis = analysis_panel(built, [*outcomes, *listed, *inputs.catalogue])
@@ -187,11 +197,11 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
     missing = int(persons.loc[persons["unit"].isin(analysis.incomplete), "treated"].sum())
     # aggregate units (municipalities, states): synthetic DiD or interrupted time series when
     # few units are treated (issue 11); many treated units take the usual DiD path
-    aggregate = aggregate_choice(inputs.panel, outcomes[0]) if settings.design == "auto" else None
+    aggregate = aggregate_choice(built, outcomes[0]) if settings.design == "auto" else None
     if aggregate is not None and aggregate.design in ("sdid", "its"):
         design = synthetic_design(
             aggregate,
-            inputs.panel,
+            built,
             inputs.participants,
             requested=settings.design,
         )
@@ -203,11 +213,11 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
             control_group=settings.control_group,
         )
         if aggregate is not None:
-            many = many_units_reason(aggregate, inputs.panel)
+            many = many_units_reason(aggregate, built)
             design = replace(design, reason=Joined((many, design.reason)))
-    return Setup(
+    setup = Setup(
         settings=settings,
-        inputs=inputs,
+        inputs=replace(inputs, panel=None),
         panel=analysis.panel,
         covariates=analysis.covariates.columns,
         outcomes=outcomes,
@@ -218,4 +228,23 @@ def prepare(params: Mapping[str, Any] | EvaluationSettings) -> Setup:
             inputs.intervention_id,
             from_store=bool(given.get("submission")),
         ),
+        units=persons,
     )
+    del built, inputs, analysis
+    _release_arrow_memory()
+    return setup
+
+
+def _release_arrow_memory() -> None:
+    """Give the built panel's freed Arrow buffers back to the operating system.
+
+    The panel comes through Arrow (:func:`~outcomelab.design.build_panel`); its text columns
+    are Arrow memory that the Setup does not keep. Arrow's allocator holds freed memory for
+    reuse, which the estimators (NumPy) never reuse: on the large example ~470 MB of the
+    report's peak.
+    """
+    import sys
+
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
