@@ -141,9 +141,9 @@ def unit_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         new = np.empty(arr.size, dtype=bool)
         new[0] = True
         np.not_equal(arr[1:], arr[:-1], out=new[1:])
-        codes = np.cumsum(new, dtype=np.int64)
-        codes -= 1
-        return codes, arr[new]
+        starts = np.flatnonzero(new)
+        lengths = np.diff(starts, append=arr.size)
+        return np.repeat(np.arange(starts.size, dtype=np.int64), lengths), arr[starts]
     codes, uniques = pd.factorize(values, sort=False)
     if (codes < 0).any():
         rows = rows_preview(values.index[codes < 0])
