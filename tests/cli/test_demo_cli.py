@@ -85,6 +85,20 @@ def test_demo_command_runs_every_step(demo_run: tuple[Path, str]) -> None:
         assert texts[lang]["design_reason"] in page
         assert texts[other]["design_reason"] not in page
     assert str(demo / "site" / "index.html") in out
+    # with Chromium on the machine the demo's site has each evaluation page as a PDF too
+    from outcomelab.errors import ReportError
+    from outcomelab.printing import find_chromium
+
+    try:
+        has_browser = bool(find_chromium())
+    except ReportError:
+        has_browser = False
+    printed = sorted((demo / "site").glob("*/evaluations/*.pdf"))
+    assert len(printed) == (2 if has_browser else 0)
+    assert ("each page also as PDF (2)" in out) == has_browser
+    if printed:
+        assert all(p.read_bytes()[:5] == b"%PDF-" for p in printed)
+        assert printed[0].name in pages["sv"].read_text(encoding="utf-8")
 
 
 def test_steps_run_in_order_on_a_shared_context(tmp_path: Path) -> None:

@@ -139,10 +139,23 @@ def _step_publish(ctx: DemoContext) -> str:
 
     if "evaluation" not in ctx.extra:
         raise ParameterError("The publish step needs the report of the evaluation step.")
-    info = build_site(ctx.out / "report", ctx.out / "site")
+    from outcomelab.errors import ReportError
+    from outcomelab.printing import find_chromium
+
+    try:
+        find_chromium()  # with a browser, each page is also printed to a PDF beside it
+        pdf = True
+    except ReportError:
+        pdf = False
+    info = build_site(ctx.out / "report", ctx.out / "site", pdf=pdf)
     ctx.extra["site"] = info
+    printed = (
+        f", each page also as PDF ({len(info.pdfs)})"
+        if pdf
+        else " (no Chromium: no PDFs; install it and run `outcomelab publish --pdf`)"
+    )
     return (
-        f"{len(info.evaluations)} evaluation(s) published after disclosure control; "
+        f"{len(info.evaluations)} evaluation(s) published after disclosure control{printed}; "
         f"open {info.index}"
     )
 
