@@ -187,7 +187,7 @@ def _comparison_mean_did(setup: Setup, code: str) -> float | None:
     sizes = sizes[sizes.index + e <= last]
     # only the columns read (was a copy of every column of the comparison rows per outcome)
     columns = ["period", code] + ([weight] if weight is not None else [])
-    comparison = panel.loc[panel["cohort"] == 0, columns]
+    comparison = panel.loc[setup.comparison_rows, columns]
     if weight is None:
         comp = comparison.groupby("period")[code].mean()
     else:  # aggregate units: the mean over the persons behind the units
@@ -229,19 +229,17 @@ def not_estimable_reason(setup: Setup, code: str) -> Phrase | None:
     last = int(setup.panel["period"].max())
     e = setup.event_time
     reached = persons[(persons["cohort"] > 0) & (persons["cohort"] + e <= last)]
-    panel = setup.panel
-    at_follow_up = panel.loc[
-        panel["unit"].isin(reached["unit"]) & (panel["period"] == panel["cohort"] + e), [code]
-    ]
-    recorded = int(at_follow_up[code].notna().sum())
-    comparison = setup.panel.loc[setup.panel["cohort"] == 0, code]
+    values = setup.panel[code]
+    at_follow_up = values[setup.follow_up_rows]
+    recorded = int(at_follow_up.notna().sum())
+    comparison = values[setup.comparison_rows]
     if len(reached) and recorded < MIN_COVERAGE * len(reached):
         return phrase("ne_coverage", name=name, n=recorded, total=len(reached))
     if comparison.notna().sum() == 0:
         return phrase("ne_no_comparison", name=name)
-    values = pd.concat([at_follow_up[code], comparison]).dropna().unique()
-    if len(values) == 1:
-        value = float(values[0])
+    seen = pd.concat([at_follow_up, comparison]).dropna().unique()
+    if len(seen) == 1:
+        value = float(seen[0])
         return phrase(
             "ne_constant", name=name, value=each_language(lambda lang: fmt_cell(value, lang))
         )

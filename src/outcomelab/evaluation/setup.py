@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from outcomelab.errors import ParameterError
@@ -89,6 +90,20 @@ class Setup:
     def persons(self) -> pd.DataFrame:
         """One row per unit of the panel (made once: every step reads it)."""
         return self.panel.drop_duplicates("unit")
+
+    @cached_property
+    def follow_up_rows(self) -> np.ndarray:
+        """Rows of the panel at the follow-up of the participants whose cohort reached it (the
+        rows where the effect is read); made once."""
+        cohort = self.panel["cohort"].to_numpy()
+        period = self.panel["period"].to_numpy()
+        e = self.event_time
+        return (cohort > 0) & (cohort + e <= int(period.max())) & (period == cohort + e)
+
+    @cached_property
+    def comparison_rows(self) -> np.ndarray:
+        """Rows of the panel of the comparison units (cohort 0); made once."""
+        return self.panel["cohort"].to_numpy() == 0
 
     @property
     def covariate_set(self) -> dict[str, Any]:
