@@ -100,3 +100,13 @@ def test_interrupted_job_runs_after_a_restart_and_publishes(world: PortalWorld) 
         assert get_job(db, build_id).status == "done", get_job(db, build_id).error  # type: ignore[union-attr]
         site = client.get("/site/en/index.html")
         assert site.status_code == 200 and "Norrköping" in site.text
+        # with a browser on the server each published page is also a PDF, served beside it
+        from outcomelab.printing import has_chromium
+
+        result = get_job(db, build_id).result  # type: ignore[union-attr]
+        assert result is not None and result["pdfs"] == (2 if has_chromium() else 0)
+        if has_chromium():
+            (evaluation_id,) = result["published"]
+            pdf = client.get(f"/site/sv/evaluations/{evaluation_id}.pdf")
+            assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+            assert pdf.headers["content-type"] == "application/pdf"

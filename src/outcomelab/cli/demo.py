@@ -139,14 +139,9 @@ def _step_publish(ctx: DemoContext) -> str:
 
     if "evaluation" not in ctx.extra:
         raise ParameterError("The publish step needs the report of the evaluation step.")
-    from outcomelab.errors import ReportError
-    from outcomelab.printing import find_chromium
+    from outcomelab.printing import has_chromium
 
-    try:
-        find_chromium()  # with a browser, each page is also printed to a PDF beside it
-        pdf = True
-    except ReportError:
-        pdf = False
+    pdf = has_chromium()  # with a browser, each page is also printed to a PDF beside it
     info = build_site(ctx.out / "report", ctx.out / "site", pdf=pdf)
     ctx.extra["site"] = info
     printed = (

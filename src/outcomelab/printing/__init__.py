@@ -10,7 +10,7 @@
 Committee papers are circulated as PDF; an evaluation a municipality acts on must print well.
 """
 
-from outcomelab.printing.chromium import CHROMIUM_ENV, find_chromium, print_pdf
+from outcomelab.printing.chromium import CHROMIUM_ENV, find_chromium, has_chromium, print_pdf
 from outcomelab.printing.page import page_rules
 
-__all__ = ["CHROMIUM_ENV", "find_chromium", "page_rules", "print_pdf"]
+__all__ = ["CHROMIUM_ENV", "find_chromium", "has_chromium", "page_rules", "print_pdf"]

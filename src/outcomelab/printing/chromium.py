@@ -16,7 +16,7 @@ from pathlib import Path
 
 from outcomelab.errors import ReportError
 
-__all__ = ["CHROMIUM_ENV", "find_chromium", "print_pdf"]
+__all__ = ["CHROMIUM_ENV", "find_chromium", "has_chromium", "print_pdf"]
 
 #: environment variable naming the Chromium (or Chrome) executable to print with
 CHROMIUM_ENV = "OUTCOMELAB_CHROMIUM"
@@ -49,6 +49,15 @@ def find_chromium() -> Path:
         "Printing a PDF needs Chromium or Google Chrome, and neither was found on PATH. Install "
         f"it (Debian/Ubuntu: apt-get install chromium) or set {CHROMIUM_ENV} to its path."
     )
+
+
+def has_chromium() -> bool:
+    """Whether :func:`find_chromium` finds a browser (for steps that print only when they can)."""
+    try:
+        find_chromium()
+    except ReportError:
+        return False
+    return True
 
 
 def _command(browser: Path, profile: str, pdf: Path, url: str) -> list[str]:

@@ -68,6 +68,7 @@ def _evaluate(db: Path, home: Path, store: Path, job_id: str, params: dict[str, 
 
 
 def _publish(db: Path, home: Path, job_id: str) -> dict:
+    from outcomelab.printing import has_chromium
     from outcomelab.publish import build_site
 
     marked = [j for j in list_jobs(db, "evaluate") if j.marked_by and j.status == "done"]
@@ -85,12 +86,14 @@ def _publish(db: Path, home: Path, job_id: str) -> dict:
                 source, staging / job.id, ignore=shutil.ignore_patterns("*.ipynb", "report.html")
             )
         progress(db, job_id, "disclosure control and site build", 0.4)
-        info = build_site(staging, home / "site")
+        # with a browser on the server each page is also printed to a PDF (publish --pdf)
+        info = build_site(staging, home / "site", pdf=has_chromium())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {
         "published": list(info.evaluations),
         "withheld": [list(w) for w in info.withheld],
+        "pdfs": len(info.pdfs),
     }
 
 
