@@ -13,8 +13,6 @@ already depends on, maintained and tested there, and exact; the alternative in S
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from scipy.spatial.distance import cdist
 
 from outcomelab.errors import EmptyGroupError, ParameterError
 
@@ -75,6 +73,10 @@ def optimal_pairs(Zf: np.ndarray, Zp: np.ndarray, ratio: int = 1) -> np.ndarray:
             "matrix, too large for memory here; use method='nearest', exact= strata, or a "
             "smaller comparison pool."
         )
+    # SciPy's optimize and spatial packages load in ~0.3 s: only for optimal matching
+    from scipy.optimize import linear_sum_assignment
+    from scipy.spatial.distance import cdist
+
     cost = cdist(np.asarray(Zf, dtype=np.float64), np.asarray(Zp, dtype=np.float64))
     if ratio > 1:
         cost = np.repeat(cost, ratio, axis=0)
