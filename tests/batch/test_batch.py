@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,5 +76,11 @@ def test_batch_isolates_failures_caches_and_runs_on_dask(tmp_path: Path) -> None
         third = run_batch(
             load_manifest(manifest), out, scheduler=cluster.scheduler_address, show_progress=False
         )
+        # the worker set-up plugin ran in the worker (jsonschema's IRI grammar marked absent)
+        from distributed import Client
+
+        with Client(cluster) as client:
+            seen = client.run(lambda: repr(sys.modules.get("rfc3987_syntax", "not marked")))
+        assert set(seen.values()) == {"None"}, seen
     assert [o.status for o in third.outcomes] == ["done"], third.outcomes
     assert json.loads((out / "small" / "results.json").read_text())["design"]["seed"] == 8

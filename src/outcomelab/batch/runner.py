@@ -8,34 +8,21 @@ parameters are unchanged since its last successful run is skipped.
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from outcomelab.batch.cache import is_fresh, job_key, mark_done
+from outcomelab.batch.cache import is_fresh, job_key
+from outcomelab.batch.job import JobOutcome, Runner, run_job
 from outcomelab.batch.manifest import EvaluationJob
-from outcomelab.errors import OutcomelabError, ParameterError
+from outcomelab.errors import ParameterError
 from outcomelab.reports.startup import skip_iri_grammar
 
 __all__ = ["BatchSummary", "JobOutcome", "run_batch", "run_job"]
-
-Runner = Callable[[dict[str, Any], str], None]
-
-
-@dataclass(frozen=True)
-class JobOutcome:
-    """What happened to one evaluation."""
-
-    name: str
-    status: str  # "done", "skipped" or "failed"
-    seconds: float
-    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,69 +40,6 @@ class BatchSummary:
     def failures(self) -> tuple[JobOutcome, ...]:
         """The failed evaluations with their one-line reasons."""
         return tuple(o for o in self.outcomes if o.status == "failed")
-
-
-def _evaluate(job: dict[str, Any], out: str) -> None:
-    """Default runner: the standard report via :func:`outcomelab.reports.evaluate`."""
-    from outcomelab.reports import evaluate
-
-    evaluate(
-        submission=job["submission"],
-        data=job["data"],
-        store=job["store"],
-        intervention=job["intervention"],
-        template=job["template"],
-        params=job["params"],
-        lang=job["lang"],
-        out=out,
-    )
-
-
-def run_job(job: dict[str, Any], out: str, key: str, runner: Runner | None = None) -> JobOutcome:
-    """Run one evaluation into ``out`` (in a worker process); never raises.
-
-    The evaluation is written to a temporary sibling folder and moved into place only when it
-    succeeded, so a failed rerun leaves the previous good output untouched.
-
-    Parameters
-    ----------
-    job
-        :meth:`EvaluationJob.to_dict` of the evaluation.
-    out
-        Its output folder.
-    key
-        Its cache key (recorded on success).
-    runner
-        Function ``runner(job, folder)`` that writes the evaluation; the standard report by
-        default.
-
-    Returns
-    -------
-    JobOutcome
-    """
-    start = time.perf_counter()
-    target = Path(out)
-    work = target.with_name(target.name + ".running")
-    try:
-        if work.exists():
-            shutil.rmtree(work)
-        work.mkdir(parents=True)
-        (runner or _evaluate)(job, str(work))
-        mark_done(work, key)
-        if target.exists():
-            shutil.rmtree(target)
-        work.rename(target)
-        return JobOutcome(job["name"], "done", time.perf_counter() - start)
-    except OutcomelabError as err:
-        reason = str(err).splitlines()[0]
-    except Exception as err:  # a bug or an environment failure: still only this evaluation
-        reason = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
-    failed = target.with_name(target.name + ".failed")
-    if failed.exists():
-        shutil.rmtree(failed)
-    if work.exists():
-        work.rename(failed)
-    return JobOutcome(job["name"], "failed", time.perf_counter() - start, reason)
 
 
 def run_batch(
@@ -190,7 +114,9 @@ def run_batch(
 
         update(len(pending))
         if scheduler:
-            outcomes.extend(_run_dask(pending, root, scheduler, runner, update))
+            from outcomelab.batch.cluster import run_on_cluster
+
+            outcomes.extend(run_on_cluster(pending, root, scheduler, runner, update))
         elif pending:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(
@@ -213,32 +139,3 @@ def _result_of(future: Future[JobOutcome], name: str) -> JobOutcome:
         return future.result()
     except Exception as err:  # the worker process itself died
         return JobOutcome(name, "failed", 0.0, f"worker failed: {type(err).__name__}: {err}")
-
-
-def _run_dask(
-    pending: list[tuple[EvaluationJob, str]],
-    root: Path,
-    scheduler: str,
-    runner: Runner | None,
-    update: Callable[[int], None],
-) -> list[JobOutcome]:
-    from distributed import Client
-    from distributed import as_completed as dask_completed
-
-    outcomes: list[JobOutcome] = []
-    with Client(scheduler, timeout="30s") as client:
-        futures = {
-            client.submit(
-                run_job, job.to_dict(), str(root / job.name), key, runner, pure=False
-            ): job.name
-            for job, key in pending
-        }
-        remaining = len(futures)
-        for future in dask_completed(list(futures)):
-            remaining -= 1
-            try:
-                outcomes.append(future.result())
-            except Exception as err:
-                outcomes.append(JobOutcome(futures[future], "failed", 0.0, f"worker failed: {err}"))
-            update(remaining)
-    return outcomes
