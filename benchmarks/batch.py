@@ -2,8 +2,10 @@
 
 Usage::
 
-    flock /work/wt/bench.lock .venv/bin/python benchmarks/batch.py [--n 12] [--participants 300]
-        [--pool 1500]
+    flock /work/wt/bench.lock .venv/bin/python benchmarks/batch.py [--n 8] [--participants 300]
+        [--pool 1500] [--dask-profiler]
+
+About 3-4 minutes on an idle 2-core machine with the defaults (8 small reports three times).
 
 Each evaluation is the standard report on its own generated intervention (a different seed). The
 cache is cleared between configurations (``force=True``) so every configuration runs everything.
@@ -11,10 +13,14 @@ Printed per configuration: wall time, CPU seconds of this process's tree (worker
 report kernels), time per evaluation, the speed-up over one worker against the goal (near-linear:
 2 workers >= 1.8x, printed as the ratio to the ideal 2x), and the peak resident memory of one
 worker (the worker process and the report kernel it runs, sampled every 50 ms) and of the whole
-tree. The Dask configuration starts a ``LocalCluster`` (2 worker processes, one thread each) and
-points ``run_batch(scheduler=...)`` at its address: the code path of
-``outcomelab batch MANIFEST --scheduler tcp://host:8786`` against an existing cluster. The load of
-the machine is printed: on a shared 2-core machine the speed-up is bounded by what else runs.
+tree. The Dask configuration starts a ``LocalCluster`` (2 worker processes, one thread each)
+before the timing starts (``batch --scheduler`` finds its cluster running) and points
+``run_batch(scheduler=...)`` at its address: the code path of
+``outcomelab batch MANIFEST --scheduler tcp://host:8786`` against an existing cluster. Its
+workers run with Dask's statistical profiler off, as the README advises for a lab cluster (the
+profiler samples the worker's threads every 10 ms: ~2.3 s of CPU per report here, most of the
+extra CPU Dask used to show); ``--dask-profiler`` adds a run with it on. The load of the machine
+is printed: on a shared 2-core machine the speed-up is bounded by what else runs.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import psutil
@@ -42,6 +48,8 @@ from outcomelab.example import generate_example
 
 #: one configuration: runs the jobs, returns the summary
 Runner = Callable[[list[EvaluationJob]], BatchSummary]
+#: a configuration's set-up (a Dask cluster is started before and stopped after the timing)
+Setup = Callable[[], AbstractContextManager[Runner]]
 
 #: near-linear speed-up from 1 to 2 workers
 GOAL_SPEEDUP = 1.8
@@ -97,13 +105,29 @@ def _memory() -> Iterator[dict[str, float]]:
         thread.join()
 
 
-def _cpu() -> float:
+def _cpu() -> tuple[float, dict[int, float]]:
+    """CPU seconds so far: this process and its reaped children, and each live descendant
+    (with the children it reaped: a worker's report kernels)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    live: dict[int, float] = {}
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            t = proc.cpu_times()
+        except psutil.Error:
+            continue
+        live[proc.pid] = t.user + t.system + t.children_user + t.children_system
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, live
 
 
-def _configurations(folder: Path) -> list[tuple[str, Runner]]:
+def _cpu_since(before: tuple[float, dict[int, float]]) -> float:
+    """CPU seconds of the tree since ``before``, counting processes that outlive the
+    measurement (a Dask cluster's workers) as well as those reaped during it (a local pool)."""
+    now, live = _cpu()
+    return now - before[0] + sum(v - before[1].get(pid, 0.0) for pid, v in live.items())
+
+
+def _configurations(folder: Path, profiler: bool) -> list[tuple[str, Setup]]:
     def local(workers: int) -> Runner:
         def run(jobs: list[EvaluationJob]) -> BatchSummary:
             return run_batch(
@@ -116,57 +140,91 @@ def _configurations(folder: Path) -> list[tuple[str, Runner]]:
 
         return run
 
-    def dask(jobs: list[EvaluationJob]) -> BatchSummary:
-        from distributed import LocalCluster
+    def dask(profile: bool) -> Setup:
+        @contextmanager
+        def cluster_runner() -> Iterator[Runner]:
+            import dask
+            from distributed import LocalCluster
 
-        with LocalCluster(
-            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
-        ) as cluster:
-            return run_batch(
-                jobs,
-                folder / "out",
-                scheduler=cluster.scheduler_address,
-                force=True,
-                show_progress=False,
-            )
+            # `batch --scheduler` finds its cluster running: its start is not timed. The
+            # workers' processes get the config from their nanny.
+            with (
+                dask.config.set({"distributed.worker.profile.enabled": profile}),
+                LocalCluster(
+                    n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+                ) as cluster,
+            ):
 
-    return [
-        ("local, 1 worker", local(1)),
-        ("local, 2 workers", local(2)),
-        ("Dask LocalCluster, 2 workers", dask),
+                def run(jobs: list[EvaluationJob]) -> BatchSummary:
+                    return run_batch(
+                        jobs,
+                        folder / "out",
+                        scheduler=cluster.scheduler_address,
+                        force=True,
+                        show_progress=False,
+                    )
+
+                yield run
+
+        return cluster_runner
+
+    configurations: list[tuple[str, Setup]] = [
+        ("local, 1 worker", lambda: nullcontext(local(1))),
+        ("local, 2 workers", lambda: nullcontext(local(2))),
+        ("Dask LocalCluster, 2 workers", dask(False)),
     ]
+    if profiler:
+        configurations.append(("Dask, 2 workers, profiler on", dask(True)))
+    return configurations
+
+
+#: one measured configuration: label, wall s, CPU s, memory peaks, summary
+Row = tuple[str, float, float, dict[str, float], BatchSummary]
+
+
+def _measure(label: str, run: Runner, jobs: list[EvaluationJob]) -> Row:
+    """Run the jobs once; wall and CPU time of the tree, memory peaks."""
+    cpu0 = _cpu()
+    start = time.perf_counter()
+    with _memory() as peaks:
+        summary = run(jobs)
+    wall = time.perf_counter() - start
+    cpu = _cpu_since(cpu0)
+    print(f"# {label}: {wall:.1f} s wall, {cpu:.1f} s CPU ({load()})", flush=True)
+    return label, wall, cpu, dict(peaks), summary
 
 
 def main() -> None:
     """Run the configurations and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=12)
+    parser.add_argument("--n", type=int, default=8, help="evaluations (even: 2 workers share)")
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--pool", type=int, default=1500)
+    parser.add_argument(
+        "--dask-profiler",
+        action="store_true",
+        help="also run the Dask cluster with its statistical profiler on (Dask's default)",
+    )
     args = parser.parse_args()
 
     print(f"# {load()}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         jobs = list(load_manifest(_manifest(folder, args.n, args.participants, args.pool)))
-        rows = []
+        rows: list[Row] = []
         failures: list[str] = []
-        for label, run in _configurations(folder):
-            cpu0 = _cpu()
-            start = time.perf_counter()
-            with _memory() as peaks:
-                summary = run(jobs)
-            wall = time.perf_counter() - start
-            cpu = _cpu() - cpu0
-            rows.append((label, wall, cpu, dict(peaks), summary))
+        for label, setup in _configurations(folder, args.dask_profiler):
+            with setup() as run:
+                rows.append(_measure(label, run, jobs))
+                summary = rows[-1][4]
             failures.extend(f"{label}: {f.name}: {f.reason}" for f in summary.failures)
-            print(f"# {label}: {wall:.1f} s wall, {cpu:.1f} s CPU ({load()})")
 
-    base = rows[0][1]
+    base, base_cpu = rows[0][1], rows[0][2]
     print(f"\n{args.n} evaluations ({args.participants} participants, {args.pool} pool each)")
     print(
         f"{'configuration':<30}{'wall s':>8}{'CPU s':>8}{'s/eval':>8}{'speed-up':>9}"
-        f"{'of ideal':>9}  {'goal':<20}{'worker MB':>10}{'total MB':>10}{'done':>6}{'failed':>7}"
+        f"{'of ideal':>9}  {'goal':<20}{'CPU x':>6}{'worker MB':>10}{'total MB':>10}{'done':>6}"
+        f"{'failed':>7}"
     )
     for label, wall, cpu, peaks, summary in rows:
         speedup = base / wall
@@ -174,7 +232,7 @@ def main() -> None:
         verdict = "-" if ideal == 1.0 else ("met" if speedup >= GOAL_SPEEDUP else "NOT met")
         print(
             f"{label:<30}{wall:>8.1f}{cpu:>8.1f}{wall / args.n:>8.2f}{speedup:>9.2f}"
-            f"{speedup / ideal:>9.2f}  {f'>= {GOAL_SPEEDUP}x {verdict}':<20}"
+            f"{speedup / ideal:>9.2f}  {f'>= {GOAL_SPEEDUP}x {verdict}':<20}{cpu / base_cpu:>6.2f}"
             f"{peaks['worker_mb']:>10,.0f}{peaks['total_mb']:>10,.0f}"
             f"{summary.count('done'):>6}{summary.count('failed'):>7}"
         )
@@ -182,7 +240,9 @@ def main() -> None:
         print(f"failed: {failure}")
     print(
         f"(one run each; {os.cpu_count()} cores shared with other users: the speed-up is bounded "
-        "by the load printed above; worker MB = peak of one worker process + its report kernel)"
+        "by the load printed above; speed-up = 1-worker wall / this wall; CPU x = this CPU / "
+        "1-worker CPU (the cost of the parallel machinery); worker MB = peak of one worker "
+        "process + its report kernel)"
     )
 
 
