@@ -114,6 +114,17 @@ def test_municipal_example_report_end_to_end(tmp_path: Path, lang: str) -> None:
         assert word in html, word
     assert "Norrköping" in html
     assert "deltagare" not in results["headline"]["text"]  # the headline speaks of the municipality
+    # every figure has a caption and an alternative text stating its result in words (so the
+    # page is built without nbconvert): the trajectory's alt holds the headline, the placebos'
+    # how many placebo draws were as large as the estimate
+    import re
+
+    figures = re.findall(r'<figure class="ol-figure"><img [^>]*alt="([^"]*)"', html)
+    assert len(figures) == len(re.findall(r"<img\b", html)) == len(results["figures"]) // 2
+    alts = " ".join(figures).replace("&lt;", "<")
+    assert results["headline"]["text"] in alts
+    assert {"sv": "placebodragningar gav", "en": "placebo draws,"}[lang] in alts
+    assert {"sv": "hamnar Norrköping på plats", "en": "Norrköping comes"}[lang] in alts
     # seed 3: Norrköping lies outside the donors' hull, so synthetic control's permutation test
     # is informative (the exact-fit case: test_municipal_report_reads_right_for_a_municipality)
     sc = syn["synthetic_control"]
@@ -170,8 +181,16 @@ def test_headline_sentence_names_the_municipality() -> None:
     }
     info = lab_catalogue()["employment"]
     sv = synthetic_headline(record, info, Run(), treated="Norrköping", lang="sv")  # type: ignore[arg-type]
-    assert sv.startswith("Av varje 100 personer som måttet gäller var i genomsnitt 4,0 fler")
+    assert sv.startswith("Per 100 personer som måttet gäller var i genomsnitt 4,0 fler")
     assert "i Norrköping under åren efter start än i den syntetiska kontrollgruppen" in sv
+    assert "95 %-intervallet går från 2,0 till 6,0 fler." in sv
+    # an interval across zero is said as a reader says it, and more municipalities are needed
+    across = record | {"conf_low": -0.01, "p_value": 0.2, "verdict": "inconclusive"}
+    sv = synthetic_headline(
+        across, info, Run(), treated="Norrköping", lang="sv", unit="municipality"
+    )  # type: ignore[arg-type]
+    assert "95 %-intervallet ligger mellan 1,0 färre och 6,0 fler." in sv
+    assert "det behövs fler kommuner" in sv and "går från −" not in sv
     en = synthetic_headline(
         record | {"estimate": -0.04, "conf_low": -0.06, "conf_high": -0.02, "verdict": "negative"},
         info,

@@ -139,7 +139,9 @@ def _print_summary(run: EvaluationRun, pdfs: Mapping[str, Path] | None = None) -
     lang = str(run.results.get("language") or "sv")
     headline = run.results["headline"]
     names = {o["code"]: o["name"] for o in run.results.get("outcomes", [])}
-    outcome = names.get(headline["outcome"], headline["outcome"])
+    outcome = str(names.get(headline["outcome"], headline["outcome"]))
+    if not outcome.split(" ", 1)[0].isupper():  # mid-sentence: "Bedömning av förvärvsarbete"
+        outcome = outcome[:1].lower() + outcome[1:]
     typer.echo(headline["text"])
     verdict = code_label(headline["verdict"], lang)
     typer.echo(t("cli_verdict", lang, outcome=outcome, verdict=verdict))

@@ -442,6 +442,7 @@ def synthetic_headline(
     *,
     treated: str,
     lang: str,
+    unit: str = "person",
 ) -> str:
     """The headline of an aggregate-unit design: the average effect over the years after the
     start against the synthetic comparison (or the extended trend), and the verdict in words.
@@ -458,9 +459,17 @@ def synthetic_headline(
         The treated units by name.
     lang
         ``"sv"`` or ``"en"``.
+    unit
+        The unit of analysis (``municipality``, ...): what more of would be needed when the
+        result is not significant.
     """
-    from outcomelab.evaluation.headline import significance_sentence, unit_word
-    from outcomelab.vocabulary.numbers import fmt_pct, format_effect, format_interval
+    from outcomelab.evaluation.headline import (
+        effect_words,
+        interval_phrase,
+        significance_sentence,
+        unit_word,
+    )
+    from outcomelab.vocabulary.numbers import fmt_pct, format_effect
 
     if record.get("error") or record.get("estimate") is None:
         return t("hl_failed", lang, name=info.name(lang).lower(), error=record.get("error", ""))
@@ -468,22 +477,22 @@ def synthetic_headline(
     more = est >= 0
     if not more:
         est, low, high = -est, -high, -low
-    words = {"amount_sek": "_amount", "continuous": "_continuous"}.get(info.kind, "")
-    shown_low, shown_high = format_interval(low, high, info.kind, lang)
+    words = effect_words(info.kind, more)
     prefix = "hl_sy_its" if run.design == "its" else "hl_sy"
     key = f"{prefix}_rate" if info.kind == "rate" else f"{prefix}_other"
+    level = fmt_pct(1 - float(record.get("alpha", 0.05)), lang)
     sentence = t(
         key,
         lang,
         n=format_effect(est, info.kind, lang, conf_low=low, conf_high=high),
-        more=t(("more" if more else "fewer") + words, lang),
+        more=t(words[0], lang),
         state=info.phrase(lang),
         name=info.name(lang).lower(),
         unit=unit_word(info, lang),
         treated=treated,
-        level=fmt_pct(1 - float(record.get("alpha", 0.05)), lang),
-        low=shown_low,
-        high=shown_high,
+        # "mellan 0,5 färre och 3,2 fler" when the interval crosses zero, as in the DiD headline
+        interval=interval_phrase(low, high, info, lang, level=level, words=words),
     )
     p = record.get("p_value_holm", record.get("p_value"))
-    return sentence + " " + significance_sentence(str(record["verdict"]), float(p), lang=lang)
+    verdict = significance_sentence(str(record["verdict"]), float(p), lang=lang, unit=unit)
+    return f"{sentence} {verdict}"

@@ -23,6 +23,7 @@ from outcomelab.vocabulary.texts import has_text, t
 __all__ = [
     "after_words",
     "effect_sentence",
+    "effect_words",
     "headline_text",
     "interval_phrase",
     "significance_sentence",
@@ -117,7 +118,7 @@ def effect_sentence(
     more = est >= 0
     if not more:
         est, low, high = -est, -high, -low
-    words = _WORDS.get(info.kind, ("more", "fewer"))
+    words = effect_words(info.kind, more)
     after = after_words(follow_up_months, lang)
     if unit == "person":
         key = _SENTENCE.get(info.kind, "hl_count")
@@ -130,19 +131,27 @@ def effect_sentence(
         after=after[:1].lower() + after[1:],
         units=units_word(unit, lang),
         n=format_effect(est, info.kind, lang, conf_low=low, conf_high=high),
-        more=t(words[0] if more else words[1], lang),
+        more=t(words[0], lang),
         state=info.phrase(lang),
         unit=unit_word(info, lang),
         months=follow_up_months,
         interval=interval_phrase(
-            low,
-            high,
-            info,
-            lang,
-            level=fmt_pct(1 - alpha, lang),
-            words=(words[0], words[1]) if more else (words[1], words[0]),
+            low, high, info, lang, level=fmt_pct(1 - alpha, lang), words=words
         ),
     )
+
+
+def effect_words(kind: str, more: bool) -> tuple[str, str]:
+    """The text keys of the effect's direction and the other one ("fler", "färre"; "mer",
+    "mindre" for amounts), the effect's first.
+
+    Examples
+    --------
+    >>> effect_words("amount_sek", more=False)
+    ('fewer_amount', 'more_amount')
+    """
+    words = _WORDS.get(kind, ("more", "fewer"))
+    return words if more else (words[1], words[0])
 
 
 def interval_phrase(

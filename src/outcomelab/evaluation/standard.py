@@ -113,7 +113,12 @@ class Evaluation:
 
             treated = treated_names(self.setup.panel, self.setup.inputs.participants, self.lang)
             return synthetic_headline(
-                rec, self.estimates.primary.info, run, treated=treated, lang=self.lang
+                rec,
+                self.estimates.primary.info,
+                run,
+                treated=treated,
+                lang=self.lang,
+                unit=self.setup.unit_of_analysis()["unit"],
             )
         return headline_text(
             rec,

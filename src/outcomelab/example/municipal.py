@@ -269,7 +269,7 @@ def write_municipal_example(out: Path, **kwargs: Any) -> dict[str, Any]:
         [
             {
                 "intervention_id": _INTERVENTION_ID,
-                "name": "Kommunal ungdomsgaranti (synthetic example)",
+                "name": "Kommunal ungdomsgaranti (syntetiskt exempel)",
                 "organisation_name": f"{first_name} kommun",
                 "organisation_type": "municipality",
                 "organisation_code": first,

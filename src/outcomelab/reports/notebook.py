@@ -117,8 +117,11 @@ class ReportContext:
         """
         for lang in self.languages:
             shown = ev.in_language(lang)
+            fig = draw(shown)
+            if fig is None:  # nothing to draw (no covariates, no synthetic placebos)
+                continue
             caption, alt = words(shown, name) if words is not None else (None, None)
-            self.figure(draw(shown), name, caption, alt, lang=lang)
+            self.figure(fig, name, caption, alt, lang=lang)
 
     def figure(
         self,

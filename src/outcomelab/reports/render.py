@@ -289,7 +289,12 @@ def section_results(ev: Evaluation) -> Markup:
             treated = treated_names(ev.setup.panel, ev.setup.inputs.participants, lang)
             sentences.append(
                 synthetic_headline(
-                    rec | {"alpha": ev.settings.alpha}, info, run, treated=treated, lang=lang
+                    rec | {"alpha": ev.settings.alpha},
+                    info,
+                    run,
+                    treated=treated,
+                    lang=lang,
+                    unit=ev.setup.unit_of_analysis()["unit"],
                 )
             )
             continue
@@ -626,13 +631,17 @@ def figure_words(ev: Evaluation, name: str) -> tuple[str, str]:
     ev
         The evaluation.
     name
-        ``results``, ``event_study``, ``balance``, ``overlap`` or ``who_pays_who_gains``.
+        ``results``, ``event_study``, ``balance``, ``overlap``, ``who_pays_who_gains``, or the
+        aggregate-unit designs' ``synthetic`` and ``placebos``
+        (:func:`outcomelab.reports.synthetic.figure_words`).
 
     Returns
     -------
     tuple of str
         ``(caption, alt)`` in the report's language.
     """
+    if name in ("synthetic", "placebos"):
+        return synthetic.figure_words(ev, name)
     lang = ev.lang
     records = ev.outcome_records()
     level = fmt_pct(1 - ev.settings.alpha, lang)

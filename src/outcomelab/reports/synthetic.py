@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from outcomelab.errors import ParameterError
 from outcomelab.evaluation.aggregate import (
     HONEST_MAX_POST,
     HONEST_NUM_PRE,
@@ -50,6 +51,7 @@ __all__ = [
     "economics_words",
     "figure_placebos",
     "figure_trajectory",
+    "figure_words",
     "follow_up_text",
     "headline_counts",
     "results_note",
@@ -248,6 +250,8 @@ def figure_trajectory(ev: Evaluation) -> Figure | None:
         return None
     import matplotlib.pyplot as plt
 
+    from outcomelab.did.event_study_plot import legend_below
+
     lang = ev.lang
     tr = run.trajectory
     ylabel, scale = _labels(ev, run)
@@ -290,7 +294,7 @@ def figure_trajectory(ev: Evaluation) -> Figure | None:
     ax.xaxis.set_gid(YEAR_AXIS)  # years, not amounts: no thousands separator
     ax.set_xlabel(t("fig_sy_x", lang))
     ax.set_ylabel(ylabel)
-    ax.legend(frameon=False, fontsize=8)
+    legend_below(ax)  # outside the plot: never over a line, whatever the data
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -304,6 +308,8 @@ def figure_placebos(ev: Evaluation) -> Figure | None:
         return None
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
+
+    from outcomelab.did.event_study_plot import legend_below
 
     lang = ev.lang
     _, scale = _labels(ev, run)
@@ -326,7 +332,7 @@ def figure_placebos(ev: Evaluation) -> Figure | None:
     ax.set_ylabel(t("fig_sy_placebo_y", lang))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of draws
     ax.set_title(t("fig_sy_placebo_title", lang, units=units), fontsize=9)
-    ax.legend(frameon=False, fontsize=8)
+    legend_below(ax)  # outside the plot: never over the estimate's line or a bar
     if panels == 2 and placebos is not None:
         # synthetic control's in-space placebos: the made-up effect of every other unit
         ax2 = axes[0, 1]
@@ -334,7 +340,7 @@ def figure_placebos(ev: Evaluation) -> Figure | None:
         mine = placebos["treated"].to_numpy(dtype=bool)
         ax2.hist(gaps[~mine & np.isfinite(gaps)], bins=30, color="#a0aec0")
         ax2.axvline(float(gaps[mine][0]), color="#c53030", lw=1.5, label=treated)
-        ax2.legend(frameon=False, fontsize=8)
+        legend_below(ax2)
         ax2.set_xlabel(t("fig_sy_placebo_sc_x", lang))
         ax2.set_ylabel(t("fig_sy_placebo_sc_y", lang, units=units))
         ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -342,6 +348,67 @@ def figure_placebos(ev: Evaluation) -> Figure | None:
         a.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def figure_words(ev: Evaluation, name: str) -> tuple[str, str]:
+    """The caption and alternative text of ``synthetic`` (the trajectory) or ``placebos``: what
+    the figure shows and its result in words, in the evaluation's language.
+
+    Parameters
+    ----------
+    ev
+        An evaluation with an aggregate-unit design (:func:`section_synthetic`).
+    name
+        ``synthetic`` or ``placebos``.
+
+    Returns
+    -------
+    tuple of str
+        ``(caption, alt)``.
+    """
+    from outcomelab.evaluation.aggregate import synthetic_headline
+
+    run = _run(ev)
+    if run is None or name not in ("synthetic", "placebos"):
+        raise ParameterError(
+            f"There is no synthetic-control figure {name!r} in this evaluation: the names are "
+            "'synthetic' and 'placebos', for an aggregate-unit design."
+        )
+    lang = ev.lang
+    info = ev.setup.catalogue[ev.setup.primary]
+    treated = _treated(ev)
+    units = units_word(unit_kind(ev.setup.panel), lang)
+    if name == "synthetic":
+        record = ev.outcome_records()[0] | {"alpha": ev.settings.alpha}
+        unit = ev.setup.unit_of_analysis()["unit"]
+        result = synthetic_headline(record, info, run, treated=treated, lang=lang, unit=unit)
+        start = int(ev.setup.panel.loc[ev.setup.panel["cohort"] > 0, "cohort"].min())
+        its = "_its" if run.design == "its" else ""
+        caption = t(f"fig_sy_caption{its}", lang, name=info.name(lang), treated=treated)
+        return caption, t(f"fig_sy_alt{its}", lang, treated=treated, start=start, result=result)
+    eff = run.effect
+    reps = run.replicates[np.isfinite(run.replicates)]
+    alt = t(
+        "fig_sy_placebo_alt",
+        lang,
+        reps=fmt_int(len(reps), lang),
+        k=fmt_int(int((np.abs(reps) >= abs(eff.estimate)).sum()), lang),
+        treated=treated,
+        effect=_effect(ev, eff.estimate, eff.conf_low, eff.conf_high),
+    )
+    rank = run.placebo_rank()
+    if rank is not None:
+        units_def = units_word(unit_kind(ev.setup.panel), lang, definite=True)
+        more = t(
+            "fig_sy_placebo_alt_sc",
+            lang,
+            treated=treated,
+            rank=fmt_int(rank[0], lang),
+            ranked=fmt_int(rank[1], lang),
+            units_def=units_def,
+        )
+        alt = f"{alt} {more}"
+    return t("fig_sy_placebo_caption", lang, units=units, treated=treated), alt
 
 
 def annex_text(ev: Evaluation) -> Markup:
