@@ -16,7 +16,9 @@ import nbformat
 import pytest
 
 from outcomelab.reports import evaluator_notebook
+from outcomelab.reports.notebook import LANG_METADATA
 from outcomelab.resources import templates_dir
+from outcomelab.vocabulary.texts import t
 
 TEMPLATE = templates_dir() / "standard_evaluation.ipynb"
 
@@ -115,9 +117,32 @@ def test_the_written_notebook_runs_top_to_bottom_and_finds_the_results(
         for o in c.outputs
     )
     assert expected.headline() in shown.replace("&#39;", "'")  # the report's sections, shown
+    # only the notebook's language: every display output is English, none Swedish
+    langs = [
+        o.get("metadata", {}).get(LANG_METADATA)
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("output_type") == "display_data"
+    ]
+    assert langs and set(langs) == {"en"}
+    swedish = expected.in_language("sv").headline()
+    assert swedish not in shown.replace("&#39;", "'") and t("h_results", "sv") not in shown
+    assert not any(".sv." in f for f in results["figures"])
     assert sorted(p.name for p in (outputs / "figures").iterdir()) == sorted(
         Path(f).name for f in results["figures"]
     )
+
+
+def test_evaluate_always_writes_both_languages(data: Path, tmp_path: Path, cli) -> None:
+    """``both_languages = False`` is the evaluator's notebook's; evaluate refuses it before any
+    kernel starts (the other language's page would be empty)."""
+    out = tmp_path / "report"
+    code, _, err = cli(
+        "evaluate", "--data", str(data), "--out", str(out), "--param", "both_languages=false"
+    )
+    assert code != 0 and "both_languages" in err and "outcomelab notebook" in err
+    assert not (out / "report.html").exists()
 
 
 def test_open_starts_jupyterlab_on_the_notebook(

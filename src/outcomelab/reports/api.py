@@ -362,6 +362,11 @@ def evaluate(
         lang=lang,
         validate_data=validate_data,
     )
+    if checked.get("both_languages") is False:
+        raise ParameterError(
+            "`both_languages = False` is for the evaluator's own notebook (outcomelab notebook); "
+            "evaluate writes the report in both languages from one run. Leave it out."
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / OUTPUT_MARKER).write_text("written by outcomelab evaluate\n", encoding="utf-8")
     notebook = out_dir / "report.ipynb"

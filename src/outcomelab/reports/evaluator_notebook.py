@@ -102,6 +102,9 @@ def write_notebook(
         lang=lang,
         validate_data=validate_data,
     )
+    if "both_languages" in checked and "both_languages" not in (params or {}):
+        # the evaluator reads one language: each display cell shows only ``lang``'s output
+        checked["both_languages"] = False
     path.parent.mkdir(parents=True, exist_ok=True)
     kernel = kernel_name or ensure_kernel()
     prepared = papermill.execute_notebook(

@@ -66,22 +66,30 @@ class ReportContext:
     started: float = field(default_factory=time.time)
     run_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     lang: str = "en"
+    both_languages: bool = True
 
     @classmethod
-    def create(cls, output_dir: str | Path, lang: str = "en") -> ReportContext:
+    def create(
+        cls, output_dir: str | Path, lang: str = "en", *, both_languages: bool = True
+    ) -> ReportContext:
         """A context writing into ``output_dir`` (created; ``figures/`` inside it).
 
-        ``lang`` is the report's language: the figures' axis numbers are written in it.
+        ``lang`` is the report's language: the figures' axis numbers are written in it. With
+        ``both_languages`` every section and figure is shown in the other language too (the
+        report's pages in both languages come from one run); without, only in ``lang`` (the
+        evaluator's own notebook).
         """
         out = Path(output_dir or ".").resolve()
         (out / "figures").mkdir(parents=True, exist_ok=True)
-        return cls(out, lang=lang)
+        return cls(out, lang=lang, both_languages=both_languages)
 
     @property
     def languages(self) -> tuple[str, ...]:
-        """The report's language first, then the other one: every section is shown in both."""
+        """The report's language first, then (with ``both_languages``) the other one."""
         from outcomelab._checks import LANGUAGES
 
+        if not self.both_languages:
+            return (self.lang,)
         return (self.lang, *(lang for lang in LANGUAGES if lang != self.lang))
 
     @staticmethod
