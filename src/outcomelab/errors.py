@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
 __all__ = [
@@ -30,10 +32,30 @@ __all__ = [
 
 
 class OutcomelabError(Exception):
-    """Base class of every error outcomelab raises on purpose."""
+    """Base class of every error outcomelab raises on purpose.
+
+    Parameters
+    ----------
+    *args
+        The message (English, for the caller and the log).
+    key
+        Optionally, the text key of ``outcomelab/vocabulary/words`` that says the same to a
+        report's reader in their language, with ``values`` for its placeholders: a report shows
+        an estimator's failure on a secondary outcome in Swedish too
+        (``outcomelab.evaluation.estimates.failure_phrase``).
+    values
+        The values of ``key``'s placeholders (numbers, years: language-neutral).
+    """
 
     #: exit code the command line uses for this kind of error
     exit_code: int = 1
+
+    def __init__(
+        self, *args: object, key: str | None = None, values: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(*args)
+        self.key = key
+        self.values = dict(values or {})
 
 
 class InputError(OutcomelabError, ValueError):

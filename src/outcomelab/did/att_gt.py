@@ -659,7 +659,8 @@ def _prepare(pa: _Arrays, outcome: str, opts: _Options) -> _Prepared:
     if not plan.valid.any():
         raise EmptyGroupError(
             "No group-time cell has comparison units; add never-treated units or use a panel "
-            "in which some cohorts start later."
+            "in which some cohorts start later.",
+            key="ne_no_comparison_cells",
         )
     return _Prepared(outcome, pa, plan, spread, rule_notes)
 

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from outcomelab.errors import EstimationError, OutcomelabError, ParameterError
+from outcomelab.errors import (
+    EmptyGroupError,
+    EstimationError,
+    NoOverlapError,
+    OutcomelabError,
+    ParameterError,
+    SingularDesignError,
+)
 from outcomelab.evaluation.aggregate import SyntheticRun, run_synthetic
 from outcomelab.evaluation.estimation import (
     DidEstimate,
@@ -32,7 +39,7 @@ from outcomelab.vocabulary.phrases import (
     in_language,
     phrase,
 )
-from outcomelab.vocabulary.texts import t
+from outcomelab.vocabulary.texts import has_text, t
 
 if TYPE_CHECKING:
     from outcomelab.results import EffectResult
@@ -80,8 +87,8 @@ class MatchingRun:
             With the reason, when the effect on ``code`` could not be estimated.
         """
         if code not in self.estimate.effects:
-            reason = self.estimate.errors.get(code, f"{code!r} was not matched on.")
-            raise EstimationError(reason)
+            err = self.estimate.errors.get(code)
+            raise EstimationError(str(err) if err else f"{code!r} was not matched on.")
         return self.estimate.effects[code]
 
 
@@ -259,6 +266,37 @@ def _unusable(effect: EffectResult, info: OutcomeDefinition) -> Phrase | None:
     return None
 
 
+#: the reader's sentence for an estimator's failure of each kind, when it has no text key
+_FAILURE_KEYS = (
+    (NoOverlapError, "ne_no_overlap"),
+    (SingularDesignError, "ne_singular"),
+    (EmptyGroupError, "ne_empty_group"),
+)
+
+
+def failure_phrase(err: OutcomelabError, info: OutcomeDefinition) -> Phrase:
+    """Why an estimator could not estimate the effect on ``info``, for the report's reader.
+
+    The error's own text key (``err.key``, ``err.values``) when it has one; otherwise a
+    sentence for its kind (no overlap, collinear background variables, an empty group). Only
+    an error of no known kind falls back to a general sentence that quotes the estimator's
+    (English) message, marked as such.
+
+    Examples
+    --------
+    >>> from outcomelab.errors import EmptyGroupError
+    >>> from outcomelab.vocabulary import lab_catalogue
+    >>> err = EmptyGroupError("No group-time cell has comparison units.")
+    >>> failure_phrase(err, lab_catalogue()["employment"]).text("sv")[:48]
+    'För förvärvsarbete saknas jämförelsepersoner ell'
+    """
+    name = each_language(lambda lang: info.name(lang).lower())
+    if err.key is not None and has_text(err.key):
+        return phrase(err.key, name=name, **err.values)
+    key = next((k for kind, k in _FAILURE_KEYS if isinstance(err, kind)), "ne_estimator")
+    return phrase(key, name=name, detail=str(err).rstrip("."))
+
+
 def _did_effects(setup: Setup, reasons: dict[str, Text | None]) -> dict[str, DidEstimate]:
     """DiD of every estimable outcome in one call; an estimator's error becomes that outcome's
     reason."""
@@ -282,7 +320,7 @@ def _did_effects(setup: Setup, reasons: dict[str, Text | None]) -> dict[str, Did
     did: dict[str, DidEstimate] = {}
     for code, result in found.items():
         if isinstance(result, OutcomelabError):
-            reasons[code] = str(result)
+            reasons[code] = failure_phrase(result, setup.catalogue.require(code))
         else:
             did[code] = result
     return did
@@ -307,7 +345,7 @@ def _synthetic_effects(setup: Setup, reasons: dict[str, Text | None]) -> dict[st
                     extras=code == setup.primary,
                 )
             except OutcomelabError as err:
-                reasons[code] = str(err)
+                reasons[code] = failure_phrase(err, setup.catalogue.require(code))
     return runs
 
 
@@ -325,8 +363,8 @@ def _matching(
         if setup.design.chosen == "matching":
             raise
         return None, str(err)
-    for code, reason in run.estimate.errors.items():
-        reasons[code] = reason
+    for code, failure in run.estimate.errors.items():
+        reasons[code] = failure_phrase(failure, setup.catalogue.require(code))
     return run, None
 
 

@@ -219,7 +219,9 @@ class _FollowUp:
         if reached.empty:
             raise EmptyGroupError(
                 f"No start cohort is observed {follow_up_months} months after its start (the "
-                f"data end in {last}); shorten `follow_up_months` or submit later outcome years."
+                f"data end in {last}); shorten `follow_up_months` or submit later outcome years.",
+                key="ne_no_cohort_at_follow_up",
+                values={"months": follow_up_months, "last": last},
             )
         return cls(panel, e, last, persons, reached, follow_up_months)
 
@@ -278,7 +280,9 @@ def matching_sample(
     if not cohorts:
         raise EmptyGroupError(
             f"No start cohort is observed {follow_up_months} months after its start (the data end "
-            f"in {last}); shorten `follow_up_months` or submit later outcome years."
+            f"in {last}); shorten `follow_up_months` or submit later outcome years.",
+            key="ne_no_cohort_at_follow_up",
+            values={"months": follow_up_months, "last": last},
         )
     history = all(g - 1 >= first for g in cohorts)
     values = panel[["unit", "period", *outcomes]].set_index(["unit", "period"])
@@ -311,7 +315,8 @@ class MatchingEstimate:
 
     matched: MatchResult
     effects: dict[str, EffectResult]
-    errors: dict[str, str] = field(default_factory=dict)
+    #: the estimator's error per outcome (the report says it with its text key or kind)
+    errors: dict[str, EstimationError] = field(default_factory=dict)
 
 
 def matching_effect(
@@ -366,12 +371,12 @@ def matching_effect(
         weights=weights,
     )
     effects: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, EstimationError] = {}
     for o in outcomes:
         try:
             effects[o] = _matched_effect(matched, o, list(covariates), alpha=alpha, adjust=adjust)
         except EstimationError as err:  # e.g. an outcome that is constant among the matched
-            errors[o] = str(err)
+            errors[o] = err
     return MatchingEstimate(matched, effects, errors)
 
 
