@@ -404,7 +404,8 @@ def test_numbers_and_intervals_never_wrap_in_a_1000_px_window(
     run_sv: EvaluationRun, lang: str
 ) -> None:
     """Every number, interval and p-value of the numbers tables (results, robustness, balance,
-    economics) sits on one line at 1,000 px, and every table fits the page."""
+    economics) sits on one line at 1,000 px, every table fits the page, and the glossary's
+    definitions sit under their terms."""
     from playwright.sync_api import sync_playwright
 
     from outcomelab.printing import find_chromium
@@ -431,7 +432,15 @@ def test_numbers_and_intervals_never_wrap_in_a_1000_px_window(
             "ts => ts.map(t => [t.getBoundingClientRect().right, t.scrollWidth, t.clientWidth])",
         )
         page_width = page.evaluate("document.documentElement.scrollWidth")
+        # the glossary: each definition below its term, not floated beside it (nbconvert's
+        # stylesheet floats dt/dd at 20 %/80 %, which put the definitions beside other terms)
+        glossary = page.eval_on_selector_all(
+            "dl.ol-glossary dd",
+            """dds => dds.map(dd => [dd.previousElementSibling.getBoundingClientRect().bottom,
+                                    dd.getBoundingClientRect().top])""",
+        )
         browser.close()
+    assert glossary and all(top >= term_bottom - 1 for term_bottom, top in glossary)
     numbers = [text for text, _ in cells]
     assert any(re.search(r"\d – [−\d]", x) for x in numbers)  # the results' intervals
     assert any(x.startswith("<") for x in numbers)  # "< 0,001"

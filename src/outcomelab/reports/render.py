@@ -835,5 +835,12 @@ def title(ev: Evaluation) -> Markup:
 
 def figure_who_pays_who_gains(ev: Evaluation) -> Figure | None:
     """The socio-economic value per payer: who pays and who gains (``None`` without a value)."""
+    from outcomelab.did.event_study_plot import legend_below
+
     result = ev.valuation.result
-    return None if result is None else result.plot_who_pays_who_gains(ev.lang)
+    if result is None:
+        return None
+    fig = result.plot_who_pays_who_gains(ev.lang)
+    legend_below(fig.axes[0])  # below the axis label: never over a bar, whatever the amounts
+    fig.tight_layout()
+    return fig
