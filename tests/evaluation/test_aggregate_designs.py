@@ -125,6 +125,8 @@ def test_municipal_example_report_end_to_end(tmp_path: Path, lang: str) -> None:
     assert results["headline"]["text"] in alts
     assert {"sv": "placebodragningar gav", "en": "placebo draws,"}[lang] in alts
     assert {"sv": "hamnar Norrköping på plats", "en": "Norrköping comes"}[lang] in alts
+    # one outcome: the method text does not speak of adjusting secondary outcomes
+    assert {"sv": "inga andra utfall prövades", "en": "no other outcomes were tested"}[lang] in html
     # seed 3: Norrköping lies outside the donors' hull, so synthetic control's permutation test
     # is informative (the exact-fit case: test_municipal_report_reads_right_for_a_municipality)
     sc = syn["synthetic_control"]

@@ -182,7 +182,13 @@ def section_method(ev: Evaluation) -> Markup:
                 else t("m_follow_up_start", lang)
             )
         ),
-        _p(t("m_primary", lang, name=catalogue[setup.primary].name(lang).lower())),
+        _p(
+            t(
+                "m_primary" if len(setup.outcomes) > 1 else "m_primary_only",
+                lang,
+                name=catalogue[setup.primary].name(lang).lower(),
+            )
+        ),
     ]
     if names:
         parts.append(_p(t("m_covariates", lang, names=names)))
