@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,8 +28,9 @@ from outcomelab.vocabulary.numbers import (
     format_interval,
 )
 from outcomelab.vocabulary.texts import code_label, covariate_label, t
-from outcomelab.webpage import Markup, bullets, definitions, fragment, join, paragraph, table
+from outcomelab.webpage import Markup, bullets, definitions, fragment, join, paragraph
 from outcomelab.webpage import heading as _heading
+from outcomelab.webpage import table as _table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -76,6 +77,20 @@ def _p(text: str, cls: str = "") -> Markup:
 _TEXT_TABLE = "ol-table ol-text"
 #: a table of numbers: no number, interval or p-value wraps inside its cell (first column: names)
 _NUMBER_TABLE = "ol-table ol-numbers"
+
+
+#: tables of at most this many rows stay on one printed page (split, a short table leaves its
+#: header and a row alone at the foot of a page); longer ones break between rows, their header
+#: repeated, so that a page is not left half empty
+_KEEP_ROWS = 6
+
+
+def table(
+    header: Sequence[object], rows: Iterable[Sequence[object]], *, cls: str = "ol-table"
+) -> Markup:
+    """:func:`outcomelab.webpage.table`, kept whole on paper when it is short."""
+    body = list(rows)
+    return _table(header, body, cls=f"{cls} ol-keep" if len(body) <= _KEEP_ROWS else cls)
 
 
 def _units(ev: Evaluation) -> str:
