@@ -123,6 +123,7 @@ def test_municipal_example_report_end_to_end(tmp_path: Path, lang: str) -> None:
     assert len(figures) == len(re.findall(r"<img\b", html)) == len(results["figures"]) // 2
     alts = " ".join(figures).replace("&lt;", "<")
     assert results["headline"]["text"] in alts
+    assert {"sv": "deltagare", "en": "participants"}[lang] not in alts  # a municipality's figures
     assert {"sv": "placebodragningar gav", "en": "placebo draws,"}[lang] in alts
     assert {"sv": "hamnar Norrköping på plats", "en": "Norrköping comes"}[lang] in alts
     # one outcome: the method text does not speak of adjusting secondary outcomes

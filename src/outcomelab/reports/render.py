@@ -667,16 +667,7 @@ def figure_words(ev: Evaluation, name: str) -> tuple[str, str]:
     records = ev.outcome_records()
     level = fmt_pct(1 - ev.settings.alpha, lang)
     if name == "results":
-        alt = " ".join(
-            effect_sentence(
-                rec | {"alpha": ev.settings.alpha},
-                ev.setup.catalogue[rec["code"]],
-                lang=lang,
-                follow_up_months=ev.settings.follow_up_months,
-            )
-            for rec in records
-            if rec.get("estimate") is not None
-        )
+        alt = " ".join(_effect_words(ev, rec) for rec in records if rec.get("estimate") is not None)
         return t("fig_results_caption", lang, level=level), alt
     if name == "event_study":
         primary = ev.setup.catalogue[ev.setup.primary].name(lang)
@@ -702,6 +693,27 @@ def figure_words(ev: Evaluation, name: str) -> tuple[str, str]:
         )
         return t("fig_who_pays_caption", lang), t("fig_who_pays_alt", lang, payers=payers)
     return name.replace("_", " "), name.replace("_", " ")
+
+
+def _effect_words(ev: Evaluation, rec: Mapping[str, Any]) -> str:
+    """One outcome's effect in a sentence: over the years after the start against the synthetic
+    comparison for an aggregate-unit design, else at the follow-up, per the evaluation's units."""
+    info = ev.setup.catalogue[rec["code"]]
+    run = ev.estimates.synthetic.get(rec["code"])
+    unit = ev.setup.unit_of_analysis()["unit"]
+    if run is not None:
+        from outcomelab.evaluation.aggregate import synthetic_headline, treated_names
+
+        treated = treated_names(ev.setup.panel, ev.setup.inputs.participants, ev.lang)
+        record = dict(rec) | {"alpha": ev.settings.alpha}
+        return synthetic_headline(record, info, run, treated=treated, lang=ev.lang, unit=unit)
+    return effect_sentence(
+        dict(rec) | {"alpha": ev.settings.alpha},
+        info,
+        lang=ev.lang,
+        follow_up_months=ev.settings.follow_up_months,
+        unit=unit,
+    )
 
 
 def figure_results(ev: Evaluation) -> Figure:
