@@ -285,28 +285,48 @@ def matching_sample(
             values={"months": follow_up_months, "last": last},
         )
     history = all(g - 1 >= first for g in cohorts)
-    values = panel[["unit", "period", *outcomes]].set_index(["unit", "period"])
-    comparison = persons.index[persons["cohort"] == 0].to_numpy()
+    rows = _RowLookup(panel, persons.index)
+    cohort = persons["cohort"].to_numpy()
+    comparison = np.flatnonzero(cohort == 0)
     parts = []
     for g in cohorts:
-        units = np.concatenate([persons.index[persons["cohort"] == g].to_numpy(), comparison])
-        part = pd.DataFrame({"unit": units, "stratum": g})
-        part["treated"] = (persons.loc[units, "cohort"].to_numpy() == g).astype(int)
-        after = values.reindex(pd.MultiIndex.from_arrays([units, np.full(len(units), g + e)]))
+        at = np.concatenate([np.flatnonzero(cohort == g), comparison])
+        part = pd.DataFrame({"unit": persons.index.to_numpy()[at], "stratum": g})
+        part["treated"] = (cohort[at] == g).astype(int)
         for o in outcomes:
-            part[o] = after[o].to_numpy()
+            part[o] = rows.values(o, at, g + e)
         if history:
-            before = values.reindex(pd.MultiIndex.from_arrays([units, np.full(len(units), g - 1)]))
             for o in outcomes:
-                part[f"{o}_before"] = before[o].to_numpy()
-        part[list(covariates)] = persons.loc[units, list(covariates)].to_numpy()
+                part[f"{o}_before"] = rows.values(o, at, g - 1)
+        part[list(covariates)] = persons[list(covariates)].to_numpy()[at]
         if weights is not None:
-            part[weights] = persons.loc[units, weights].to_numpy()
+            part[weights] = persons[weights].to_numpy()[at]
         parts.append(part)
     sample = pd.concat(parts, ignore_index=True)
     match_on = list(covariates) + ([f"{o}_before" for o in outcomes] if history else [])
     match_on = [c for c in match_on if sample[c].nunique(dropna=True) > 1]
     return sample, match_on
+
+
+class _RowLookup:
+    """The panel row of each (unit, period): one integer array, no index of the panel."""
+
+    def __init__(self, panel: pd.DataFrame, units: pd.Index) -> None:
+        self.panel = panel
+        period = panel["period"].to_numpy()
+        self.periods = np.unique(period)
+        self.row = np.full((len(units), self.periods.size), -1, dtype=np.intp)
+        unit_at = units.get_indexer(panel["unit"].to_numpy())
+        self.row[unit_at, np.searchsorted(self.periods, period)] = np.arange(len(panel))
+
+    def values(self, outcome: str, at: np.ndarray, period: int) -> np.ndarray:
+        """``outcome`` of the units at positions ``at`` in ``period`` (missing without a row)."""
+        k = int(np.searchsorted(self.periods, period))
+        if k == self.periods.size or self.periods[k] != period:
+            return np.full(at.size, np.nan)
+        row = self.row[at, k]
+        values = self.panel[outcome].to_numpy(dtype=np.float64)
+        return np.where(row >= 0, values[np.maximum(row, 0)], np.nan)
 
 
 @dataclass(frozen=True)
