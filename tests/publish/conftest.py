@@ -210,7 +210,7 @@ def make_synthetic_results(block: dict[str, Any], *, persons: int = 24_000) -> d
     }
     words = {
         "sv": (
-            f"Av varje 100 personer som måttet gäller var i genomsnitt {per100['sv']} fler "
+            f"Per 100 personer som måttet gäller var i genomsnitt {per100['sv']} fler "
             "förvärvsarbetande i Norrköping under åren efter start än i den syntetiska "
             "kontrollgruppen.",
             "Insatsen gäller Norrköping. Därför används syntetisk difference-in-differences.",
